@@ -1,0 +1,97 @@
+"""KPI definitions as data: the defaults of specs/interactions.md and the overrides contracts make.
+
+The KPI engine compiles a `KpiRules` into a query, so a contract that measures its service level
+at 30 s, counts short abandons, or averages intervals over the month needs no code of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from arbitre.domain.channels import DEFAULT_THRESHOLD_S, Channel
+
+KPI_NAMES: tuple[str, ...] = (
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "service_level",
+    "abandon_rate",
+    "asa_s",
+    "aht_s",
+    "fcr",
+    "repeat_rate_7d",
+    "csat",
+    "csat_mean",
+    "nps",
+    "qa_score",
+)
+
+# KPIs that an interval mean can average (ratios and means); counts are always summed.
+AVERAGEABLE: frozenset[str] = frozenset(KPI_NAMES) - {"offered", "answered", "abandoned", "short_abandoned"}
+
+Aggregation = Literal["pooled", "interval_mean"]
+ShortAbandons = Literal["exclude", "count"]
+
+
+class KpiRules(BaseModel):
+    """How the KPIs are computed: thresholds, the short-abandon rule and the aggregation.
+
+    - ``thresholds_s``: service-level threshold per queued channel, in seconds.
+    - ``short_abandon_s``: an abandon with a wait below this is a short abandon.
+    - ``short_abandons``: ``exclude`` removes short abandons from the service-level and abandon-rate
+      denominators (the default of the spec); ``count`` keeps them as ordinary abandons.
+    - ``aggregation``: ``pooled`` computes each ratio over all contacts of the group;
+      ``interval_mean`` computes it per interval of ``interval_min`` minutes and averages the
+      intervals that have contacts (how some contracts state a monthly service level).
+    - ``repeat_window_s``: the window of ``repeat_rate_7d`` (7 days by default).
+
+    >>> KpiRules().threshold(Channel.CHAT)
+    60.0
+    >>> KpiRules().override(threshold_s=30).threshold(Channel.EMAIL)
+    30.0
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    thresholds_s: dict[Channel, float] = Field(default_factory=lambda: dict(DEFAULT_THRESHOLD_S))
+    short_abandon_s: float = Field(default=5.0, ge=0)
+    short_abandons: ShortAbandons = "exclude"
+    aggregation: Aggregation = "pooled"
+    interval_min: Literal[15, 30, 60] = 30
+    repeat_window_s: float = Field(default=7 * 86400.0, gt=0)
+
+    @field_validator("thresholds_s")
+    @classmethod
+    def _complete(cls, v: dict[Channel, float]) -> dict[Channel, float]:
+        if any(t < 0 for t in v.values()):
+            raise ValueError("thresholds must be ≥ 0 seconds")
+        merged = dict(DEFAULT_THRESHOLD_S)
+        merged.update(v)
+        merged.pop(Channel.VOICE_OUT, None)
+        return merged
+
+    def threshold(self, channel: Channel) -> float | None:
+        """Service-level threshold of ``channel``; None for channels that do not queue."""
+        return self.thresholds_s.get(channel)
+
+    def override(
+        self, *, threshold_s: float | None = None, short_abandon_s: float | None = None
+    ) -> KpiRules:
+        """The same rules with one threshold for every channel and/or another short-abandon limit."""
+        update: dict[str, object] = {}
+        if threshold_s is not None:
+            if threshold_s < 0:
+                raise ValueError("threshold must be ≥ 0 seconds")
+            update["thresholds_s"] = {c: float(threshold_s) for c in self.thresholds_s}
+        if short_abandon_s is not None:
+            if short_abandon_s < 0:
+                raise ValueError("short-abandon limit must be ≥ 0 seconds")
+            update["short_abandon_s"] = float(short_abandon_s)
+        return self.model_copy(update=update)
+
+
+GROUP_KEYS: tuple[str, ...] = ("flow", "channel", "site", "language")
+TIME_KEYS: tuple[str, ...] = ("interval", "day", "week", "month")

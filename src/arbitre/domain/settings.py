@@ -1,0 +1,104 @@
+"""A workspace's settings: who it is for, its clock, its money, its intervals, its opening hours.
+
+Stored as ``arbitre.yaml`` at the top of the workspace and edited by hand or by the web app.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from arbitre.domain.channels import Channel
+from arbitre.domain.hours import ALWAYS, WeeklyHours
+
+HoursSpec = dict[str, str]
+
+DEFAULT_OPENING_HOURS: HoursSpec = {"mon-fri": "08:00-20:00", "sat": "09:00-18:00", "sun": "closed"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_hours(spec: HoursSpec | None) -> HoursSpec | None:
+    if spec is not None:
+        WeeklyHours.parse(spec)  # raises ValueError with the reason
+    return spec
+
+
+class FlowSettings(_Strict):
+    """What the workspace knows of a flow beyond its interactions."""
+
+    label: str | None = None
+    channel: Channel | None = None
+    opening_hours: HoursSpec | None = None
+    languages: list[str] = Field(default_factory=list)
+
+    _hours = field_validator("opening_hours")(_check_hours)
+
+
+class HourBands(_Strict):
+    """The bands that costing prices differently and mapping reports demand in.
+
+    Weekend days come first: a Saturday evening is weekend, not evening.
+    """
+
+    evening: str = "19:00-22:00"
+    night: str = "22:00-07:00"
+    weekend: list[Literal["sat", "sun"]] = Field(default_factory=lambda: ["sat", "sun"])
+
+    @field_validator("evening", "night")
+    @classmethod
+    def _range(cls, v: str) -> str:
+        WeeklyHours.parse(v)
+        return v
+
+
+class WorkspaceSettings(_Strict):
+    """The settings file of a workspace.
+
+    >>> WorkspaceSettings(name="Demo").timezone
+    'Europe/Paris'
+    """
+
+    name: str
+    timezone: str = "Europe/Paris"
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    interval_min: Literal[15, 30, 60] = 30
+    database_url: str | None = None
+    opening_hours: HoursSpec = Field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
+    flows: dict[str, FlowSettings] = Field(default_factory=dict)
+    hour_bands: HourBands = Field(default_factory=HourBands)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}: expected an IANA name such as Europe/Paris") from None
+        return v
+
+    _hours = field_validator("opening_hours")(_check_hours)
+
+    @model_validator(mode="after")
+    def _flow_ids(self) -> WorkspaceSettings:
+        for flow in self.flows:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", flow):
+                raise ValueError(f"flow id {flow!r}: expected letters, digits, '-', '_', '.' or ':'")
+        return self
+
+    def hours_of(self, flow: str) -> WeeklyHours:
+        """The opening hours of ``flow``: its own, else the workspace's."""
+        spec = self.flows[flow].opening_hours if flow in self.flows else None
+        return WeeklyHours.parse(spec or self.opening_hours)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+__all__ = ["ALWAYS", "FlowSettings", "HourBands", "WorkspaceSettings"]

@@ -1,0 +1,106 @@
+"""Every error Arbitre raises on purpose, in one tree.
+
+    ArbitreError
+    ├── InputError            bad input from a user: a file, a row, a flag, a setting
+    │   └── RejectedRows      a file with rows that break the interaction contract (all of them)
+    ├── WorkspaceError        a folder that is not a workspace, or one in a state we cannot use
+    └── InfeasibleError       a question with no answer (a target no staffing can meet)
+
+Errors carry data: the file, line, field, what was expected and what was found, so that the CLI
+prints one line a user can act on and the web app can point at the cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ArbitreError(Exception):
+    """Base of every error Arbitre raises on purpose."""
+
+
+class InputError(ArbitreError):
+    """Bad input: names where it is (file, line, field) and what was expected instead.
+
+    >>> str(InputError(file="calls.csv", line=17, field="talk_s", expected="number ≥ 0", got="-3"))
+    'calls.csv, line 17, field talk_s: expected number ≥ 0, got "-3"'
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        got: object = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.expected = expected
+        self.got = got
+        self.message = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field:
+            where.append(f"field {self.field}")
+        what = self.message or ""
+        if self.expected is not None:
+            what = f"expected {self.expected}" + (f", got {_quote(self.got)}" if self.got is not None else "")
+            if self.message:
+                what = f"{self.message}: {what}"
+        head = ", ".join(where)
+        return f"{head}: {what}" if head and what else head or what
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f'"{text}"'
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One reason one row of a file was rejected."""
+
+    file: str
+    line: int
+    column: str
+    reason: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        got = f" (got {_quote(self.value)})" if self.value is not None else ""
+        return f"{self.file}, line {self.line}, column {self.column}: {self.reason}{got}"
+
+
+class RejectedRows(InputError):
+    """A file whose rows break the contract; `errors` lists every reason for every row."""
+
+    def __init__(self, file: str, errors: Sequence[RowError], *, rows: int) -> None:
+        self.errors = list(errors)
+        self.rows = rows
+        lines = len({e.line for e in self.errors})
+        first = self.errors[0] if self.errors else None
+        summary = f"{lines} of {rows} rows rejected"
+        if first is not None:
+            summary += f"; first: line {first.line}, column {first.column}: {first.reason}"
+        super().__init__(summary, file=file)
+
+
+class WorkspaceError(ArbitreError):
+    """A folder that is not a workspace, or a workspace we cannot use as it is."""
+
+
+class InfeasibleError(ArbitreError):
+    """A question with no answer, such as a target that no number of agents meets."""
