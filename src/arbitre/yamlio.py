@@ -39,9 +39,7 @@ def parse_model(text: str, model: type[M], *, file: str) -> M:
         err = exc.errors()[0]
         loc: Loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or None
-        raise InputError(
-            _describe(err), file=file, line=line_of(lines, loc), field=field
-        ) from None
+        raise InputError(_describe(err), file=file, line=line_of(lines, loc), field=field) from None
 
 
 def parse_with_lines(text: str, *, file: str) -> tuple[Any, dict[Loc, int]]:

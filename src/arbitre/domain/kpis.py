@@ -77,9 +77,7 @@ class KpiRules(BaseModel):
         """Service-level threshold of ``channel``; None for channels that do not queue."""
         return self.thresholds_s.get(channel)
 
-    def override(
-        self, *, threshold_s: float | None = None, short_abandon_s: float | None = None
-    ) -> KpiRules:
+    def override(self, *, threshold_s: float | None = None, short_abandon_s: float | None = None) -> KpiRules:
         """The same rules with one threshold for every channel and/or another short-abandon limit."""
         update: dict[str, object] = {}
         if threshold_s is not None:

@@ -1,0 +1,114 @@
+"""Commands that read the store: `kpi`, `map`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.domain.kpis import TIME_KEYS
+from arbitre.ingest.mapping import load_mapping
+from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.services.kpis import kpis
+from arbitre.store.workspace import Workspace
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kpi")(kpi)
+    app.command("map")(map_)
+
+
+def kpi(
+    inputs: Annotated[list[Path], typer.Argument(metavar="FILE_OR_WORKSPACE...", help="Interaction files and/or workspaces.")],
+    by: Annotated[str, typer.Option(help="Group keys: any of flow, channel, site, language, and one of interval, day, week, month.")] = "",
+    threshold: Annotated[float | None, typer.Option(help="Service-level threshold in seconds for every channel (default: per channel).")] = None,
+    short_abandon: Annotated[float | None, typer.Option(help="Abandons under this many seconds are short (default 5).")] = None,
+    tz: Annotated[str | None, typer.Option(help="Time zone of the time keys (default: the workspace's, else Europe/Paris).")] = None,
+    interval_min: Annotated[int | None, typer.Option(help="Interval length for --by interval: 15, 30 or 60.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping for files in another shape.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")] = False,
+) -> None:
+    """KPIs of interaction records (specs/interactions.md), grouped as asked."""
+    rows = kpis(
+        inputs,
+        by=[by] if by else [],
+        threshold_s=threshold,
+        short_abandon_s=short_abandon,
+        tz=tz,
+        interval_min=interval_min,
+        mapping=load_mapping(mapping) if mapping else None,
+    )
+    if json:
+        print_json(rows)
+        return
+    keys = [k for k in (rows[0] if rows else {}) if k not in _KPI_COLUMNS and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score")]
+    header = [*keys, "offered", "answered", "SL", "abandon", "ASA", "AHT", "FCR", "repeat 7d", "CSAT", "NPS"]
+    table = [
+        [
+            *(str(r[k]) for k in keys),
+            fmt_num(r["offered"]),
+            fmt_num(r["answered"]),
+            fmt_pct(r["service_level"]),
+            fmt_pct(r["abandon_rate"]),
+            fmt_s(r["asa_s"]),
+            fmt_s(r["aht_s"]),
+            fmt_pct(r["fcr"]),
+            fmt_pct(r["repeat_rate_7d"]),
+            fmt_pct(r["csat"]),
+            fmt_num(r["nps"], 1),
+        ]
+        for r in rows
+    ]
+    if not keys:
+        header[0:0] = ["all"]
+        table = [["all", *row] for row in table]
+    print_table(None, header, table)
+
+
+_KPI_COLUMNS = {"offered", "answered", "service_level", "abandon_rate", "asa_s", "aht_s", "fcr", "repeat_rate_7d", "csat", "nps"}
+assert not _KPI_COLUMNS & set(TIME_KEYS)
+
+
+def map_(
+    directory: Annotated[Path, typer.Argument(help="The workspace.")],
+    lang: Annotated[str, typer.Option(help="Language of the HTML report: fr or en.")] = "fr",
+    json: Annotated[bool, typer.Option("--json", help="Print the map as JSON.")] = False,
+) -> None:
+    """Map the activity (step 1): volumes, peaks, demand outside opening hours, handling times, service."""
+    ws = Workspace.open(directory)
+    try:
+        result = activity_map(ws)
+        report = write_mapping_report(ws, result, lang=lang)
+    finally:
+        ws.close()
+    err.print(f"HTML report: {report}")
+    if json:
+        print_json(result)
+        return
+    rows = [
+        [
+            f["flow"],
+            f["channel"],
+            fmt_num(f["contacts"]),
+            fmt_num(f["contacts_per_day"]),
+            fmt_num(f["peak_to_average"]["interval"], 2),
+            fmt_num(f["peak_to_average"]["day"], 2),
+            fmt_pct(f["outside_opening_hours"]),
+            fmt_pct(f["bands"]["evening"]),
+            fmt_pct(f["bands"]["weekend"]),
+            fmt_s(f["handle_time"]["mean_s"] if f["handle_time"] else None),
+            fmt_pct(f["kpis"]["service_level"]),
+            fmt_pct(f["kpis"]["abandon_rate"]),
+            ", ".join(f"{x['language']} {100 * x['share']:.0f}%" for x in f["languages"][:3]),
+        ]
+        for f in result["flows"]
+    ]
+    period = result["period"]
+    title = f"{result['workspace']} — {period['start']} to {period['end']}" if period else result["workspace"]
+    print_table(
+        title,
+        ["flow", "channel", "contacts", "per day", "peak/avg int.", "peak/avg day", "outside hours", "evening", "weekend", "AHT", "SL", "abandon", "languages"],
+        rows,
+    )

@@ -1,0 +1,1 @@
+"""The KPI engine: definitions as data, compiled to relational queries."""

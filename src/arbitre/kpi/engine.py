@@ -1,0 +1,168 @@
+"""The KPI engine: the definitions of specs/interactions.md compiled to one relational query.
+
+Three steps, each a SELECT over the previous one:
+
+1. ``facts``: per contact, the derived facts (wait, handle time, whether it was answered within the
+   threshold of its channel, whether it was a short abandon, whether the same customer came back
+   on the same flow within the repeat window — a window function);
+2. ``totals``: per group (and per interval when intervals are averaged), the numerators and
+   denominators of every KPI, as filtered counts and sums;
+3. the KPIs: ratios of those sums (``pooled``), or means over intervals of the per-interval ratios
+   (``interval_mean``); counts are always summed.
+
+The query is plain SQL but for the time buckets (``buckets.py``), so that it can run on Spark
+when one machine no longer holds a client's history. `kpi_sql` is pure; `compute_kpis` runs it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from arbitre.domain.channels import Channel
+from arbitre.domain.kpis import GROUP_KEYS, KPI_NAMES, TIME_KEYS, KpiRules
+from arbitre.kpi.buckets import format_interval, time_key_sql
+
+# KPI → (numerator sum, denominator sum, scale). Counts have no denominator.
+_RATIOS: dict[str, tuple[str, str, float]] = {
+    "service_level": ("n_in_sl", "n_sl_base", 1.0),
+    "abandon_rate": ("n_ab_real", "n_sl_base", 1.0),
+    "asa_s": ("sum_wait", "n_wait", 1.0),
+    "aht_s": ("sum_handle", "n_handle", 1.0),
+    "fcr": ("n_resolved", "n_fcr_known", 1.0),
+    "repeat_rate_7d": ("n_repeat", "n_repeat_known", 1.0),
+    "csat": ("n_csat_top", "n_csat", 1.0),
+    "csat_mean": ("sum_csat", "n_csat", 1.0),
+    "nps": ("n_nps_net", "n_nps", 100.0),
+    "qa_score": ("sum_qa", "n_qa", 1.0),
+}
+_COUNTS = ("offered", "answered", "abandoned", "short_abandoned")
+
+
+def check_group_keys(by: Sequence[str]) -> list[str]:
+    """Validate grouping keys: any of flow, channel, site, language and at most one time key."""
+    keys = [k.strip() for k in by if k.strip()]
+    unknown = [k for k in keys if k not in GROUP_KEYS and k not in TIME_KEYS]
+    if unknown:
+        raise ValueError(f"unknown group key {unknown[0]!r}: expected any of {', '.join(GROUP_KEYS + TIME_KEYS)}")
+    if sum(k in TIME_KEYS for k in keys) > 1:
+        raise ValueError("group by at most one of interval, day, week, month")
+    if len(set(keys)) != len(keys):
+        raise ValueError("a group key is given twice")
+    return keys
+
+
+def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
+    """The query computing every KPI of ``source`` grouped by ``by``.
+
+    ``source`` is anything a FROM clause takes (a table, a view, ``read_parquet([...])``) with the
+    columns of the interaction record. Output: the group keys (``interval`` as epoch seconds),
+    then one column per KPI name, ordered by the keys.
+    """
+    keys = check_group_keys(by)
+    thresholds = " ".join(
+        f"WHEN '{c.value}' THEN {float(t)!r}" for c in Channel if (t := rules.threshold(c)) is not None
+    )
+    key_cols = [f"{time_key_sql(k, column='arrived_at', tz=tz, interval_min=rules.interval_min) if k in TIME_KEYS else k} AS {k}" for k in keys]
+    averaged = rules.aggregation == "interval_mean"
+    bucket = [f"{time_key_sql('interval', column='arrived_at', tz=tz, interval_min=rules.interval_min)} AS __interval"] if averaged else []
+    short = f"abandoned AND wait_s < {float(rules.short_abandon_s)!r}" if rules.short_abandons == "exclude" else "FALSE"
+    window = float(rules.repeat_window_s)
+    facts = f"""
+    facts AS (
+      SELECT {", ".join([*key_cols, *bucket]) + "," if key_cols or bucket else ""}
+        channel <> 'voice_out' AS queued,
+        NOT abandoned AND answered_at IS NOT NULL AS answered,
+        abandoned,
+        abandoned AND wait_s < {float(rules.short_abandon_s)!r} AS short_abandon,
+        {short} AS short_excluded,
+        wait_s,
+        talk_s + hold_s + wrap_s AS handle_s,
+        CASE channel {thresholds} END AS threshold_s,
+        resolved, csat, nps, qa_score, has_repeat
+      FROM (
+        SELECT *,
+          CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
+               WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END AS wait_s,
+          CASE WHEN customer_id IS NOT NULL THEN coalesce(
+            epoch(lead(arrived_at) OVER (PARTITION BY customer_id, flow ORDER BY arrived_at, contact_id))
+              - epoch(arrived_at) <= {window!r}, FALSE) END AS has_repeat
+        FROM {source}
+      ) AS derived
+    )"""
+    group_cols = [*keys, *(["__interval"] if averaged else [])]
+    totals = f"""
+    totals AS (
+      SELECT {", ".join(group_cols) + "," if group_cols else ""}
+        count(*) AS offered,
+        count(*) FILTER (WHERE answered) AS answered,
+        count(*) FILTER (WHERE abandoned) AS abandoned,
+        count(*) FILTER (WHERE short_abandon) AS short_abandoned,
+        count(*) FILTER (WHERE queued) AS n_queued,
+        count(*) FILTER (WHERE queued AND answered AND wait_s <= threshold_s) AS n_in_sl,
+        count(*) FILTER (WHERE queued AND NOT short_excluded) AS n_sl_base,
+        count(*) FILTER (WHERE queued AND abandoned AND NOT short_excluded) AS n_ab_real,
+        sum(wait_s) FILTER (WHERE queued AND answered) AS sum_wait,
+        count(wait_s) FILTER (WHERE queued AND answered) AS n_wait,
+        sum(handle_s) FILTER (WHERE answered) AS sum_handle,
+        count(handle_s) FILTER (WHERE answered) AS n_handle,
+        count(*) FILTER (WHERE answered AND resolved) AS n_resolved,
+        count(resolved) FILTER (WHERE answered) AS n_fcr_known,
+        count(*) FILTER (WHERE answered AND has_repeat) AS n_repeat,
+        count(has_repeat) FILTER (WHERE answered) AS n_repeat_known,
+        count(*) FILTER (WHERE csat >= 4) AS n_csat_top,
+        count(csat) AS n_csat,
+        sum(csat) AS sum_csat,
+        count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS n_nps_net,
+        count(nps) AS n_nps,
+        sum(qa_score) AS sum_qa,
+        count(qa_score) AS n_qa
+      FROM facts
+      {"GROUP BY " + ", ".join(group_cols) if group_cols else ""}
+    )"""
+    ratios = {k: _ratio(num, den, scale) for k, (num, den, scale) in _RATIOS.items()}
+    # Waiting KPIs exist only where contacts queued (outbound calls do not).
+    for k in ("service_level", "abandon_rate", "asa_s"):
+        ratios[k] = f"CASE WHEN n_queued > 0 THEN {ratios[k]} END"
+    if averaged:
+        inner = ", ".join([*keys, *(f"{c}" for c in _COUNTS), *(f"{e} AS {k}" for k, e in ratios.items())])
+        outer = ", ".join([*keys, *(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in _COUNTS), *(f"avg({k}) AS {k}" for k in ratios)])
+        select = f"SELECT {outer} FROM (SELECT {inner} FROM totals) AS per_interval"
+        select += f" GROUP BY {', '.join(keys)}" if keys else ""
+    else:
+        cols = ", ".join([*keys, *_COUNTS, *(f"{e} AS {k}" for k, e in ratios.items())])
+        select = f"SELECT {cols} FROM totals"
+    order = f" ORDER BY {', '.join(keys)}" if keys else ""
+    names = ", ".join([*keys, *KPI_NAMES])
+    return f"WITH {facts.strip()},\n{totals.strip()}\nSELECT {names} FROM ({select}) AS kpis{order}"
+
+
+def _ratio(num: str, den: str, scale: float) -> str:
+    factor = f"{scale!r} * " if scale != 1.0 else ""
+    return f"CASE WHEN {den} > 0 THEN {factor}CAST({num} AS DOUBLE) / {den} END"
+
+
+def compute_kpis_table(
+    con: duckdb.DuckDBPyConnection, source: str, *, by: Sequence[str], rules: KpiRules, tz: str
+) -> pa.Table:
+    """Run `kpi_sql` on ``con``; the ``interval`` key stays as epoch seconds."""
+    return con.sql(kpi_sql(source, by=by, rules=rules, tz=tz)).to_arrow_table()
+
+
+def compute_kpis(
+    con: duckdb.DuckDBPyConnection, source: str, *, by: Sequence[str], rules: KpiRules, tz: str
+) -> list[dict[str, Any]]:
+    """KPIs as one dict per group, time keys as text (``interval`` with its offset), NaN as None."""
+    table = compute_kpis_table(con, source, by=by, rules=rules, tz=tz)
+    out = table.to_pylist()
+    for row in out:
+        if "interval" in row and row["interval"] is not None:
+            row["interval"] = format_interval(int(row["interval"]), tz)
+        for k, v in row.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                row[k] = None
+    return out

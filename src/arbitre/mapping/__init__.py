@@ -1,0 +1,1 @@
+"""Step 1 of the method: map the activity (volumes, peaks, hours, handling times, languages)."""

@@ -1,0 +1,1 @@
+"""Reports: chart specifications (one Vega-Lite spec for the web app, HTML and PDF) and documents."""

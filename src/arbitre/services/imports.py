@@ -1,0 +1,178 @@
+"""Import service: files → validation → pseudonymisation → the store, one atomic commit per file."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from arbitre.errors import RejectedRows, RowError
+from arbitre.ingest.mapping import IDENTITY, Mapping
+from arbitre.ingest.privacy import pseudonyms, redact
+from arbitre.ingest.readers import Source, read_source
+from arbitre.ingest.validate import Validated, validate
+from arbitre.store.appdb import ImportRecord
+from arbitre.store.interactions import InteractionStore, connect, new_import_id
+from arbitre.store.workspace import Workspace
+
+
+@dataclass
+class ImportSummary:
+    """What one import did, as the CLI prints it and the import log records it."""
+
+    file: str
+    import_id: str | None
+    rows_read: int
+    filtered: int
+    inserted: int
+    updated: int
+    unchanged: int
+    duplicates: int
+    rejected: int
+    rejected_file: str | None = None
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "import_id": self.import_id,
+            "rows_read": self.rows_read,
+            "skipped_by_mapping": self.filtered,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates_in_file": self.duplicates,
+            "rejected": self.rejected,
+            "rejected_file": self.rejected_file,
+        }
+
+
+def load(path: Path, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> tuple[Source, Validated]:
+    """Read and validate one file into ``con`` (table ``clean``); nothing is stored."""
+    source = read_source(path, mapping.source)
+    return source, validate(source, mapping, con)
+
+
+def import_file(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    mapping: Mapping | None = None,
+    skip_invalid: bool = False,
+    who: str | None = None,
+) -> ImportSummary:
+    """Import one file into the workspace's store.
+
+    Strict (the default): a file with any rejected row raises `RejectedRows` listing every error,
+    and nothing is written. With ``skip_invalid`` the good rows are imported and the rejected ones
+    are written beside the file (``NAME.rejected.csv``) with their line and reasons.
+    Re-importing a row changes nothing; a changed row replaces the stored one and is logged.
+    """
+    path = Path(path)
+    mapping = mapping or IDENTITY
+    started = datetime.now(UTC)
+    con = connect(ws.settings.timezone)
+    try:
+        source, checked = load(path, mapping, con)
+        if checked.errors and not skip_invalid:
+            raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
+        _protect(con, ws.key)
+        import_id = new_import_id()
+        store = InteractionStore(ws)
+        with ws.lock():
+            store.collect_garbage()
+            merge = store.merge(con, "incoming", import_id=import_id)
+            rejected_file = _write_rejected(source, checked) if checked.errors else None
+            record = ImportRecord(
+                id=import_id,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                who=who or os.environ.get("ARBITRE_USER") or getpass.getuser(),
+                source=str(path.resolve()),
+                file_sha256=_sha256(path),
+                file_bytes=path.stat().st_size,
+                mapping=mapping.name if mapping is not IDENTITY else None,
+                mode="skip-invalid" if skip_invalid else "strict",
+                rows_read=checked.rows_read,
+                inserted=merge.inserted,
+                updated=merge.updated,
+                unchanged=merge.unchanged,
+                duplicates=checked.duplicates,
+                rejected=len(checked.rejected),
+                rejected_file=rejected_file,
+            )
+            store.commit(merge, record)
+        return ImportSummary(
+            file=str(path),
+            import_id=import_id,
+            rows_read=checked.rows_read,
+            filtered=checked.filtered,
+            inserted=merge.inserted,
+            updated=merge.updated,
+            unchanged=merge.unchanged,
+            duplicates=checked.duplicates,
+            rejected=len(checked.rejected),
+            rejected_file=rejected_file,
+            errors=checked.errors,
+        )
+    finally:
+        con.close()
+
+
+def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Table ``incoming``: ``clean`` with pseudonymised ids, redacted transcripts and extra columns.
+
+    Each distinct value is transformed once in Python and joined back, so ten million rows with a
+    few hundred thousand customers cost a few hundred thousand hashes.
+    """
+    replace = []
+    joins = []
+    for column in ("customer_id", "agent_id", "transcript", "extra"):
+        values = con.sql(f"SELECT DISTINCT {column} FROM clean WHERE {column} IS NOT NULL").to_arrow_table()
+        plain = values.column(0).to_pylist()
+        if column in ("transcript", "extra"):  # extra columns can hold a caller's number too
+            changed = [redact(t) for t in plain]
+        else:
+            changed = pseudonyms(plain, key=key, column=column)
+        con.register(f"map_{column}", pa.table({"v": pa.array(plain, pa.string()), "p": pa.array(changed, pa.string())}))
+        joins.append(f"LEFT JOIN map_{column} ON c.{column} = map_{column}.v")
+        replace.append(f"map_{column}.p AS {column}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT c.* EXCLUDE (__row) REPLACE ({', '.join(replace)}) "
+        f"FROM clean c {' '.join(joins)}"
+    )
+    for column in ("customer_id", "agent_id", "transcript", "extra"):
+        con.unregister(f"map_{column}")
+
+
+def _write_rejected(source: Source, checked: Validated) -> str:
+    """The rejected rows, as read, with their line and reasons, in ``NAME.rejected.csv`` beside."""
+    rows = np.asarray(checked.rejected, dtype=np.int64)
+    table = source.table.take(pa.array(rows))
+    table = pa.table({name: table.column(name).cast(pa.string()) for name in table.column_names})
+    lines = source.line_of(rows)
+    reasons: dict[int, list[str]] = {}
+    for error in checked.errors:
+        reasons.setdefault(error.line, []).append(f"{error.column}: {error.reason}")
+    table = table.add_column(0, "_line", pa.array(lines, pa.int64()))
+    table = table.add_column(1, "_errors", pa.array(["; ".join(reasons.get(int(x), [])) for x in lines], pa.string()))
+    target = Path(source.file)
+    target = target.with_name(target.name.split(".")[0] + ".rejected.csv")
+    pacsv.write_csv(table, target)
+    return str(target)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

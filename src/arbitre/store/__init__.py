@@ -1,0 +1,1 @@
+"""Storage adapters: the workspace folder, the app database, the interaction store."""

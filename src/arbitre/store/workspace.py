@@ -1,0 +1,161 @@
+"""A workspace: one folder holding one company's settings, app database and interaction store.
+
+DIR/
+  arbitre.yaml            settings (name, time zone, currency, intervals, opening hours)
+  arbitre.db              app database (SQLite), unless the settings give a database URL
+  interactions/           the interaction store: month=YYYY-MM/<id>.parquet
+  reports/                HTML reports
+  .secret/pseudonym.key   the key of the keyed hash that pseudonymises customer and agent ids
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Engine
+
+from arbitre.domain.settings import WorkspaceSettings
+from arbitre.errors import WorkspaceError
+from arbitre.store import appdb
+from arbitre.yamlio import load_model
+
+SETTINGS_FILE = "arbitre.yaml"
+DB_FILE = "arbitre.db"
+KEY_FILE = Path(".secret") / "pseudonym.key"
+LOCK_FILE = ".arbitre.lock"
+
+
+@dataclass
+class Workspace:
+    """An open workspace. `init` creates one, `open` opens an existing one."""
+
+    root: Path
+    settings: WorkspaceSettings
+    _engines: dict[str, Engine] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def init(
+        cls,
+        root: Path | str,
+        *,
+        name: str | None = None,
+        settings: WorkspaceSettings | None = None,
+        database_url: str | None = None,
+    ) -> Workspace:
+        """Create a workspace in ``root`` (created if missing; must not already be a workspace)."""
+        root = Path(root)
+        if (root / SETTINGS_FILE).exists():
+            raise WorkspaceError(f"{root} is already a workspace ({SETTINGS_FILE} exists)")
+        if settings is None:
+            settings = WorkspaceSettings(name=name or root.resolve().name)
+        if database_url is not None:
+            settings = settings.model_copy(update={"database_url": database_url})
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "interactions").mkdir(exist_ok=True)
+        (root / "reports").mkdir(exist_ok=True)
+        _write_key(root / KEY_FILE)
+        ws = cls(root=root, settings=settings)
+        appdb.upgrade(ws.engine)
+        # The settings file is written last: a folder without it is not (yet) a workspace.
+        write_settings(root / SETTINGS_FILE, settings)
+        return ws
+
+    @classmethod
+    def open(cls, root: Path | str) -> Workspace:
+        """Open the workspace in ``root`` and bring its database schema up to date."""
+        root = Path(root)
+        path = root / SETTINGS_FILE
+        if not path.exists():
+            raise WorkspaceError(
+                f"{root} is not a workspace (no {SETTINGS_FILE}); create one with `arbitre init {root}`"
+            )
+        ws = cls(root=root, settings=load_model(path, WorkspaceSettings))
+        if appdb.current_revision(ws.engine) != appdb.head_revision():
+            appdb.upgrade(ws.engine)
+        return ws
+
+    @staticmethod
+    def is_workspace(path: Path | str) -> bool:
+        return (Path(path) / SETTINGS_FILE).is_file()
+
+    @property
+    def database_url(self) -> str:
+        env = os.environ.get("ARBITRE_DATABASE_URL")
+        if env:
+            return env
+        if self.settings.database_url:
+            return self.settings.database_url
+        return f"sqlite:///{(self.root / DB_FILE).resolve()}"
+
+    @property
+    def engine(self) -> Engine:
+        url = self.database_url
+        if url not in self._engines:
+            self._engines[url] = appdb.make_engine(url)
+        return self._engines[url]
+
+    @property
+    def interactions_dir(self) -> Path:
+        return self.root / "interactions"
+
+    @property
+    def reports_dir(self) -> Path:
+        path = self.root / "reports"
+        path.mkdir(exist_ok=True)
+        return path
+
+    @cached_property
+    def key(self) -> bytes:
+        """The pseudonymisation key; it never leaves the workspace."""
+        path = self.root / KEY_FILE
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except FileNotFoundError:
+            raise WorkspaceError(f"the pseudonymisation key {path} is missing") from None
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock for writers of the store (imports), across processes."""
+        with open(self.root / LOCK_FILE, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def save_settings(self, settings: WorkspaceSettings) -> None:
+        write_settings(self.root / SETTINGS_FILE, settings)
+        self.settings = settings
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+
+
+def write_settings(path: Path, settings: WorkspaceSettings) -> None:
+    """Write the settings file atomically, in the order a person reads it."""
+    data: dict[str, Any] = settings.model_dump(mode="json", exclude_none=True)
+    header = "# Arbitre workspace settings (docs/workspace.md). Times are local to `timezone`.\n"
+    text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_key(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    if path.exists():  # left by an init that failed later on: keep it, data may depend on it
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
