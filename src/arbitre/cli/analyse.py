@@ -21,14 +21,36 @@ def register(app: typer.Typer) -> None:
 
 
 def kpi(
-    inputs: Annotated[list[Path], typer.Argument(metavar="FILE_OR_WORKSPACE...", help="Interaction files and/or workspaces.")],
-    by: Annotated[str, typer.Option(help="Group keys: any of flow, channel, site, language, and one of interval, day, week, month.")] = "",
-    threshold: Annotated[float | None, typer.Option(help="Service-level threshold in seconds for every channel (default: per channel).")] = None,
-    short_abandon: Annotated[float | None, typer.Option(help="Abandons under this many seconds are short (default 5).")] = None,
-    tz: Annotated[str | None, typer.Option(help="Time zone of the time keys (default: the workspace's, else Europe/Paris).")] = None,
-    interval_min: Annotated[int | None, typer.Option(help="Interval length for --by interval: 15, 30 or 60.")] = None,
-    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping for files in another shape.")] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")] = False,
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE_OR_WORKSPACE...", help="Interaction files and/or workspaces."),
+    ],
+    by: Annotated[
+        str,
+        typer.Option(
+            help="Group keys: any of flow, channel, site, language, and one of interval, day, week, month."
+        ),
+    ] = "",
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Service-level threshold in seconds for every channel (default: per channel)."),
+    ] = None,
+    short_abandon: Annotated[
+        float | None, typer.Option(help="Abandons under this many seconds are short (default 5).")
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(help="Time zone of the time keys (default: the workspace's, else Europe/Paris)."),
+    ] = None,
+    interval_min: Annotated[
+        int | None, typer.Option(help="Interval length for --by interval: 15, 30 or 60.")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Column mapping for files in another shape.")
+    ] = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
+    ] = False,
 ) -> None:
     """KPIs of interaction records (specs/interactions.md), grouped as asked."""
     rows = kpis(
@@ -43,7 +65,11 @@ def kpi(
     if json:
         print_json(rows)
         return
-    keys = [k for k in (rows[0] if rows else {}) if k not in _KPI_COLUMNS and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score")]
+    keys = [
+        k
+        for k in (rows[0] if rows else {})
+        if k not in _KPI_COLUMNS and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score")
+    ]
     header = [*keys, "offered", "answered", "SL", "abandon", "ASA", "AHT", "FCR", "repeat 7d", "CSAT", "NPS"]
     table = [
         [
@@ -67,7 +93,18 @@ def kpi(
     print_table(None, header, table)
 
 
-_KPI_COLUMNS = {"offered", "answered", "service_level", "abandon_rate", "asa_s", "aht_s", "fcr", "repeat_rate_7d", "csat", "nps"}
+_KPI_COLUMNS = {
+    "offered",
+    "answered",
+    "service_level",
+    "abandon_rate",
+    "asa_s",
+    "aht_s",
+    "fcr",
+    "repeat_rate_7d",
+    "csat",
+    "nps",
+}
 assert not _KPI_COLUMNS & set(TIME_KEYS)
 
 
@@ -109,6 +146,20 @@ def map_(
     title = f"{result['workspace']} — {period['start']} to {period['end']}" if period else result["workspace"]
     print_table(
         title,
-        ["flow", "channel", "contacts", "per day", "peak/avg int.", "peak/avg day", "outside hours", "evening", "weekend", "AHT", "SL", "abandon", "languages"],
+        [
+            "flow",
+            "channel",
+            "contacts",
+            "per day",
+            "peak/avg int.",
+            "peak/avg day",
+            "outside hours",
+            "evening",
+            "weekend",
+            "AHT",
+            "SL",
+            "abandon",
+            "languages",
+        ],
         rows,
     )

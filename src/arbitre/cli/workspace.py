@@ -22,11 +22,16 @@ def register(app: typer.Typer) -> None:
 
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new workspace (created if missing).")],
-    name: Annotated[str | None, typer.Option(help="Company or project name (default: the folder's name).")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Company or project name (default: the folder's name).")
+    ] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone of the company's clock.")] = "Europe/Paris",
     currency: Annotated[str, typer.Option(help="ISO 4217 currency of costs and prices.")] = "EUR",
     interval_min: Annotated[int, typer.Option(help="Interval length in minutes: 15, 30 or 60.")] = 30,
-    database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL of the app database (default: SQLite in the workspace).")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="SQLAlchemy URL of the app database (default: SQLite in the workspace)."),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Create a workspace: settings file, app database (migrated), interaction store."""
@@ -44,7 +49,9 @@ def init(
     if json:
         print_json({"workspace": str(ws.root), "settings": settings.model_dump(mode="json")})
     else:
-        err.print(f"Workspace [bold]{settings.name}[/] created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals).")
+        err.print(
+            f"Workspace [bold]{settings.name}[/] created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals)."
+        )
         err.print(f"Next: arbitre import {ws.root} FILE.csv   (docs/import.md)")
 
 
@@ -60,9 +67,25 @@ def _first_error(exc: ValueError) -> str:
 def import_(
     directory: Annotated[Path, typer.Argument(help="The workspace.")],
     files: Annotated[list[Path], typer.Argument(help="CSV, Parquet or JSON-lines files of interactions.")],
-    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column-mapping YAML for exports that do not use the canonical names.")] = None,
-    strict: Annotated[bool, typer.Option("--strict/--skip-invalid", help="--strict (default) imports a file whole or not at all; --skip-invalid keeps the good rows and writes the rejected ones beside the file.")] = True,
-    who: Annotated[str | None, typer.Option("--as", help="Name recorded in the import log (default: $ARBITRE_USER or the login name).")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", "-m", help="Column-mapping YAML for exports that do not use the canonical names."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict/--skip-invalid",
+            help="--strict (default) imports a file whole or not at all; --skip-invalid keeps the good rows and writes the rejected ones beside the file.",
+        ),
+    ] = True,
+    who: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="Name recorded in the import log (default: $ARBITRE_USER or the login name)."
+        ),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the import summaries as JSON.")] = False,
 ) -> None:
     """Import interaction files: validated, pseudonymised, deduplicated, one atomic commit per file."""
@@ -82,10 +105,20 @@ def import_(
         print_json([s.as_dict() for s in summaries])
         return
     rows = [
-        [Path(s.file).name, fmt_num(s.rows_read), fmt_num(s.inserted), fmt_num(s.updated), fmt_num(s.unchanged), fmt_num(s.duplicates), fmt_num(s.rejected)]
+        [
+            Path(s.file).name,
+            fmt_num(s.rows_read),
+            fmt_num(s.inserted),
+            fmt_num(s.updated),
+            fmt_num(s.unchanged),
+            fmt_num(s.duplicates),
+            fmt_num(s.rejected),
+        ]
         for s in summaries
     ]
-    print_table("Import", ["file", "rows", "inserted", "updated", "unchanged", "duplicates", "rejected"], rows)
+    print_table(
+        "Import", ["file", "rows", "inserted", "updated", "unchanged", "duplicates", "rejected"], rows
+    )
     for s in summaries:
         if s.filtered:
             err.print(f"{Path(s.file).name}: {s.filtered} rows left out by the mapping's `where`.")

@@ -40,6 +40,9 @@ class FlowSettings(_Strict):
     _hours = field_validator("opening_hours")(_check_hours)
 
 
+_WEEKEND: tuple[Literal["sat", "sun"], ...] = ("sat", "sun")
+
+
 class HourBands(_Strict):
     """The bands that costing prices differently and mapping reports demand in.
 
@@ -48,7 +51,7 @@ class HourBands(_Strict):
 
     evening: str = "19:00-22:00"
     night: str = "22:00-07:00"
-    weekend: list[Literal["sat", "sun"]] = Field(default_factory=lambda: ["sat", "sun"])
+    weekend: list[Literal["sat", "sun"]] = Field(default_factory=lambda: list(_WEEKEND))
 
     @field_validator("evening", "night")
     @classmethod

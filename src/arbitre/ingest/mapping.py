@@ -16,6 +16,8 @@ A mapping is a YAML file (docs/import.md, examples in ``arbitre/examples/mapping
       abandoned: {column: Statut, map: {Abandonné: true, Répondu: false}}
       talk_s: {column: Conversation, duration: "h:mm:ss"}
       answered_at: {expr: "..."}               # a DuckDB SQL expression over the source columns
+    derive:                                    # named expressions, usable like source columns
+      start: "strptime(\"Date\" || ' ' || \"Heure\", '%d/%m/%Y %H:%M:%S')"
 
 Every mapping compiles to one SQL select over the source, so a file of ten million rows is mapped
 in one vectorised pass. Source columns that no mapping entry uses are kept in ``extra``.
@@ -27,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from arbitre.domain.interactions import BY_NAME, NAMES
 from arbitre.errors import InputError
@@ -98,6 +100,14 @@ class SourceOptions(BaseModel):
         return v
 
 
+# One optional field per column of the interaction record: an unknown name is refused on its line.
+Columns = create_model(  # type: ignore[call-overload]
+    "Columns",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    **dict.fromkeys(NAMES, (ColumnRule | str | None, None)),
+)
+
+
 class Mapping(BaseModel):
     """A column mapping file."""
 
@@ -106,33 +116,33 @@ class Mapping(BaseModel):
     name: str
     description: str | None = None
     source: SourceOptions = Field(default_factory=SourceOptions)
-    columns: dict[str, ColumnRule | str] = Field(default_factory=dict)
-
-    @field_validator("columns")
-    @classmethod
-    def _canonical(cls, v: dict[str, ColumnRule | str]) -> dict[str, ColumnRule | str]:
-        for name in v:
-            if name not in BY_NAME:
-                raise ValueError(f"{name!r} is not a column of the interaction record ({', '.join(NAMES)})")
-        return v
+    derive: dict[str, str] = Field(default_factory=dict)
+    columns: Columns = Field(default_factory=Columns)  # type: ignore[valid-type]
 
     def rule(self, canonical: str) -> ColumnRule | None:
         """The rule for a canonical column; a bare string is a source column name."""
-        rule = self.columns.get(canonical)
+        rule = getattr(self.columns, canonical)
         if isinstance(rule, str):
             return ColumnRule(column=rule)
-        return rule
+        return rule  # type: ignore[no-any-return]
+
+    def mapped(self) -> list[str]:
+        """The canonical columns this mapping gives a rule for."""
+        return [name for name in NAMES if getattr(self.columns, name) is not None]
 
     def used_columns(self) -> set[str]:
-        """Source columns some rule reads (by name, or quoted in an expression)."""
-        used: set[str] = set()
-        for canonical in self.columns:
+        """Source columns some rule reads (by name, or quoted in an expression), and derived ones."""
+        used: set[str] = set(self.derive)
+        expressions = list(self.derive.values())
+        for canonical in self.mapped():
             rule = self.rule(canonical)
             assert rule is not None
             if rule.column is not None:
                 used.add(rule.column)
             if rule.expr is not None:
-                used.update(re.findall(r'"((?:[^"]|"")+)"', rule.expr))
+                expressions.append(rule.expr)
+        for expr in expressions:
+            used.update(re.findall(r'"((?:[^"]|"")+)"', expr))
         return used
 
 
@@ -161,8 +171,8 @@ def quote_ident(name: str) -> str:
 
 def check_columns(mapping: Mapping, available: list[str], *, file: str) -> None:
     """Every source column a rule names must exist in the file."""
-    have = set(available)
-    for canonical in mapping.columns:
+    have = set(available) | set(mapping.derive)
+    for canonical in mapping.mapped():
         rule = mapping.rule(canonical)
         assert rule is not None
         if rule.column is not None and rule.column not in have:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -117,8 +119,19 @@ def _read_csv(path: Path, options: SourceOptions) -> Source:
     return Source(str(path), "csv", table, lines, encoding=encoding, delimiter=delimiter)
 
 
+def _open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed when it ends in .gz (exports are often sent compressed)."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    return io.TextIOWrapper(_open_bytes(path), encoding=encoding, newline="")
+
+
 def _head(path: Path, size: int = 1 << 16) -> bytes:
-    with open(path, "rb") as handle:
+    with _open_bytes(path) as handle:
         return handle.read(size)
 
 
@@ -128,7 +141,7 @@ def _guess_encoding(path: Path, head: bytes) -> str:
         return "utf-8-sig"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with open(path, "rb") as handle:
+        with _open_bytes(path) as handle:
             while chunk := handle.read(1 << 24):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
@@ -153,7 +166,7 @@ def sniff_delimiter(text: str) -> str:
 def _csv_error(path: Path, message: str, encoding: str, delimiter: str, skip: int) -> InputError:
     # Arrow says "Expected 17 columns, got 16: <row text>" without a line; find the line ourselves.
     if "columns" in message and "Expected" in message:
-        with open(path, encoding=encoding, newline="") as handle:
+        with _open_text(path, encoding) as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             for _ in range(skip):
                 next(reader, None)
@@ -191,7 +204,7 @@ class _CsvLines:
         if self._physical_lines() == self.rows + self.skip + 1:
             return np.arange(first, first + self.rows, dtype=np.int64)
         starts = np.empty(self.rows, dtype=np.int64)
-        with open(self.path, encoding=self.encoding, newline="") as handle:
+        with _open_text(self.path, self.encoding) as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             for _ in range(self.skip + 1):
                 next(reader, None)
@@ -205,7 +218,7 @@ class _CsvLines:
 
     def _physical_lines(self) -> int:
         count, last = 0, b"\n"
-        with open(self.path, "rb") as handle:
+        with _open_bytes(self.path) as handle:
             while chunk := handle.read(1 << 24):
                 count += chunk.count(b"\n")
                 last = chunk[-1:]
@@ -229,7 +242,15 @@ def _read_jsonl(path: Path, options: SourceOptions) -> Source:
     table: pa.Table | None = None
     if encoding == "utf-8":
         try:
-            table = pajson.read_json(path, parse_options=pajson.ParseOptions(newlines_in_values=False))
+            table = pajson.read_json(path)
+            # Arrow infers timestamps from text, losing whether an offset was written: keep them text.
+            stamps = [
+                f.name for f in table.schema if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)
+            ]
+            if stamps:
+                schema = pa.schema([(name, pa.string()) for name in stamps])
+                options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+                table = pajson.read_json(path, parse_options=options)
         except pa.ArrowInvalid:
             table = None
     starts = _record_lines(path, encoding, parse=table is None)
@@ -243,7 +264,7 @@ def _read_jsonl(path: Path, options: SourceOptions) -> Source:
 def _record_lines(path: Path, encoding: str, *, parse: bool) -> IntArray:
     """The line of each record (blank lines are skipped); with ``parse``, check each line too."""
     starts: list[int] = []
-    with open(path, encoding=encoding) as handle:
+    with _open_text(path, encoding) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -268,7 +289,7 @@ def _parse_line(line: str, path: Path, number: int) -> dict[str, object]:
 
 
 def _records(path: Path, encoding: str) -> list[dict[str, object]]:
-    with open(path, encoding=encoding) as handle:
+    with _open_text(path, encoding) as handle:
         return [_parse_line(line, path, n) for n, line in enumerate(handle, start=1) if line.strip()]
 
 

@@ -61,6 +61,9 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
     con.register("src_raw", table)
     where = f"WHERE {mapping.source.where}" if mapping.source.where else ""
     types = {n: str(t) for n, t in zip(names, source.table.schema.types, strict=True)}
+    types.update(dict.fromkeys(mapping.derive, "derived"))
+    derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in mapping.derive.items())
+    from_sql = f"(SELECT *, {derived} FROM src_raw) AS src" if derived else "src_raw"
     mapped = [f"{_raw_expr(c, mapping, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
     used = mapping.used_columns() | set(BY_NAME)
     extra = [n for n in names if n not in used]
@@ -74,7 +77,7 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE mapped AS SELECT __row, {', '.join(mapped)}, {extra_sql} AS extra "
-            f"FROM src_raw {where}"
+            f"FROM {from_sql} {where}"
         )
     except duckdb.Error as exc:
         raise InputError(
@@ -295,19 +298,22 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, li
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE dup_groups AS
-        SELECT count(*) AS n, count(DISTINCT hash(struct_pack({everything}))) AS variants,
-               list(__row ORDER BY __row) AS rows
-        FROM typed WHERE {not_null} GROUP BY {key} HAVING count(*) > 1
+        CREATE OR REPLACE TEMP TABLE keyed AS
+        SELECT __row, {key}, row_number() OVER (PARTITION BY {key}, hash(struct_pack({everything})) ORDER BY __row) AS copy
+        FROM typed WHERE {not_null} AND ({key}) IN (
+            SELECT ({key}) FROM typed WHERE {not_null} GROUP BY {key} HAVING count(*) > 1)
         """
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_drop AS SELECT __row FROM keyed WHERE copy > 1")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE dup_drop AS "
-        "SELECT unnest(list_slice(rows, 2, n)) AS __row FROM dup_groups WHERE variants = 1"
+        f"""
+        CREATE OR REPLACE TEMP TABLE dup_groups AS
+        SELECT list(__row ORDER BY __row) AS rows FROM keyed WHERE copy = 1 GROUP BY {key} HAVING count(*) > 1
+        """
     )
     errors: list[RowError] = []
     rejected: list[int] = []
-    for (rows,) in con.sql("SELECT rows FROM dup_groups WHERE variants > 1").fetchall():
+    for (rows,) in con.sql("SELECT rows FROM dup_groups").fetchall():
         lines = source.line_of(np.asarray(rows, dtype=np.int64))
         rejected.extend(rows)
         for line in lines:

@@ -48,7 +48,9 @@ def check_group_keys(by: Sequence[str]) -> list[str]:
     keys = [k.strip() for k in by if k.strip()]
     unknown = [k for k in keys if k not in GROUP_KEYS and k not in TIME_KEYS]
     if unknown:
-        raise ValueError(f"unknown group key {unknown[0]!r}: expected any of {', '.join(GROUP_KEYS + TIME_KEYS)}")
+        raise ValueError(
+            f"unknown group key {unknown[0]!r}: expected any of {', '.join(GROUP_KEYS + TIME_KEYS)}"
+        )
     if sum(k in TIME_KEYS for k in keys) > 1:
         raise ValueError("group by at most one of interval, day, week, month")
     if len(set(keys)) != len(keys):
@@ -67,10 +69,23 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
     thresholds = " ".join(
         f"WHEN '{c.value}' THEN {float(t)!r}" for c in Channel if (t := rules.threshold(c)) is not None
     )
-    key_cols = [f"{time_key_sql(k, column='arrived_at', tz=tz, interval_min=rules.interval_min) if k in TIME_KEYS else k} AS {k}" for k in keys]
+    key_cols = [
+        f"{time_key_sql(k, column='arrived_at', tz=tz, interval_min=rules.interval_min) if k in TIME_KEYS else k} AS {k}"
+        for k in keys
+    ]
     averaged = rules.aggregation == "interval_mean"
-    bucket = [f"{time_key_sql('interval', column='arrived_at', tz=tz, interval_min=rules.interval_min)} AS __interval"] if averaged else []
-    short = f"abandoned AND wait_s < {float(rules.short_abandon_s)!r}" if rules.short_abandons == "exclude" else "FALSE"
+    bucket = (
+        [
+            f"{time_key_sql('interval', column='arrived_at', tz=tz, interval_min=rules.interval_min)} AS __interval"
+        ]
+        if averaged
+        else []
+    )
+    short = (
+        f"abandoned AND wait_s < {float(rules.short_abandon_s)!r}"
+        if rules.short_abandons == "exclude"
+        else "FALSE"
+    )
     window = float(rules.repeat_window_s)
     facts = f"""
     facts AS (
@@ -130,7 +145,13 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
         ratios[k] = f"CASE WHEN n_queued > 0 THEN {ratios[k]} END"
     if averaged:
         inner = ", ".join([*keys, *(f"{c}" for c in _COUNTS), *(f"{e} AS {k}" for k, e in ratios.items())])
-        outer = ", ".join([*keys, *(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in _COUNTS), *(f"avg({k}) AS {k}" for k in ratios)])
+        outer = ", ".join(
+            [
+                *keys,
+                *(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in _COUNTS),
+                *(f"avg({k}) AS {k}" for k in ratios),
+            ]
+        )
         select = f"SELECT {outer} FROM (SELECT {inner} FROM totals) AS per_interval"
         select += f" GROUP BY {', '.join(keys)}" if keys else ""
     else:
@@ -158,7 +179,7 @@ def compute_kpis(
 ) -> list[dict[str, Any]]:
     """KPIs as one dict per group, time keys as text (``interval`` with its offset), NaN as None."""
     table = compute_kpis_table(con, source, by=by, rules=rules, tz=tz)
-    out = table.to_pylist()
+    out: list[dict[str, Any]] = table.to_pylist()
     for row in out:
         if "interval" in row and row["interval"] is not None:
             row["interval"] = format_interval(int(row["interval"]), tz)

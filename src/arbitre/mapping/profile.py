@@ -75,7 +75,11 @@ def profile(counts: Counts, *, hours: WeeklyHours, bands: HourBands) -> Profile:
     open_slots = _open_slots(hours, counts.interval_min)
     open_values = average_week[open_slots]
     busy = average_week[average_week > 0]
-    interval_ratio = _ratio(open_values.max(), open_values.mean()) if open_values.size else _ratio(busy.max() if busy.size else 0.0, busy.mean() if busy.size else 0.0)
+    interval_ratio = (
+        _ratio(open_values.max(), open_values.mean())
+        if open_values.size
+        else _ratio(busy.max() if busy.size else 0.0, busy.mean() if busy.size else 0.0)
+    )
     weeks = _iso_weeks(counts.dates, daily)
     full_weeks = [(k, v) for k, v, n in weeks if n == 7]
     month_values = np.array([v for _, v in months], dtype=np.float64)
@@ -115,14 +119,17 @@ def band_masks(bands: HourBands) -> dict[str, np.ndarray]:
         weekend[i * MINUTES_PER_DAY : (i + 1) * MINUTES_PER_DAY] = True
     night = WeeklyHours.parse(bands.night).minute_mask() & ~weekend
     evening = WeeklyHours.parse(bands.evening).minute_mask() & ~weekend & ~night
-    day = ~(weekend | night | evening)
-    return {"day": day, "evening": evening, "night": night, "weekend": weekend}
+    daytime = ~(weekend | night | evening)
+    return {"day": daytime, "evening": evening, "night": night, "weekend": weekend}
 
 
 def _band_shares(by_weekday_minute: IntArray, bands: HourBands) -> dict[str, float | None]:
     flat = by_weekday_minute.reshape(-1).astype(np.float64)
     total = flat.sum()
-    return {name: (float(flat[mask].sum() / total) if total > 0 else None) for name, mask in band_masks(bands).items()}
+    return {
+        name: (float(flat[mask].sum() / total) if total > 0 else None)
+        for name, mask in band_masks(bands).items()
+    }
 
 
 def _open_slots(hours: WeeklyHours, interval_min: int) -> np.ndarray:

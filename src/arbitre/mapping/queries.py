@@ -24,7 +24,9 @@ class HandleTime:
     p95_s: float | None
 
 
-def flow_counts(con: duckdb.DuckDBPyConnection, source: str, *, tz: str, interval_min: int) -> dict[FlowKey, Counts]:
+def flow_counts(
+    con: duckdb.DuckDBPyConnection, source: str, *, tz: str, interval_min: int
+) -> dict[FlowKey, Counts]:
     """Per (flow, channel): contacts per local date × interval and per weekday × minute."""
     local = f"timezone('{tz}', arrived_at)"
     per_slot = con.sql(
@@ -61,15 +63,29 @@ def flow_counts(con: duckdb.DuckDBPyConnection, source: str, *, tz: str, interva
     np.add.at(grid, (which, day_idx, slot), n)
     week = np.zeros((len(keys), 7, MINUTES_PER_DAY), dtype=np.int64)
     m_which = np.array(
-        [key_idx[k] for k in zip(per_minute.column("flow").to_pylist(), per_minute.column("channel").to_pylist(), strict=True)],
+        [
+            key_idx[k]
+            for k in zip(
+                per_minute.column("flow").to_pylist(), per_minute.column("channel").to_pylist(), strict=True
+            )
+        ],
         dtype=np.int64,
     )
-    np.add.at(week, (m_which, per_minute.column("wd").to_numpy(), per_minute.column("minute").to_numpy()), per_minute.column("n").to_numpy())
+    np.add.at(
+        week,
+        (m_which, per_minute.column("wd").to_numpy(), per_minute.column("minute").to_numpy()),
+        per_minute.column("n").to_numpy(),
+    )
     for k, i in key_idx.items():
         # Each flow over its own period: a campaign of three months is not averaged over a year.
         active = np.flatnonzero(grid[i].sum(axis=1))
         a, b = int(active[0]), int(active[-1]) + 1
-        out[k] = Counts(dates=dates[a:b], by_day_interval=grid[i, a:b], by_weekday_minute=week[i], interval_min=interval_min)
+        out[k] = Counts(
+            dates=dates[a:b],
+            by_day_interval=grid[i, a:b],
+            by_weekday_minute=week[i],
+            interval_min=interval_min,
+        )
     return out
 
 
@@ -103,5 +119,7 @@ def languages(con: duckdb.DuckDBPyConnection, source: str) -> dict[FlowKey, list
 
 
 def period(con: duckdb.DuckDBPyConnection, source: str, *, tz: str) -> tuple[date, date] | None:
-    row = con.sql(f"SELECT min(CAST(timezone('{tz}', arrived_at) AS DATE)), max(CAST(timezone('{tz}', arrived_at) AS DATE)) FROM {source}").fetchall()[0]
+    row = con.sql(
+        f"SELECT min(CAST(timezone('{tz}', arrived_at) AS DATE)), max(CAST(timezone('{tz}', arrived_at) AS DATE)) FROM {source}"
+    ).fetchall()[0]
     return None if row[0] is None else (row[0], row[1])

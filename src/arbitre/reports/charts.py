@@ -25,7 +25,13 @@ def week_heatmap(average_week: np.ndarray, *, interval_min: int, title: str, lan
     for d in range(average_week.shape[0]):
         for s in range(average_week.shape[1]):
             minute = s * interval_min
-            values.append({"day": days[d], "start": f"{minute // 60:02d}:{minute % 60:02d}", "contacts": round(float(average_week[d, s]), 2)})
+            values.append(
+                {
+                    "day": days[d],
+                    "start": f"{minute // 60:02d}:{minute % 60:02d}",
+                    "contacts": round(float(average_week[d, s]), 2),
+                }
+            )
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -34,9 +40,22 @@ def week_heatmap(average_week: np.ndarray, *, interval_min: int, title: str, lan
         "width": 640,
         "height": 170,
         "encoding": {
-            "x": {"field": "start", "type": "ordinal", "title": t("axis.time_of_day", lang), "axis": {"labelAngle": -90, "labelExpr": "substring(datum.label, 3) == '00' ? datum.label : ''"}},
+            "x": {
+                "field": "start",
+                "type": "ordinal",
+                "title": t("axis.time_of_day", lang),
+                "axis": {
+                    "labelAngle": -90,
+                    "labelExpr": "substring(datum.label, 3) == '00' ? datum.label : ''",
+                },
+            },
             "y": {"field": "day", "type": "ordinal", "sort": days, "title": None},
-            "color": {"field": "contacts", "type": "quantitative", "title": t("axis.mean_contacts", lang), "scale": {"scheme": "orangered"}},
+            "color": {
+                "field": "contacts",
+                "type": "quantitative",
+                "title": t("axis.mean_contacts", lang),
+                "scale": {"scheme": "orangered"},
+            },
             "tooltip": [{"field": "day"}, {"field": "start"}, {"field": "contacts", "format": ".1f"}],
         },
     }
@@ -44,7 +63,11 @@ def week_heatmap(average_week: np.ndarray, *, interval_min: int, title: str, lan
 
 def monthly_curve(series: dict[str, Sequence[tuple[str, int]]], *, title: str, lang: str = "fr") -> Spec:
     """Contacts per month, one line per flow."""
-    values = [{"flow": flow, "month": month, "contacts": n} for flow, points in series.items() for month, n in points]
+    values = [
+        {"flow": flow, "month": month, "contacts": n}
+        for flow, points in series.items()
+        for month, n in points
+    ]
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -79,8 +102,20 @@ def band_shares(shares: dict[str, dict[str, float | None]], *, title: str, lang:
         "height": {"step": 22},
         "encoding": {
             "y": {"field": "flow", "type": "nominal", "title": None},
-            "x": {"field": "share", "type": "quantitative", "stack": "normalize", "axis": {"format": "%"}, "title": t("axis.share", lang)},
-            "color": {"field": "band", "type": "nominal", "sort": [t(f"band.{b}", lang) for b in order], "title": None, "scale": {"range": ["#9ecae1", "#fd8d3c", "#31378c", "#b15928"]}},
+            "x": {
+                "field": "share",
+                "type": "quantitative",
+                "stack": "normalize",
+                "axis": {"format": "%"},
+                "title": t("axis.share", lang),
+            },
+            "color": {
+                "field": "band",
+                "type": "nominal",
+                "sort": [t(f"band.{b}", lang) for b in order],
+                "title": None,
+                "scale": {"range": ["#9ecae1", "#fd8d3c", "#31378c", "#b15928"]},
+            },
             "order": {"field": "order"},
             "tooltip": [{"field": "flow"}, {"field": "band"}, {"field": "share", "format": ".1%"}],
         },

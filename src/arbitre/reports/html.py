@@ -28,7 +28,7 @@ def num(value: float | None, lang: str = "fr", digits: int = 0) -> str:
     return text
 
 
-def duration(seconds: float | None, lang: str = "fr") -> str:
+def duration(seconds: float | None, lang: str = "fr") -> str:  # noqa: ARG001  (same words in both languages)
     """185 → "3 min 05 s"; None → "—"."""
     if seconds is None:
         return "—"

@@ -30,7 +30,10 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
         counts = flow_counts(con, source, tz=tz, interval_min=interval_min)
         handles = handle_times(con, source)
         langs = languages(con, source)
-        kpis = {(r["flow"], r["channel"]): r for r in compute_kpis(con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz)}
+        kpis = {
+            (r["flow"], r["channel"]): r
+            for r in compute_kpis(con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz)
+        }
     finally:
         con.close()
     flows = []
@@ -39,13 +42,28 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
         hours = settings.hours_of(flow)
         p = profile(c, hours=hours, bands=settings.hour_bands)
         label = settings.flows[flow].label if flow in settings.flows else None
-        flows.append(_flow_entry(flow, channel, label, p, hours.describe(), handles.get(key), langs.get(key, []), kpis.get(key, {}), interval_min, len(c.dates)))
+        flows.append(
+            _flow_entry(
+                flow,
+                channel,
+                label,
+                p,
+                hours.describe(),
+                handles.get(key),
+                langs.get(key, []),
+                kpis.get(key, {}),
+                interval_min,
+                len(c.dates),
+            )
+        )
     flows.sort(key=lambda f: -int(f["contacts"]))
     return {
         "workspace": settings.name,
         "timezone": tz,
         "interval_min": interval_min,
-        "period": None if span is None else {"start": span[0].isoformat(), "end": span[1].isoformat(), "days": (span[1] - span[0]).days + 1},
+        "period": None
+        if span is None
+        else {"start": span[0].isoformat(), "end": span[1].isoformat(), "days": (span[1] - span[0]).days + 1},
         "bands": settings.hour_bands.model_dump(),
         "flows": flows,
     }
@@ -88,20 +106,54 @@ def _flow_entry(
         "bands": p.band_shares,
         "handle_time": None
         if handle is None
-        else {"contacts": handle.contacts, "mean_s": handle.mean_s, "p50_s": handle.p50_s, "p80_s": handle.p80_s, "p90_s": handle.p90_s, "p95_s": handle.p95_s},
+        else {
+            "contacts": handle.contacts,
+            "mean_s": handle.mean_s,
+            "p50_s": handle.p50_s,
+            "p80_s": handle.p80_s,
+            "p90_s": handle.p90_s,
+            "p95_s": handle.p95_s,
+        },
         "languages": [{"language": lang, "contacts": n, "share": n / total} for lang, n in langs],
-        "kpis": {k: kpi.get(k) for k in ("offered", "answered", "abandoned", "service_level", "abandon_rate", "asa_s", "aht_s", "fcr", "csat", "nps")},
+        "kpis": {
+            k: kpi.get(k)
+            for k in (
+                "offered",
+                "answered",
+                "abandoned",
+                "service_level",
+                "abandon_rate",
+                "asa_s",
+                "aht_s",
+                "fcr",
+                "csat",
+                "nps",
+            )
+        },
     }
 
 
-def write_mapping_report(ws: Workspace, result: dict[str, Any], *, lang: str = "fr", path: Path | None = None) -> Path:
+def write_mapping_report(
+    ws: Workspace, result: dict[str, Any], *, lang: str = "fr", path: Path | None = None
+) -> Path:
     """The HTML report of the map, charts inline (SVG): one file that opens anywhere, offline."""
     flows = result["flows"]
-    monthly = charts.monthly_curve({f["flow"]: [(m["month"], m["contacts"]) for m in f["months"]] for f in flows}, title=t("mapping.monthly", lang), lang=lang)
-    bands = charts.band_shares({f["flow"]: f["bands"] for f in flows}, title=t("mapping.bands", lang), lang=lang)
+    monthly = charts.monthly_curve(
+        {f["flow"]: [(m["month"], m["contacts"]) for m in f["months"]] for f in flows},
+        title=t("mapping.monthly", lang),
+        lang=lang,
+    )
+    bands = charts.band_shares(
+        {f["flow"]: f["bands"] for f in flows}, title=t("mapping.bands", lang), lang=lang
+    )
     heatmaps = {
         f["flow"]: to_svg(
-            charts.week_heatmap(np.asarray(f["average_week"]["mean_contacts"]), interval_min=result["interval_min"], title=f"{t('mapping.week', lang)} — {f['label'] or f['flow']}", lang=lang)
+            charts.week_heatmap(
+                np.asarray(f["average_week"]["mean_contacts"]),
+                interval_min=result["interval_min"],
+                title=f"{t('mapping.week', lang)} — {f['label'] or f['flow']}",
+                lang=lang,
+            )
         )
         for f in flows
     }

@@ -142,7 +142,10 @@ def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
             changed = [redact(t) for t in plain]
         else:
             changed = pseudonyms(plain, key=key, column=column)
-        con.register(f"map_{column}", pa.table({"v": pa.array(plain, pa.string()), "p": pa.array(changed, pa.string())}))
+        con.register(
+            f"map_{column}",
+            pa.table({"v": pa.array(plain, pa.string()), "p": pa.array(changed, pa.string())}),
+        )
         joins.append(f"LEFT JOIN map_{column} ON c.{column} = map_{column}.v")
         replace.append(f"map_{column}.p AS {column}")
     con.execute(
@@ -163,7 +166,9 @@ def _write_rejected(source: Source, checked: Validated) -> str:
     for error in checked.errors:
         reasons.setdefault(error.line, []).append(f"{error.column}: {error.reason}")
     table = table.add_column(0, "_line", pa.array(lines, pa.int64()))
-    table = table.add_column(1, "_errors", pa.array(["; ".join(reasons.get(int(x), [])) for x in lines], pa.string()))
+    table = table.add_column(
+        1, "_errors", pa.array(["; ".join(reasons.get(int(x), [])) for x in lines], pa.string())
+    )
     target = Path(source.file)
     target = target.with_name(target.name.split(".")[0] + ".rejected.csv")
     pacsv.write_csv(table, target)

@@ -43,7 +43,9 @@ def kpis(
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {tz!r}: expected an IANA name such as Europe/Paris", field="--tz") from None
+        raise InputError(
+            f"unknown time zone {tz!r}: expected an IANA name such as Europe/Paris", field="--tz"
+        ) from None
     interval_min = interval_min or (workspaces[0].settings.interval_min if workspaces else 30)
     base = rules or KpiRules()
     try:

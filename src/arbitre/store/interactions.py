@@ -10,7 +10,6 @@ under the workspace lock before the next write.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
+from arbitre.store.files import STAGING, collect_garbage, fsync
 from arbitre.store.workspace import Workspace
 
-STAGING = ".staging"
 STORE_COLUMNS: tuple[str, ...] = (*(c.name for c in COLUMNS), "extra", "import_id")
 
 _SQL_TYPES = {
@@ -108,7 +107,13 @@ class InteractionStore:
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         return f"read_parquet([{listing}])"
 
-    def attach(self, con: duckdb.DuckDBPyConnection, *, name: str = "interactions", months: Iterable[str] | None = None) -> None:
+    def attach(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        name: str = "interactions",
+        months: Iterable[str] | None = None,
+    ) -> None:
         """Create view ``name`` over the store in ``con``."""
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {self.source_sql(months)}")
 
@@ -126,7 +131,9 @@ class InteractionStore:
         by_file = {str(self.root / f): m for m, (f, _) in parts.items()}
         key = ", ".join(_q(k) for k in NATURAL_KEY)
         cols = [c.name for c in COLUMNS] + ["extra"]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE inc AS SELECT *, strftime(arrived_at, '%Y-%m') AS month FROM {incoming}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE inc AS SELECT *, strftime(arrived_at, '%Y-%m') AS month FROM {incoming}"
+        )
         new_months = [r[0] for r in con.sql("SELECT DISTINCT month FROM inc ORDER BY 1").fetchall()]
         if parts:
             # Where the incoming keys live today, reading only the key columns of every month.
@@ -143,9 +150,15 @@ class InteractionStore:
         old_files = [str(self.root / parts[m][0]) for m in touched if m in parts]
         listing = ", ".join("'" + f.replace("'", "''") + "'" for f in old_files)
         old_source = f"read_parquet([{listing}], filename=true)" if old_files else f"({EMPTY_SELECT})"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE old AS SELECT * EXCLUDE (filename), filename AS __file FROM {old_source}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE old AS SELECT * EXCLUDE (filename), filename AS __file FROM {old_source}"
+        )
         differs = " OR ".join(f"i.{_q(c)} IS DISTINCT FROM o.{_q(c)}" for c in cols)
-        changed_list = "list_filter([" + ", ".join(f"CASE WHEN i.{_q(c)} IS DISTINCT FROM o.{_q(c)} THEN '{c}' END" for c in cols) + "], lambda x: x IS NOT NULL)"
+        changed_list = (
+            "list_filter(["
+            + ", ".join(f"CASE WHEN i.{_q(c)} IS DISTINCT FROM o.{_q(c)} THEN '{c}' END" for c in cols)
+            + "], lambda x: x IS NOT NULL)"
+        )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE classified AS
@@ -168,15 +181,23 @@ class InteractionStore:
                 "SELECT contact_id, site, month, changed FROM classified WHERE status = 'update' ORDER BY month, contact_id"
             ).fetchall()
         ]
-        rewrite = {m for (m,) in con.sql("SELECT DISTINCT month FROM classified WHERE status <> 'unchanged'").fetchall()}
+        rewrite = {
+            m
+            for (m,) in con.sql(
+                "SELECT DISTINCT month FROM classified WHERE status <> 'unchanged'"
+            ).fetchall()
+        }
         # An updated row may leave its month (its arrival changed): that month is rewritten too.
         rewrite |= {
-            by_file[f] for (f,) in con.sql("SELECT DISTINCT old_file FROM classified WHERE status = 'update'").fetchall()
+            by_file[f]
+            for (f,) in con.sql("SELECT DISTINCT old_file FROM classified WHERE status = 'update'").fetchall()
         }
         stage = self.root / STAGING / import_id
         stage.mkdir(parents=True, exist_ok=True)
         select_cols = ", ".join(_q(c) for c in cols)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE replaced AS SELECT {key} FROM classified WHERE status = 'update'")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE replaced AS SELECT {key} FROM classified WHERE status = 'update'"
+        )
         for month in sorted(rewrite):
             old_file = str(self.root / parts[month][0]) if month in parts else None
             kept = (
@@ -192,10 +213,10 @@ class InteractionStore:
                 f"COPY (SELECT * FROM ({body}) ORDER BY arrived_at, contact_id) TO '{target}' "
                 "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
             )
-            _fsync(target)
+            fsync(target)
             rows = int(con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0])
             result.staged[month] = (target, rows)
-        _fsync(stage)
+        fsync(stage)
         return result
 
     def commit(self, merge: MergeResult, record: ImportRecord) -> None:
@@ -205,7 +226,7 @@ class InteractionStore:
             rel = Path(f"month={month}") / f"{merge.import_id}.parquet"
             (self.root / rel.parent).mkdir(parents=True, exist_ok=True)
             os.replace(path, self.root / rel)  # same file system: atomic, and unnamed until commit
-            _fsync(self.root / rel.parent)
+            fsync(self.root / rel.parent)
             final[month] = (str(rel), rows)
         with session_scope(self.ws.engine) as session:
             session.add(record)
@@ -221,20 +242,7 @@ class InteractionStore:
 
         Call it only while holding the workspace lock: an import in progress stages files.
         """
-        referenced = {str(self.root / f) for f, _ in self.partitions().values()}
-        removed: list[Path] = []
-        staging = self.root / STAGING
-        if staging.exists():
-            shutil.rmtree(staging)
-            removed.append(staging)
-        for path in self.root.glob("month=*/*.parquet"):
-            if str(path) not in referenced:
-                path.unlink()
-                removed.append(path)
-        for folder in self.root.glob("month=*"):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-        return removed
+        return collect_garbage(self.root, {f for f, _ in self.partitions().values()})
 
 
 def new_import_id() -> str:
@@ -244,11 +252,3 @@ def new_import_id() -> str:
 def _record_changes(session: Session, merge: MergeResult) -> None:
     if merge.changes:
         session.execute(insert(ImportChange), [{"import_id": merge.import_id, **c} for c in merge.changes])
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

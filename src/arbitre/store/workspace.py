@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from arbitre.domain.settings import WorkspaceSettings
 from arbitre.errors import WorkspaceError
 from arbitre.store import appdb
+from arbitre.store.files import collect_garbage
 from arbitre.yamlio import load_model
 
 SETTINGS_FILE = "arbitre.yaml"
@@ -81,7 +83,26 @@ class Workspace:
         ws = cls(root=root, settings=load_model(path, WorkspaceSettings))
         if appdb.current_revision(ws.engine) != appdb.head_revision():
             appdb.upgrade(ws.engine)
+        ws.recover()
         return ws
+
+    def recover(self) -> None:
+        """Remove what an interrupted import left (staged files), unless an import is running.
+
+        The committed state never depends on those files; removing them makes the folder exactly
+        what it was before the interrupted import.
+        """
+        with open(self.root / LOCK_FILE, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # an import holds the lock: its staged files are not leftovers
+            try:
+                with appdb.session_scope(self.engine) as session:
+                    referenced = set(session.scalars(select(appdb.StorePartition.file)))
+                collect_garbage(self.interactions_dir, referenced)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @staticmethod
     def is_workspace(path: Path | str) -> bool:
