@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from arbitre.cli.app import app
 from arbitre.examples import MAPPINGS, SAMPLES
 from tests.helpers import write_csv
 
@@ -14,10 +18,30 @@ HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned
 GOOD = "1,sav,voice_in,internal,2026-01-05T09:00:00+01:00,2026-01-05T09:00:10+01:00,2026-01-05T09:03:00+01:00,false"
 
 
-def arbitre(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arbitre.cli.app", *args], capture_output=True, text=True, cwd=cwd, check=False
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def arbitre(*args: str) -> Ran:
+    """The command in this process (fast); `test_the_installed_command_*` runs the real one."""
+    result = CliRunner().invoke(app, list(args))
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def test_the_installed_command_keeps_stdout_for_json_and_exits_as_promised(tmp_path: Path) -> None:
+    def real(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "arbitre.cli.app", *args], capture_output=True, text=True, check=False
+        )
+
+    ok = real("init", str(tmp_path / "w"), "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["settings"]["timezone"] == "Europe/Paris"
+    bad = real("kpi", str(tmp_path / "missing.csv"))
+    assert bad.returncode == 1 and bad.stdout == "" and bad.stderr.count("\n") == 1
+    assert real("kpi", "--by").returncode == 2
 
 
 def test_init_import_kpi_and_map_work_end_to_end_as_json(tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+import functools
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
-from arbitre.cli import analyse, demo, workspace
+from arbitre.cli import analyse, demo, schedule, staff, workspace
 from arbitre.cli.output import err
 from arbitre.errors import ArbitreError, RejectedRows
 
@@ -19,27 +21,42 @@ app = typer.Typer(
 )
 workspace.register(app)
 analyse.register(app)
+staff.register(app)
+schedule.register(app)
 demo.register(app)
 
 MAX_LISTED_ERRORS = 1000
 
 
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input gives a one-line error on stderr and exit 1 (a rejected file: every row, then one line)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RejectedRows as exc:
+            for error in exc.errors[:MAX_LISTED_ERRORS]:
+                err.print(str(error), markup=False)
+            if len(exc.errors) > MAX_LISTED_ERRORS:
+                err.print(f"… and {len(exc.errors) - MAX_LISTED_ERRORS} more errors", markup=False)
+            err.print(f"arbitre: error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except ArbitreError as exc:
+            err.print(f"arbitre: error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+
+    return run
+
+
+for info in app.registered_commands:
+    assert info.callback is not None
+    info.callback = _guarded(info.callback)
+
+
 def main() -> None:
-    """Run the command; bad input gives a one-line error and exit 1, usage errors exit 2."""
-    try:
-        app()
-    except RejectedRows as exc:
-        for error in exc.errors[:MAX_LISTED_ERRORS]:
-            err.print(str(error), markup=False)
-        if len(exc.errors) > MAX_LISTED_ERRORS:
-            err.print(f"… and {len(exc.errors) - MAX_LISTED_ERRORS} more errors", markup=False)
-        err.print(f"arbitre: error: {exc}", markup=False)
-        sys.exit(1)
-    except ArbitreError as exc:
-        err.print(f"arbitre: error: {exc}", markup=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """The console entry point."""
+    app()
 
 
 if __name__ == "__main__":

@@ -94,7 +94,8 @@ def import_(
     summaries = []
     try:
         for file in files:
-            summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
+            with err.status(f"Importing {file.name}…"):
+                summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
             summaries.append(summary)
             if not json:
                 for error in summary.errors:
