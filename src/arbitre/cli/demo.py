@@ -1,0 +1,119 @@
+"""`arbitre demo`: build the example workspace, show the tour, serve it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, out, print_json, print_table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    dir: Annotated[
+        Path, typer.Option("--dir", help="Folder of the demo workspace (an earlier demo there is replaced).")
+    ] = Path("demo-workspace"),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same company.")] = 7,
+    scale: Annotated[
+        float,
+        typer.Option(
+            help="Volume multiplier (1.0 is about 1.5 million contacts a year).", min=0.001, max=10.0
+        ),
+    ] = 1.0,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Serve the workspace's reports on 127.0.0.1 afterwards."),
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print a summary as JSON (implies --no-serve).")
+    ] = False,
+) -> None:
+    """Build a complete example workspace: a French e-commerce company and a year of its contacts."""
+    from arbitre.services.demo import build_demo  # the generator compiles Numba kernels: load it only here
+
+    with err.status("Building the demo…") as status:
+        result = build_demo(dir, seed=seed, scale=scale, progress=lambda m: status.update(m + "…"))
+    flows = result.mapping["flows"]
+    if json:
+        print_json(
+            {
+                "workspace": str(result.workspace),
+                "seed": result.seed,
+                "contacts": result.contacts,
+                "imports": [s.as_dict() for s in result.imports],
+                "report": str(result.report),
+                "flows": [
+                    {k: f[k] for k in ("flow", "channel", "contacts", "outside_opening_hours", "kpis")}
+                    for f in flows
+                ],
+            }
+        )
+        return
+    imported = sum(s.inserted for s in result.imports)
+    out.print(
+        f"\n[bold]{result.mapping['workspace']}[/] — demo workspace in {result.workspace} (seed {seed})"
+    )
+    out.print(
+        f"{fmt_num(result.contacts)} contacts generated, {fmt_num(imported)} imported from {len(result.imports)} export files.\n"
+    )
+    print_table(
+        "Step 1 — the activity map",
+        [
+            "flow",
+            "channel",
+            "contacts",
+            "outside hours",
+            "evening",
+            "weekend",
+            "AHT",
+            "SL",
+            "abandon",
+            "CSAT",
+        ],
+        [
+            [
+                f["flow"],
+                f["channel"],
+                fmt_num(f["contacts"]),
+                fmt_pct(f["outside_opening_hours"]),
+                fmt_pct(f["bands"]["evening"]),
+                fmt_pct(f["bands"]["weekend"]),
+                fmt_s(f["kpis"]["aht_s"]),
+                fmt_pct(f["kpis"]["service_level"]),
+                fmt_pct(f["kpis"]["abandon_rate"]),
+                fmt_pct(f["kpis"]["csat"]),
+            ]
+            for f in flows
+        ],
+    )
+    out.print(f"\nReport: {result.report}")
+    out.print(f"Try:    arbitre kpi {result.workspace} --by flow,month")
+    out.print(f"        arbitre map {result.workspace} --json")
+    if serve:
+        _serve(result.workspace / "reports", port=port, page=result.report.name if result.report else "")
+
+
+def _serve(folder: Path, *, port: int, page: str) -> None:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        out.print(f"\nServing the reports on http://127.0.0.1:{port}/{page}  (Ctrl-C to stop)")
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            thread.join()
+        except KeyboardInterrupt:
+            server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002  (names of the base class)
+        return

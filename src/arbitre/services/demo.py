@@ -1,0 +1,146 @@
+"""The demo: a complete example workspace built the way a user would build theirs.
+
+The demo company's history (``arbitre.demo``) is written out as the exports a client really gets —
+monthly CSV files from the in-house telephony and helpdesk in the canonical format, and the
+provider's call-detail export in its own shape (semicolon, Windows-1252, French headers, local
+times) — and then imported through the ordinary import pipeline with the shipped mapping, so the
+demo exercises validation, pseudonymisation, redaction and the store like any import.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from arbitre.demo.generate import generate_history
+from arbitre.errors import WorkspaceError
+from arbitre.examples import MAPPINGS
+from arbitre.ingest.mapping import load_mapping
+from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.services.imports import ImportSummary, import_file
+from arbitre.store.interactions import connect
+from arbitre.store.workspace import Workspace
+
+MARKER = ".arbitre-demo"
+PROVIDER_SITE = "linguaserv:barcelona"
+
+
+@dataclass
+class DemoResult:
+    workspace: Path
+    seed: int
+    contacts: int
+    imports: list[ImportSummary] = field(default_factory=list)
+    mapping: dict[str, Any] = field(default_factory=dict)
+    report: Path | None = None
+
+
+def build_demo(
+    directory: Path, *, seed: int = 7, scale: float = 1.0, progress: Callable[[str], None] = lambda _: None
+) -> DemoResult:
+    """Build the demo workspace in ``directory`` (replacing an earlier demo there, nothing else)."""
+    _clear(directory)
+    progress(f"Generating a year of contacts for the demo company (seed {seed})")
+    history = generate_history(seed=seed, scale=scale)
+    ws = Workspace.init(directory, settings=history.settings)
+    (directory / MARKER).write_text(f"seed: {seed}\nscale: {scale}\n", encoding="utf-8")
+    try:
+        exports = directory / "exports"
+        exports.mkdir()
+        progress("Writing the exports a client would receive (in-house monthly files, provider CDR)")
+        files = _write_exports(history.interactions, exports, tz=history.settings.timezone)
+        pq.write_table(history.staffing, exports / "staffing-plan-2025.parquet")
+        result = DemoResult(workspace=directory, seed=seed, contacts=history.interactions.num_rows)
+        cdr = load_mapping(MAPPINGS / "telephony-cdr.yaml")
+        for path, provider in files:
+            progress(f"Importing {path.name}")
+            result.imports.append(
+                import_file(ws, path, mapping=cdr if provider else None, who="arbitre demo")
+            )
+        progress("Mapping the activity (step 1) and writing its report")
+        result.mapping = activity_map(ws)
+        result.report = write_mapping_report(ws, result.mapping, lang="fr")
+        write_mapping_report(ws, result.mapping, lang="en")
+        return result
+    finally:
+        ws.close()
+
+
+def _clear(directory: Path) -> None:
+    if not directory.exists():
+        return
+    if (directory / MARKER).exists():
+        shutil.rmtree(directory)
+        return
+    if any(directory.iterdir()):
+        raise WorkspaceError(f"{directory} exists and is not an earlier demo: choose another --dir")
+
+
+def _write_exports(interactions: pa.Table, folder: Path, *, tz: str) -> list[tuple[Path, bool]]:
+    """Monthly canonical CSV files for the in-house site; the provider's CDR in its own shape."""
+    con = connect(tz)
+    con.register("history", interactions)
+    # ISO 8601 with the offset written in full (+02:00), as a telephony platform exports it.
+    con.execute(
+        f"""CREATE MACRO iso(ts) AS strftime(ts, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ts IS NULL THEN NULL ELSE
+            printf('%s%02d:%02d', CASE WHEN epoch(timezone('{tz}', ts)) < epoch(ts) THEN '-' ELSE '+' END,
+                   CAST(abs(epoch(timezone('{tz}', ts)) - epoch(ts)) AS INTEGER) // 3600,
+                   (CAST(abs(epoch(timezone('{tz}', ts)) - epoch(ts)) AS INTEGER) % 3600) // 60) END"""
+    )
+    out: list[tuple[Path, bool]] = []
+    months = [
+        m
+        for (m,) in con.sql(
+            f"SELECT DISTINCT strftime(arrived_at, '%Y-%m') AS m FROM history WHERE site <> '{PROVIDER_SITE}' ORDER BY m"
+        ).fetchall()
+    ]
+    for month in months:
+        target = folder / f"interactions-internal-{month}.csv"
+        table = con.sql(
+            f"""
+            SELECT contact_id, flow, channel, site,
+                   iso(arrived_at) AS arrived_at, iso(answered_at) AS answered_at, iso(ended_at) AS ended_at,
+                   abandoned, round(talk_s, 1) AS talk_s, round(hold_s, 1) AS hold_s, round(wrap_s, 1) AS wrap_s,
+                   language, agent_id, customer_id, reason, resolved, csat, nps, qa_score, transcript
+            FROM history WHERE site <> '{PROVIDER_SITE}' AND strftime(arrived_at, '%Y-%m') = '{month}'
+            ORDER BY arrived_at
+            """
+        ).to_arrow_table()
+        pacsv.write_csv(table, target)
+        out.append((target, False))
+    cdr = con.sql(
+        f"""
+        SELECT contact_id AS "ID appel",
+               strftime(arrived_at, '%d/%m/%Y %H:%M:%S') AS "Début",
+               coalesce(strftime(answered_at, '%d/%m/%Y %H:%M:%S'), '') AS "Décroché",
+               coalesce(strftime(ended_at, '%d/%m/%Y %H:%M:%S'), '') AS "Fin",
+               'SUPPORT INTL' AS "File", 'Barcelone' AS "Site", 'APPEL' AS "Type",
+               CAST(round(epoch(coalesce(answered_at, ended_at)) - epoch(arrived_at)) AS INTEGER) AS "Attente (s)",
+               CASE WHEN talk_s IS NULL THEN '' ELSE printf('%d:%02d:%02d', CAST(talk_s AS INTEGER) // 3600,
+                    (CAST(talk_s AS INTEGER) % 3600) // 60, CAST(talk_s AS INTEGER) % 60) END AS "Conversation",
+               coalesce(CAST(CAST(hold_s AS INTEGER) AS VARCHAR), '') AS "Garde (s)",
+               coalesce(replace(printf('%.1f', wrap_s), '.', ','), '') AS "Post-appel (s)",
+               CASE WHEN abandoned THEN 'Abandonné' ELSE 'Répondu' END AS "Statut",
+               coalesce(agent_id, '') AS "Agent", coalesce(customer_id, '') AS "N° client",
+               CASE language WHEN 'en' THEN 'Anglais' WHEN 'es' THEN 'Espagnol' WHEN 'de' THEN 'Allemand' ELSE 'Français' END AS "Langue",
+               coalesce(reason, '') AS "Motif",
+               CASE WHEN resolved THEN 'Oui' WHEN NOT resolved THEN 'Non' ELSE '' END AS "Résolu",
+               coalesce(CAST(csat AS VARCHAR), '') AS "Note enquête"
+        FROM history WHERE site = '{PROVIDER_SITE}' ORDER BY arrived_at
+        """
+    ).to_arrow_table()
+    con.close()
+    target = folder / "linguaserv-barcelone-cdr-2025.csv"
+    with open(target, "w", encoding="cp1252", newline="") as handle:
+        handle.write(";".join(cdr.column_names) + "\r\n")
+        for row in zip(*(cdr.column(i).to_pylist() for i in range(cdr.num_columns)), strict=True):
+            handle.write(";".join("" if v is None else str(v) for v in row) + "\r\n")
+    out.append((target, True))
+    return out
