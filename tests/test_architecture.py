@@ -18,6 +18,7 @@ FORBIDDEN = {
     "staffing": {"store", "ingest", "services", "cli", "reports"},
     "kpi": {"store", "ingest", "services", "cli", "reports"},
     "mapping": {"store", "ingest", "services", "cli", "reports"},
+    "forecast": {"store", "ingest", "services", "cli", "reports"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from arbitre.cli import analyse, demo, schedule, staff, workspace
+from arbitre.cli import analyse, demo, forecast, plan, schedule, staff, workspace
 from arbitre.cli.output import err
 from arbitre.errors import ArbitreError, RejectedRows
 
@@ -23,6 +23,8 @@ workspace.register(app)
 analyse.register(app)
 staff.register(app)
 schedule.register(app)
+forecast.register(app)
+plan.register(app)
 demo.register(app)
 
 MAX_LISTED_ERRORS = 1000

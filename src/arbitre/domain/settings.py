@@ -9,10 +9,13 @@ import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from arbitre._types import BoolArray
 from arbitre.domain.channels import Channel
-from arbitre.domain.hours import ALWAYS, WeeklyHours
+from arbitre.domain.hours import ALWAYS, DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, WeeklyHours
+from arbitre.domain.targets import StaffingTargets, resolve
 
 HoursSpec = dict[str, str]
 
@@ -36,6 +39,7 @@ class FlowSettings(_Strict):
     channel: Channel | None = None
     opening_hours: HoursSpec | None = None
     languages: list[str] = Field(default_factory=list)
+    staffing: StaffingTargets | None = None
 
     _hours = field_validator("opening_hours")(_check_hours)
 
@@ -59,6 +63,18 @@ class HourBands(_Strict):
         WeeklyHours.parse(v)
         return v
 
+    def minute_masks(self) -> dict[str, BoolArray]:
+        """Disjoint masks over the minutes of the week (Monday 00:00 first): weekend first, then
+        night, then evening, and the rest is weekday daytime."""
+        weekend = np.zeros(MINUTES_PER_WEEK, dtype=bool)
+        for day in self.weekend:
+            i = DAYS.index(day)
+            weekend[i * MINUTES_PER_DAY : (i + 1) * MINUTES_PER_DAY] = True
+        night = WeeklyHours.parse(self.night).minute_mask() & ~weekend
+        evening = WeeklyHours.parse(self.evening).minute_mask() & ~weekend & ~night
+        daytime = ~(weekend | night | evening)
+        return {"day": daytime, "evening": evening, "night": night, "weekend": weekend}
+
 
 class WorkspaceSettings(_Strict):
     """The settings file of a workspace.
@@ -75,6 +91,8 @@ class WorkspaceSettings(_Strict):
     opening_hours: HoursSpec = Field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
     flows: dict[str, FlowSettings] = Field(default_factory=dict)
     hour_bands: HourBands = Field(default_factory=HourBands)
+    staffing: StaffingTargets | None = None
+    contract_hours_per_week: float = Field(default=35.0, gt=0, le=60)
 
     @field_validator("timezone")
     @classmethod
@@ -98,6 +116,11 @@ class WorkspaceSettings(_Strict):
         """The opening hours of ``flow``: its own, else the workspace's."""
         spec = self.flows[flow].opening_hours if flow in self.flows else None
         return WeeklyHours.parse(spec or self.opening_hours)
+
+    def targets_of(self, flow: str, channel: Channel) -> StaffingTargets:
+        """The staffing targets of ``flow``: its own, the workspace's, then the channel's defaults."""
+        own = self.flows[flow].staffing if flow in self.flows else None
+        return resolve(channel, workspace=self.staffing, flow=own)
 
     @property
     def zone(self) -> ZoneInfo:

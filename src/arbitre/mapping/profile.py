@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from arbitre._types import FloatArray, IntArray
-from arbitre.domain.hours import DAYS, MINUTES_PER_DAY, WeeklyHours
+from arbitre.domain.hours import MINUTES_PER_DAY, WeeklyHours
 from arbitre.domain.settings import HourBands
 
 # A week (or month, or day) is a seasonal peak when it carries this much more than the typical one.
@@ -111,24 +111,12 @@ def profile(counts: Counts, *, hours: WeeklyHours, bands: HourBands) -> Profile:
     )
 
 
-def band_masks(bands: HourBands) -> dict[str, np.ndarray]:
-    """Disjoint masks over the minutes of the week: weekend first, then night, then evening, then day."""
-    weekend = np.zeros(7 * MINUTES_PER_DAY, dtype=bool)
-    for day in bands.weekend:
-        i = DAYS.index(day)
-        weekend[i * MINUTES_PER_DAY : (i + 1) * MINUTES_PER_DAY] = True
-    night = WeeklyHours.parse(bands.night).minute_mask() & ~weekend
-    evening = WeeklyHours.parse(bands.evening).minute_mask() & ~weekend & ~night
-    daytime = ~(weekend | night | evening)
-    return {"day": daytime, "evening": evening, "night": night, "weekend": weekend}
-
-
 def _band_shares(by_weekday_minute: IntArray, bands: HourBands) -> dict[str, float | None]:
     flat = by_weekday_minute.reshape(-1).astype(np.float64)
     total = flat.sum()
     return {
         name: (float(flat[mask].sum() / total) if total > 0 else None)
-        for name, mask in band_masks(bands).items()
+        for name, mask in bands.minute_masks().items()
     }
 
 

@@ -6,7 +6,13 @@ import vl_convert as vlc
 
 from arbitre.reports.charts import Spec
 
+LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
-def to_svg(spec: Spec) -> str:
-    """The chart as an SVG document (inline it in HTML; WeasyPrint draws it in PDF)."""
-    return str(vlc.vegalite_to_svg(spec))
+
+def to_svg(spec: Spec, *, lang: str = "fr") -> str:
+    """The chart as an SVG document (inline it in HTML; WeasyPrint draws it in PDF).
+
+    Numbers and dates follow the language: 60 000 in French, 60,000 in English.
+    """
+    locale = LOCALES.get(lang, "fr-FR")
+    return str(vlc.vegalite_to_svg(spec, format_locale=locale, time_format_locale=locale))

@@ -153,7 +153,8 @@ def write_mapping_report(
                 interval_min=result["interval_min"],
                 title=f"{t('mapping.week', lang)} — {f['label'] or f['flow']}",
                 lang=lang,
-            )
+            ),
+            lang=lang,
         )
         for f in flows
     }
@@ -161,8 +162,8 @@ def write_mapping_report(
         "mapping.html",
         lang=lang,
         result=result,
-        monthly_svg=to_svg(monthly),
-        bands_svg=to_svg(bands),
+        monthly_svg=to_svg(monthly, lang=lang),
+        bands_svg=to_svg(bands, lang=lang),
         heatmaps=heatmaps,
     )
     target = path or ws.reports_dir / ("cartographie.html" if lang == "fr" else "activity-map.html")

@@ -60,6 +60,7 @@ def connect(timezone: str, *, threads: int | None = None) -> duckdb.DuckDBPyConn
     with ``spark.sql.session.timeZone``.
     """
     con = duckdb.connect(config={"threads": threads} if threads else {})
+    con.execute("SET enable_progress_bar = false")  # it would write to stdout, where --json goes
     con.execute(f"SET TimeZone = '{timezone}'")
     return con
 

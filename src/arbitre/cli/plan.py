@@ -1,0 +1,101 @@
+"""`arbitre plan`: agents, people and paid hours per flow and interval for a period."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import typer
+
+from arbitre.cli.output import err, fmt_num, fmt_pct, print_json, print_table
+from arbitre.errors import InputError
+from arbitre.services.forecast import load_events
+from arbitre.services.plan import staffing_plan
+from arbitre.store.workspace import Workspace
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+
+
+def plan(
+    directory: Annotated[Path, typer.Argument(help="The workspace.")],
+    start: Annotated[
+        str | None, typer.Option(help="First day (YYYY-MM-DD); default: the day after the history.")
+    ] = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 28,
+    flow: Annotated[list[str] | None, typer.Option("--flow", help="Only this flow (repeatable).")] = None,
+    events: Annotated[
+        Path | None, typer.Option(help="Known events CSV (name,start,end,multiplier,flow) for the forecast.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the intervals to a .csv or .parquet file.")
+    ] = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print the plan as JSON (flows and intervals).")
+    ] = False,
+) -> None:
+    """Requirements per flow and interval: forecast, Erlang A/C, chat, backlog deadlines, outbound."""
+    try:
+        first = date.fromisoformat(start) if start else None
+    except ValueError:
+        raise InputError(field="--start", expected="a date YYYY-MM-DD", got=start) from None
+    ws = Workspace.open(directory)
+    try:
+        with err.status("Forecasting and sizing…"):
+            document = staffing_plan(
+                ws,
+                start=first,
+                horizon_days=horizon_days,
+                events=tuple(load_events(events)) if events else (),
+                flows=flow or None,
+            )
+    finally:
+        ws.close()
+    if out is not None:
+        table = pa.Table.from_pylist(document["intervals"])
+        if out.suffix.lower() == ".parquet":
+            pq.write_table(table, out)
+        else:
+            pacsv.write_csv(table, out)
+        err.print(f"Intervals written to {out}")
+    if json:
+        print_json(document)
+        return
+    rows = []
+    for f in document["flows"]:
+        bands = f["paid_hours_by_band"]
+        total = f["paid_hours"] or 1.0
+        weeks = list(f["fte_by_week"].values())
+        rows.append(
+            [
+                f["flow"],
+                f["model"],
+                fmt_num(f["contacts"]),
+                str(f["peak_agents"]),
+                fmt_num(f["paid_hours"]),
+                fmt_num(sum(weeks) / len(weeks), 1) if weeks else "—",
+                fmt_pct(bands["evening"] / total),
+                fmt_pct(bands["weekend"] / total),
+                fmt_num(f["paid_hours_outside_opening"]),
+            ]
+        )
+    print_table(
+        f"{document['workspace']} — plan {document['start']} to {document['end']}",
+        [
+            "flow",
+            "model",
+            "contacts",
+            "peak agents",
+            "paid hours",
+            f"FTE/week ({document['contract_hours_per_week']:g} h)",
+            "evening",
+            "weekend",
+            "hours outside opening",
+        ],
+        rows,
+    )

@@ -1,0 +1,242 @@
+"""The staffing plan: forecast → agents per flow and interval → people and paid hours.
+
+For each flow, by its channel:
+
+- voice and chat: Erlang A with the patience measured in the history (or set), Erlang C when
+  nobody abandons; chat agents hold ``concurrency`` conversations (`staffing.concurrency`);
+- e-mail, back-office, social: the backlog plan against the response deadline, agents working
+  only within the flow's opening hours (`staffing.backlog`);
+- outbound: the dialling workload of the forecast attempts (`staffing.outbound`).
+
+Real-time demand outside opening hours is staffed too and reported apart: it is what the
+in-house team does not cover today and what an evening or weekend provider would.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from arbitre._types import BoolArray, FloatArray, IntArray
+from arbitre.domain.channels import Channel
+from arbitre.domain.targets import StaffingTargets
+from arbitre.errors import InfeasibleError, InputError
+from arbitre.forecast import Event, Forecast, forecast
+from arbitre.services.forecast import load_history
+from arbitre.staffing.backlog import plan_backlog
+from arbitre.staffing.concurrency import evaluate_chat, required_chat_agents
+from arbitre.staffing.outbound import outbound_agents
+from arbitre.staffing.workforce import BANDS, band_hours, band_of_intervals, fte
+from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class FlowHistory:
+    """What the history says about a flow beyond its volumes."""
+
+    channel: Channel
+    patience_s: float | None  # mean patience, exponential MLE; None when nobody abandoned
+    contact_rate: float | None  # outbound: answered ÷ attempts
+
+
+def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
+    """Channel, patience and contact rate per flow, from the store.
+
+    Patience: with exponential patience, the maximum-likelihood rate is the number of abandons
+    divided by the total time all queued contacts spent waiting (Mandelbaum & Zeltyn); short
+    abandons are kept, they are impatience too.
+    """
+    con = connect(ws.settings.timezone)
+    try:
+        rows = con.sql(
+            f"""
+            SELECT flow, mode(channel) AS channel,
+                   count(*) FILTER (WHERE abandoned AND ended_at IS NOT NULL) AS abandons,
+                   sum(CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
+                            WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END) AS waited_s,
+                   count(*) FILTER (WHERE NOT abandoned AND answered_at IS NOT NULL) AS answered,
+                   count(*) AS offered
+            FROM {InteractionStore(ws).source_sql()} GROUP BY flow
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    out = {}
+    for flow, channel, abandons, waited, answered, offered in rows:
+        patience = float(waited) / abandons if abandons and waited else None
+        rate = answered / offered if offered else None
+        out[flow] = FlowHistory(Channel(channel), patience, rate)
+    return out
+
+
+def staffing_plan(
+    ws: Workspace,
+    *,
+    start: date | None = None,
+    horizon_days: int = 28,
+    events: tuple[Event, ...] = (),
+    flows: list[str] | None = None,
+) -> dict[str, Any]:
+    """The plan of every flow (or of ``flows``) for ``horizon_days`` from ``start``."""
+    if horizon_days < 1:
+        raise InputError(field="--horizon-days", expected="a number of days ≥ 1", got=horizon_days)
+    settings = ws.settings
+    history = load_history(ws)
+    if flows:
+        unknown = [f for f in flows if f not in history.flows]
+        if unknown:
+            raise InputError(
+                field="--flow",
+                expected=f"a flow of the workspace ({', '.join(history.flows)})",
+                got=unknown[0],
+            )
+        history = history.select([history.flows.index(f) for f in flows])
+    known = flow_histories(ws)
+    result = forecast(history, start=start, horizon_days=horizon_days, events=events)
+    axis = result.axis
+    interval_s = axis.interval_min * 60.0
+    zone = ZoneInfo(axis.tz)
+    local = [datetime.fromtimestamp(int(t), zone) for t in axis.start_s]
+    weekday = np.array([d.weekday() for d in local], dtype=np.int64)
+    minute = np.array([d.hour * 60 + d.minute for d in local], dtype=np.int64)
+    week = np.array([f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in local])
+    band = band_of_intervals(weekday, minute, settings.hour_bands.minute_masks())
+    out_flows, records = [], []
+    for f, flow in enumerate(result.flows):
+        info = known[flow]
+        configured = settings.flows[flow].channel if flow in settings.flows else None
+        channel = configured or info.channel
+        targets = settings.targets_of(flow, channel)
+        open_ = settings.hours_of(flow).contains(weekday, minute)
+        agents, model, patience, late = _agents(
+            result, f, channel=channel, targets=targets, info=info, open_=open_, interval_s=interval_s
+        )
+        shrink = float(targets.shrinkage or 0.0)
+        people = fte(agents, shrinkage=shrink)
+        hours = band_hours(agents, shrinkage=shrink, interval_s=interval_s, band=band)
+        outside = band_hours(np.where(open_, 0, agents), shrinkage=shrink, interval_s=interval_s, band=band)
+        paid_by_week = {
+            w: float(people[week == w].sum() * interval_s / 3600.0) for w in dict.fromkeys(week.tolist())
+        }
+        out_flows.append(
+            {
+                "flow": flow,
+                "channel": channel.value,
+                "model": model,
+                "targets": targets.model_dump(exclude_none=True),
+                "patience_s": patience,
+                "contacts": float(result.volume[f].sum()),
+                "peak_agents": int(agents.max()) if agents.size else 0,
+                "agent_hours": float(agents.sum() * interval_s / 3600.0),
+                "paid_hours": hours.total,
+                "paid_hours_by_band": hours.hours,
+                "paid_hours_outside_opening": outside.total,
+                "paid_hours_by_week": paid_by_week,
+                "fte_by_week": {w: h / settings.contract_hours_per_week for w, h in paid_by_week.items()},
+                "late_work_s": late,
+            }
+        )
+        for i in range(agents.size):
+            records.append(
+                {
+                    "flow": flow,
+                    "interval_start": local[i].isoformat(),
+                    "volume": round(float(result.volume[f, i]), 4),
+                    "aht_s": None if math.isnan(result.aht_s[f, i]) else round(float(result.aht_s[f, i]), 2),
+                    "open": bool(open_[i]),
+                    "band": BANDS[band[i]],
+                    "agents": int(agents[i]),
+                    "fte": round(float(people[i]), 4),
+                }
+            )
+    return {
+        "workspace": settings.name,
+        "timezone": axis.tz,
+        "interval_min": axis.interval_min,
+        "start": axis.first_day.isoformat(),
+        "end": axis.date_of(horizon_days - 1).isoformat(),
+        "contract_hours_per_week": settings.contract_hours_per_week,
+        "flows": out_flows,
+        "intervals": records,
+    }
+
+
+def _agents(
+    result: Forecast,
+    f: int,
+    *,
+    channel: Channel,
+    targets: StaffingTargets,
+    info: FlowHistory,
+    open_: BoolArray,
+    interval_s: float,
+) -> tuple[IntArray, str, float | None, float]:
+    """Agents per interval of flow ``f``, the model used, the patience used, and late work."""
+    volume = result.volume[f]
+    aht = _fill_aht(result.aht_s[f])
+    if channel in (Channel.VOICE_IN, Channel.CHAT):
+        patience = targets.patience_s or info.patience_s
+        try:
+            agents = required_chat_agents(
+                concurrency=targets.concurrency or 1 if channel is Channel.CHAT else 1,
+                volume=volume,
+                interval_s=interval_s,
+                aht_s=aht,
+                threshold_s=targets.threshold_s or 0.0,
+                sl=targets.sl,
+                max_asa_s=targets.max_asa_s,
+                max_abandon=targets.max_abandon,
+                max_occupancy=targets.max_occupancy,
+                patience_s=patience,
+            )
+        except InfeasibleError as exc:
+            raise InputError(f"flow {result.flows[f]}: its targets cannot be met: {exc}") from None
+        # Evaluated for the record that the model holds (and to fail loudly if it does not).
+        evaluate_chat(
+            agents=agents,
+            concurrency=targets.concurrency or 1 if channel is Channel.CHAT else 1,
+            volume=volume,
+            interval_s=interval_s,
+            aht_s=aht,
+            threshold_s=targets.threshold_s or 0.0,
+            patience_s=patience,
+        )
+        model = ("erlang_a" if patience else "erlang_c") + ("_chat" if channel is Channel.CHAT else "")
+        return agents, model, patience, 0.0
+    occupancy = targets.max_occupancy or 1.0
+    if channel is Channel.VOICE_OUT:
+        rate = targets.contact_rate or info.contact_rate or 0.35
+        agents = outbound_agents(
+            target=volume * rate,
+            contact_rate=rate,
+            aht_s=aht,
+            attempt_s=targets.attempt_s or 0.0,
+            interval_s=interval_s,
+            occupancy=occupancy,
+        )
+        return np.where(open_, agents, 0).astype(np.int64), "outbound", None, 0.0
+    plan = plan_backlog(
+        volume=volume,
+        aht_s=aht,
+        interval_s=interval_s,
+        deadline_s=targets.deadline_s or 86400.0,
+        open_=open_,
+        occupancy=occupancy,
+    )
+    return plan.agents, "backlog", None, plan.late_s
+
+
+def _fill_aht(aht: FloatArray) -> FloatArray:
+    """Handle time where the forecast has none (no history in that slot): the flow's mean."""
+    known = aht[np.isfinite(aht)]
+    fill = float(known.mean()) if known.size else 300.0
+    return np.where(np.isfinite(aht), aht, fill)
+
+
+__all__ = ["FlowHistory", "flow_histories", "staffing_plan"]

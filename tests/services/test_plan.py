@@ -1,0 +1,80 @@
+"""The staffing plan of a workspace: forecast, the model of each channel, people and hours."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from arbitre.cli.app import app
+from arbitre.demo.generate import generate_history
+from arbitre.services.imports import import_file
+from arbitre.services.plan import flow_histories, staffing_plan
+from arbitre.store.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def eight_weeks(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    history = generate_history(seed=3, start=date(2025, 3, 3), end=date(2025, 4, 28), scale=0.05)
+    folder = tmp_path_factory.mktemp("plan")
+    pq.write_table(history.interactions, folder / "history.parquet")
+    ws = Workspace.init(folder / "ws", settings=history.settings)
+    import_file(ws, folder / "history.parquet")
+    return ws
+
+
+def test_each_channel_is_sized_with_its_own_model(eight_weeks: Workspace) -> None:
+    plan = staffing_plan(eight_weeks, horizon_days=7)
+    models = {f["flow"]: f["model"] for f in plan["flows"]}
+    assert models["sav-voice-fr"] == "erlang_a"
+    assert models["sav-chat-fr"] == "erlang_a_chat"
+    assert models["sav-email-fr"] == "backlog" and models["claims-backoffice"] == "backlog"
+    assert models["winback-outbound"] == "outbound"
+    assert (plan["start"], plan["end"]) == ("2025-04-28", "2025-05-04")
+
+
+def test_hours_add_up_from_the_intervals(eight_weeks: Workspace) -> None:
+    plan = staffing_plan(eight_weeks, horizon_days=7, flows=["sav-voice-fr"])
+    (flow,) = plan["flows"]
+    rows = plan["intervals"]
+    assert {r["flow"] for r in rows} == {"sav-voice-fr"}
+    assert flow["agent_hours"] == pytest.approx(sum(r["agents"] for r in rows) / 2)
+    assert flow["paid_hours"] == pytest.approx(
+        sum(r["fte"] for r in rows) / 2, rel=1e-4
+    )  # fte rounded per interval
+    assert sum(flow["paid_hours_by_band"].values()) == pytest.approx(flow["paid_hours"])
+    closed = [r for r in rows if not r["open"]]
+    assert flow["paid_hours_outside_opening"] == pytest.approx(sum(r["fte"] for r in closed) / 2, rel=1e-4)
+    assert all(r["agents"] == 0 for r in rows if r["volume"] == 0)
+
+
+def test_patience_is_measured_in_the_history(eight_weeks: Workspace) -> None:
+    known = flow_histories(eight_weeks)
+    assert known["sav-voice-fr"].patience_s is not None and 30 < known["sav-voice-fr"].patience_s < 600
+    assert known["sav-email-fr"].patience_s is None  # nobody abandons an e-mail
+    assert 0.2 < (known["winback-outbound"].contact_rate or 0) < 0.5
+
+
+def test_the_plan_command_writes_intervals_and_prints_json(eight_weeks: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "plan",
+            str(eight_weeks.root),
+            "--horizon-days",
+            "2",
+            "--flow",
+            "sav-email-fr",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith('"flow","interval_start","volume"')
+    bad = CliRunner().invoke(app, ["plan", str(eight_weeks.root), "--flow", "nope"])
+    assert bad.exit_code == 1 and "--flow" in bad.stderr
