@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from arbitre.cli import analyse, demo, forecast, plan, schedule, staff, workspace
+from arbitre.cli import analyse, demo, forecast, plan, schedule, simulate, staff, workspace
 from arbitre.cli.output import err
 from arbitre.errors import ArbitreError, RejectedRows
 
@@ -25,6 +25,7 @@ staff.register(app)
 schedule.register(app)
 forecast.register(app)
 plan.register(app)
+simulate.register(app)
 demo.register(app)
 
 MAX_LISTED_ERRORS = 1000

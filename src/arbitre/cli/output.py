@@ -44,7 +44,14 @@ def fmt_num(value: float | None, digits: int = 0) -> str:
 
 
 def fmt_s(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} s"
+    """Seconds as a person reads them: 9 s, 386 s, 42 min, 11.1 h."""
+    if value is None:
+        return "—"
+    if value < 600:
+        return f"{value:,.0f} s"
+    if value < 3 * 3600:
+        return f"{value / 60:,.0f} min"
+    return f"{value / 3600:,.1f} h"
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
