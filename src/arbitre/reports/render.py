@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import vl_convert as vlc
 
 from arbitre.reports.charts import Spec
 
-LOCALES = {"fr": "fr-FR", "en": "en-US"}
+Locale = Literal["fr-FR", "en-US"]
+LOCALES: dict[str, Locale] = {"fr": "fr-FR", "en": "en-US"}
 
 
 def to_svg(spec: Spec, *, lang: str = "fr") -> str:
@@ -14,5 +17,5 @@ def to_svg(spec: Spec, *, lang: str = "fr") -> str:
 
     Numbers and dates follow the language: 60 000 in French, 60,000 in English.
     """
-    locale = LOCALES.get(lang, "fr-FR")
+    locale: Locale = LOCALES.get(lang, "fr-FR")
     return str(vlc.vegalite_to_svg(spec, format_locale=locale, time_format_locale=locale))

@@ -122,7 +122,9 @@ def summarise(
 SHARES = frozenset({"service_level", "abandon_rate", "fcr", "repeat_rate_7d", "csat"})
 
 
-def mean_ci(values: Sequence[float], *, level: float = 0.95, bounds: tuple[float, float] | None = None) -> dict[str, Any]:
+def mean_ci(
+    values: Sequence[float], *, level: float = 0.95, bounds: tuple[float, float] | None = None
+) -> dict[str, Any]:
     """Mean and Student-t confidence interval of ``values`` (independent replications), clipped
     to ``bounds`` when given.
 
