@@ -190,3 +190,14 @@ def test_the_query_is_standard_enough_to_transpile_to_spark_sql() -> None:
         (spark,) = sqlglot.transpile(query, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)
         assert "LEAD(arrived_at) OVER (PARTITION BY customer_id, flow" in spark
         assert "FILTER(WHERE queued AND answered AND wait_s <= threshold_s)" in spark
+
+
+def test_an_abandon_without_its_end_is_a_real_abandon_not_a_short_one(tmp_path: Path) -> None:
+    rows = [
+        "a,f,voice_in,s,2026-05-04T10:01:00+02:00,2026-05-04T10:01:05+02:00,2026-05-04T10:03:00+02:00,false,100,0,10,,,,",
+        "b,f,voice_in,s,2026-05-04T10:02:00+02:00,,,true,,,,,,,",  # the export lost when the caller hung up
+    ]
+    (row,) = kpis([write_csv(tmp_path / "lost.csv", HEADER, rows)])
+    assert (row["abandoned"], row["short_abandoned"]) == (1, 0)
+    assert row["service_level"] == pytest.approx(1 / 2)
+    assert row["abandon_rate"] == pytest.approx(1 / 2)

@@ -179,7 +179,8 @@ def test_a_killed_import_leaves_the_workspace_exactly_as_before(tmp_path: Path) 
         Workspace.open(ws.root).close()  # any next command
         after = snapshot(ws)
         if after != before:  # the kill came after the commit: then the import is whole
-            assert sum(p[2] for p in after[1]) == 3 + 400_000
+            assert sum(p[2] for p in after[1]) == 400_000  # contacts 1 to 3 were updated, not added
+            assert [entry[1:] for entry in after[2]][-1] == (399_997, 3, 0)
             return
         assert after == before
     assert killed_while_staging >= 1

@@ -82,7 +82,7 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
         else []
     )
     short = (
-        f"abandoned AND wait_s < {float(rules.short_abandon_s)!r}"
+        f"abandoned AND coalesce(wait_s < {float(rules.short_abandon_s)!r}, FALSE)"
         if rules.short_abandons == "exclude"
         else "FALSE"
     )
@@ -93,7 +93,7 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
         channel <> 'voice_out' AS queued,
         NOT abandoned AND answered_at IS NOT NULL AS answered,
         abandoned,
-        abandoned AND wait_s < {float(rules.short_abandon_s)!r} AS short_abandon,
+        abandoned AND coalesce(wait_s < {float(rules.short_abandon_s)!r}, FALSE) AS short_abandon,
         {short} AS short_excluded,
         wait_s,
         talk_s + hold_s + wrap_s AS handle_s,
