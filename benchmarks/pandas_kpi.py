@@ -105,12 +105,16 @@ def kpis_by_flow_day(df: pd.DataFrame, *, tz: str = TZ) -> list[dict[str, Any]]:
     df["aht_handle"] = df["handle_s"].where(df["answered"])
     df["fcr_resolved"] = df["resolved"].astype(float).where(df["answered"])
 
-    # Repeat within 7 days: the next contact of the same customer on the same flow.
+    # Repeat within 7 days: another contact of the same customer on the same flow at the same
+    # instant or up to 7 days later (a tie is a repeat for both contacts).
     known = df.loc[df["customer_id"].notna(), ["customer_id", "flow", "arrived_at", "contact_id"]]
     known = known.sort_values(["customer_id", "flow", "arrived_at", "contact_id"])
-    next_arrival = known.groupby(["customer_id", "flow"])["arrived_at"].shift(-1)
-    gap = (next_arrival - known["arrived_at"]).dt.total_seconds()
-    df["repeat"] = (gap <= REPEAT_WINDOW_S).astype(float)  # aligned on the index; NaN without customer
+    grouped = known.groupby(["customer_id", "flow"])["arrived_at"]
+    gap = (grouped.shift(-1) - known["arrived_at"]).dt.total_seconds()
+    tie = grouped.shift(1) == known["arrived_at"]
+    df["repeat"] = ((gap <= REPEAT_WINDOW_S) | tie).astype(
+        float
+    )  # aligned on the index; NaN without customer
     df["repeat"] = df["repeat"].where(df["answered"])
 
     df["csat_top"] = (df["csat"] >= 4).astype(float).where(df["csat"].notna())

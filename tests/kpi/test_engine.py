@@ -188,7 +188,10 @@ def test_the_query_is_standard_enough_to_transpile_to_spark_sql() -> None:
     for rules in (KpiRules(), KpiRules(aggregation="interval_mean")):
         query = kpi_sql("interactions", by=["flow", "site", "month"], rules=rules, tz="Europe/Paris")
         (spark,) = sqlglot.transpile(query, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)
-        assert "LEAD(arrived_at) OVER (PARTITION BY customer_id, flow" in spark
+        assert (
+            "OVER (PARTITION BY customer_id, flow ORDER BY arrived_us NULLS LAST RANGE BETWEEN CURRENT ROW"
+            in spark
+        )
         assert "FILTER(WHERE queued AND answered AND wait_s <= threshold_s)" in spark
 
 
@@ -201,3 +204,13 @@ def test_an_abandon_without_its_end_is_a_real_abandon_not_a_short_one(tmp_path: 
     assert (row["abandoned"], row["short_abandoned"]) == (1, 0)
     assert row["service_level"] == pytest.approx(1 / 2)
     assert row["abandon_rate"] == pytest.approx(1 / 2)
+
+
+def test_two_contacts_at_the_same_instant_are_repeats_of_each_other(tmp_path: Path) -> None:
+    rows = [
+        "a,f,voice_in,s,2026-05-04T10:00:00+02:00,2026-05-04T10:00:05+02:00,2026-05-04T10:03:00+02:00,false,100,0,10,K,,,",
+        "b,f,voice_in,s,2026-05-04T10:00:00+02:00,2026-05-04T10:00:09+02:00,2026-05-04T10:04:00+02:00,false,100,0,10,K,,,",
+        "c,f,voice_in,s,2026-05-20T10:00:00+02:00,2026-05-20T10:00:05+02:00,2026-05-20T10:03:00+02:00,false,100,0,10,K,,,",
+    ]
+    (row,) = kpis([write_csv(tmp_path / "tie.csv", HEADER, rows)])
+    assert row["repeat_rate_7d"] == pytest.approx(2 / 3)  # a and b follow each other; c is 16 days on

@@ -184,3 +184,42 @@ def test_a_killed_import_leaves_the_workspace_exactly_as_before(tmp_path: Path) 
             return
         assert after == before
     assert killed_while_staging >= 1
+
+
+def test_repeats_stay_right_when_a_later_import_brings_the_next_contact(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from arbitre.domain.kpis import KpiRules
+    from arbitre.services.kpis import kpis
+
+    def contact(i: str, stamp: str, customer: str) -> str:
+        return f"{i},sav,voice_in,internal,{stamp},{stamp},{stamp},false,100,0,20,{customer},AG-1,"
+
+    january = write_csv(
+        tmp_path / "jan.csv",
+        HEADER,
+        [
+            contact("j1", "2026-01-30T10:00:00+01:00", "K"),
+            contact("j2", "2026-01-05T10:00:00+01:00", "L"),
+            contact("j3", "2026-01-10T10:00:00+01:00", "M"),
+            contact("j4", "2026-01-10T10:00:00+01:00", "M"),  # a tie: each repeats the other
+        ],
+    )
+    february = write_csv(
+        tmp_path / "feb.csv",
+        HEADER,
+        [
+            contact("f1", "2026-02-02T09:00:00+01:00", "K"),  # K comes back within 7 days
+            contact("f2", "2026-02-20T09:00:00+01:00", "L"),  # L after 46 days: beyond the stored gaps
+        ],
+    )
+    import_file(workspace, january)
+    import_file(workspace, february)
+    gaps = dict(stored(workspace, "SELECT contact_id, repeat_gap_s FROM interactions"))
+    assert gaps["j1"] == pytest.approx(3 * 86400 - 3600)  # January rewritten for February's contact
+    assert gaps["j2"] is None and gaps["j3"] == 0.0 and gaps["j4"] == 0.0
+    for rules in (KpiRules(), KpiRules(repeat_window_s=60 * 86400.0)):  # under and above the stored cap
+        from_store = kpis([workspace.root], by=["month"], rules=rules)
+        from_files = kpis([january, february], by=["month"], rules=rules)
+        assert [r["repeat_rate_7d"] for r in from_store] == [r["repeat_rate_7d"] for r in from_files]
+    assert [r["repeat_rate_7d"] for r in kpis([workspace.root], by=["month"])] == [pytest.approx(3 / 4), 0.0]

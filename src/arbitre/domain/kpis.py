@@ -91,5 +91,9 @@ class KpiRules(BaseModel):
         return self.model_copy(update=update)
 
 
+# The store keeps each contact's gap to the same customer's next contact on the same flow when it
+# is at most this long: repeat windows up to it are counted without a window over the history.
+REPEAT_GAP_CAP_S = 31 * 86400.0
+
 GROUP_KEYS: tuple[str, ...] = ("flow", "channel", "site", "language")
 TIME_KEYS: tuple[str, ...] = ("interval", "day", "week", "month")

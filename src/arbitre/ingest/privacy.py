@@ -1,9 +1,11 @@
 """Personal data at import: keyed pseudonyms for ids, redaction of transcripts.
 
-- ``customer_id`` and ``agent_id`` become keyed hashes (BLAKE2b keyed with the workspace's own
-  secret, 64 bits, hex): the same person keeps the same pseudonym across imports, so repeat
-  contacts and per-agent quality stay measurable, but nobody without the key can go back to the id
-  or test a guess against it (a plain hash could be brute-forced over all phone numbers).
+- ``customer_id`` and ``agent_id`` become keyed hashes: the first 64 bits of SHA-256 over the
+  workspace's secret key, the column's name and the id. The same person keeps the same pseudonym
+  across imports, so repeat contacts and per-agent quality stay measurable, but nobody without
+  the key can go back to the id or test a guess against it (a plain hash could be brute-forced
+  over every phone number). The hash runs inside DuckDB (`pseudonym_sql`), ten million rows in a
+  second; `pseudonym` is the same function in Python.
 - Transcripts lose e-mail addresses, phone numbers, IBANs and payment-card numbers. IBANs must pass
   the ISO 13616 mod-97 check and card numbers the Luhn check, so order numbers and amounts survive.
 """
@@ -12,25 +14,33 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 
 PSEUDONYM_PREFIX = {"customer_id": "c_", "agent_id": "a_"}
+
+
+def _salt(key: bytes, column: str) -> str:
+    return f"{key.hex()}:{column}:"
 
 
 def pseudonym(value: str, *, key: bytes, column: str) -> str:
     """The pseudonym of one id.
 
     >>> pseudonym("C0012345", key=bytes(32), column="customer_id")
-    'c_04d34b1fea3556a2'
+    'c_777f649ba13c394c'
     """
-    prefix = PSEUDONYM_PREFIX[column]
-    digest = hashlib.blake2b(value.encode("utf-8"), key=key, digest_size=8, person=column.encode()[:16])
-    return prefix + digest.hexdigest()
+    digest = hashlib.sha256((_salt(key, column) + value).encode("utf-8")).hexdigest()
+    return PSEUDONYM_PREFIX[column] + digest[:16]
 
 
-def pseudonyms(values: Iterable[str], *, key: bytes, column: str) -> list[str]:
-    """Pseudonyms of many ids (call it on the distinct values: each costs about a microsecond)."""
-    return [pseudonym(v, key=key, column=column) for v in values]
+def pseudonym_sql(expr: str, *, key: bytes, column: str) -> str:
+    """The same pseudonym as `pseudonym`, as a DuckDB expression over ``expr`` (NULL stays NULL)."""
+    return f"('{PSEUDONYM_PREFIX[column]}' || left(sha256('{_salt(key, column)}' || {expr}), 16))"
+
+
+def pseudonym_key_sql(expr: str) -> str:
+    """The 64-bit integer a pseudonym spells in hex (``c_00ff…`` → 255…), as a DuckDB expression:
+    the same identity, cheaper to group and partition on."""
+    return f"CAST('0x' || substr({expr}, 3) AS UBIGINT)"
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")

@@ -77,14 +77,38 @@ def read_source(path: Path, options: SourceOptions) -> Source:
 
 
 def _read_csv(path: Path, options: SourceOptions) -> Source:
+    """UTF-8 unless the mapping says otherwise; a file that is not valid UTF-8 is Windows-1252.
+
+    Arrow checks UTF-8 while it reads, so the common case costs one pass over the file.
+    """
     head = _head(path)
-    encoding = options.encoding or _guess_encoding(path, head)
-    text_head = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    if options.encoding:
+        return _read_csv_as(path, options, head, options.encoding)
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        return _read_csv_as(path, options, head, encoding)
+    except _NotUtf8:
+        return _read_csv_as(path, options, head, "cp1252")
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str) -> Source:
+    strict = encoding.startswith("utf-8") and not options.encoding
+    try:
+        text_head = head.decode(encoding, errors="strict" if strict and len(head) < (1 << 16) else "replace")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    text_head = text_head.lstrip("\ufeff")
     for _ in range(options.skip_rows):
         text_head = text_head.split("\n", 1)[1] if "\n" in text_head else ""
     delimiter = options.delimiter or sniff_delimiter(text_head)
     header = next(csv.reader(io.StringIO(text_head.split("\n", 1)[0]), delimiter=delimiter), [])
     names = [h.strip() for h in header]
+    if strict and any("\ufffd" in n for n in names):
+        raise _NotUtf8
     if not names or not any(names):
         raise InputError(
             "no header line: expected the column names on the first line",
@@ -99,7 +123,7 @@ def _read_csv(path: Path, options: SourceOptions) -> Source:
             line=1 + options.skip_rows,
         )
     read = pacsv.ReadOptions(
-        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+        encoding="utf8" if encoding.startswith("utf-8") else encoding,
         skip_rows=options.skip_rows + 1,
         column_names=names,
         block_size=16 << 20,
@@ -114,6 +138,8 @@ def _read_csv(path: Path, options: SourceOptions) -> Source:
     try:
         table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as exc:
+        if strict and "utf8" in str(exc).lower().replace("-", ""):
+            raise _NotUtf8 from None
         raise _csv_error(path, str(exc), encoding, delimiter, options.skip_rows) from None
     lines = _CsvLines(path, encoding, delimiter, options.skip_rows, table.num_rows)
     return Source(str(path), "csv", table, lines, encoding=encoding, delimiter=delimiter)
@@ -133,21 +159,6 @@ def _open_text(path: Path, encoding: str) -> IO[str]:
 def _head(path: Path, size: int = 1 << 16) -> bytes:
     with _open_bytes(path) as handle:
         return handle.read(size)
-
-
-def _guess_encoding(path: Path, head: bytes) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with _open_bytes(path) as handle:
-            while chunk := handle.read(1 << 24):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
 
 
 def sniff_delimiter(text: str) -> str:

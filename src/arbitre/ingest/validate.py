@@ -54,7 +54,8 @@ class Validated:
 
 
 def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> Validated:
-    """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)."""
+    """Map and check ``source``; leaves view ``clean`` (canonical columns, ``extra``, ``__row``)
+    over table ``typed``, which the caller drops when done."""
     names = list(source.table.column_names)
     check_columns(mapping, names, file=source.file)
     table = source.table.append_column("__row", pa.array(np.arange(source.table.num_rows, dtype=np.int64)))
@@ -74,37 +75,41 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
         if extra
         else "CAST(NULL AS VARCHAR)"
     )
+    # Views, not tables: the source is read once, by the conversion below, without a copy.
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE mapped AS SELECT __row, {', '.join(mapped)}, {extra_sql} AS extra "
+            f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {', '.join(mapped)}, {extra_sql} AS extra "
             f"FROM {from_sql} {where}"
         )
+        mapped_types = {r[0]: str(r[1]) for r in con.sql("DESCRIBE mapped").fetchall()}
+        decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
+        values, presents, checks, rule_flags = _typed_select(mapping, mapped_types, decimal=decimal)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {', '.join(rule_flags)} FROM "
+            f"(SELECT __row, {', '.join(values)}, {', '.join(presents)}, extra FROM mapped)"
+        )
     except duckdb.Error as exc:
+        con.unregister("src_raw")
         raise InputError(
             f"the mapping does not apply to this file: {_first_line(exc)}", file=source.file
         ) from None
-    finally:
-        con.unregister("src_raw")
-    mapped_types = {r[0]: str(r[1]) for r in con.sql("DESCRIBE mapped").fetchall()}
-    filtered = source.table.num_rows - _count(con, "mapped")
-
-    decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
-    values, presents, checks, rule_flags = _typed_select(mapping, mapped_types, decimal=decimal)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {', '.join(rule_flags)} FROM "
-        f"(SELECT __row, {', '.join(values)}, {', '.join(presents)}, extra FROM mapped)"
-    )
+    filtered = source.table.num_rows - _count(con, "typed")
     errors, rejected = _collect(con, source, checks)
+    con.execute("DROP VIEW mapped")
+    con.unregister("src_raw")
     duplicates, dup_errors, dup_rows = _duplicates(con, source)
     errors.extend(dup_errors)
     rejected = np.union1d(rejected, dup_rows)
-    con.register("rejected_rows", pa.table({"__row": pa.array(rejected, type=pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE rejected_rows AS SELECT __row FROM dup_drop")
+    if rejected.size:
+        con.register("rejected_list", pa.table({"__row": pa.array(rejected, type=pa.int64())}))
+        con.execute("INSERT INTO rejected_rows SELECT __row FROM rejected_list")
+        con.unregister("rejected_list")
     keep = ", ".join(quote_ident(c.name) for c in COLUMNS)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE clean AS SELECT __row, {keep}, extra FROM typed "
-        "WHERE __row NOT IN (SELECT __row FROM rejected_rows) AND __row NOT IN (SELECT __row FROM dup_drop)"
+        f"CREATE OR REPLACE TEMP VIEW clean AS SELECT __row, {keep}, extra FROM typed "
+        "ANTI JOIN rejected_rows USING (__row)"
     )
-    con.unregister("rejected_rows")
     order = {name: i for i, name in enumerate(BY_NAME)}
     errors.sort(key=lambda e: (e.line, order.get(e.column, len(order))))
     return Validated(con, source.table.num_rows, filtered, duplicates, errors, rejected, extra)
@@ -332,11 +337,13 @@ def _collect(
     any_flag = " OR ".join(c.flag for c in checks)
     raw_cols = sorted({c.column for c in checks})
     raw_sel = ", ".join(f"CAST(m.{quote_ident(c)} AS VARCHAR) AS {quote_ident('raw_' + c)}" for c in raw_cols)
-    bad = con.sql(
-        f"SELECT t.__row, {flags}, {raw_sel} FROM typed t JOIN mapped m USING (__row) WHERE {any_flag} ORDER BY t.__row"
-    ).to_arrow_table()
-    if bad.num_rows == 0:
+    # The flags first (one pass over the converted rows); the raw values only for flagged rows.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS SELECT __row, {flags} FROM typed WHERE {any_flag}")
+    if _count(con, "flagged") == 0:
         return [], np.zeros(0, dtype=np.int64)
+    bad = con.sql(
+        f"SELECT t.__row, {flags}, {raw_sel} FROM flagged t JOIN mapped m USING (__row) ORDER BY t.__row"
+    ).to_arrow_table()
     rows = bad.column("__row").to_numpy()
     lines = source.line_of(rows)
     errors: list[RowError] = []

@@ -16,20 +16,31 @@ from arbitre.domain.kpis import TIME_KEYS
 
 
 def time_key_sql(key: str, *, column: str, tz: str, interval_min: int) -> str:
-    """SQL for the bucket of ``column`` (a TIMESTAMPTZ) under ``key``.
-
-    ``interval`` is returned as the epoch second of the interval's start (formatted later with its
-    offset); the others are already their text keys.
-    """
+    """SQL for the bucket of ``column`` (a TIMESTAMPTZ) under ``key``, as a native value to group
+    on (a date, or for ``interval`` the epoch second of the interval's start); `time_key_text`
+    turns the grouped value into its text key."""
+    local = f"timezone('{tz}', {column})"
     if key == "day":
-        return f"strftime(timezone('{tz}', {column}), '%Y-%m-%d')"
+        return f"CAST({local} AS DATE)"
     if key == "week":
-        return f"strftime(timezone('{tz}', {column}), '%G-W%V')"
+        return f"CAST(date_trunc('week', {local}) AS DATE)"  # the ISO week's Monday
     if key == "month":
-        return f"strftime(timezone('{tz}', {column}), '%Y-%m')"
+        return f"CAST(date_trunc('month', {local}) AS DATE)"
     if key == "interval":
         return f"CAST(epoch(time_bucket(INTERVAL '{int(interval_min)} minutes', {column}, '{tz}')) AS BIGINT)"
     raise ValueError(f"unknown time key {key!r}: expected one of {', '.join(TIME_KEYS)}")
+
+
+def time_key_text(key: str, ref: str) -> str:
+    """SQL turning a grouped time key into its text: ``2026-03-29``, ``2026-W13``, ``2026-03``;
+    ``interval`` stays epoch seconds (`format_interval` writes it with its offset)."""
+    formats = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m"}
+    return f"strftime({ref}, '{formats[key]}')" if key in formats else ref
+
+
+def instant_us_sql(column: str) -> str:
+    """Microseconds since the epoch of a TIMESTAMPTZ (Spark: ``unix_micros``)."""
+    return f"epoch_us({column})"
 
 
 def format_interval(epoch_s: int, tz: str) -> str:

@@ -24,8 +24,8 @@ import duckdb
 import pyarrow as pa
 
 from arbitre.domain.channels import Channel
-from arbitre.domain.kpis import GROUP_KEYS, KPI_NAMES, TIME_KEYS, KpiRules
-from arbitre.kpi.buckets import format_interval, time_key_sql
+from arbitre.domain.kpis import GROUP_KEYS, KPI_NAMES, REPEAT_GAP_CAP_S, TIME_KEYS, KpiRules
+from arbitre.kpi.buckets import format_interval, instant_us_sql, time_key_sql, time_key_text
 
 # KPI → (numerator sum, denominator sum, scale). Counts have no denominator.
 _RATIOS: dict[str, tuple[str, str, float]] = {
@@ -58,61 +58,90 @@ def check_group_keys(by: Sequence[str]) -> list[str]:
     return keys
 
 
-def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
+def kpi_sql(
+    source: str,
+    *,
+    by: Sequence[str],
+    rules: KpiRules,
+    tz: str,
+    repeat_key: str = "customer_id",
+    repeat_gap: str | None = None,
+) -> str:
     """The query computing every KPI of ``source`` grouped by ``by``.
 
     ``source`` is anything a FROM clause takes (a table, a view, ``read_parquet([...])``) with the
-    columns of the interaction record. Output: the group keys (``interval`` as epoch seconds),
-    then one column per KPI name, ordered by the keys.
+    columns of the interaction record. Output: the group keys (``interval`` as epoch seconds, the
+    other time keys as text), then one column per KPI name, ordered by the keys.
+
+    ``repeat_key`` is the column identifying a customer for repeats: ``customer_id``, or the
+    store's ``customer_key`` (the same pseudonym as a 64-bit integer, much faster to partition on).
+    ``repeat_gap`` names a column holding each contact's gap to the same customer's next contact
+    on the same flow (the store's ``repeat_gap_s``, kept up to `REPEAT_GAP_CAP_S`): when the
+    repeat window fits under that cap, repeats are read from it instead of a window function.
     """
     keys = check_group_keys(by)
+    averaged = rules.aggregation == "interval_mean"
+    interval = time_key_sql("interval", column="arrived_at", tz=tz, interval_min=rules.interval_min)
+    group_exprs = [
+        (
+            k,
+            time_key_sql(k, column="arrived_at", tz=tz, interval_min=rules.interval_min)
+            if k in TIME_KEYS
+            else k,
+        )
+        for k in keys
+    ]
+    if averaged:
+        group_exprs.append(("__interval", interval))
+    group_cols = [name for name, _ in group_exprs]
+    group_select = "".join(f"{expr} AS {name}, " for name, expr in group_exprs)
+    group_by = f"GROUP BY {', '.join(group_cols)}" if group_cols else ""
     thresholds = " ".join(
         f"WHEN '{c.value}' THEN {float(t)!r}" for c in Channel if (t := rules.threshold(c)) is not None
     )
-    key_cols = [
-        f"{time_key_sql(k, column='arrived_at', tz=tz, interval_min=rules.interval_min) if k in TIME_KEYS else k} AS {k}"
-        for k in keys
-    ]
-    averaged = rules.aggregation == "interval_mean"
-    bucket = (
-        [
-            f"{time_key_sql('interval', column='arrived_at', tz=tz, interval_min=rules.interval_min)} AS __interval"
-        ]
-        if averaged
-        else []
-    )
+    short_limit = float(rules.short_abandon_s)
     short = (
-        f"abandoned AND coalesce(wait_s < {float(rules.short_abandon_s)!r}, FALSE)"
+        f"abandoned AND coalesce(wait_s < {short_limit!r}, FALSE)"
         if rules.short_abandons == "exclude"
         else "FALSE"
     )
-    window = float(rules.repeat_window_s)
+    answered = "NOT abandoned AND answered_at IS NOT NULL"
+    window_us = round(rules.repeat_window_s * 1e6)
+    use_gap = repeat_gap is not None and rules.repeat_window_s <= REPEAT_GAP_CAP_S
+    gap_facts = (
+        f",\n        CASE WHEN {repeat_key} IS NOT NULL THEN coalesce({repeat_gap} <= {float(rules.repeat_window_s)!r}, FALSE) END"
+        " AS has_repeat"
+        if use_gap
+        else ""
+    )
     facts = f"""
     facts AS (
-      SELECT {", ".join([*key_cols, *bucket]) + "," if key_cols or bucket else ""}
+      SELECT {group_select}
         channel <> 'voice_out' AS queued,
-        NOT abandoned AND answered_at IS NOT NULL AS answered,
+        {answered} AS answered,
         abandoned,
-        abandoned AND coalesce(wait_s < {float(rules.short_abandon_s)!r}, FALSE) AS short_abandon,
+        abandoned AND coalesce(wait_s < {short_limit!r}, FALSE) AS short_abandon,
         {short} AS short_excluded,
         wait_s,
         talk_s + hold_s + wrap_s AS handle_s,
         CASE channel {thresholds} END AS threshold_s,
-        resolved, csat, nps, qa_score, has_repeat
+        resolved, csat, nps, qa_score{gap_facts}
       FROM (
         SELECT *,
           CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
-               WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END AS wait_s,
-          CASE WHEN customer_id IS NOT NULL THEN coalesce(
-            epoch(lead(arrived_at) OVER (PARTITION BY customer_id, flow ORDER BY arrived_at, contact_id))
-              - epoch(arrived_at) <= {window!r}, FALSE) END AS has_repeat
+               WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END AS wait_s
         FROM {source}
       ) AS derived
     )"""
-    group_cols = [*keys, *(["__interval"] if averaged else [])]
+    gap_totals = (
+        ",\n        count(*) FILTER (WHERE answered AND has_repeat) AS n_repeat,"
+        "\n        count(has_repeat) FILTER (WHERE answered) AS n_repeat_known"
+        if use_gap
+        else ""
+    )
     totals = f"""
     totals AS (
-      SELECT {", ".join(group_cols) + "," if group_cols else ""}
+      SELECT {"".join(f"{c}, " for c in group_cols)}
         count(*) AS offered,
         count(*) FILTER (WHERE answered) AS answered,
         count(*) FILTER (WHERE abandoned) AS abandoned,
@@ -127,24 +156,46 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
         count(handle_s) FILTER (WHERE answered) AS n_handle,
         count(*) FILTER (WHERE answered AND resolved) AS n_resolved,
         count(resolved) FILTER (WHERE answered) AS n_fcr_known,
-        count(*) FILTER (WHERE answered AND has_repeat) AS n_repeat,
-        count(has_repeat) FILTER (WHERE answered) AS n_repeat_known,
         count(*) FILTER (WHERE csat >= 4) AS n_csat_top,
         count(csat) AS n_csat,
         sum(csat) AS sum_csat,
         count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS n_nps_net,
         count(nps) AS n_nps,
         sum(qa_score) AS sum_qa,
-        count(qa_score) AS n_qa
-      FROM facts
-      {"GROUP BY " + ", ".join(group_cols) if group_cols else ""}
+        count(qa_score) AS n_qa{gap_totals}
+      FROM facts {group_by}
+    )"""
+    # Repeats need each contact's next one (same customer, same flow): a window, run on the few
+    # columns it needs only. A contact at the same instant counts as following (a tie is a repeat
+    # for both), which keeps the result independent of row order.
+    repeats = f"""
+    repeats AS (
+      SELECT {"".join(f"{c}, " for c in group_cols)}
+        count(*) FILTER (WHERE has_repeat) AS n_repeat,
+        count(*) AS n_repeat_known
+      FROM (
+        SELECT *, count(*) OVER (
+            PARTITION BY {repeat_key}, flow ORDER BY arrived_us
+            RANGE BETWEEN CURRENT ROW AND {window_us} FOLLOWING) > 1 AS has_repeat
+        FROM (
+          SELECT {group_select}{repeat_key}, flow, {instant_us_sql("arrived_at")} AS arrived_us, {answered} AS answered
+          FROM {source} WHERE {repeat_key} IS NOT NULL
+        ) AS keyed
+      ) AS flagged
+      WHERE answered {group_by}
+    )"""
+    on = " AND ".join(f"t.{c} IS NOT DISTINCT FROM r.{c}" for c in group_cols) or "TRUE"
+    joined = f"""
+    joined AS (
+      SELECT t.*, coalesce(r.n_repeat, 0) AS n_repeat, coalesce(r.n_repeat_known, 0) AS n_repeat_known
+      FROM totals t LEFT JOIN repeats r ON {on}
     )"""
     ratios = {k: _ratio(num, den, scale) for k, (num, den, scale) in _RATIOS.items()}
     # Waiting KPIs exist only where contacts queued (outbound calls do not).
     for k in ("service_level", "abandon_rate", "asa_s"):
         ratios[k] = f"CASE WHEN n_queued > 0 THEN {ratios[k]} END"
     if averaged:
-        inner = ", ".join([*keys, *(f"{c}" for c in _COUNTS), *(f"{e} AS {k}" for k, e in ratios.items())])
+        inner = ", ".join([*keys, *_COUNTS, *(f"{e} AS {k}" for k, e in ratios.items())])
         outer = ", ".join(
             [
                 *keys,
@@ -152,14 +203,21 @@ def kpi_sql(source: str, *, by: Sequence[str], rules: KpiRules, tz: str) -> str:
                 *(f"avg({k}) AS {k}" for k in ratios),
             ]
         )
-        select = f"SELECT {outer} FROM (SELECT {inner} FROM totals) AS per_interval"
+        select = f"SELECT {outer} FROM (SELECT {inner} FROM joined) AS per_interval"
         select += f" GROUP BY {', '.join(keys)}" if keys else ""
     else:
         cols = ", ".join([*keys, *_COUNTS, *(f"{e} AS {k}" for k, e in ratios.items())])
-        select = f"SELECT {cols} FROM totals"
+        select = f"SELECT {cols} FROM joined"
     order = f" ORDER BY {', '.join(keys)}" if keys else ""
-    names = ", ".join([*keys, *KPI_NAMES])
-    return f"WITH {facts.strip()},\n{totals.strip()}\nSELECT {names} FROM ({select}) AS kpis{order}"
+    shown = [f"{time_key_text(k, k)} AS {k}" if k in TIME_KEYS else k for k in keys]
+    names = ", ".join([*shown, *KPI_NAMES])
+    if use_gap:
+        joined = "joined AS (SELECT * FROM totals)"
+        parts: tuple[str, ...] = (facts, totals, joined)
+    else:
+        parts = (facts, totals, repeats, joined)
+    ctes = ",\n".join(part.strip() for part in parts)
+    return f"WITH {ctes}\nSELECT {names} FROM ({select}{order}) AS kpis"
 
 
 def _ratio(num: str, den: str, scale: float) -> str:
@@ -168,17 +226,40 @@ def _ratio(num: str, den: str, scale: float) -> str:
 
 
 def compute_kpis_table(
-    con: duckdb.DuckDBPyConnection, source: str, *, by: Sequence[str], rules: KpiRules, tz: str
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    *,
+    by: Sequence[str],
+    rules: KpiRules,
+    tz: str,
+    repeat_key: str | None = None,
 ) -> pa.Table:
-    """Run `kpi_sql` on ``con``; the ``interval`` key stays as epoch seconds."""
-    return con.sql(kpi_sql(source, by=by, rules=rules, tz=tz)).to_arrow_table()
+    """Run `kpi_sql` on ``con``; the ``interval`` key stays as epoch seconds.
+
+    Repeats come from the store's ``repeat_gap_s`` when the source has it; otherwise from a window
+    partitioned on ``repeat_key`` (by default the store's ``customer_key`` when the source has it,
+    else ``customer_id``).
+    """
+    columns = con.sql(f"SELECT * FROM {source} AS s LIMIT 0").columns
+    if repeat_key is None:
+        repeat_key = "customer_key" if "customer_key" in columns else "customer_id"
+    gap = "repeat_gap_s" if "repeat_gap_s" in columns else None
+    return con.sql(
+        kpi_sql(source, by=by, rules=rules, tz=tz, repeat_key=repeat_key, repeat_gap=gap)
+    ).to_arrow_table()
 
 
 def compute_kpis(
-    con: duckdb.DuckDBPyConnection, source: str, *, by: Sequence[str], rules: KpiRules, tz: str
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    *,
+    by: Sequence[str],
+    rules: KpiRules,
+    tz: str,
+    repeat_key: str | None = None,
 ) -> list[dict[str, Any]]:
     """KPIs as one dict per group, time keys as text (``interval`` with its offset), NaN as None."""
-    table = compute_kpis_table(con, source, by=by, rules=rules, tz=tz)
+    table = compute_kpis_table(con, source, by=by, rules=rules, tz=tz, repeat_key=repeat_key)
     out: list[dict[str, Any]] = table.to_pylist()
     for row in out:
         if "interval" in row and row["interval"] is not None:

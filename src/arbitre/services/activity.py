@@ -32,7 +32,9 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
         langs = languages(con, source)
         kpis = {
             (r["flow"], r["channel"]): r
-            for r in compute_kpis(con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz)
+            for r in compute_kpis(
+                con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz, repeat_key="customer_key"
+            )
         }
     finally:
         con.close()

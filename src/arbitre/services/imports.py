@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 
 from arbitre.errors import RejectedRows, RowError
 from arbitre.ingest.mapping import IDENTITY, Mapping
-from arbitre.ingest.privacy import pseudonyms, redact
+from arbitre.ingest.privacy import pseudonym_key_sql, pseudonym_sql, redact
 from arbitre.ingest.readers import Source, read_source
 from arbitre.ingest.validate import Validated, validate
 from arbitre.store.appdb import ImportRecord
@@ -128,32 +128,40 @@ def import_file(
 
 
 def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Table ``incoming``: ``clean`` with pseudonymised ids, redacted transcripts and extra columns.
+    """Table ``incoming``: ``clean`` with pseudonymised ids, redacted texts, and its store month.
 
-    Each distinct value is transformed once in Python and joined back, so ten million rows with a
-    few hundred thousand customers cost a few hundred thousand hashes.
+    Ids are hashed in SQL, row by row; texts (transcripts, extra columns, few and long) are
+    redacted in Python once per distinct value and joined back.
     """
-    replace = []
-    joins = []
-    for column in ("customer_id", "agent_id", "transcript", "extra"):
+    replace = [
+        f"{pseudonym_sql('c.agent_id', key=key, column='agent_id')} AS agent_id",
+        f"{pseudonym_sql('c.customer_id', key=key, column='customer_id')} AS customer_id",
+    ]
+    joins: list[str] = []
+    registered: list[str] = []
+    for column in ("transcript", "extra"):  # extra columns can hold a caller's number too
         values = con.sql(f"SELECT DISTINCT {column} FROM clean WHERE {column} IS NOT NULL").to_arrow_table()
         plain = values.column(0).to_pylist()
-        if column in ("transcript", "extra"):  # extra columns can hold a caller's number too
-            changed = [redact(t) for t in plain]
-        else:
-            changed = pseudonyms(plain, key=key, column=column)
+        if not plain:
+            continue
+        changed = [redact(t) for t in plain]
         con.register(
             f"map_{column}",
             pa.table({"v": pa.array(plain, pa.string()), "p": pa.array(changed, pa.string())}),
         )
+        registered.append(f"map_{column}")
         joins.append(f"LEFT JOIN map_{column} ON c.{column} = map_{column}.v")
         replace.append(f"map_{column}.p AS {column}")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT c.* EXCLUDE (__row) REPLACE ({', '.join(replace)}) "
-        f"FROM clean c {' '.join(joins)}"
+        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, {pseudonym_key_sql('customer_id')} AS customer_key, "
+        "CAST(NULL AS DOUBLE) AS repeat_gap_s "
+        f"FROM (SELECT c.* EXCLUDE (__row) REPLACE ({', '.join(replace)}), "
+        f"strftime(c.arrived_at, '%Y-%m') AS month FROM clean c {' '.join(joins)})"
     )
-    for column in ("customer_id", "agent_id", "transcript", "extra"):
-        con.unregister(f"map_{column}")
+    for name in registered:
+        con.unregister(name)
+    con.execute("DROP VIEW clean")
+    con.execute("DROP TABLE typed")
 
 
 def _write_rejected(source: Source, checked: Validated) -> str:

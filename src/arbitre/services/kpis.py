@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from arbitre.domain.interactions import NAMES
 from arbitre.domain.kpis import KpiRules
 from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.engine import check_group_keys, compute_kpis
 from arbitre.services.imports import load
-from arbitre.store.interactions import STORE_COLUMNS, InteractionStore, connect
+from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"
@@ -56,7 +57,9 @@ def kpis(
     con = connect(tz)
     try:
         parts: list[str] = []
-        cols = ", ".join(STORE_COLUMNS[:-2])
+        # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
+        only_stores = all(Workspace.is_workspace(p) for p in inputs)
+        cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
         for i, item in enumerate(inputs):
             path = Path(item)
             if Workspace.is_workspace(path):

@@ -20,11 +20,23 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
+from arbitre.domain.kpis import REPEAT_GAP_CAP_S
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
 from arbitre.store.files import STAGING, collect_garbage, fsync
 from arbitre.store.workspace import Workspace
 
-STORE_COLUMNS: tuple[str, ...] = (*(c.name for c in COLUMNS), "extra", "import_id")
+# Beyond the record: ``customer_key`` (the customer's pseudonym as a 64-bit integer),
+# ``repeat_gap_s`` (seconds to the same customer's next contact on the same flow, when it comes
+# within `REPEAT_GAP_CAP_S`; 0 for a contact at the same instant), ``extra`` (unknown source
+# columns as JSON), ``import_id``. The gap is recomputed over the whole store at every import, so
+# the KPI engine counts repeats without a window over the history.
+STORE_COLUMNS: tuple[str, ...] = (
+    *(c.name for c in COLUMNS),
+    "customer_key",
+    "repeat_gap_s",
+    "extra",
+    "import_id",
+)
 
 _SQL_TYPES = {
     "string": "VARCHAR",
@@ -48,7 +60,9 @@ def _q(name: str) -> str:
 EMPTY_SELECT = (
     "SELECT "
     + ", ".join(f"CAST(NULL AS {sql_type(c)}) AS {_q(c.name)}" for c in COLUMNS)
-    + ", CAST(NULL AS VARCHAR) AS extra, CAST(NULL AS VARCHAR) AS import_id, CAST(NULL AS VARCHAR) AS filename"
+    + ", CAST(NULL AS UBIGINT) AS customer_key, CAST(NULL AS DOUBLE) AS repeat_gap_s,"
+    " CAST(NULL AS VARCHAR) AS extra, CAST(NULL AS VARCHAR) AS import_id,"
+    " CAST(NULL AS VARCHAR) AS filename"
     " WHERE FALSE"
 )
 
@@ -123,36 +137,97 @@ class InteractionStore:
     def merge(self, con: duckdb.DuckDBPyConnection, incoming: str, *, import_id: str) -> MergeResult:
         """Stage new month files merging table ``incoming`` into the store (nothing committed).
 
-        ``incoming`` holds canonical columns and ``extra``, at most one row per natural key. A row
-        whose key is not in the store is inserted; a row equal to the stored one changes nothing;
-        a row that differs replaces it (an update, listed in ``changes``), even across months.
+        ``incoming`` holds canonical columns, ``customer_key``, ``extra`` and ``month`` (the store month of each row,
+        ``YYYY-MM`` in the workspace's time zone), at most one row per natural key. A row whose key
+        is not in the store is inserted; a row equal to the stored one changes nothing; a row that
+        differs replaces it (an update, listed in ``changes``), even across months.
         """
         result = MergeResult(import_id=import_id)
         parts = self.partitions()
         by_file = {str(self.root / f): m for m, (f, _) in parts.items()}
         key = ", ".join(_q(k) for k in NATURAL_KEY)
         cols = [c.name for c in COLUMNS] + ["extra"]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE inc AS SELECT *, strftime(arrived_at, '%Y-%m') AS month FROM {incoming}"
-        )
-        new_months = [r[0] for r in con.sql("SELECT DISTINCT month FROM inc ORDER BY 1").fetchall()]
+        select_cols = ", ".join(_q(c) for c in [*cols, "customer_key", "repeat_gap_s"])
+        hit_files: list[str] = []
         if parts:
             # Where the incoming keys live today, reading only the key columns of every month.
             files = ", ".join("'" + f.replace("'", "''") + "'" for f in by_file)
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE hits AS SELECT DISTINCT filename FROM "
-                f"read_parquet([{files}], filename=true) s SEMI JOIN inc USING ({key})"
+            hit_files = [
+                f
+                for (f,) in con.sql(
+                    f"SELECT DISTINCT filename FROM read_parquet([{files}], filename=true) s "
+                    f"SEMI JOIN {incoming} USING ({key})"
+                ).fetchall()
+            ]
+        if hit_files:
+            rewrite, fresh_rows = self._classify(
+                con, incoming, result, hit_files=hit_files, by_file=by_file, cols=cols
             )
-            hit_files = [r[0] for r in con.sql("SELECT filename FROM hits").fetchall()]
+            if not rewrite:
+                return result
         else:
-            hit_files = []
-        old_months = sorted({by_file[f] for f in hit_files})
-        touched = sorted(set(new_months) | set(old_months))
-        old_files = [str(self.root / parts[m][0]) for m in touched if m in parts]
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in old_files)
-        old_source = f"read_parquet([{listing}], filename=true)" if old_files else f"({EMPTY_SELECT})"
+            # No incoming key is stored yet (a first import, a new month): every row is new.
+            result.inserted = int(con.sql(f"SELECT count(*) FROM {incoming}").fetchall()[0][0])
+            rewrite = {m for (m,) in con.sql(f"SELECT DISTINCT month FROM {incoming}").fetchall()}
+            fresh_rows = incoming
+        # The months to rewrite, as they will be: kept rows and incoming ones.
+        contents = []
+        for month in sorted(rewrite):
+            fresh = (
+                f"SELECT {select_cols}, '{import_id}' AS import_id, '{month}' AS month "
+                f"FROM {fresh_rows} WHERE month = '{month}'"
+            )
+            if month in parts:
+                old_file = str(self.root / parts[month][0]).replace("'", "''")
+                kept = f"SELECT {select_cols}, import_id, '{month}' AS month FROM read_parquet('{old_file}')"
+                if hit_files:
+                    kept += f" ANTI JOIN replaced USING ({key})"
+                fresh = f"{kept} UNION ALL {fresh}"
+            contents.append(fresh)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents)}")
+        untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
+        changed = _repeat_gaps(con, untouched)
+        stage = self.root / STAGING / import_id
+        stage.mkdir(parents=True, exist_ok=True)
+        for month in sorted(rewrite | changed):
+            if month in rewrite:
+                content = f"SELECT * EXCLUDE (month) FROM rewritten WHERE month = '{month}'"
+            else:  # an untouched month whose repeats changed (a customer came back in this import)
+                old_file = untouched[month].replace("'", "''")
+                content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
+            target = stage / f"{month}.parquet"
+            con.execute(
+                f"COPY (SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
+                f"LEFT JOIN (SELECT {key}, gap FROM gaps WHERE month = '{month}') g USING ({key}) "
+                f"ORDER BY arrived_at, contact_id) TO '{target}' "
+                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+            )
+            fsync(target)
+            rows = int(con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0])
+            result.staged[month] = (target, rows)
+        fsync(stage)
+        return result
+
+    def _classify(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        incoming: str,
+        result: MergeResult,
+        *,
+        hit_files: list[str],
+        by_file: dict[str, str],
+        cols: list[str],
+    ) -> tuple[set[str], str]:
+        """Insert, update or unchanged for each incoming row against the stored rows it meets.
+
+        Fills the counts and changes of ``result``; leaves table ``replaced`` (keys of the stored
+        rows to drop) and table ``fresh`` (rows to write); returns the months to rewrite.
+        """
+        key = ", ".join(_q(k) for k in NATURAL_KEY)
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in hit_files)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE old AS SELECT * EXCLUDE (filename), filename AS __file FROM {old_source}"
+            f"CREATE OR REPLACE TEMP TABLE old AS SELECT * EXCLUDE (filename), filename AS __file "
+            f"FROM read_parquet([{listing}], filename=true) SEMI JOIN {incoming} USING ({key})"
         )
         differs = " OR ".join(f"i.{_q(c)} IS DISTINCT FROM o.{_q(c)}" for c in cols)
         changed_list = (
@@ -167,7 +242,7 @@ class InteractionStore:
                    CASE WHEN o.contact_id IS NULL THEN 'insert' WHEN {differs} THEN 'update' ELSE 'unchanged' END AS status,
                    o.__file AS old_file,
                    CASE WHEN o.contact_id IS NOT NULL THEN array_to_string({changed_list}, ',') END AS changed
-            FROM inc i LEFT JOIN old o USING ({key})
+            FROM {incoming} i LEFT JOIN old o USING ({key})
             """
         )
         counts = dict(con.sql("SELECT status, count(*) FROM classified GROUP BY status").fetchall())
@@ -175,50 +250,26 @@ class InteractionStore:
         result.updated = int(counts.get("update", 0))
         result.unchanged = int(counts.get("unchanged", 0))
         if result.inserted == 0 and result.updated == 0:
-            return result
+            return set(), "classified"
         result.changes = [
             {"contact_id": c, "site": s, "month": m, "fields": f}
             for c, s, m, f in con.sql(
                 "SELECT contact_id, site, month, changed FROM classified WHERE status = 'update' ORDER BY month, contact_id"
             ).fetchall()
         ]
-        rewrite = {
-            m
-            for (m,) in con.sql(
-                "SELECT DISTINCT month FROM classified WHERE status <> 'unchanged'"
-            ).fetchall()
-        }
-        # An updated row may leave its month (its arrival changed): that month is rewritten too.
-        rewrite |= {
-            by_file[f]
-            for (f,) in con.sql("SELECT DISTINCT old_file FROM classified WHERE status = 'update'").fetchall()
-        }
-        stage = self.root / STAGING / import_id
-        stage.mkdir(parents=True, exist_ok=True)
-        select_cols = ", ".join(_q(c) for c in cols)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE replaced AS SELECT {key} FROM classified WHERE status = 'update'"
         )
-        for month in sorted(rewrite):
-            old_file = str(self.root / parts[month][0]) if month in parts else None
-            kept = (
-                f"SELECT {select_cols}, import_id FROM old ANTI JOIN replaced USING ({key}) "
-                f"WHERE __file = '{old_file.replace(chr(39), chr(39) * 2)}'"
-                if old_file
-                else None
-            )
-            fresh = f"SELECT {select_cols}, '{import_id}' AS import_id FROM classified WHERE month = '{month}' AND status <> 'unchanged'"
-            body = f"{kept} UNION ALL {fresh}" if kept else fresh
-            target = stage / f"{month}.parquet"
-            con.execute(
-                f"COPY (SELECT * FROM ({body}) ORDER BY arrived_at, contact_id) TO '{target}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-            )
-            fsync(target)
-            rows = int(con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0])
-            result.staged[month] = (target, rows)
-        fsync(stage)
-        return result
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM classified WHERE status <> 'unchanged'"
+        )
+        rewrite = {m for (m,) in con.sql("SELECT DISTINCT month FROM fresh").fetchall()}
+        # An updated row may leave its month (its arrival changed): that month is rewritten too.
+        rewrite |= {
+            by_file[f]
+            for (f,) in con.sql("SELECT DISTINCT old_file FROM fresh WHERE status = 'update'").fetchall()
+        }
+        return rewrite, "fresh"
 
     def commit(self, merge: MergeResult, record: ImportRecord) -> None:
         """Move staged files into place and repoint the months, in one database transaction."""
@@ -244,6 +295,44 @@ class InteractionStore:
         Call it only while holding the workspace lock: an import in progress stages files.
         """
         return collect_garbage(self.root, {f for f, _ in self.partitions().values()})
+
+
+def _repeat_gaps(con: duckdb.DuckDBPyConnection, untouched: dict[str, str]) -> set[str]:
+    """Table ``gaps`` (contact_id, site, gap) over the store as it will be; returns the untouched
+    months whose stored gaps change.
+
+    The gap of a contact is the time to the same customer's next contact on the same flow, 0 when
+    another one arrived at the same instant, NULL beyond `REPEAT_GAP_CAP_S` or without a customer.
+    """
+    key = ", ".join(_q(k) for k in NATURAL_KEY)
+    parts = [
+        "SELECT contact_id, site, customer_key, flow, epoch_us(arrived_at) AS e, month, NULL::DOUBLE AS old_gap, "
+        "TRUE AS rewritten FROM rewritten WHERE customer_key IS NOT NULL"
+    ]
+    if untouched:
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in untouched.values())
+        parts.append(
+            "SELECT contact_id, site, customer_key, flow, epoch_us(arrived_at), "
+            "regexp_extract(filename, 'month=([0-9]{4}-[0-9]{2})', 1), repeat_gap_s, FALSE "
+            f"FROM read_parquet([{listing}], filename=true) WHERE customer_key IS NOT NULL"
+        )
+    cap_us = int(REPEAT_GAP_CAP_S * 1_000_000)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE gaps AS
+        SELECT {key}, month, rewritten, old_gap,
+               CASE WHEN lag(e) OVER w = e OR lead(e) OVER w = e THEN 0.0
+                    WHEN lead(e) OVER w - e <= {cap_us} THEN (lead(e) OVER w - e) / 1e6 END AS gap
+        FROM ({" UNION ALL ".join(parts)}) AS everything
+        WINDOW w AS (PARTITION BY customer_key, flow ORDER BY e)
+        """
+    )
+    return {
+        m
+        for (m,) in con.sql(
+            "SELECT DISTINCT month FROM gaps WHERE NOT rewritten AND gap IS DISTINCT FROM old_gap"
+        ).fetchall()
+    }
 
 
 def new_import_id() -> str:
