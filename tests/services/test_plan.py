@@ -78,3 +78,42 @@ def test_the_plan_command_writes_intervals_and_prints_json(eight_weeks: Workspac
     assert out.read_text(encoding="utf-8").splitlines()[0].startswith('"flow","interval_start","volume"')
     bad = CliRunner().invoke(app, ["plan", str(eight_weeks.root), "--flow", "nope"])
     assert bad.exit_code == 1 and "--flow" in bad.stderr
+
+
+def test_the_simulator_checks_a_plan_against_its_own_forecast(eight_weeks: Workspace, tmp_path: Path) -> None:
+    from arbitre.services.simulate import run_simulation
+
+    out = tmp_path / "plan.csv"
+    result = CliRunner().invoke(
+        app,
+        ["plan", str(eight_weeks.root), "--horizon-days", "1", "--flow", "sav-voice-fr", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    plan = staffing_plan(eight_weeks, horizon_days=1, flows=["sav-voice-fr"])
+    (flow,) = plan["flows"]
+    scenario = tmp_path / "check.yaml"
+    scenario.write_text(
+        f"""
+name: the plan, simulated
+start: "{plan["intervals"][0]["interval_start"]}"
+interval_min: 30
+flows:
+  - id: sav-voice-fr
+    channel: voice_in
+    languages: {{fr: 1.0}}
+    arrivals: {{file: plan.csv, flow: sav-voice-fr, column: volume}}
+    handle: {{distribution: exponential, mean_s: {sum(r["aht_s"] for r in plan["intervals"]) / len(plan["intervals"]):.1f}}}
+    patience: {{distribution: exponential, mean_s: {flow["patience_s"]:.1f}}}
+pools:
+  - id: internal
+    skills: [sav-voice-fr]
+    languages: [fr]
+    agents: {{file: plan.csv, flow: sav-voice-fr}}
+""",
+        encoding="utf-8",
+    )
+    document = run_simulation(scenario, replications=20, seed=1, by=["pool"])
+    (row,) = document["kpis"]
+    assert row["offered"]["mean"] == pytest.approx(flow["contacts"], rel=0.1)
+    # Planned at 80 % within 20 s interval by interval (Erlang A): the day lands near or above it.
+    assert row["service_level"]["mean"] > 0.75

@@ -6,7 +6,7 @@ import functools
 import http.server
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -103,7 +103,7 @@ def demo(
 
 
 def _serve(folder: Path, *, port: int, page: str) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(_QuietHandler, directory=str(folder), home=page)
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         out.print(f"\nServing the reports on http://127.0.0.1:{port}/{page}  (Ctrl-C to stop)")
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -115,5 +115,19 @@ def _serve(folder: Path, *, port: int, page: str) -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """The reports folder; ``/`` goes to the main report."""
+
+    def __init__(self, *args: Any, home: str, **kwargs: Any) -> None:
+        self.home = home
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.path in ("/", "/index.html") and self.home:
+            self.send_response(302)
+            self.send_header("Location", "/" + self.home)
+            self.end_headers()
+            return
+        super().do_GET()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002  (names of the base class)
         return

@@ -8,10 +8,13 @@ the cross-reference checks that pydantic reports at the top of the document.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from pydantic import ValidationError
 
@@ -35,6 +38,8 @@ def load_scenario(path: Path | str) -> Scenario:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
     data, lines = parse_with_lines(text, file=str(path))
+    if isinstance(data, dict):
+        _read_series_files(data, lines, path)
     try:
         return Scenario.model_validate(data if data is not None else {})
     except ValidationError as exc:
@@ -45,6 +50,65 @@ def load_scenario(path: Path | str) -> Scenario:
                 cause.message, file=str(path), line=line_of(lines, cause.loc), field=field
             ) from None
     return parse_model(text, Scenario, file=str(path))  # raises the field-level error with its line
+
+
+def _read_series_files(data: dict[str, Any], lines: dict[tuple[str | int, ...], int], path: Path) -> None:
+    """Replace ``arrivals: {file: …}`` and ``agents: {file: …}`` by the numbers the file holds.
+
+    The file is what ``arbitre plan --out`` or ``arbitre schedule --out`` writes (CSV or Parquet,
+    one row per flow and interval): ``interval_start`` with its offset, and the ``column`` asked
+    (``volume`` for arrivals, ``agents`` for agents by default), for ``flow`` when given (else
+    summed over flows). The scenario's intervals are looked up by their start; one it lacks is 0.
+    So a plan can be checked with the simulator against its own forecast.
+    """
+    try:
+        start = datetime.fromisoformat(str(data.get("start")))
+    except ValueError:
+        return  # the model reports the bad start, with its line
+    interval_s = 60 * int(data.get("interval_min", 30))
+    for group, field, default in (("flows", "arrivals", "volume"), ("pools", "agents", "agents")):
+        for i, item in enumerate(data.get(group) or []):
+            spec = item.get(field) if isinstance(item, dict) else None
+            if not isinstance(spec, dict):
+                continue
+            loc: tuple[str | int, ...] = (group, i, field)
+            where = {"file": str(path), "line": line_of(lines, loc), "field": ".".join(map(str, loc))}
+            source = path.parent / str(spec.get("file", ""))
+            series = _series(
+                source, column=str(spec.get("column", default)), flow=spec.get("flow"), where=where
+            )
+            if data.get("intervals") is None:
+                after = [t for t in series if t >= start.timestamp()]
+                data["intervals"] = int((max(after) - start.timestamp()) // interval_s) + 1 if after else 0
+            n = int(data["intervals"])
+            item[field] = [series.get(start.timestamp() + j * interval_s, 0.0) for j in range(n)]
+            if field == "agents":
+                item[field] = [round(x) for x in item[field]]
+
+
+def _series(source: Path, *, column: str, flow: object, where: dict[str, Any]) -> dict[float, float]:
+    """Epoch start of each interval → the column's value (summed over flows unless ``flow``)."""
+    if not source.is_file():
+        raise InputError(f"file not found: {source}", **where)
+    try:
+        table = pq.read_table(source) if source.suffix.lower() == ".parquet" else pacsv.read_csv(source)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read {source.name}: {str(exc).splitlines()[0]}", **where) from None
+    for needed in ("interval_start", column):
+        if needed not in table.column_names:
+            raise InputError(f"{source.name} has no column {needed!r}", **where)
+    starts = table.column("interval_start").to_pylist()
+    values = table.column(column).to_pylist()
+    flows = table.column("flow").to_pylist() if "flow" in table.column_names else [None] * len(starts)
+    out: dict[float, float] = {}
+    for t, v, f in zip(starts, values, flows, strict=True):
+        if flow is not None and f != flow:
+            continue
+        moment = t if isinstance(t, datetime) else datetime.fromisoformat(str(t))
+        out[moment.timestamp()] = out.get(moment.timestamp(), 0.0) + float(v or 0)
+    if not out:
+        raise InputError(f"no row of flow {flow!r} in {source.name}", **where)
+    return out
 
 
 def group_keys(by: Sequence[str]) -> tuple[list[str], list[str]]:
