@@ -12,7 +12,9 @@ Kinds:
   import (the stage functions are wrapped with timers in this process only; nothing is changed in
   the product);
 - ``engine``: `compute_kpis` by flow × day over the store, default rules, Europe/Paris;
-- ``pandas``: `benchmarks.pandas_kpi` over the store's Parquet files.
+- ``pandas``: `benchmarks.pandas_kpi` over the store's Parquet files;
+- the staffing kinds (``erlang-c-arbitre``, ``erlang-c-pyworkforce``, ``sim-ciw``, …): see
+  `benchmarks.staffing_measure`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+
+from benchmarks import staffing_measure
 
 TZ = "Europe/Paris"
 BY = ["flow", "day"]
@@ -177,7 +181,7 @@ def measure_pandas(ws_dir: Path, *, result: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.measure")
-    parser.add_argument("kind", choices=["generate", "import", "engine", "pandas"])
+    parser.add_argument("kind", choices=["generate", "import", "engine", "pandas", *staffing_measure.KINDS])
     parser.add_argument("--out", type=Path, required=True, help="where to write the measurement (JSON)")
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--ws", type=Path)
@@ -185,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--abandons-with-end", action="store_true")
+    staffing_measure.add_arguments(parser)
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]
     if args.kind == "generate":
@@ -195,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         out = measure_import(args.csv, ws_dir=args.ws)
     elif args.kind == "engine":
         out = measure_engine(args.ws, result=args.result)
+    elif args.kind in staffing_measure.KINDS:
+        out = staffing_measure.measure(args.kind, args)
     else:
         out = measure_pandas(args.ws, result=args.result)
     out["peak_mib"] = _peak_mib()

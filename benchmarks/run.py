@@ -1,15 +1,17 @@
-"""Run the benchmarks: ``./scripts/bench [--rows N] [--only import|kpi] [--keep]``.
+"""Run the benchmarks: ``./scripts/bench [--rows N] [--only import|kpi|staffing] [--keep]``.
 
 1. Generate a canonical interaction CSV of N rows (`benchmarks.data`) under ``benchmarks/.data/``.
 2. Import it into a fresh workspace with `import_file` (target: under 60 s for 10 million rows).
 3. Compute every default KPI by flow × day over the store with the engine (target: under 3 s),
    and with plain pandas over the same Parquet files (target: the engine 10× faster or more).
 4. Check that both sides agree on every KPI of every group (1e-9 relative; None and NaN alike).
+5. Staffing (`benchmarks.staffing_run`): minimum agents for a million intervals against
+   pyworkforce, Erlang A against a naive birth–death chain, the simulator against Ciw.
 
 Each measurement runs in its own fresh process (`benchmarks.measure`), one after the other, so
 that its time and its peak memory are its own. Results go to ``benchmarks/results/latest.json``.
-The exit status is 1 when the engine and pandas disagree: timings of two computations that do not
-compute the same thing mean nothing.
+The exit status is 1 when the engine and pandas disagree, or when a staffing comparison finds
+Arbitre wrong: timings of two computations that do not compute the same thing mean nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks import data
+from benchmarks import data, staffing_run
 from benchmarks.compare import differences, summary
 from benchmarks.pandas_kpi import KPI_NAMES
 
@@ -140,7 +142,11 @@ def _commit() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the generated CSV (10 million)")
-    parser.add_argument("--only", choices=["import", "kpi"], help="run only the import, or only the KPIs")
+    parser.add_argument(
+        "--only",
+        choices=["import", "kpi", "staffing"],
+        help="run only the import, only the KPIs, or only the staffing benchmarks",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the generated CSV and workspace for the next run"
     )
@@ -159,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="give every abandoned contact its ended_at (by default a few have none, as some sources do)",
     )
+    staffing = parser.add_argument_group("staffing")
+    staffing.add_argument("--intervals", type=int, default=1_000_000, help="intervals for Erlang C and A")
+    staffing.add_argument(
+        "--sample", type=int, default=2_000, help="intervals for pyworkforce and the naive chain (2,000)"
+    )
+    staffing.add_argument(
+        "--customers", type=int, default=5_000_000, help="customers for Arbitre's simulators"
+    )
+    staffing.add_argument("--ciw-customers", type=int, default=300_000, help="customers for Ciw (300,000)")
     args = parser.parse_args(argv)
 
     DATA.mkdir(parents=True, exist_ok=True)
@@ -179,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "measurements": {},
     }
+    if args.only == "staffing":
+        return _staffing_only(args, report)
     reuse_store = args.only == "kpi" and (ws / "arbitre.yaml").exists()
     try:
         if reuse_store:
@@ -265,10 +282,36 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     path.unlink(missing_ok=True)
 
+    if args.only is None:
+        report["staffing"] = _staffing(args)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)
     agreement = report.get("agreement")
-    return 1 if agreement and agreement["disagreements"] else 0
+    staffing_problems = report.get("staffing", {}).get("problems")
+    return 1 if (agreement and agreement["disagreements"]) or staffing_problems else 0
+
+
+def _staffing(args: argparse.Namespace) -> dict[str, Any]:
+    options = staffing_run.Options(
+        intervals=args.intervals,
+        sample=args.sample,
+        customers=args.customers,
+        ciw_customers=args.ciw_customers,
+        seed=args.seed,
+        repeat=args.repeat,
+        settle_s=args.settle,
+    )
+    return staffing_run.run_staffing(_child, work=DATA, options=options, log=_log)
+
+
+def _staffing_only(args: argparse.Namespace, report: dict[str, Any]) -> int:
+    """``--only staffing``: no CSV, no workspace; the report holds the staffing part alone."""
+    for key in ("rows", "generator"):
+        report.pop(key)
+    report["staffing"] = _staffing(args)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_report(report)
+    return 1 if report["staffing"]["problems"] else 0
 
 
 def _fmt(x: float | None, spec: str) -> str:
@@ -276,7 +319,15 @@ def _fmt(x: float | None, spec: str) -> str:
 
 
 def print_report(report: dict[str, Any]) -> None:
-    """The final table, the import's stages and the agreement, on standard output."""
+    """The final table, the import's stages and the agreement, then the staffing benchmarks."""
+    if report["measurements"]:
+        _print_rows_report(report)
+    if "staffing" in report:
+        staffing_run.print_staffing(report["staffing"])
+
+
+def _print_rows_report(report: dict[str, Any]) -> None:
+    """The import and KPI table, the import's stages and the agreement, on standard output."""
     rows = report["rows"]
     m = report["measurements"]
     table: list[tuple[str, dict[str, Any], str, str]] = []
