@@ -759,3 +759,13 @@ def test_the_docstring_examples_run() -> None:
 def test_the_worked_examples_of_the_documentation_run() -> None:
     result = doctest.testfile(str(DOCS), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_search_cut_in_blocks_names_the_row_of_the_whole_input() -> None:
+    volume = np.full(100_000, 100.0)
+    volume[70_123] = 1e6  # needs far more agents than the cap
+    with pytest.raises(InfeasibleError, match=r"^row 70123: sl .*not met with max_agents=500"):
+        required_agents(volume=volume, interval_s=1800, aht_s=180, threshold_s=20, sl=0.8, max_agents=500)
+    volume[70_123] = 100.0
+    blocks = required_agents(volume=volume, interval_s=1800, aht_s=180, threshold_s=20, sl=0.8)
+    assert np.all(blocks == required_agents(volume=100.0, interval_s=1800, aht_s=180, threshold_s=20, sl=0.8))
