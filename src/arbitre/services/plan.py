@@ -28,9 +28,7 @@ from arbitre.domain.targets import StaffingTargets
 from arbitre.errors import InfeasibleError, InputError
 from arbitre.forecast import Event, Forecast, forecast
 from arbitre.services.forecast import load_history
-from arbitre.staffing.backlog import plan_backlog
-from arbitre.staffing.concurrency import evaluate_chat, required_chat_agents
-from arbitre.staffing.outbound import outbound_agents
+from arbitre.staffing.requirement import requirement
 from arbitre.staffing.workforce import BANDS, band_hours, band_of_intervals, fte
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
@@ -178,58 +176,20 @@ def _agents(
     interval_s: float,
 ) -> tuple[IntArray, str, float | None, float]:
     """Agents per interval of flow ``f``, the model used, the patience used, and late work."""
-    volume = result.volume[f]
-    aht = _fill_aht(result.aht_s[f])
-    if channel in (Channel.VOICE_IN, Channel.CHAT):
-        patience = targets.patience_s or info.patience_s
-        try:
-            agents = required_chat_agents(
-                concurrency=targets.concurrency or 1 if channel is Channel.CHAT else 1,
-                volume=volume,
-                interval_s=interval_s,
-                aht_s=aht,
-                threshold_s=targets.threshold_s or 0.0,
-                sl=targets.sl,
-                max_asa_s=targets.max_asa_s,
-                max_abandon=targets.max_abandon,
-                max_occupancy=targets.max_occupancy,
-                patience_s=patience,
-            )
-        except InfeasibleError as exc:
-            raise InputError(f"flow {result.flows[f]}: its targets cannot be met: {exc}") from None
-        # Evaluated for the record that the model holds (and to fail loudly if it does not).
-        evaluate_chat(
-            agents=agents,
-            concurrency=targets.concurrency or 1 if channel is Channel.CHAT else 1,
-            volume=volume,
+    try:
+        need = requirement(
+            channel=channel,
+            volume=result.volume[f],
+            aht_s=_fill_aht(result.aht_s[f]),
             interval_s=interval_s,
-            aht_s=aht,
-            threshold_s=targets.threshold_s or 0.0,
-            patience_s=patience,
+            targets=targets,
+            open_=open_,
+            patience_s=info.patience_s,
+            contact_rate=info.contact_rate,
         )
-        model = ("erlang_a" if patience else "erlang_c") + ("_chat" if channel is Channel.CHAT else "")
-        return agents, model, patience, 0.0
-    occupancy = targets.max_occupancy or 1.0
-    if channel is Channel.VOICE_OUT:
-        rate = targets.contact_rate or info.contact_rate or 0.35
-        agents = outbound_agents(
-            target=volume * rate,
-            contact_rate=rate,
-            aht_s=aht,
-            attempt_s=targets.attempt_s or 0.0,
-            interval_s=interval_s,
-            occupancy=occupancy,
-        )
-        return np.where(open_, agents, 0).astype(np.int64), "outbound", None, 0.0
-    plan = plan_backlog(
-        volume=volume,
-        aht_s=aht,
-        interval_s=interval_s,
-        deadline_s=targets.deadline_s or 86400.0,
-        open_=open_,
-        occupancy=occupancy,
-    )
-    return plan.agents, "backlog", None, plan.late_s
+    except InfeasibleError as exc:
+        raise InputError(f"flow {result.flows[f]}: its targets cannot be met: {exc}") from None
+    return need.agents, need.model, need.patience_s, need.late_s
 
 
 def _fill_aht(aht: FloatArray) -> FloatArray:
