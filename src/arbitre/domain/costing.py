@@ -147,7 +147,9 @@ class Pricing(_Strict):
             ups = [b.up_to for b in self.bands]
             if any(u is None for u in ups[:-1]) or ups[-1] is not None:
                 raise ValueError("every band but the last needs up_to; the last has none")
-            if any(a >= b for a, b in zip(ups[:-2], ups[1:-1], strict=False) if a is not None and b is not None):
+            if any(
+                a >= b for a, b in zip(ups[:-2], ups[1:-1], strict=False) if a is not None and b is not None
+            ):
                 raise ValueError("band limits must increase")
         return self
 
@@ -207,6 +209,7 @@ class FlowProfile(_Strict):
     unique_know_how: bool = False  # know-how the team built and that would be hard to transfer
     expertise: str | None = None  # a specialist skill (IT level 2/3, legal, luxury codes…)
     maturity: Level = "medium"  # how documented and stable its processes are
+    service_hours: dict[str, str] | None = None  # the hours to serve (settings form); None: opening hours
     outcome_value: Money | None = None  # value of one outcome (per-outcome pricing)
     outcome_rate: Rate | None = None  # outcomes per handled contact
 
@@ -222,6 +225,7 @@ class DecisionSettings(_Strict):
     volume_growth_per_year: Decimal | None = Field(default=None, gt=-1)  # None: from the forecast
     max_share_per_provider: Rate = Decimal("0.70")
     keep_in_house: list[str] = Field(default_factory=list)
+    inhouse_languages: list[str] = Field(default_factory=lambda: ["fr"])  # what the team speaks today
     budget: Literal["constrained", "comfortable"] = "constrained"
     savings_band: tuple[Rate, Rate] = (Decimal("0.15"), Decimal("0.35"))
     flows: dict[str, FlowProfile] = Field(default_factory=dict)

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyarrow as pa
 
 from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.domain.channels import Channel
@@ -48,29 +49,51 @@ def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
 
     Patience: with exponential patience, the maximum-likelihood rate is the number of abandons
     divided by the total time all queued contacts spent waiting (Mandelbaum & Zeltyn); short
-    abandons are kept, they are impatience too.
+    abandons are kept, they are impatience too. Only contacts arriving within the flow's opening
+    hours count: a caller who hangs up on the closed message tells nothing of patience.
     """
-    con = connect(ws.settings.timezone)
+    tz = ws.settings.timezone
+    local = f"timezone('{tz}', arrived_at)"
+    con = connect(tz)
     try:
         rows = con.sql(
             f"""
-            SELECT flow, mode(channel) AS channel,
+            SELECT flow, channel, CAST(isodow({local}) - 1 AS INTEGER) AS wd,
+                   CAST(hour({local}) * 60 + minute({local}) AS INTEGER) AS minute,
                    count(*) FILTER (WHERE abandoned AND ended_at IS NOT NULL) AS abandons,
-                   sum(CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
-                            WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END) AS waited_s,
+                   coalesce(sum(CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
+                                     WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END), 0) AS waited_s,
                    count(*) FILTER (WHERE NOT abandoned AND answered_at IS NOT NULL) AS answered,
                    count(*) AS offered
-            FROM {InteractionStore(ws).source_sql()} GROUP BY flow
+            FROM {InteractionStore(ws).source_sql()} GROUP BY ALL
             """
-        ).fetchall()
+        ).to_arrow_table()
     finally:
         con.close()
+    flows = table_column(rows, "flow")
+    channels = table_column(rows, "channel")
+    wd = rows.column("wd").to_numpy()
+    minute = rows.column("minute").to_numpy()
+    values = {
+        k: rows.column(k).to_numpy().astype(np.float64)
+        for k in ("abandons", "waited_s", "answered", "offered")
+    }
     out = {}
-    for flow, channel, abandons, waited, answered, offered in rows:
-        patience = float(waited) / abandons if abandons and waited else None
-        rate = answered / offered if offered else None
+    for flow in sorted(set(flows)):
+        mine = np.array([f == flow for f in flows])
+        inside = mine & ws.settings.hours_of(flow).contains(wd, minute)
+        abandons, waited = values["abandons"][inside].sum(), values["waited_s"][inside].sum()
+        patience = float(waited / abandons) if abandons and waited else None
+        offered = values["offered"][mine].sum()
+        rate = float(values["answered"][mine].sum() / offered) if offered else None
+        seen = [c for c, m in zip(channels, mine, strict=True) if m]
+        channel = max(set(seen), key=seen.count)
         out[flow] = FlowHistory(Channel(channel), patience, rate)
     return out
+
+
+def table_column(table: pa.Table, name: str) -> list[str]:
+    return [str(x) for x in table.column(name).to_pylist()]
 
 
 def staffing_plan(
