@@ -96,6 +96,22 @@ class StorePartition(Base):
     import_id: Mapped[str] = mapped_column(ForeignKey("imports.id"))
 
 
+class DecisionRecord(Base):
+    """A make-or-buy decision as computed: its inputs' fingerprint and the whole document.
+
+    Kept so that governance can later set the business case against what the months cost.
+    """
+
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    who: Mapped[str] = mapped_column(String(200))
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    recommended: Mapped[str] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(Text)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
     if url.startswith("sqlite"):
