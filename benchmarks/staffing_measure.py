@@ -71,9 +71,9 @@ class _Clock:
         }
 
 
-# (label, attribute of arbitre.staffing.erlang): steps of `required_agents` timed inside the measuring
-# process only (wrapped after the warm-up call; nothing of the product changes). A step the code no
-# longer has is skipped.
+# (label, attribute of arbitre.staffing.erlang.search): steps of `required_agents` timed inside the
+# measuring process only (wrapped after the warm-up call; nothing of the product changes). A step the
+# code no longer has is skipped.
 SEARCH_STAGES: tuple[tuple[str, str], ...] = (
     ("validate and broadcast the inputs", "_Rows.build"),
     ("check that the targets can be met", "_check_reachable"),
@@ -88,7 +88,7 @@ def _instrument_search(stages: dict[str, float], probes: list[int]) -> None:
     (interval, agents) pairs evaluated into ``probes``."""
     import functools
 
-    from arbitre.staffing import erlang
+    from arbitre.staffing.erlang import search as erlang
 
     def timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
