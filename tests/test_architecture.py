@@ -19,6 +19,8 @@ FORBIDDEN = {
     "kpi": {"store", "ingest", "services", "cli", "reports"},
     "mapping": {"store", "ingest", "services", "cli", "reports"},
     "forecast": {"store", "ingest", "services", "cli", "reports"},
+    "costing": {"store", "ingest", "services", "cli", "reports", "decision"},
+    "decision": {"store", "ingest", "services", "cli", "reports"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -51,14 +52,24 @@ class InHouseCosts(_Strict):
 
     People: agents' gross pay and employer charges over the paid hours of a year, premiums by
     hour band; supervision (team leaders, managers, support staff such as workforce planning,
-    quality and trainers) in proportion to agents. Hidden costs, shown apart: turnover (recruiting
-    and initial training of replacements), absenteeism (replacements at a premium), overtime at
-    peaks. Per seat: software licences, equipment, premises; telecom per minute of talk.
+    quality and tools; trainers' time is in ``training_cost_per_day``) in proportion to agents.
+    Hidden costs, shown apart: turnover (recruiting and initial training of replacements),
+    absenteeism (replacements at a premium), overtime at peaks. Per seat: software licences, equipment, premises; telecom per minute of talk.
+
+    ``paid_hours_per_year`` is the time a full-time employee works in a year (1,607 h in France):
+    payroll FTE are hours to staff ÷ these hours. ``staff_employer_charges_rate`` is the employer
+    charges rate of team leaders, managers and support staff (None: the agents' rate) — the French
+    reduction on low wages makes it higher than the agents'. ``shrinkage_includes_absenteeism``
+    says whether the staffing targets' shrinkage already counts absence: if so, costing takes
+    ``absenteeism_rate`` out of it to size the scheduled team and prices absence apart, as
+    replacements (a hidden cost), so that absence is neither counted twice nor forgotten.
+    See ``docs/costing.md``.
     """
 
     currency: str = "EUR"
     agent_gross_salary_per_year: Money
     employer_charges_rate: Rate
+    staff_employer_charges_rate: Rate | None = None
     paid_hours_per_year: Count
     band_premiums: Bands = Field(default_factory=Bands)
     agents_per_team_leader: Count
@@ -81,6 +92,7 @@ class InHouseCosts(_Strict):
     premises_per_seat_per_year: Money
     seats_per_fte: Rate
     telecom_per_talk_minute: Money
+    shrinkage_includes_absenteeism: bool = True
     sources: dict[str, str] = Field(default_factory=dict)
 
 
@@ -117,8 +129,9 @@ class Pricing(_Strict):
     which monthly volume may differ from the forecast at the agreed price (outside it, the
     contract renegotiates — the decision flags it); ``minimum_monthly`` the commitment: a month
     never costs less; ``premiums`` raise the hourly or unit price of hours in a band and of
-    contacts in a language; ``outcome_rate`` is the share of ``outcome_value`` paid per outcome
-    (recovery: a share of amounts recovered).
+    contacts in a language; ``outcome_share`` is the share of an outcome's value paid per outcome
+    (recovery: a share of amounts recovered; the value is the flow's ``outcome_value``). ``variable_unit`` is the unit of the variable part
+    of a fixed-plus-variable price (the other models carry their unit in their name).
     """
 
     model: PricingModel
@@ -131,6 +144,7 @@ class Pricing(_Strict):
     language_premiums: dict[str, Rate] = Field(default_factory=dict)
     outcome: str | None = None
     outcome_share: Rate | None = None
+    variable_unit: Literal["productive_hour", "logged_hour", "contact", "outcome"] = "contact"
 
     @model_validator(mode="after")
     def _complete(self) -> Pricing:
@@ -143,13 +157,18 @@ class Pricing(_Strict):
             raise ValueError(f"pricing model {self.model.value} needs fixed_monthly")
         if self.rate is not None and self.bands:
             raise ValueError("give rate or bands, not both")
+        per_outcome = self.model is PricingModel.PER_OUTCOME or (
+            self.model is PricingModel.FIXED_PLUS_VARIABLE and self.variable_unit == "outcome"
+        )
+        if self.outcome_share is not None and not per_outcome:
+            raise ValueError(
+                "outcome_share prices outcomes: use it with per_outcome (or a variable unit of outcome)"
+            )
         if self.bands:
             ups = [b.up_to for b in self.bands]
             if any(u is None for u in ups[:-1]) or ups[-1] is not None:
                 raise ValueError("every band but the last needs up_to; the last has none")
-            if any(
-                a >= b for a, b in zip(ups[:-2], ups[1:-1], strict=False) if a is not None and b is not None
-            ):
+            if any(a >= b for a, b in pairwise(ups[:-1]) if a is not None and b is not None):
                 raise ValueError("band limits must increase")
         return self
 
@@ -169,6 +188,9 @@ class Productivity(_Strict):
     aht_factor: Decimal = Field(default=Decimal(1), gt=0)  # their handle time ÷ ours (1.1: 10 % longer)
     occupancy: Rate = Decimal("0.85")  # productive share of logged time
     shrinkage: Rate = Decimal("0.25")
+    # hours a provider's full-time agent is paid in a month (35 h a week: 151.67; 40 h: 173.33),
+    # to turn its hours into people for the training days and the governance team
+    paid_hours_per_fte_per_month: Count = Decimal("151.67")
 
 
 class Offer(_Strict):
