@@ -15,6 +15,7 @@ from arbitre.costing.inhouse import CostLine, InHouseCost
 from arbitre.costing.invoice import MonthUnits, monthly_invoice, tolerance_range, unit_of
 from arbitre.costing.money import ZERO, cents, ratio, round6
 from arbitre.costing.pricing import OfferCost, Unserved, _one_offs
+from arbitre.domain.costing import Offer
 from arbitre.staffing.workforce import BANDS
 
 
@@ -75,7 +76,9 @@ def combine_offer(parts: Sequence[OfferCost]) -> OfferCost:
         hours_by_band={b: round6(h) for b, h in hours_by_band.items()},
         contacts=round6(contacts),
         contacts_by_band={b: round6(c) for b, c in contacts_by_band.items()},
-        outcomes=None if any(o is None for o in outcomes) else round6(sum((o for o in outcomes if o is not None), ZERO)),
+        outcomes=None
+        if any(o is None for o in outcomes)
+        else round6(sum((o for o in outcomes if o is not None), ZERO)),
         late_s=sum(p.late_s for p in parts),
         month=month,
         invoice=invoice,
@@ -86,7 +89,9 @@ def combine_offer(parts: Sequence[OfferCost]) -> OfferCost:
         exit_fee=cents(offer.exit_fee),
         per_contact=ratio(invoice.total, contacts / months),
         per_productive_hour=ratio(invoice.total, productive / months),
-        tolerance=tolerance_range(offer.pricing, forecast=month.of(unit or "contact"), unit=unit or "contact"),
+        tolerance=tolerance_range(
+            offer.pricing, forecast=month.of(unit or "contact"), unit=unit or "contact"
+        ),
         unserved=Unserved(
             intervals=sum(p.unserved.intervals for p in parts),
             contacts=sum((p.unserved.contacts for p in parts), ZERO),
@@ -149,4 +154,45 @@ def _add(maps: Sequence[dict[str, Decimal]]) -> dict[str, Decimal]:
     return out
 
 
-__all__ = ["combine_inhouse", "combine_offer"]
+def reprice(cost: OfferCost, offer: Offer) -> OfferCost:
+    """The same units under another price schedule of the same offer (a what-if on prices)."""
+    invoice = monthly_invoice(offer.pricing, month=cost.month)
+    one_off = _one_offs(offer, fte=cost.fte, per_month=invoice.total)
+    contacts_per_month = cost.contacts / cost.months
+    return replace(
+        cost,
+        offer=offer,
+        invoice=invoice,
+        per_month=invoice.total,
+        period_total=cents(invoice.total * cost.months),
+        one_off=one_off,
+        transition_total=sum((o.amount for o in one_off if o.when == "start"), ZERO),
+        exit_fee=cents(offer.exit_fee),
+        per_contact=ratio(invoice.total, contacts_per_month),
+        per_productive_hour=ratio(invoice.total, cost.productive_hours / cost.months),
+    )
+
+
+def scale_prices(offer: Offer, factor: Decimal) -> Offer:
+    """The offer with every price × ``factor``: rates, bands, fixed fee, commitment, one-off fees."""
+    p = offer.pricing
+    pricing = p.model_copy(
+        update={
+            "rate": None if p.rate is None else p.rate * factor,
+            "bands": None
+            if p.bands is None
+            else [b.model_copy(update={"rate": b.rate * factor}) for b in p.bands],
+            "fixed_monthly": None if p.fixed_monthly is None else p.fixed_monthly * factor,
+            "minimum_monthly": None if p.minimum_monthly is None else p.minimum_monthly * factor,
+        }
+    )
+    return offer.model_copy(
+        update={
+            "pricing": pricing,
+            "setup_fee": offer.setup_fee * factor,
+            "exit_fee": offer.exit_fee * factor,
+        }
+    )
+
+
+__all__ = ["combine_inhouse", "combine_offer", "reprice", "scale_prices"]

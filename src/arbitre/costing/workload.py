@@ -50,7 +50,9 @@ class FlowWorkload:
         n = self.volume.shape
         for name in ("start_s", "band", "open_", "in_scope", "aht_s", "talk_s"):
             if getattr(self, name).shape != n:
-                raise ValueError(f"{name} must have one value per interval ({n[0]}), got {getattr(self, name).shape}")
+                raise ValueError(
+                    f"{name} must have one value per interval ({n[0]}), got {getattr(self, name).shape}"
+                )
         if self.months <= 0:
             raise ValueError("months must be > 0")
 

@@ -248,6 +248,7 @@ class DecisionSettings(_Strict):
     max_share_per_provider: Rate = Decimal("0.70")
     keep_in_house: list[str] = Field(default_factory=list)
     inhouse_languages: list[str] = Field(default_factory=lambda: ["fr"])  # what the team speaks today
+    foreign_language_premium: Rate = Decimal("0.20")  # pay premium of agents hired for another language
     budget: Literal["constrained", "comfortable"] = "constrained"
     savings_band: tuple[Rate, Rate] = (Decimal("0.15"), Decimal("0.35"))
     flows: dict[str, FlowProfile] = Field(default_factory=dict)

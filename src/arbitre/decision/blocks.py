@@ -1,0 +1,232 @@
+"""Blocks: the parts of flows the allocation assigns, and what each costs at each site.
+
+A block is one flow's hour band (day, evening, night, weekend) — and one language, when a flow's
+contacts come in several languages a team may or may not speak. Blocks are disjoint (an interval
+belongs to one band; a language is its own queue), so their requirements and costs add up to the
+flow's. Each block is priced with the costing engine at the in-house team (with the pay premium of
+agents hired for a language the team lacks) and at every offer that can take it; the agents it
+needs in each interval of a typical week feed the allocation's capacity rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from arbitre._types import FloatArray, IntArray
+from arbitre.costing.inhouse import InHouseCost, inhouse_cost
+from arbitre.costing.pricing import OfferCost, answering, minute_of_week, offer_cost
+from arbitre.costing.workload import FlowWorkload
+from arbitre.decision.allocate import AllocationProblem, Block
+from arbitre.domain.channels import Channel
+from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
+from arbitre.domain.targets import CHANNEL_DEFAULTS
+from arbitre.staffing.requirement import requirement
+from arbitre.staffing.workforce import BANDS
+
+REALTIME = frozenset({Channel.VOICE_IN, Channel.CHAT})
+ALL = "all"  # the band of a block that spans them all
+# A language gets its own block from this share of a flow's contacts (smaller ones ride along).
+MIN_LANGUAGE_SHARE = 0.05
+# The typical week of the capacity rows, in intervals of the workload.
+WEEK_S = 7 * 86400
+# Capacity is checked against this quantile of the agents a block needs in a slot of the week
+# over the reference period: the ordinary busy week, not the one Black Friday falls in.
+CAPACITY_QUANTILE = 0.9
+# An offer may leave this share of a block's calls unanswered (its hours end a few minutes early).
+UNSERVED_TOLERANCE = Decimal("0.01")
+# Refusals that make a site unable to take a block; capacity and minimum volumes are the
+# allocation's constraints (over a whole flow), not reasons to exclude one block.
+BLOCKING = frozenset({"channel", "language", "flow"})
+
+
+@dataclass(frozen=True)
+class PricedBlock:
+    """One block, its workload, and its cost at every site (None where the site cannot take it)."""
+
+    block: Block
+    workload: FlowWorkload
+    inhouse: InHouseCost
+    inhouse_agents: IntArray  # agents per interval in-house (cached for re-pricing)
+    inhouse_costs: InHouseCosts  # the cost model used (with a language premium where due)
+    offers: dict[str, OfferCost | None]
+    agents_week: dict[str, FloatArray]  # site → agents per slot of the typical week
+
+
+def split(workload: FlowWorkload) -> list[tuple[Block, FlowWorkload]]:
+    """The blocks of a flow: its bands with contacts in scope, each language apart if need be.
+
+    Calls and chats are answered in the band they arrive in, so each band is its own block.
+    Deferred work (e-mail, back-office, social) and outbound campaigns are one block (``all``):
+    what arrives in the evening is handled the next morning, across bands.
+    """
+    languages = [lang for lang, share in sorted(workload.languages.items()) if share >= MIN_LANGUAGE_SHARE]
+    parts = [workload.language(lang) for lang in languages] if len(languages) > 1 else [workload]
+    bands = list(enumerate(BANDS)) if workload.channel in REALTIME else [(-1, ALL)]
+    out = []
+    for part in parts:
+        lang = next(iter(part.languages)) if len(languages) > 1 else None
+        for i, band in bands:
+            piece = part.only(workload.band == i) if i >= 0 else part
+            contacts = float((piece.volume * piece.in_scope).sum())
+            if contacts <= 0:
+                continue
+            out.append((Block(workload.flow, band, lang, contacts / piece.months), piece))
+    return out
+
+
+def price_blocks(
+    workloads: Sequence[FlowWorkload],
+    *,
+    costs: InHouseCosts,
+    offers: Sequence[Offer],
+    frame: DecisionSettings,
+    timezone: str,
+    capacity: bool = True,
+) -> list[PricedBlock]:
+    """Every block of every flow, priced in-house and at each offer (with the agents each needs
+    in a typical week when ``capacity``)."""
+    out = []
+    for workload in workloads:
+        for block, piece in split(workload):
+            foreign = block.language is not None and block.language not in frame.inhouse_languages
+            inhouse_costs = (
+                _with_language_premium(costs, frame.foreign_language_premium) if foreign else costs
+            )
+            prices: dict[str, OfferCost | None] = {}
+            week: dict[str, FloatArray] = {"internal": np.zeros(0)}
+            for offer in offers:
+                priced = offer_cost(offer, piece, timezone=timezone)
+                # An offer that leaves calls of the block unanswered (its hours are shorter) does
+                # not give the same service: it cannot take the block.
+                unanswered = priced.unserved.contacts > UNSERVED_TOLERANCE * max(
+                    Decimal(1), priced.unserved.contacts + priced.contacts
+                )
+                blocked = unanswered or any(r.reason in BLOCKING for r in priced.reasons)
+                prices[offer.id] = None if blocked else priced
+                if capacity and not blocked:
+                    week[offer.id] = _agents_week(offer, piece, timezone=timezone)
+            agents = inhouse_agents(piece)
+            out.append(
+                PricedBlock(
+                    block=block,
+                    workload=piece,
+                    inhouse=inhouse_cost(piece, costs=inhouse_costs, agents=agents),
+                    inhouse_agents=agents,
+                    inhouse_costs=inhouse_costs,
+                    offers=prices,
+                    agents_week=week,
+                )
+            )
+    return out
+
+
+def inhouse_agents(workload: FlowWorkload) -> IntArray:
+    """The in-house team's agents per interval for the workload's demand in scope."""
+    return requirement(
+        channel=workload.channel,
+        volume=workload.volume * workload.in_scope,
+        aht_s=workload.aht_s,
+        interval_s=workload.interval_s,
+        targets=workload.targets.over(CHANNEL_DEFAULTS[workload.channel]),
+        open_=workload.open_ | workload.in_scope,
+        patience_s=workload.patience_s,
+        contact_rate=workload.contact_rate,
+    ).agents
+
+
+def _with_language_premium(costs: InHouseCosts, premium: Decimal) -> InHouseCosts:
+    """Agents hired for a language the team lacks are paid more (and so are their replacements)."""
+    factor = Decimal(1) + premium
+    return costs.model_copy(
+        update={"agent_gross_salary_per_year": costs.agent_gross_salary_per_year * factor}
+    )
+
+
+def _agents_week(offer: Offer, workload: FlowWorkload, *, timezone: str) -> FloatArray:
+    """Agents the offer needs in each slot of the week (a high quantile over the weeks)."""
+    answers = answering(offer, workload, timezone=timezone)
+    served = workload.in_scope & answers
+    targets = workload.targets.over(CHANNEL_DEFAULTS[workload.channel])
+    need = requirement(
+        channel=workload.channel,
+        volume=workload.volume * served,
+        aht_s=workload.aht_s * float(offer.productivity.aht_factor),
+        interval_s=workload.interval_s,
+        targets=targets,
+        open_=answers,
+        patience_s=workload.patience_s,
+        contact_rate=workload.contact_rate,
+    ).agents.astype(np.float64)
+    slot_min = int(workload.interval_s // 60)
+    slot = minute_of_week(workload.start_s, timezone=timezone) // slot_min
+    slots = WEEK_S // int(workload.interval_s)
+    out = np.zeros(slots)
+    for s in range(slots):
+        values = need[slot == s]
+        if values.size:
+            out[s] = float(np.quantile(values, CAPACITY_QUANTILE))
+    return out
+
+
+def problem(
+    priced: Sequence[PricedBlock], *, offers: Sequence[Offer], frame: DecisionSettings
+) -> AllocationProblem:
+    """The allocation problem of the priced blocks.
+
+    Monthly costs: in-house, the block's cost; at an offer, the invoice's variable part (the fixed
+    fee and the minimum commitment belong to the site), the transition one-offs and the
+    governance team spread over the term. Fixed per site: the fixed fee, the set-up and exit fees
+    spread over the term.
+    """
+    sites = ("internal", *(o.id for o in offers))
+    term = Decimal(frame.term_months)
+    n_b = len(priced)
+    cost = np.full((n_b, len(sites)), np.inf)
+    slots = max((a.size for p in priced for a in p.agents_week.values()), default=0)
+    agents = np.zeros((n_b, len(sites), slots))
+    for b, p in enumerate(priced):
+        cost[b, 0] = float(p.inhouse.per_month)
+        for s, offer in enumerate(offers, start=1):
+            oc = p.offers.get(offer.id)
+            if oc is None:
+                continue
+            variable = (
+                oc.invoice.total - oc.invoice.amount("fixed_fee") - oc.invoice.amount("minimum_commitment")
+            )
+            training = sum(
+                (
+                    o.amount
+                    for o in oc.one_off
+                    if o.component in ("knowledge_transfer_training", "parallel_run")
+                ),
+                Decimal(0),
+            )
+            governance = (
+                frame.governance_fte_per_outsourced_fte * oc.fte * frame.governance_salary_per_year / 12
+            )
+            cost[b, s] = float(variable + training / term + governance)
+            agents[b, s, :] = p.agents_week[offer.id]
+    capacity = np.full((len(sites), slots), np.inf)
+    fixed = np.zeros(len(sites))
+    minimum = np.zeros(len(sites))
+    for s, offer in enumerate(offers, start=1):
+        if offer.capacity_agents is not None:
+            capacity[s, :] = offer.capacity_agents
+        fee = offer.pricing.fixed_monthly or Decimal(0)
+        fixed[s] = float(fee + (offer.setup_fee + offer.exit_fee) / term)
+        minimum[s] = float(offer.min_contacts_per_month or 0)
+    return AllocationProblem(
+        blocks=tuple(p.block for p in priced),
+        sites=sites,
+        cost=cost,
+        agents=agents,
+        capacity=capacity,
+        fixed_cost=fixed,
+        min_contacts_per_flow=minimum,
+        max_share=float(frame.max_share_per_provider),
+        keep_in_house=frozenset(frame.keep_in_house),
+    )

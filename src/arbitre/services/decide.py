@@ -1,0 +1,461 @@
+"""The make-or-buy decision of a workspace (steps 2 and 4): costs, qualification, allocation, scenarios.
+
+Gathers what the engines need — the flows' workloads over the last twelve months, the in-house
+cost model (``costs.yaml`` over the French defaults), the offers (``offers/*.yaml``), the frame
+(``decision.yaml``), the activity map as evidence — prices every block of every flow in-house
+and at each offer, qualifies each flow, optimises the allocation, costs the scenarios exactly over
+the term, measures the sensitivity of the recommended plan, and records the decision.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from arbitre.costing.defaults import french_defaults, load_costs
+from arbitre.costing.portfolio import combine_inhouse, combine_offer
+from arbitre.costing.workload import FlowWorkload
+from arbitre.decision.allocate import Allocation, allocate
+from arbitre.decision.blocks import PricedBlock, price_blocks, problem
+from arbitre.decision.evidence import FlowEvidence, Qualification
+from arbitre.decision.plan import flow_allocation
+from arbitre.decision.qualify import qualify
+from arbitre.decision.scenarios import INTERNAL, ScenarioCost, all_at, evaluate
+from arbitre.decision.sensitivity import Bar, tornado
+from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
+from arbitre.errors import InputError
+from arbitre.forecast import backtest
+from arbitre.services.activity import activity_map
+from arbitre.services.forecast import load_history
+from arbitre.services.workloads import build_workloads
+from arbitre.store.appdb import DecisionRecord, session_scope
+from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.workspace import Workspace
+from arbitre.yamlio import load_model
+
+COSTS_FILE = "costs.yaml"
+DECISION_FILE = "decision.yaml"
+OFFERS_DIR = "offers"
+ALL_IN_HOUSE = "all-in-house"
+OPTIMISED = "optimised"
+
+
+def load_inputs(ws: Workspace) -> tuple[InHouseCosts, list[Offer], DecisionSettings]:
+    """The cost model, the offers and the frame of the workspace (defaults where a file is absent)."""
+    costs_path = ws.root / COSTS_FILE
+    costs = load_costs(costs_path) if costs_path.exists() else french_defaults()
+    decision_path = ws.root / DECISION_FILE
+    frame = load_model(decision_path, DecisionSettings) if decision_path.exists() else DecisionSettings()
+    offers = [load_model(p, Offer) for p in sorted((ws.root / OFFERS_DIR).glob("*.yaml"))]
+    ids = [o.id for o in offers]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise InputError(f"two offers have the id {dupes[0]!r}", file=str(ws.root / OFFERS_DIR))
+    if not offers:
+        raise InputError(
+            f"no offer in {ws.root / OFFERS_DIR}: add a bid, or draft one from the reference rates (docs/costing.md)"
+        )
+    unknown = [f for f in frame.keep_in_house if f not in _flows(ws)]
+    if unknown:
+        raise InputError(
+            f"keep_in_house names an unknown flow {unknown[0]!r}",
+            file=str(decision_path),
+            field="keep_in_house",
+        )
+    return costs, offers, frame
+
+
+def decide(
+    ws: Workspace, *, who: str | None = None, record: bool = True, sensitivity: bool = True
+) -> dict[str, Any]:
+    """The decision document (see docs/decision.md); recorded in the app database unless not ``record``."""
+    costs, offers, frame = load_inputs(ws)
+    tz = ws.settings.timezone
+    workloads = build_workloads(ws, decision=frame)
+    priced = price_blocks(workloads, costs=costs, offers=offers, frame=frame, timezone=tz)
+    if not priced:
+        raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
+    growth = _growth(frame)
+    alloc = allocate(problem(priced, offers=offers, frame=frame))
+    scenarios = [
+        evaluate(ALL_IN_HOUSE, priced, [INTERNAL] * len(priced), frame=frame, growth_per_year=growth)
+    ]
+    keep = frozenset(frame.keep_in_house)
+    for offer in offers:
+        assignment = all_at(offer.id, priced, keep=keep)
+        if any(s != INTERNAL for s in assignment):
+            scenarios.append(
+                evaluate(f"all-{offer.id}", priced, assignment, frame=frame, growth_per_year=growth)
+            )
+    if alloc.solved:
+        scenarios.append(
+            evaluate(OPTIMISED, priced, list(alloc.assignment), frame=frame, growth_per_year=growth)
+        )
+    # The business case is the exact cost: recommend the cheapest scenario at present value (the
+    # optimised plan unless the exact pricing of commitments and one-offs says otherwise).
+    best = min(scenarios, key=lambda s: (s.npv, s.name != OPTIMISED))
+    mapping = activity_map(ws)
+    qualifications = _qualify(ws, workloads, priced, offers, frame, mapping)
+    bars = (
+        tornado(
+            priced=priced,
+            workloads=workloads,
+            costs=costs,
+            offers=offers,
+            assignment=best.assignment,
+            frame=frame,
+            timezone=tz,
+            growth_per_year=growth,
+        )
+        if sensitivity and best.name != ALL_IN_HOUSE
+        else []
+    )
+    document = _document(
+        ws, priced, alloc, scenarios, best, qualifications, bars, costs, offers, frame, workloads
+    )
+    if record:
+        _record(ws, document, who=who, fingerprint=_fingerprint(ws, costs, offers, frame))
+    return document
+
+
+# --- evidence and qualification ------------------------------------------------------------
+
+
+def _qualify(
+    ws: Workspace,
+    workloads: Sequence[FlowWorkload],
+    priced: Sequence[PricedBlock],
+    offers: Sequence[Offer],
+    frame: DecisionSettings,
+    mapping: dict[str, Any],
+) -> dict[str, Qualification]:
+    by_flow = {f["flow"]: f for f in mapping["flows"]}
+    channels = {f["channel"] for f in mapping["flows"]}
+    languages = {lang["language"] for f in mapping["flows"] for lang in f["languages"] if lang["language"]}
+    seven_days = any(sum(f["average_week"]["mean_contacts"][6]) > 0 for f in mapping["flows"])
+    errors = _forecast_errors(ws)
+    evening = ws.settings.hour_bands.evening.split("-")[0]
+    out = {}
+    for w in workloads:
+        m = by_flow.get(w.flow)
+        mine = [p for p in priced if p.block.flow == w.flow]
+        if m is None or not mine:
+            continue
+        inhouse = combine_inhouse([p.inhouse for p in mine], flow=w.flow)
+        best: tuple[Decimal, str] | None = None
+        for offer in offers:
+            parts = [p.offers.get(offer.id) for p in mine]
+            if any(part is None for part in parts):
+                continue
+            cost = combine_offer([p for p in parts if p is not None])
+            if cost.per_contact is not None and (best is None or cost.per_contact < best[0]):
+                best = (cost.per_contact, offer.id)
+        peaks = m["peak_to_average"]
+        profile = frame.profile(w.flow)
+        out[w.flow] = qualify(
+            FlowEvidence(
+                flow=w.flow,
+                label=m.get("label") or w.flow,
+                channel=w.channel,
+                contacts_per_month=w.contacts / w.months,
+                aht_s=float(m["handle_time"]["mean_s"] or 0.0) if m["handle_time"] else 0.0,
+                outside_hours_share=float(m["outside_opening_hours"] or 0.0),
+                band_shares={k: float(v or 0.0) for k, v in m["bands"].items()},
+                peak_ratio_interval=max(1.0, float(peaks["interval"] or 1.0)),
+                peak_ratio_day=max(1.0, float(peaks["day"] or 1.0)),
+                peak_ratio_month=max(1.0, float(peaks["month"] or 1.0)),
+                peak_days=tuple(d["date"] for d in m["seasonal_peaks"]["days"][:5]),
+                peak_months=tuple(int(x["month"][5:]) for x in m["seasonal_peaks"]["months"]),
+                languages={lang["language"] or "?": float(lang["share"]) for lang in m["languages"]},
+                team_languages=frozenset(frame.inhouse_languages),
+                service_level=m["kpis"].get("service_level"),
+                service_level_target=w.targets.sl,
+                abandon_rate=m["kpis"].get("abandon_rate"),
+                inhouse_cost_per_contact=inhouse.per_contact,
+                offer_cost_per_contact=best[0] if best else None,
+                best_offer=best[1] if best else None,
+                company_channels=len(channels),
+                company_languages=len(languages),
+                seven_days=seven_days,
+                profile=profile,
+                budget=frame.budget,
+                forecast_error=errors.get(w.flow),
+                evening_start=evening,
+                currency=inhouse.currency,
+            )
+        )
+    return out
+
+
+def _forecast_errors(ws: Workspace) -> dict[str, float]:
+    """Day WAPE of a 28-day backtest per flow: how uncertain each flow's volume is."""
+    history = load_history(ws)
+    if history.axis.days < 120:
+        return {}
+    return {
+        b.flow: float(b.day.wape)
+        for b in backtest(history, horizon_days=28, windows=2, model="ets")
+        if np.isfinite(b.day.wape)
+    }
+
+
+def _growth(frame: DecisionSettings) -> Decimal | None:
+    """Volume growth a year: the frame's (None: no growth; the forecast engine gives no trend yet)."""
+    return frame.volume_growth_per_year
+
+
+def _flows(ws: Workspace) -> set[str]:
+    """The flows of the store."""
+    con = connect(ws.settings.timezone)
+    try:
+        return {
+            r[0] for r in con.sql(f"SELECT DISTINCT flow FROM {InteractionStore(ws).source_sql()}").fetchall()
+        }
+    finally:
+        con.close()
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def _money(x: Decimal | None) -> str | None:
+    return None if x is None else str(x.quantize(Decimal("0.01")))
+
+
+def _document(
+    ws: Workspace,
+    priced: Sequence[PricedBlock],
+    alloc: Allocation,
+    scenarios: Sequence[ScenarioCost],
+    best: ScenarioCost,
+    qualifications: dict[str, Qualification],
+    bars: Sequence[Bar],
+    costs: InHouseCosts,
+    offers: Sequence[Offer],
+    frame: DecisionSettings,
+    workloads: Sequence[FlowWorkload],
+) -> dict[str, Any]:
+    shape = problem(priced, offers=offers, frame=frame)
+    site_index = {s: i for i, s in enumerate(shape.sites)}
+    chosen = np.array([site_index[s] for s in best.assignment], dtype=np.int64)
+    per_block = np.array([float(_block_month(p, s)) for p, s in zip(priced, best.assignment, strict=True)])
+    flows = []
+    for w in workloads:
+        mine = [(i, p) for i, p in enumerate(priced) if p.block.flow == w.flow]
+        if not mine:
+            continue
+        fa = flow_allocation(shape, w.flow, chosen, per_block)
+        q = qualifications.get(w.flow)
+        inhouse = combine_inhouse([p.inhouse for _, p in mine], flow=w.flow)
+        flows.append(
+            {
+                "flow": w.flow,
+                "label": ws.settings.flows[w.flow].label if w.flow in ws.settings.flows else None,
+                "channel": w.channel.value,
+                "recommendation": fa.recommendation.value,
+                "summary": {"fr": fa.summary.fr, "en": fa.summary.en},
+                "reasons": [] if q is None else [_reason(r) for r in q.reasons],
+                "qualification": None
+                if q is None
+                else {
+                    "recommendation": q.recommendation.value,
+                    "scores": {k.value: v for k, v in q.scores.items()},
+                    "summary": {"fr": q.summary.fr, "en": q.summary.en},
+                },
+                "allocation": [
+                    {
+                        "band": p.block.band,
+                        "language": p.block.language,
+                        "site": best.assignment[i],
+                        "contacts_per_month": round(p.block.contacts_per_month, 1),
+                        "monthly_cost": _money(_block_month(p, best.assignment[i])),
+                    }
+                    for i, p in mine
+                ],
+                "contacts_per_month": round(w.contacts / w.months, 1),
+                "inhouse": {
+                    "per_month": _money(inhouse.per_month),
+                    "per_contact": _money(inhouse.per_contact),
+                    "fte": str(inhouse.fte.quantize(Decimal("0.01"))),
+                    "hidden_per_month": _money(inhouse.hidden_total / inhouse.months),
+                    "lines": {k: _money(v / inhouse.months) for k, v in inhouse.by_component().items()},
+                },
+                "offers": _flow_offers(mine, offers),
+                "tco": {s.name: _money(s.by_flow.get(w.flow)) for s in scenarios},
+            }
+        )
+    return {
+        "workspace": ws.settings.name,
+        "currency": costs.currency,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "frame": json.loads(frame.model_dump_json(exclude={"flows"})),
+        "reference_period": _period(workloads),
+        "flows": flows,
+        "scenarios": [_scenario(s) for s in scenarios],
+        "recommended": best.name,
+        "allocation": {
+            "status": alloc.status,
+            "gap": alloc.gap,
+            "solve_s": round(alloc.solve_s, 3),
+            "monthly_cost": None if alloc.cost is None else round(alloc.cost, 2),
+            "reason": None if alloc.reason is None else {"fr": alloc.reason.fr, "en": alloc.reason.en},
+        },
+        "sensitivity": [
+            {
+                "assumption": b.assumption.code,
+                "fr": b.assumption.fr,
+                "en": b.assumption.en,
+                "step": str(b.assumption.step),
+                "low": _money(b.low),
+                "high": _money(b.high),
+                "base": _money(b.base),
+            }
+            for b in bars
+        ],
+        "inputs": {
+            "costs": json.loads(costs.model_dump_json()),
+            "offers": [json.loads(o.model_dump_json()) for o in offers],
+            "decision": json.loads(frame.model_dump_json()),
+            "workloads": [_workload(w) for w in workloads],
+        },
+    }
+
+
+def _block_month(p: PricedBlock, site: str) -> Decimal:
+    if site == INTERNAL:
+        return p.inhouse.per_month
+    cost = p.offers.get(site)
+    return cost.per_month if cost is not None else Decimal(0)
+
+
+def _flow_offers(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for offer in offers:
+        parts = [p.offers.get(offer.id) for _, p in mine]
+        if any(part is None for part in parts):
+            out[offer.id] = {"feasible": False, "why": "channel, language or flow not in its bid"}
+            continue
+        cost = combine_offer([p for p in parts if p is not None])
+        out[offer.id] = {
+            "feasible": cost.feasible,
+            "per_month": _money(cost.per_month),
+            "per_contact": _money(cost.per_contact),
+            "fte": str(cost.fte.quantize(Decimal("0.01"))),
+            "refusals": [r.message for r in cost.reasons],
+            "unserved_contacts_per_month": _money(cost.unserved.contacts / cost.months),
+        }
+    return out
+
+
+def _scenario(s: ScenarioCost) -> dict[str, Any]:
+    warnings = []
+    for t in s.tcos:
+        if t.warning is not None:
+            warnings.append(
+                {
+                    "offer": t.offer_id,
+                    "message": t.warning.message,
+                    "reasons": [r.message for r in t.warning.reasons],
+                }
+            )
+    return {
+        "name": s.name,
+        "tco": _money(s.total),
+        "npv": _money(s.npv),
+        "baseline_tco": _money(s.baseline_total),
+        "savings": _money(s.savings),
+        "savings_npv": _money(s.savings_npv),
+        "savings_share": None if s.savings_share is None else float(round(s.savings_share, 4)),
+        "sites": {k: _money(v) for k, v in s.by_site.items()},
+        "flows": [{"flow": f, "tco": _money(v)} for f, v in sorted(s.by_flow.items())],
+        "monthly": [_money(m) for m in s.monthly],
+        "warnings": warnings,
+    }
+
+
+def _reason(r: Any) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "criterion": r.criterion,
+        "logic": str(r.logic.value if hasattr(r.logic, "value") else r.logic),
+        "direction": str(r.direction.value if hasattr(r.direction, "value") else r.direction),
+        "weight": r.weight,
+        "fr": r.fr,
+        "en": r.en,
+    }
+
+
+def _period(workloads: Sequence[FlowWorkload]) -> dict[str, Any]:
+    if not workloads:
+        return {}
+    w = workloads[0]
+    start = datetime.fromtimestamp(int(w.start_s[0]), UTC).date().isoformat()
+    end = datetime.fromtimestamp(int(w.start_s[-1]), UTC).date().isoformat()
+    return {"start": start, "end": end, "months": round(w.months, 2)}
+
+
+def _workload(w: FlowWorkload) -> dict[str, Any]:
+    handled = w.volume * w.in_scope
+    return {
+        "flow": w.flow,
+        "channel": w.channel.value,
+        "contacts_in_scope": round(float(handled.sum())),
+        "contacts_outside_scope": round(float((w.volume * ~w.in_scope).sum())),
+        "aht_s": round(float((w.aht_s * handled).sum() / handled.sum()), 1) if handled.sum() > 0 else None,
+        "languages": {k: round(v, 4) for k, v in w.languages.items()},
+        "patience_s": None if w.patience_s is None else round(w.patience_s, 1),
+        "contact_rate": None if w.contact_rate is None else round(w.contact_rate, 4),
+        "targets": w.targets.model_dump(exclude_none=True),
+    }
+
+
+# --- the record ----------------------------------------------------------------------------
+
+
+def _fingerprint(ws: Workspace, costs: InHouseCosts, offers: Sequence[Offer], frame: DecisionSettings) -> str:
+    digest = hashlib.sha256()
+    digest.update(costs.model_dump_json().encode())
+    for o in offers:
+        digest.update(o.model_dump_json().encode())
+    digest.update(frame.model_dump_json().encode())
+    digest.update(json.dumps(sorted(InteractionStore(ws).partitions().items())).encode())
+    return digest.hexdigest()
+
+
+def _record(ws: Workspace, document: dict[str, Any], *, who: str | None, fingerprint: str) -> None:
+    decision_id = uuid.uuid4().hex
+    document["decision_id"] = decision_id
+    with session_scope(ws.engine) as session:
+        session.add(
+            DecisionRecord(
+                id=decision_id,
+                created_at=datetime.now(UTC),
+                who=who or os.environ.get("ARBITRE_USER") or getpass.getuser(),
+                inputs_sha256=fingerprint,
+                recommended=document["recommended"],
+                document=json.dumps(document, ensure_ascii=False),
+            )
+        )
+
+
+def latest_decision(ws: Workspace) -> dict[str, Any] | None:
+    """The last decision recorded in the workspace, as its document."""
+    from sqlalchemy import select
+
+    with session_scope(ws.engine) as session:
+        row = session.scalars(
+            select(DecisionRecord).order_by(DecisionRecord.created_at.desc()).limit(1)
+        ).first()
+        return None if row is None else dict(json.loads(row.document))
+
+
+__all__ = ["decide", "latest_decision", "load_inputs"]
