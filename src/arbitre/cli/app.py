@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from arbitre.cli import analyse, demo, forecast, plan, schedule, simulate, staff, workspace
+from arbitre.cli import analyse, decide, demo, forecast, plan, report, schedule, simulate, staff, workspace
 from arbitre.cli.output import err
 from arbitre.errors import ArbitreError, RejectedRows
 
@@ -26,6 +26,8 @@ schedule.register(app)
 forecast.register(app)
 plan.register(app)
 simulate.register(app)
+decide.register(app)
+report.register(app)
 demo.register(app)
 
 MAX_LISTED_ERRORS = 1000
@@ -52,7 +54,10 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-for info in app.registered_commands:
+for info in [
+    *app.registered_commands,
+    *(c for g in app.registered_groups if g.typer_instance for c in g.typer_instance.registered_commands),
+]:
     assert info.callback is not None
     info.callback = _guarded(info.callback)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from arbitre.cli.decide import print_summary
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, out, print_json, print_table
 
 
@@ -51,6 +52,18 @@ def demo(
                 "contacts": result.contacts,
                 "imports": [s.as_dict() for s in result.imports],
                 "report": str(result.report),
+                "business_case": str(result.business_case),
+                "decision": {
+                    "recommended": result.decision["recommended"],
+                    "scenarios": [
+                        {k: s[k] for k in ("name", "tco", "npv", "savings_npv", "savings_share")}
+                        for s in result.decision["scenarios"]
+                    ],
+                    "flows": [
+                        {k: f[k] for k in ("flow", "recommendation", "summary")}
+                        for f in result.decision["flows"]
+                    ],
+                },
                 "flows": [
                     {k: f[k] for k in ("flow", "channel", "contacts", "outside_opening_hours", "kpis")}
                     for f in flows
@@ -95,9 +108,12 @@ def demo(
             for f in flows
         ],
     )
-    out.print(f"\nReport: {result.report}")
-    out.print(f"Try:    arbitre kpi {result.workspace} --by flow,month")
-    out.print(f"        arbitre map {result.workspace} --json")
+    out.print()
+    print_summary(result.decision)
+    out.print(f"\nReports: {result.report}")
+    out.print(f"         {result.business_case} (and .pdf)")
+    out.print(f"Try:     arbitre kpi {result.workspace} --by flow,month")
+    out.print(f"         arbitre decide {result.workspace} --json")
     if serve:
         _serve(result.workspace / "reports", port=port, page=result.report.name if result.report else "")
 

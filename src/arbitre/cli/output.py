@@ -54,10 +54,13 @@ def fmt_s(value: float | None) -> str:
     return f"{value / 3600:,.1f} h"
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def print_table(
+    title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]], *, text: int = 1
+) -> None:
+    """A table whose first ``text`` columns are words (left-aligned) and the rest numbers."""
     table = Table(title=title, title_justify="left", header_style="bold")
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i == 0 else "right")
+        table.add_column(column, justify="left" if i < text else "right")
     for row in rows:
         table.add_row(*row)
     out.print(table)

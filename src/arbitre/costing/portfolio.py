@@ -14,7 +14,7 @@ from decimal import Decimal
 from arbitre.costing.inhouse import CostLine, InHouseCost
 from arbitre.costing.invoice import MonthUnits, monthly_invoice, tolerance_range, unit_of
 from arbitre.costing.money import ZERO, cents, ratio, round6
-from arbitre.costing.pricing import OfferCost, Unserved, _one_offs
+from arbitre.costing.pricing import OfferCost, Refusal, Unserved, _one_offs
 from arbitre.domain.costing import Offer
 from arbitre.staffing.workforce import BANDS
 
@@ -58,6 +58,7 @@ def combine_offer(parts: Sequence[OfferCost]) -> OfferCost:
         outcome_value=values.pop() if len(values) == 1 else None,
     )
     invoice = monthly_invoice(offer.pricing, month=month)
+    reasons = _refusals(parts)
     fte = sum((p.fte for p in parts), ZERO)
     productive = sum((p.productive_hours for p in parts), ZERO)
     one_off = _one_offs(offer, fte=fte, per_month=invoice.total)
@@ -65,8 +66,8 @@ def combine_offer(parts: Sequence[OfferCost]) -> OfferCost:
     return replace(
         parts[0],
         flow="+".join(dict.fromkeys(p.flow for p in parts)),
-        feasible=all(p.feasible for p in parts),
-        reasons=tuple(r for p in parts for r in p.reasons),
+        feasible=not reasons,
+        reasons=reasons,
         model="+".join(sorted({p.model for p in parts})),
         peak_agents=sum(p.peak_agents for p in parts),  # an upper bound: peaks need not coincide
         productive_hours=round6(productive),
@@ -98,6 +99,27 @@ def combine_offer(parts: Sequence[OfferCost]) -> OfferCost:
             contacts_by_band=_add([p.unserved.contacts_by_band for p in parts]),
         ),
     )
+
+
+def _refusals(parts: Sequence[OfferCost]) -> tuple[Refusal, ...]:
+    """The parts' refusals, the minimum volume judged on each whole flow rather than on a part."""
+    out = [r for p in parts for r in p.reasons if r.reason != "min_contacts"]
+    minimum = parts[0].offer.min_contacts_per_month
+    if minimum is not None:
+        by_flow: dict[str, Decimal] = {}
+        for p in parts:
+            by_flow[p.flow] = by_flow.get(p.flow, ZERO) + p.contacts / p.months
+        for flow, contacts in by_flow.items():
+            if contacts < minimum:
+                out.append(
+                    Refusal(
+                        "min_contacts",
+                        f"{parts[0].offer.provider} takes flows of {minimum} contacts a month or more",
+                        f"≥ {minimum} contacts a month",
+                        f"{cents(contacts)} ({flow})",
+                    )
+                )
+    return tuple(dict.fromkeys(out))
 
 
 def combine_inhouse(parts: Sequence[InHouseCost], *, flow: str | None = None) -> InHouseCost:

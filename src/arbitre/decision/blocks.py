@@ -172,6 +172,11 @@ def _agents_week(offer: Offer, workload: FlowWorkload, *, timezone: str) -> Floa
     return out
 
 
+def variable_per_month(oc: OfferCost) -> Decimal:
+    """What a block adds to an offer's monthly invoice: all but the fixed fee and the minimum top-up."""
+    return oc.invoice.total - oc.invoice.amount("fixed_fee") - oc.invoice.amount("minimum_commitment")
+
+
 def problem(
     priced: Sequence[PricedBlock], *, offers: Sequence[Offer], frame: DecisionSettings
 ) -> AllocationProblem:
@@ -194,9 +199,7 @@ def problem(
             oc = p.offers.get(offer.id)
             if oc is None:
                 continue
-            variable = (
-                oc.invoice.total - oc.invoice.amount("fixed_fee") - oc.invoice.amount("minimum_commitment")
-            )
+            variable = variable_per_month(oc)
             training = sum(
                 (
                     o.amount

@@ -17,7 +17,7 @@ from arbitre.costing.inhouse import InHouseCost
 from arbitre.costing.money import ZERO, cents
 from arbitre.costing.portfolio import combine_inhouse, combine_offer
 from arbitre.costing.tco import Tco, discount_factor, growth_factor, tco
-from arbitre.decision.blocks import PricedBlock
+from arbitre.decision.blocks import PricedBlock, variable_per_month
 from arbitre.domain.costing import DecisionSettings
 
 INTERNAL = "internal"
@@ -108,7 +108,7 @@ def evaluate(
         tcos.append(result)
         monthly = [a + mf.outsourced for a, mf in zip(monthly, result.months, strict=True)]
         by_site[site] = result.outsourced_total
-        weights = [part.per_month for part in parts]
+        weights = [variable_per_month(part) for part in parts]
         total_weight = sum(weights, ZERO)
         for i, w in zip(taken, weights, strict=True):
             flow = priced[i].block.flow

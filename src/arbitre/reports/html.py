@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -9,23 +10,48 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from arbitre.reports.i18n import t
 
+Number = float | int | str | Decimal | None
 
-def pct(value: float | None, lang: str = "fr", digits: int = 1) -> str:
+
+def pct(value: Number, lang: str = "fr", digits: int = 1) -> str:
     """0.1234 → "12,3 %" (fr) or "12.3%" (en); None → "—"."""
     if value is None:
         return "—"
+    value = float(value)
     text = f"{100 * value:.{digits}f}"
     return text.replace(".", ",") + "\u202f%" if lang == "fr" else text + "%"
 
 
-def num(value: float | None, lang: str = "fr", digits: int = 0) -> str:
+def num(value: Number, lang: str = "fr", digits: int = 0) -> str:
     """12345.6 → "12 346" (fr) or "12,346" (en)."""
     if value is None:
         return "—"
-    text = f"{value:,.{digits}f}"
+    text = f"{Decimal(str(value)):,.{digits}f}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def money(value: Number, lang: str = "fr", currency: str = "EUR", digits: int = 0) -> str:
+    """ "1234567.891" → "1 234 568 €" (fr) or "€1,234,568" (en), exact (Decimal, half-even)."""
+    if value is None:
+        return "—"
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
+    text = num(value, lang, digits)
+    if symbol is None:
+        return f"{text} {currency}"
+    if lang == "fr":
+        return f"{text}\u00a0{symbol}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def plain(value: object) -> str:
+    """A nested input (dict, list) as one readable line: "rate: 15 · tolerance: 0.15"."""
+    if isinstance(value, dict):
+        return " · ".join(f"{k}: {plain(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v) for v in value)
+    return "—" if value is None else str(value)
 
 
 def duration(seconds: float | None, lang: str = "fr") -> str:  # noqa: ARG001  (same words in both languages)
@@ -49,7 +75,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, num=num, duration=duration)
+    env.filters.update(pct=pct, num=num, duration=duration, money=money)
     return env
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from arbitre.reports.words_decision import BUSINESS_CASE
+
 LANGS = ("fr", "en")
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -59,6 +61,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Produced by Arbitre from the workspace's interactions; KPI definitions: docs/kpis.md.",
     },
 }
+
+
+_TEXT.update(BUSINESS_CASE)
 
 
 def t(key: str, lang: str = "fr") -> str:

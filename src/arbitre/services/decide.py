@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 
 from arbitre.costing.defaults import french_defaults, load_costs
+from arbitre.costing.inhouse import HIDDEN
 from arbitre.costing.portfolio import combine_inhouse, combine_offer
 from arbitre.costing.workload import FlowWorkload
 from arbitre.decision.allocate import Allocation, allocate
-from arbitre.decision.blocks import PricedBlock, price_blocks, problem
+from arbitre.decision.blocks import PricedBlock, price_blocks, problem, variable_per_month
 from arbitre.decision.evidence import FlowEvidence, Qualification
 from arbitre.decision.plan import flow_allocation
 from arbitre.decision.qualify import qualify
@@ -247,7 +248,8 @@ def _document(
     shape = problem(priced, offers=offers, frame=frame)
     site_index = {s: i for i, s in enumerate(shape.sites)}
     chosen = np.array([site_index[s] for s in best.assignment], dtype=np.int64)
-    per_block = np.array([float(_block_month(p, s)) for p, s in zip(priced, best.assignment, strict=True)])
+    block_months = _block_months(priced, best.assignment)
+    per_block = np.array([float(x) for x in block_months])
     flows = []
     for w in workloads:
         mine = [(i, p) for i, p in enumerate(priced) if p.block.flow == w.flow]
@@ -277,7 +279,7 @@ def _document(
                         "language": p.block.language,
                         "site": best.assignment[i],
                         "contacts_per_month": round(p.block.contacts_per_month, 1),
-                        "monthly_cost": _money(_block_month(p, best.assignment[i])),
+                        "monthly_cost": _money(block_months[i]),
                     }
                     for i, p in mine
                 ],
@@ -302,6 +304,7 @@ def _document(
         "flows": flows,
         "scenarios": [_scenario(s) for s in scenarios],
         "recommended": best.name,
+        "hidden_components": sorted(HIDDEN),
         "allocation": {
             "status": alloc.status,
             "gap": alloc.gap,
@@ -330,11 +333,24 @@ def _document(
     }
 
 
-def _block_month(p: PricedBlock, site: str) -> Decimal:
-    if site == INTERNAL:
-        return p.inhouse.per_month
-    cost = p.offers.get(site)
-    return cost.per_month if cost is not None else Decimal(0)
+def _block_months(priced: Sequence[PricedBlock], assignment: Sequence[str]) -> list[Decimal]:
+    """Each block's share of its site's monthly cost: in-house its own cost; at an offer, the
+    offer's invoice for everything it takes, shared out in proportion to what each block adds to
+    it (the fixed fee and the minimum top-up belong to the site, not to a block)."""
+    out = [
+        p.inhouse.per_month if s == INTERNAL else Decimal(0) for p, s in zip(priced, assignment, strict=True)
+    ]
+    for site in dict.fromkeys(s for s in assignment if s != INTERNAL):
+        taken = [i for i, s in enumerate(assignment) if s == site]
+        parts = [priced[i].offers[site] for i in taken]
+        if any(part is None for part in parts):
+            raise ValueError(f"a block cannot go to {site}")
+        total = combine_offer([p for p in parts if p is not None]).per_month
+        weights = [variable_per_month(p) for p in parts if p is not None]
+        weight = sum(weights, Decimal(0))
+        for i, w in zip(taken, weights, strict=True):
+            out[i] = total * (w / weight if weight > 0 else Decimal(1) / len(taken))
+    return out
 
 
 def _flow_offers(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any]:
@@ -367,9 +383,29 @@ def _scenario(s: ScenarioCost) -> dict[str, Any]:
                     "reasons": [r.message for r in t.warning.reasons],
                 }
             )
+    providers = []
+    for t in s.tcos:
+        lines: dict[str, Decimal] = {}
+        for m in t.months:
+            for k, v in m.outsourced_lines.items():
+                lines[k] = lines.get(k, Decimal(0)) + v
+        providers.append(
+            {
+                "offer": t.offer_id,
+                "tco": _money(t.outsourced_total),
+                "npv": _money(t.outsourced_npv),
+                "inhouse_tco": _money(t.inhouse_total),
+                "lines": {k: _money(v) for k, v in lines.items()},
+                "one_off": _money(t.one_off_total),
+                "governance_fte": str(t.governance_fte.quantize(Decimal("0.01"))),
+                "payback_months": None if t.payback_months is None else str(t.payback_months),
+            }
+        )
     return {
         "name": s.name,
         "tco": _money(s.total),
+        "internal_tco": _money(s.by_site.get(INTERNAL, Decimal(0))),
+        "providers": providers,
         "npv": _money(s.npv),
         "baseline_tco": _money(s.baseline_total),
         "savings": _money(s.savings),
@@ -447,6 +483,22 @@ def _record(ws: Workspace, document: dict[str, Any], *, who: str | None, fingerp
         )
 
 
+def current_decision(ws: Workspace) -> dict[str, Any] | None:
+    """The last decision recorded on the workspace's present inputs, or None if they changed since."""
+    from sqlalchemy import select
+
+    costs, offers, frame = load_inputs(ws)
+    fingerprint = _fingerprint(ws, costs, offers, frame)
+    with session_scope(ws.engine) as session:
+        row = session.scalars(
+            select(DecisionRecord)
+            .where(DecisionRecord.inputs_sha256 == fingerprint)
+            .order_by(DecisionRecord.created_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else dict(json.loads(row.document))
+
+
 def latest_decision(ws: Workspace) -> dict[str, Any] | None:
     """The last decision recorded in the workspace, as its document."""
     from sqlalchemy import select
@@ -458,4 +510,4 @@ def latest_decision(ws: Workspace) -> dict[str, Any] | None:
         return None if row is None else dict(json.loads(row.document))
 
 
-__all__ = ["decide", "latest_decision", "load_inputs"]
+__all__ = ["current_decision", "decide", "latest_decision", "load_inputs"]

@@ -24,11 +24,14 @@ from arbitre.errors import WorkspaceError
 from arbitre.examples import MAPPINGS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.services.business_case import write_business_case
+from arbitre.services.decide import decide
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.store.interactions import connect
 from arbitre.store.workspace import Workspace
 
 MARKER = ".arbitre-demo"
+DEMO_INPUTS = Path(__file__).resolve().parent.parent / "demo" / "workspace"
 PROVIDER_SITE = "linguaserv:barcelona"
 
 
@@ -40,6 +43,8 @@ class DemoResult:
     imports: list[ImportSummary] = field(default_factory=list)
     mapping: dict[str, Any] = field(default_factory=dict)
     report: Path | None = None
+    decision: dict[str, Any] = field(default_factory=dict)
+    business_case: Path | None = None
 
 
 def build_demo(
@@ -68,9 +73,22 @@ def build_demo(
         result.mapping = activity_map(ws)
         result.report = write_mapping_report(ws, result.mapping, lang="fr")
         write_mapping_report(ws, result.mapping, lang="en")
+        progress("Deciding what to keep, outsource or split (steps 2 and 4) and writing the business case")
+        _copy_inputs(directory)
+        result.decision = decide(ws, who="arbitre demo")
+        result.business_case = write_business_case(ws, result.decision, fmt="html", lang="fr")
+        write_business_case(ws, result.decision, fmt="html", lang="en")
+        write_business_case(ws, result.decision, fmt="pdf", lang="fr")
         return result
     finally:
         ws.close()
+
+
+def _copy_inputs(directory: Path) -> None:
+    """The company's decision inputs, as files its users edit: costs, the frame, the four offers."""
+    for name in ("costs.yaml", "decision.yaml"):
+        shutil.copyfile(DEMO_INPUTS / name, directory / name)
+    shutil.copytree(DEMO_INPUTS / "offers", directory / "offers")
 
 
 def _clear(directory: Path) -> None:

@@ -1,0 +1,109 @@
+"""The business case of a workspace's decision as an HTML or PDF document.
+
+The report is drawn from the decision document (`services.decide`): the latest recorded decision
+when its inputs are still those of the workspace (costs, offers, frame, interactions), otherwise a
+new decision. Charts are Vega-Lite specs drawn to SVG offline; the PDF is the same HTML through
+WeasyPrint, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from arbitre.reports import decision_charts
+from arbitre.reports.html import plain, render_page
+from arbitre.reports.i18n import t
+from arbitre.reports.render import to_svg
+from arbitre.services.decide import current_decision, decide
+from arbitre.store.workspace import Workspace
+
+Format = Literal["html", "pdf"]
+
+
+def business_case(ws: Workspace, *, fresh: bool = False) -> dict[str, Any]:
+    """The decision the report shows: the recorded one if its inputs are unchanged, else a new one."""
+    if not fresh:
+        document = current_decision(ws)
+        if document is not None:
+            return document
+    return decide(ws)
+
+
+def render_business_case(document: dict[str, Any], *, lang: str = "fr") -> str:
+    """The business case as one self-contained HTML page (charts inline)."""
+    scenarios = document["scenarios"]
+    recommended = next(s for s in scenarios if s["name"] == document["recommended"])
+    baseline = scenarios[0]
+    npv = decision_charts.scenario_bars(scenarios, recommended=document["recommended"], lang=lang)
+    cumulative = decision_charts.cumulative_cost(
+        {s["name"]: s["monthly"] for s in scenarios}, start_month=document["frame"]["start_month"], lang=lang
+    )
+    tornado_svg = (
+        to_svg(decision_charts.tornado(document["sensitivity"], lang=lang), lang=lang)
+        if document["sensitivity"]
+        else ""
+    )
+    line_names = list(dict.fromkeys(k for f in document["flows"] for k in f["inhouse"]["lines"]))
+    return render_page(
+        "business_case.html",
+        lang=lang,
+        d=document,
+        rec=recommended,
+        base=baseline,
+        best_offer={f["flow"]: _best_offer(f) for f in document["flows"]},
+        line_names=line_names,
+        site_name=lambda site: t("site.internal", lang) if site == "internal" else site,
+        plain=plain,
+        npv_svg=to_svg(npv, lang=lang),
+        cumulative_svg=to_svg(cumulative, lang=lang),
+        tornado_svg=tornado_svg,
+    )
+
+
+def write_business_case(
+    ws: Workspace,
+    document: dict[str, Any],
+    *,
+    fmt: Format = "html",
+    lang: str = "fr",
+    path: Path | None = None,
+) -> Path:
+    """Write the report (atomically: a reader never sees half a file) and return its path."""
+    html = render_business_case(document, lang=lang)
+    name = "dossier-de-decision" if lang == "fr" else "business-case"
+    target = path or ws.reports_dir / f"{name}.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if fmt == "pdf":
+            from weasyprint import HTML  # heavy: only when a PDF is asked for
+
+            HTML(string=html, base_url=str(target.parent)).write_pdf(tmp)
+        else:
+            Path(tmp).write_text(html, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def _best_offer(flow: dict[str, Any]) -> tuple[str, str] | None:
+    """The cheapest feasible offer for the whole flow: (price per contact, offer id)."""
+    prices = [
+        (Decimal(o["per_contact"]), k)
+        for k, o in flow["offers"].items()
+        if o.get("feasible") and o.get("per_contact") is not None
+    ]
+    if not prices:
+        return None
+    price, offer = min(prices)
+    return str(price), offer
+
+
+__all__ = ["business_case", "render_business_case", "write_business_case"]

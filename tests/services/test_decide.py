@@ -1,0 +1,227 @@
+"""The decision of a workspace: the JSON contract, the scenarios, traceability, the record, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from arbitre.cli.app import app
+from arbitre.demo.generate import generate_history
+from arbitre.services.business_case import render_business_case, write_business_case
+from arbitre.services.decide import current_decision, decide, latest_decision
+from arbitre.services.demo import DEMO_INPUTS
+from arbitre.services.imports import import_file
+from arbitre.store.workspace import Workspace
+
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four months of the demo company at a fifth of its size, with its costs, frame and offers."""
+    history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 5, 5), scale=0.2)
+    folder = tmp_path_factory.mktemp("decide")
+    pq.write_table(history.interactions, folder / "history.parquet")
+    ws = Workspace.init(folder / "ws", settings=history.settings)
+    try:
+        import_file(ws, folder / "history.parquet")
+    finally:
+        ws.close()
+    for name in ("costs.yaml", "decision.yaml"):
+        shutil.copyfile(DEMO_INPUTS / name, folder / "ws" / name)
+    shutil.copytree(DEMO_INPUTS / "offers", folder / "ws" / "offers")
+    return folder / "ws"
+
+
+@pytest.fixture(scope="module")
+def document(company: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["decide", str(company), "--json"])
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def copy_of(company: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(company, target)
+    return target
+
+
+def test_the_json_has_the_promised_shape(document: dict[str, Any]) -> None:
+    names = {s["name"] for s in document["scenarios"]}
+    assert {"all-in-house", "all-callmada-tana", "all-atlas-casablanca", "all-hexa-amiens"} <= names
+    assert document["recommended"] in names
+    assert len(document["flows"]) == 8
+    for f in document["flows"]:
+        assert f["recommendation"] in {"keep", "outsource", "hybrid"}
+        assert f["reasons"] and all(r["fr"] and r["en"] for r in f["reasons"])
+        assert f["allocation"] and all(MONEY.match(a["monthly_cost"]) for a in f["allocation"])
+    for s in document["scenarios"]:
+        assert MONEY.match(s["tco"]), s["tco"]
+        assert {f["flow"] for f in s["flows"]} == {f["flow"] for f in document["flows"]}
+        assert all(MONEY.match(f["tco"]) for f in s["flows"])
+
+
+def test_the_recommendation_never_costs_more_than_keeping_everything(document: dict[str, Any]) -> None:
+    scenarios = {s["name"]: s for s in document["scenarios"]}
+    best = scenarios[document["recommended"]]
+    assert Decimal(best["npv"]) <= Decimal(scenarios["all-in-house"]["npv"])
+    assert Decimal(best["npv"]) == min(Decimal(s["npv"]) for s in document["scenarios"])
+
+
+def test_a_flow_that_must_stay_inside_stays_inside_in_every_scenario(document: dict[str, Any]) -> None:
+    claims = next(f for f in document["flows"] if f["flow"] == "claims-backoffice")
+    assert claims["recommendation"] == "keep"
+    assert {a["site"] for a in claims["allocation"]} == {"internal"}
+    inhouse = next(s for s in document["scenarios"] if s["name"] == "all-in-house")
+    kept = next(f["tco"] for f in inhouse["flows"] if f["flow"] == "claims-backoffice")
+    for s in document["scenarios"]:
+        assert next(f["tco"] for f in s["flows"] if f["flow"] == "claims-backoffice") == kept
+
+
+def test_every_total_adds_up_from_its_parts(document: dict[str, Any]) -> None:
+    cent = Decimal("0.01")
+    for s in document["scenarios"]:
+        parts = Decimal(s["internal_tco"]) + sum((Decimal(p["tco"]) for p in s["providers"]), Decimal(0))
+        assert parts == Decimal(s["tco"])
+        for p in s["providers"]:
+            assert sum((Decimal(v) for v in p["lines"].values()), Decimal(0)) == Decimal(p["tco"])
+        by_flow = sum((Decimal(f["tco"]) for f in s["flows"]), Decimal(0))
+        assert abs(by_flow - Decimal(s["tco"])) <= cent * 40  # each block's share rounded to the cent
+        assert sum((Decimal(m) for m in s["monthly"]), Decimal(0)) == Decimal(s["tco"])
+    for f in document["flows"]:
+        lines = sum((Decimal(v) for v in f["inhouse"]["lines"].values()), Decimal(0))
+        assert abs(lines - Decimal(f["inhouse"]["per_month"])) <= cent * len(f["inhouse"]["lines"])
+
+
+def test_a_provider_minimum_is_judged_on_the_whole_flow(document: dict[str, Any]) -> None:
+    minimums = {o["id"]: o["min_contacts_per_month"] for o in document["inputs"]["offers"]}
+    for f in document["flows"]:
+        for offer, cost in f["offers"].items():
+            if any("contacts a month or more" in r for r in cost.get("refusals", [])):
+                assert f["contacts_per_month"] < minimums[offer], (f["flow"], offer)
+
+
+def test_the_tornado_moves_the_savings_the_expected_way(document: dict[str, Any]) -> None:
+    bars = {b["assumption"]: b for b in document["sensitivity"]}
+    assert {"wage", "turnover", "volume", "aht", "offer_price"} <= set(bars)
+    wage, price = bars["wage"], bars["offer_price"]
+    # Dearer in-house pay makes outsourcing save more; dearer providers make it save less.
+    assert Decimal(wage["low"]) < Decimal(wage["base"]) < Decimal(wage["high"])
+    assert Decimal(price["low"]) > Decimal(price["base"]) > Decimal(price["high"])
+
+
+def test_the_decision_is_recorded_and_found_again_while_its_inputs_hold(
+    company: Path, tmp_path: Path
+) -> None:
+    root = copy_of(company, tmp_path)
+    ws = Workspace.open(root)
+    try:
+        doc = decide(ws, sensitivity=False)
+        assert latest_decision(ws) == doc
+        assert current_decision(ws) == doc
+        offer = root / "offers" / "hexa-amiens.yaml"
+        offer.write_text(offer.read_text(encoding="utf-8").replace("setup_fee: 15000", "setup_fee: 16000"))
+        assert current_decision(ws) is None  # the offer changed: the recorded decision is stale
+        assert latest_decision(ws) == doc
+    finally:
+        ws.close()
+
+
+def test_a_wrong_offer_is_refused_with_its_line_and_nothing_is_recorded(
+    company: Path, tmp_path: Path
+) -> None:
+    root = copy_of(company, tmp_path)
+    ws = Workspace.open(root)
+    before = latest_decision(ws)
+    ws.close()
+    bad = root / "offers" / "atlas-casablanca.yaml"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "discount_for_friends: 0.5")
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["decide", str(root)])
+    assert result.exit_code == 1
+    assert "atlas-casablanca.yaml, line 4" in result.stderr and "discount_for_friends" in result.stderr
+    ws = Workspace.open(root)
+    try:
+        assert latest_decision(ws) == before
+    finally:
+        ws.close()
+
+
+def test_no_offer_and_an_unknown_flow_to_keep_are_clear_errors(company: Path, tmp_path: Path) -> None:
+    root = copy_of(company, tmp_path)
+    frame = root / "decision.yaml"
+    frame.write_text(
+        frame.read_text(encoding="utf-8").replace(
+            "  - claims-backoffice", "  - claims-backoffice\n  - payroll"
+        )
+    )
+    result = CliRunner().invoke(app, ["decide", str(root)])
+    assert result.exit_code == 1 and "unknown flow 'payroll'" in result.stderr
+    shutil.rmtree(root / "offers")
+    result = CliRunner().invoke(app, ["decide", str(root)])
+    assert result.exit_code == 1 and "no offer" in result.stderr
+
+
+def test_the_table_names_the_recommended_plan(company: Path) -> None:
+    result = CliRunner().invoke(app, ["decide", str(company), "--no-sensitivity"])
+    assert result.exit_code == 0, result.output
+    assert "Recommended:" in result.stdout and "claims-backoffice" in result.stdout
+
+
+def test_the_business_case_traces_every_figure_to_its_inputs(document: dict[str, Any]) -> None:
+    html = render_business_case(document, lang="fr")
+    assert "Dossier de décision" in html
+    for f in document["flows"]:
+        assert f["flow"] in html
+    for s in document["scenarios"]:
+        assert s["name"] in html
+    # The workspace's own cost figures come with their source; the defaults with theirs.
+    sources = document["inputs"]["costs"]["sources"]
+    assert "payroll 2025" in sources["agent_gross_salary_per_year"]
+    assert sources["agent_gross_salary_per_year"] in html
+    assert sources["paid_hours_per_year"][:40] in html
+    english = render_business_case(document, lang="en")
+    assert "Business case" in english and "Appendix" in english
+
+
+def test_the_business_case_pdf_says_what_the_html_says(
+    company: Path, document: dict[str, Any], tmp_path: Path
+) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: scripts/test installs it")
+    ws = Workspace.open(company)
+    try:
+        path = write_business_case(ws, document, fmt="pdf", lang="fr", path=tmp_path / "bc.pdf")
+    finally:
+        ws.close()
+    assert path.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Dossier de décision" in text
+    assert "Annexe" in text
+    best = next(s for s in document["scenarios"] if s["name"] == document["recommended"])
+    euros = f"{Decimal(best['tco']):,.0f}".replace(",", "\u202f")
+    assert euros in text or euros.replace("\u202f", " ") in text
+
+
+def test_the_report_command_writes_html_and_pdf_and_refuses_a_bad_format(
+    company: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    html = runner.invoke(app, ["report", "business-case", str(company), "--out", str(tmp_path / "bc.html")])
+    assert html.exit_code == 0, html.output
+    assert (tmp_path / "bc.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    bad = runner.invoke(app, ["report", "business-case", str(company), "--format", "docx"])
+    assert bad.exit_code == 1 and "--format" in bad.stderr
