@@ -120,6 +120,24 @@ def test_the_tornado_moves_the_savings_the_expected_way(document: dict[str, Any]
     assert Decimal(price["low"]) > Decimal(price["base"]) > Decimal(price["high"])
 
 
+def test_the_calls_the_plan_sends_out_are_checked_by_simulation(document: dict[str, Any]) -> None:
+    best = next(s for s in document["scenarios"] if s["name"] == document["recommended"])
+    sent = {
+        f["flow"]
+        for f in document["flows"]
+        if f["channel"] == "voice_in" and any(a["site"] != "internal" for a in f["allocation"])
+    }
+    assert best["providers"] and sent
+    assert {c["flow"] for c in document["simulation"]} == sent
+    for c in document["simulation"]:
+        assert c["ok"], c
+        assert c["service_level"]["ci_low"] <= c["service_level"]["mean"] <= c["service_level"]["ci_high"]
+        assert {s["site"] for s in c["sites"]} <= {
+            "internal",
+            *(o["id"] for o in document["inputs"]["offers"]),
+        }
+
+
 def test_the_decision_is_recorded_and_found_again_while_its_inputs_hold(
     company: Path, tmp_path: Path
 ) -> None:

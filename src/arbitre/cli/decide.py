@@ -117,6 +117,23 @@ def print_summary(document: dict[str, Any], *, lang: str = "en") -> None:
                 for b in document["sensitivity"]
             ],
         )
+    if document.get("simulation"):
+        print_table(
+            f"The calls of {document['recommended']} checked by simulation (an ordinary week, 95% CI)",
+            ["flow", "week", "target", "service level", "abandon", "verdict"],
+            [
+                [
+                    c["flow"],
+                    c["week_start"],
+                    f"{100 * c['target']['service_level']:.0f}% in {c['target']['threshold_s']:.0f} s",
+                    _ci(c["service_level"]),
+                    _ci(c["abandon_rate"]),
+                    "met" if c["ok"] else "MISSED",
+                ]
+                for c in document["simulation"]
+            ],
+            text=2,
+        )
     share = recommended["savings_share"]
     out.print(
         f"Recommended: {document['recommended']} — saves {money(recommended['savings_npv'], currency)}"
@@ -127,3 +144,9 @@ def print_summary(document: dict[str, Any], *, lang: str = "en") -> None:
         out.print(f"  warning ({w['offer']}): {w['message']}", markup=False)
     if document.get("decision_id"):
         err.print(f"Decision recorded: {document['decision_id']}")
+
+
+def _ci(x: dict[str, float] | None) -> str:
+    if x is None:
+        return "—"
+    return f"{100 * x['mean']:.1f}% ({100 * x['ci_low']:.1f}–{100 * x['ci_high']:.1f})"

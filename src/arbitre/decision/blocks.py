@@ -146,21 +146,24 @@ def _with_language_premium(costs: InHouseCosts, premium: Decimal) -> InHouseCost
     )
 
 
-def _agents_week(offer: Offer, workload: FlowWorkload, *, timezone: str) -> FloatArray:
-    """Agents the offer needs in each slot of the week (a high quantile over the weeks)."""
+def offer_agents(offer: Offer, workload: FlowWorkload, *, timezone: str) -> IntArray:
+    """The provider's agents per interval for the workload's demand it answers (its handle time)."""
     answers = answering(offer, workload, timezone=timezone)
-    served = workload.in_scope & answers
-    targets = workload.targets.over(CHANNEL_DEFAULTS[workload.channel])
-    need = requirement(
+    return requirement(
         channel=workload.channel,
-        volume=workload.volume * served,
+        volume=workload.volume * (workload.in_scope & answers),
         aht_s=workload.aht_s * float(offer.productivity.aht_factor),
         interval_s=workload.interval_s,
-        targets=targets,
+        targets=workload.targets.over(CHANNEL_DEFAULTS[workload.channel]),
         open_=answers,
         patience_s=workload.patience_s,
         contact_rate=workload.contact_rate,
-    ).agents.astype(np.float64)
+    ).agents
+
+
+def _agents_week(offer: Offer, workload: FlowWorkload, *, timezone: str) -> FloatArray:
+    """Agents the offer needs in each slot of the week (a high quantile over the weeks)."""
+    need = offer_agents(offer, workload, timezone=timezone).astype(np.float64)
     slot_min = int(workload.interval_s // 60)
     slot = minute_of_week(workload.start_s, timezone=timezone) // slot_min
     slots = WEEK_S // int(workload.interval_s)

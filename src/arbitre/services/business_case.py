@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from arbitre.reports import decision_charts
-from arbitre.reports.html import plain, render_page
+from arbitre.reports.html import pct, plain, render_page
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
 from arbitre.services.decide import current_decision, decide
@@ -58,6 +58,11 @@ def render_business_case(document: dict[str, Any], *, lang: str = "fr") -> str:
         line_names=line_names,
         site_name=lambda site: t("site.internal", lang) if site == "internal" else site,
         plain=plain,
+        sim=lambda x: (
+            "—"
+            if x is None
+            else f"{pct(x['mean'], lang)} ({pct(x['ci_low'], lang)}–{pct(x['ci_high'], lang)})"
+        ),
         npv_svg=to_svg(npv, lang=lang),
         cumulative_svg=to_svg(cumulative, lang=lang),
         tornado_svg=tornado_svg,

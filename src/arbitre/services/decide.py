@@ -27,6 +27,7 @@ from arbitre.costing.portfolio import combine_inhouse, combine_offer
 from arbitre.costing.workload import FlowWorkload
 from arbitre.decision.allocate import Allocation, allocate
 from arbitre.decision.blocks import PricedBlock, price_blocks, problem, variable_per_month
+from arbitre.decision.check import FlowCheck, check_plan
 from arbitre.decision.evidence import FlowEvidence, Qualification
 from arbitre.decision.plan import flow_allocation
 from arbitre.decision.qualify import qualify
@@ -120,9 +121,11 @@ def decide(
         if sensitivity and best.name != ALL_IN_HOUSE
         else []
     )
+    checks = check_plan(priced, best.assignment, offers=offers, bands=ws.settings.hour_bands, timezone=tz)
     document = _document(
         ws, priced, alloc, scenarios, best, qualifications, bars, costs, offers, frame, workloads
     )
+    document["simulation"] = [_check(c) for c in checks]
     if record:
         _record(ws, document, who=who, fingerprint=_fingerprint(ws, costs, offers, frame))
     return document
@@ -415,6 +418,37 @@ def _scenario(s: ScenarioCost) -> dict[str, Any]:
         "flows": [{"flow": f, "tco": _money(v)} for f, v in sorted(s.by_flow.items())],
         "monthly": [_money(m) for m in s.monthly],
         "warnings": warnings,
+    }
+
+
+def _check(c: FlowCheck) -> dict[str, Any]:
+    def triple(x: tuple[float, float, float] | None) -> dict[str, float] | None:
+        return (
+            None
+            if x is None
+            else {"mean": round(x[0], 4), "ci_low": round(x[1], 4), "ci_high": round(x[2], 4)}
+        )
+
+    return {
+        "flow": c.flow,
+        "week_start": c.week_start,
+        "replications": c.replications,
+        "contacts": c.contacts,
+        "target": {"service_level": c.target_sl, "threshold_s": c.threshold_s},
+        "service_level": triple(c.service_level),
+        "abandon_rate": triple(c.abandon_rate),
+        "ok": c.ok,
+        "sites": [
+            {
+                "site": r.site,
+                "band": r.band,
+                "language": r.language,
+                "offered_per_week": round(r.offered, 1),
+                "service_level": triple(r.service_level),
+                "abandon_rate": triple(r.abandon_rate),
+            }
+            for r in c.sites
+        ],
     }
 
 
