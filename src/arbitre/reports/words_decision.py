@@ -144,6 +144,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "bc.col.offered_week": ("Appels / semaine", "Calls / week"),
     "bc.ok": ("tenu", "met"),
     "bc.not_ok": ("non tenu", "missed"),
+    "growth.decision.yaml": ("fixée dans decision.yaml", "set in decision.yaml"),
+    "growth.forecast": ("prévision des 12 prochains mois", "forecast of the next 12 months"),
+    "growth.none": (
+        "moins de deux ans d'historique : pas de tendance mesurable",
+        "under two years of history: no measurable trend",
+    ),
     "rec.keep": ("Garder en interne", "Keep in-house"),
     "rec.outsource": ("Externaliser", "Outsource"),
     "rec.hybrid": ("Modèle hybride", "Hybrid"),

@@ -35,7 +35,8 @@ from arbitre.decision.scenarios import INTERNAL, ScenarioCost, all_at, evaluate
 from arbitre.decision.sensitivity import Bar, tornado
 from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
 from arbitre.errors import InputError
-from arbitre.forecast import backtest
+from arbitre.forecast import History, backtest
+from arbitre.forecast.growth import yearly_growth
 from arbitre.services.activity import activity_map
 from arbitre.services.forecast import load_history
 from arbitre.services.workloads import build_workloads
@@ -86,7 +87,8 @@ def decide(
     priced = price_blocks(workloads, costs=costs, offers=offers, frame=frame, timezone=tz)
     if not priced:
         raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
-    growth = _growth(frame)
+    history = load_history(ws)
+    growth, growth_source = _growth(frame, history)
     alloc = allocate(problem(priced, offers=offers, frame=frame))
     scenarios = [
         evaluate(ALL_IN_HOUSE, priced, [INTERNAL] * len(priced), frame=frame, growth_per_year=growth)
@@ -106,7 +108,7 @@ def decide(
     # optimised plan unless the exact pricing of commitments and one-offs says otherwise).
     best = min(scenarios, key=lambda s: (s.npv, s.name != OPTIMISED))
     mapping = activity_map(ws)
-    qualifications = _qualify(ws, workloads, priced, offers, frame, mapping)
+    qualifications = _qualify(ws, workloads, priced, offers, frame, mapping, history)
     bars = (
         tornado(
             priced=priced,
@@ -126,6 +128,7 @@ def decide(
         ws, priced, alloc, scenarios, best, qualifications, bars, costs, offers, frame, workloads
     )
     document["simulation"] = [_check(c) for c in checks]
+    document["growth"] = {"per_year": str(growth), **growth_source}
     if record:
         _record(ws, document, who=who, fingerprint=_fingerprint(ws, costs, offers, frame))
     return document
@@ -141,12 +144,13 @@ def _qualify(
     offers: Sequence[Offer],
     frame: DecisionSettings,
     mapping: dict[str, Any],
+    history: History | None,
 ) -> dict[str, Qualification]:
     by_flow = {f["flow"]: f for f in mapping["flows"]}
     channels = {f["channel"] for f in mapping["flows"]}
     languages = {lang["language"] for f in mapping["flows"] for lang in f["languages"] if lang["language"]}
     seven_days = any(sum(f["average_week"]["mean_contacts"][6]) > 0 for f in mapping["flows"])
-    errors = _forecast_errors(ws)
+    errors = _forecast_errors(history)
     evening = ws.settings.hour_bands.evening.split("-")[0]
     out = {}
     for w in workloads:
@@ -200,10 +204,9 @@ def _qualify(
     return out
 
 
-def _forecast_errors(ws: Workspace) -> dict[str, float]:
+def _forecast_errors(history: History | None) -> dict[str, float]:
     """Day WAPE of a 28-day backtest per flow: how uncertain each flow's volume is."""
-    history = load_history(ws)
-    if history.axis.days < 120:
+    if history is None or history.axis.days < 120:
         return {}
     return {
         b.flow: float(b.day.wape)
@@ -212,9 +215,26 @@ def _forecast_errors(ws: Workspace) -> dict[str, float]:
     }
 
 
-def _growth(frame: DecisionSettings) -> Decimal | None:
-    """Volume growth a year: the frame's (None: no growth; the forecast engine gives no trend yet)."""
-    return frame.volume_growth_per_year
+def _growth(frame: DecisionSettings, history: History | None) -> tuple[Decimal, dict[str, Any]]:
+    """Volume growth a year and where it comes from: the frame's, else the forecast's (two years
+    of history needed, `arbitre.forecast.growth`), else none."""
+    if frame.volume_growth_per_year is not None:
+        return frame.volume_growth_per_year, {"source": "decision.yaml"}
+    days = 0 if history is None else history.axis.days
+    found = None if history is None else yearly_growth(history.daily().sum(axis=0))
+    if found is None:
+        return Decimal(0), {
+            "source": "none",
+            "why": f"{days} days of history: a yearly trend needs two years "
+            "(set volume_growth_per_year in decision.yaml)",
+        }
+    return Decimal(str(round(found.rate, 4))), {
+        "source": "forecast",
+        "model": found.model,
+        "next_365_days": round(found.ahead),
+        "last_365_days": round(found.last),
+        "clipped": found.clipped,
+    }
 
 
 def _flows(ws: Workspace) -> set[str]:
