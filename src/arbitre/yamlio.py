@@ -16,6 +16,17 @@ from pydantic import BaseModel, ValidationError
 from arbitre.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose dates stay text: the models parse them, so a day that does not exist
+    (2026-02-30) comes back as a field error with its line rather than a bare ValueError."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 Loc = tuple[str | int, ...]
 
 
@@ -45,7 +56,7 @@ def parse_model(text: str, model: type[M], *, file: str) -> M:
 def parse_with_lines(text: str, *, file: str) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML, returning the plain data and the 1-based line of every key and item."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -55,7 +66,7 @@ def parse_with_lines(text: str, *, file: str) -> tuple[Any, dict[Loc, int]]:
     if node is None:
         return None, lines
     _index(node, (), lines)
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
     return data, lines
 
 
