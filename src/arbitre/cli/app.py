@@ -8,7 +8,19 @@ from typing import Any
 
 import typer
 
-from arbitre.cli import analyse, decide, demo, forecast, plan, report, schedule, simulate, staff, workspace
+from arbitre.cli import (
+    analyse,
+    decide,
+    demo,
+    forecast,
+    govern,
+    plan,
+    report,
+    schedule,
+    simulate,
+    staff,
+    workspace,
+)
 from arbitre.cli.output import err
 from arbitre.errors import ArbitreError, RejectedRows
 
@@ -27,6 +39,7 @@ forecast.register(app)
 plan.register(app)
 simulate.register(app)
 decide.register(app)
+govern.register(app)
 report.register(app)
 demo.register(app)
 

@@ -35,6 +35,7 @@ KPI_DIRECTIONS: dict[str, Literal["at_least", "at_most"]] = {
     "qa_score": "at_least",
 }
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+Week = Annotated[list[Annotated[Decimal, Field(ge=0)]], Field(min_length=7, max_length=7)]
 
 
 class _Strict(BaseModel):
@@ -66,8 +67,9 @@ class Volumes(_Strict):
 
     ``monthly`` gives a month's contacts per flow; ``default`` the contacts of a month not listed.
     ``tolerance``: a month's (or day's) volume may be this share above or below its forecast.
-    ``weekday_weights``: how a month's forecast spreads over its days (Monday first; default: the
-    same every day) — the daily forecast against which a day's volume is checked.
+    ``weekday_weights``: how a month's forecast spreads over its days (Monday first; one list for
+    every flow or one per flow; default: the same every day) — the daily forecast against which a
+    day's volume is checked.
     """
 
     tolerance: Rate = Decimal("0.15")
@@ -75,12 +77,17 @@ class Volumes(_Strict):
     monthly: dict[Annotated[str, Field(pattern=MONTH)], dict[str, Annotated[Decimal, Field(ge=0)]]] = Field(
         default_factory=dict
     )
-    weekday_weights: list[Annotated[Decimal, Field(ge=0)]] | None = Field(
-        default=None, min_length=7, max_length=7
-    )
+    weekday_weights: Week | dict[str, Week] | None = None
 
     def forecast(self, month: str, flow: str) -> Decimal | None:
         return self.monthly.get(month, {}).get(flow, self.default.get(flow))
+
+    def weights(self, flow: str) -> list[Decimal]:
+        """The weekday weights of ``flow`` (Monday first): its own, the common ones, or flat."""
+        w = self.weekday_weights
+        if isinstance(w, dict):
+            return list(w.get(flow) or [Decimal(1)] * 7)
+        return list(w) if w is not None else [Decimal(1)] * 7
 
 
 class Sla(_Strict):
@@ -176,6 +183,7 @@ class Credits(_Strict):
     earn_back: EarnBack | None = None
     bonus_pool_share: Rate = Decimal(0)
     bonus_cap_share: Rate | None = None
+    bonus_only_if_all_met: bool = True  # bonus/malus: no bonus in a month with a missed SLA
 
     @model_validator(mode="after")
     def _cap(self) -> Credits:
@@ -209,12 +217,19 @@ class Exclusions(_Strict):
     periods: list[Period] = Field(default_factory=list)
 
 
+Asset = Literal["scripts", "knowledge_base", "data", "tools", "recordings", "training_material"]
+
+
+def _core_assets() -> list[Asset]:
+    return ["scripts", "knowledge_base", "data"]
+
+
 class Reversibility(_Strict):
+    """Bringing the service back or to another provider: notice, transition, what the client owns."""
+
     notice_months: int = Field(default=6, ge=0)
     transition_months: int = Field(default=3, ge=0)
-    assets: list[Literal["scripts", "knowledge_base", "data", "tools", "recordings", "training_material"]] = (
-        Field(default_factory=lambda: ["scripts", "knowledge_base", "data"])
-    )
+    assets: list[Asset] = Field(default_factory=_core_assets)
     exit_fee: Money = Decimal(0)
 
 

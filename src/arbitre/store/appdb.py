@@ -96,6 +96,41 @@ class StorePartition(Base):
     import_id: Mapped[str] = mapped_column(ForeignKey("imports.id"))
 
 
+class ContractVersion(Base):
+    """One version of a contract: its YAML as given, who stored it and when, and what changed.
+
+    A contract is never edited in place: each change is a new version, so that a month's results
+    can always be reproduced with the contract as it stood.
+    """
+
+    __tablename__ = "contract_versions"
+
+    contract_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)  # the file it came from
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)  # the YAML as given
+    changes: Mapped[str] = mapped_column(Text)  # JSON: [{"field", "before", "after"}]
+
+
+class GovernanceRun(Base):
+    """One monthly run of a contract: its inputs' fingerprint and the whole result."""
+
+    __tablename__ = "governance_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(100), index=True)
+    contract_version: Mapped[int] = mapped_column(Integer)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    who: Mapped[str] = mapped_column(String(200))
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    invoice: Mapped[str | None] = mapped_column(Text, nullable=True)  # the invoice file's text
+    result: Mapped[str] = mapped_column(Text)
+
+
 class DecisionRecord(Base):
     """A make-or-buy decision as computed: its inputs' fingerprint and the whole document.
 

@@ -1,0 +1,213 @@
+"""SLAs computed with the KPI engine on the contract's own definitions, after exclusions.
+
+Each SLA reads the provider's interactions of the month (its sites, the SLA's flows, channels and
+hours), leaves out the excluded contacts (agreed periods; days whose volume is above the
+forecast band, per flow), and computes its KPI with the SLA's definition — threshold,
+short-abandon rule, pooled or averaged over intervals — over the month, or per day or interval
+window. The queries are the KPI engine's (`arbitre.kpi.engine`), on a filtered source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import duckdb
+import numpy as np
+
+from arbitre.domain.contract import Contract, Sla
+from arbitre.domain.hours import WeeklyHours
+from arbitre.domain.kpis import KpiRules
+from arbitre.kpi.engine import compute_kpis
+
+EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
+
+
+@dataclass(frozen=True)
+class Windows:
+    total: int  # windows with contacts
+    met: int
+    bonus: int  # windows beating the bonus target
+    excluded: int  # windows left out entirely (every contact excluded)
+
+
+@dataclass(frozen=True)
+class SlaResult:
+    """One SLA over one month."""
+
+    sla: Sla
+    actual: float | None  # the month's KPI, or for day/interval windows the share of windows met
+    month_value: float | None  # the KPI over the month (pooled or averaged, as defined)
+    windows: Windows | None
+    contacts: int  # contacts counted, after exclusions
+    excluded_contacts: int
+    met: bool | None  # None: nothing to measure
+    beat_bonus: bool
+
+
+def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
+    """Local midnight of the month's first day and of the next month's, in ``tz``."""
+    y, m = int(month[:4]), int(month[5:])
+    zone = ZoneInfo(tz)
+    start = datetime(y, m, 1, tzinfo=zone)
+    end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def month_days(month: str) -> list[date]:
+    """The days of ``month``."""
+    y, m = int(month[:4]), int(month[5:])
+    first = date(y, m, 1)
+    after = date(y + (m == 12), m % 12 + 1, 1)
+    return [first + timedelta(days=i) for i in range((after - first).days)]
+
+
+def kpi_rules(sla: Sla, *, interval_min: int) -> KpiRules:
+    """The KPI engine's rules under the SLA's definition overrides."""
+    base = KpiRules(interval_min=interval_min)  # type: ignore[arg-type]  # the workspace's 15/30/60
+    update: dict[str, object] = {"aggregation": sla.aggregation}
+    if sla.threshold_s is not None:
+        update["thresholds_s"] = dict.fromkeys(base.thresholds_s, float(sla.threshold_s))
+    if sla.short_abandon_s is not None:
+        update["short_abandon_s"] = float(sla.short_abandon_s)
+    if sla.short_abandons is not None:
+        update["short_abandons"] = sla.short_abandons
+    return base.model_copy(update=update)
+
+
+def minute_of_week_sql(column: str, tz: str) -> str:
+    """Local minute of the week (Monday 00:00 is 0) of a TIMESTAMPTZ column."""
+    local = f"timezone('{tz}', {column})"
+    return f"((isodow({local}) - 1) * 1440 + hour({local}) * 60 + minute({local}))"
+
+
+def hours_sql(hours: str | dict[str, str], *, column: str, tz: str) -> str:
+    """A predicate: ``column`` falls, on the local clock, in the weekly ``hours``."""
+    mask = WeeklyHours.parse(hours).minute_mask()
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
+    ranges = list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
+    if not ranges:
+        return "FALSE"
+    mow = minute_of_week_sql(column, tz)
+    return "(" + " OR ".join(f"{mow} BETWEEN {a} AND {b}" for a, b in ranges) + ")"
+
+
+def _quote(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def scope_sql(
+    source: str, contract: Contract, *, month: str, tz: str, flows: Sequence[str] | None = None
+) -> str:
+    """The provider's contacts of the month on the contract's flows (or ``flows``)."""
+    start, end = month_bounds(month, tz)
+    return (
+        f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites)})"
+        f" AND flow IN ({_quote(list(flows or contract.flows))})"
+        f" AND arrived_at >= TIMESTAMPTZ '{start.isoformat()}' AND arrived_at < TIMESTAMPTZ '{end.isoformat()}')"
+    )
+
+
+def sla_scope_sql(source: str, contract: Contract, sla: Sla, *, month: str, tz: str) -> str:
+    """The contacts an SLA is measured on, before exclusions."""
+    where = []
+    if sla.channels:
+        where.append(f"channel IN ({_quote([c.value for c in sla.channels])})")
+    if sla.hours is not None:
+        where.append(hours_sql(sla.hours, column="arrived_at", tz=tz))
+    inner = scope_sql(source, contract, month=month, tz=tz, flows=sla.flows)
+    return f"(SELECT * FROM {inner} AS x WHERE {' AND '.join(where)})" if where else inner
+
+
+def excluded_sql(contract: Contract, *, tz: str, with_days: bool) -> str:
+    """A predicate true for an excluded contact: in an agreed period, or on an excluded day."""
+    parts = [
+        f"(arrived_at >= TIMESTAMPTZ '{p.start.isoformat()}' AND arrived_at < TIMESTAMPTZ '{p.end.isoformat()}')"
+        for p in contract.exclusions.periods
+    ]
+    if with_days:
+        day = f"CAST(timezone('{tz}', arrived_at) AS DATE)"
+        parts.append(f"EXISTS (SELECT 1 FROM {EXCLUDED_DAYS} e WHERE e.flow = y.flow AND e.day = {day})")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    contract: Contract,
+    sla: Sla,
+    *,
+    month: str,
+    tz: str,
+    interval_min: int,
+    with_excluded_days: bool,
+) -> SlaResult:
+    """The SLA over the month: its KPI after exclusions, windows, met or not, bonus or not."""
+    scoped = sla_scope_sql(source, contract, sla, month=month, tz=tz)
+    excluded = excluded_sql(contract, tz=tz, with_days=with_excluded_days)
+    kept = f"(SELECT * FROM {scoped} AS y WHERE NOT {excluded})"
+    dropped = f"(SELECT * FROM {scoped} AS y WHERE {excluded})"
+    rules = kpi_rules(sla, interval_min=interval_min)
+    row = compute_kpis(con, kept, by=[], rules=rules, tz=tz)
+    month_value = _value(row[0].get(sla.kpi)) if row else None
+    contacts = int(row[0]["offered"] or 0) if row else 0
+    excluded_n = int(con.sql(f"SELECT count(*) FROM {dropped} AS z").fetchall()[0][0])
+    if contacts == 0:
+        month_value = None
+    windows = None
+    if sla.window == "month":
+        actual = month_value
+        met = None if actual is None else sla.meets(actual)
+        beat = sla.bonus_target is not None and actual is not None and sla.meets(actual, sla.bonus_target)
+    else:
+        rows = compute_kpis(con, kept, by=[sla.window], rules=rules, tz=tz)
+        values = [v for r in rows if (v := _value(r.get(sla.kpi))) is not None]
+        every = compute_kpis(con, scoped, by=[sla.window], rules=rules, tz=tz)
+        windows = Windows(
+            total=len(values),
+            met=sum(sla.meets(v) for v in values),
+            bonus=sum(sla.meets(v, sla.bonus_target) for v in values) if sla.bonus_target is not None else 0,
+            excluded=max(0, len(every) - len(rows)),
+        )
+        actual = windows.met / windows.total if windows.total else None
+        met = None if actual is None else actual >= sla.min_share_of_windows - 1e-12
+        beat = (
+            sla.bonus_target is not None
+            and windows.total > 0
+            and windows.bonus / windows.total >= sla.min_share_of_windows - 1e-12
+        )
+    return SlaResult(
+        sla=sla,
+        actual=actual,
+        month_value=month_value,
+        windows=windows,
+        contacts=contacts,
+        excluded_contacts=excluded_n,
+        met=met,
+        beat_bonus=bool(beat) and met is True,
+    )
+
+
+def _value(x: object) -> float | None:
+    if x is None:
+        return None
+    f = float(x)  # type: ignore[arg-type]
+    return None if np.isnan(f) else f
+
+
+__all__ = [
+    "EXCLUDED_DAYS",
+    "SlaResult",
+    "Windows",
+    "evaluate",
+    "excluded_sql",
+    "hours_sql",
+    "kpi_rules",
+    "minute_of_week_sql",
+    "month_bounds",
+    "month_days",
+    "scope_sql",
+    "sla_scope_sql",
+]

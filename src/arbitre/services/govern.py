@@ -1,0 +1,473 @@
+"""The monthly run of a contract (step 7 of the method): SLAs, credits, invoice, warnings, record.
+
+For one month and each stored contract in force: the provider's units and the fees the contract
+gives on them, the days excluded for volume above the band and the agreed periods, every SLA
+computed by the KPI engine on the contract's definitions, met or missed, the credits (allocation,
+cap, earn-back against the earlier recorded months) and the bonus, the invoice checked against
+the computed units, the month-to-date warnings when the month is not over, the obligations
+calendar, the trend over the recorded months and the business case against the actual cost. The
+result is recorded with the fingerprint of its inputs (the contract's version, the store's
+partitions, the invoice), so it can be reproduced; running a month again gives the same figures.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import select
+
+from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits
+from arbitre.contract.reconcile import Reconciliation, parse_invoice, reconcile
+from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate, month_days, scope_sql
+from arbitre.contract.units import ProviderMonth, provider_month
+from arbitre.contract.volumes import ExcludedDay, excluded_days, month_volumes
+from arbitre.domain.contract import Contract
+from arbitre.errors import InputError
+from arbitre.services.contracts import list_contracts, load_contract
+from arbitre.services.decide import latest_decision
+from arbitre.store.appdb import GovernanceRun, session_scope
+from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.workspace import Workspace
+
+MONTH_FORMAT = "YYYY-MM"
+
+
+def govern(
+    ws: Workspace,
+    *,
+    month: str,
+    contract_id: str | None = None,
+    invoice: Path | None = None,
+    who: str | None = None,
+    today: date | None = None,
+    record: bool = True,
+) -> list[dict[str, Any]]:
+    """The month's results of every contract in force (or of ``contract_id``), recorded."""
+    _check_month(month)
+    ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
+    if not ids:
+        raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
+    contracts = [load_contract(ws, cid) for cid in ids]
+    in_force = [(c, v) for c, v in contracts if month in c.months()]
+    if not in_force:
+        raise InputError(
+            f"no contract in force in {month} ({', '.join(c.id for c, _ in contracts)})", field="--month"
+        )
+    if invoice is not None and len(in_force) > 1:
+        raise InputError("an invoice belongs to one contract: give --contract", field="--invoice")
+    invoice_text = _read(invoice) if invoice is not None else None
+    today = today or date.today()
+    out = []
+    for contract, version in in_force:
+        doc = _run(ws, contract, version, month=month, invoice=(invoice, invoice_text), today=today)
+        if record:
+            _record(ws, contract, version, month, doc, who=who, invoice_text=invoice_text)
+        out.append(doc)
+    return out
+
+
+def runs(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
+    """The latest recorded result of each month of a contract, oldest month first."""
+    with session_scope(ws.engine) as session:
+        rows = session.scalars(
+            select(GovernanceRun)
+            .where(GovernanceRun.contract_id == contract_id)
+            .order_by(GovernanceRun.month, GovernanceRun.created_at)
+        ).all()
+        latest: dict[str, str] = {}
+        for r in rows:
+            latest[r.month] = r.result
+    return [json.loads(latest[m]) for m in sorted(latest)]
+
+
+# --- one contract, one month -----------------------------------------------------------------
+
+
+def _run(
+    ws: Workspace,
+    contract: Contract,
+    version: int,
+    *,
+    month: str,
+    invoice: tuple[Path | None, str | None],
+    today: date,
+) -> dict[str, Any]:
+    tz = ws.settings.timezone
+    store = InteractionStore(ws)
+    source = store.source_sql(_around(month))
+    con = connect(tz)
+    try:
+        daily = _daily(con, source, contract, month=month, tz=tz)
+        excluded = excluded_days(contract, month=month, daily=daily)
+        con.register(
+            "_excluded", pa.table({"flow": [e.flow for e in excluded], "day": [e.day for e in excluded]})
+        )
+        con.execute(
+            f"CREATE TEMP TABLE {EXCLUDED_DAYS} AS SELECT flow::VARCHAR AS flow, day::DATE AS day FROM _excluded"
+        )
+        units = provider_month(con, source, contract, month=month, tz=tz, bands=ws.settings.hour_bands)
+        results = [
+            evaluate(
+                con,
+                source,
+                contract,
+                sla,
+                month=month,
+                tz=tz,
+                interval_min=ws.settings.interval_min,
+                with_excluded_days=True,
+            )
+            for sla in contract.slas
+        ]
+    finally:
+        con.close()
+    history = [
+        r for r in runs(ws, contract.id) if r["month"] < month and r.get("contract_version") is not None
+    ]
+    credits = month_credits(
+        contract,
+        month=month,
+        fees=units.invoice.total,
+        outcomes={r.sla.name: SlaOutcome(r.met, r.beat_bonus) for r in results},
+        history=[_past(r) for r in history],
+    )
+    days = month_days(month)
+    through = max((d for (_, d), n in daily.items() if n > 0), default=None)
+    complete = today > days[-1]
+    reconciliation = (
+        reconcile(parse_invoice(invoice[1], file=str(invoice[0])), contract=contract, month=units)
+        if invoice[1] is not None
+        else None
+    )
+    doc: dict[str, Any] = {
+        "contract": contract.id,
+        "contract_version": version,
+        "title": contract.title,
+        "provider": contract.provider.name,
+        "month": month,
+        "currency": contract.currency,
+        "complete": complete,
+        "data_through": None if through is None else through.isoformat(),
+        "units": _units(units),
+        "fees": _m(units.invoice.total),
+        "fees_lines": [
+            {"component": ln.component, "basis": ln.basis, "band": ln.band, "amount": _m(ln.amount)}
+            for ln in units.invoice.lines
+        ],
+        "at_risk": _m(credits.at_risk),
+        "cap": _m(credits.cap),
+        "slas": [_sla(r, credits) for r in results],
+        **_money(credits),
+        "volumes": [
+            {
+                "flow": v.flow,
+                "forecast": None if v.forecast is None else float(v.forecast),
+                "actual": v.actual,
+                "low": None if v.low is None else float(v.low),
+                "high": None if v.high is None else float(v.high),
+                "within": v.within,
+            }
+            for v in month_volumes(contract, month=month, actual=_by_flow(daily))
+        ],
+        "exclusions": {
+            "days": [_excluded(e) for e in excluded],
+            "periods": [
+                {"start": p.start.isoformat(), "end": p.end.isoformat(), "reason": p.reason}
+                for p in contract.exclusions.periods
+                if p.start.date() <= days[-1] and p.end.date() >= days[0]
+            ],
+        },
+        "invoice": None if reconciliation is None else _invoice(reconciliation, invoice),
+    }
+    doc["trend"] = [*[_trend(r) for r in history], _trend(doc)]
+    doc["business_case"] = _business_case(ws, contract, units, credits)
+    return doc
+
+
+def _around(month: str) -> list[str]:
+    """The store's partitions that may hold the month's local days (its neighbours too)."""
+    y, m = int(month[:4]), int(month[5:])
+    prev = f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
+    nxt = f"{y + (m == 12):04d}-{m % 12 + 1:02d}"
+    return [prev, month, nxt]
+
+
+def _daily(
+    con: duckdb.DuckDBPyConnection, source: str, contract: Contract, *, month: str, tz: str
+) -> dict[tuple[str, date], int]:
+    scoped = scope_sql(source, contract, month=month, tz=tz)
+    rows = con.sql(
+        f"SELECT flow, CAST(timezone('{tz}', arrived_at) AS DATE) AS day, count(*) FROM {scoped} AS s GROUP BY ALL"
+    ).fetchall()
+    return {(flow, day): int(n) for flow, day, n in rows}
+
+
+def _by_flow(daily: dict[tuple[str, date], int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for (flow, _), n in daily.items():
+        out[flow] = out.get(flow, 0) + n
+    return out
+
+
+def _past(result: dict[str, Any]) -> PastMonth:
+    return PastMonth(
+        month=result["month"],
+        met={s["name"]: s["met"] for s in result["slas"]},
+        credits={s["name"]: Decimal(s["credit"]) for s in result["slas"]},
+    )
+
+
+# --- the document ------------------------------------------------------------------------
+
+
+def _m(x: Decimal) -> str:
+    return str(x.quantize(Decimal("0.01")))
+
+
+def _units(units: ProviderMonth) -> dict[str, Any]:
+    return {
+        "contacts_offered": units.offered,
+        "contacts_handled": units.handled,
+        "productive_hours": _m(units.productive_hours),
+        "logged_hours": _m(units.logged_hours),
+        "logged_hours_estimated": True,
+        "by_flow": {
+            flow: {
+                "offered": f.offered,
+                "handled": f.handled,
+                "productive_hours": _m(f.productive_hours),
+                "logged_hours": _m(units.logged_hours_of(flow)),
+                "hours_by_band": {b: _m(h) for b, h in f.hours_by_band.items()},
+            }
+            for flow, f in units.by_flow.items()
+        },
+    }
+
+
+def _sla(r: SlaResult, credits: MonthCredits) -> dict[str, Any]:
+    s = r.sla
+    c = credits.per_sla[s.name]
+    return {
+        "name": s.name,
+        "kpi": s.kpi,
+        "flows": s.flows,
+        "target": s.target,
+        "direction": s.better,
+        "window": s.window,
+        "min_share_of_windows": s.min_share_of_windows if s.window != "month" else None,
+        "threshold_s": s.threshold_s,
+        "actual": None if r.actual is None else round(r.actual, 6),
+        "month_value": None if r.month_value is None else round(r.month_value, 6),
+        "windows": None
+        if r.windows is None
+        else {"total": r.windows.total, "met": r.windows.met, "excluded": r.windows.excluded},
+        "contacts": r.contacts,
+        "excluded_contacts": r.excluded_contacts,
+        "met": r.met,
+        "weight": str(s.weight),
+        "credit_before_cap": _m(c.credit_before_cap),
+        "credit": _m(c.credit),
+        "bonus_target": s.bonus_target,
+        "bonus": _m(c.bonus),
+    }
+
+
+def _money(c: MonthCredits) -> dict[str, Any]:
+    return {
+        "credits_before_cap": _m(c.credits_before_cap),
+        "credits_total": _m(c.credits_total),
+        "earn_back": [
+            {
+                "month": e.month,
+                "sla": e.sla,
+                "amount": _m(e.amount),
+                "status": e.status,
+                "decided_in": e.decided_in,
+                "closes": e.closes,
+            }
+            for e in c.earn_back
+        ],
+        "earned_back_total": _m(c.earned_back_total),
+        "bonus_pool": _m(c.bonus_pool),
+        "bonus_total": _m(c.bonus_total),
+        "net_fees": _m(c.net_fees),
+    }
+
+
+def _excluded(e: ExcludedDay) -> dict[str, Any]:
+    return {
+        "flow": e.flow,
+        "day": e.day.isoformat(),
+        "forecast": round(float(e.forecast), 1),
+        "actual": e.actual,
+        "reason": "volume above the forecast band",
+    }
+
+
+def _invoice(r: Reconciliation, invoice: tuple[Path | None, str | None]) -> dict[str, Any]:
+    path, text = invoice
+    return {
+        "file": str(path),
+        "sha256": hashlib.sha256((text or "").encode("utf-8")).hexdigest(),
+        "billed": [
+            {
+                "line": b.line,
+                "flow": b.flow,
+                "unit": b.unit,
+                "band": b.band,
+                "quantity": None if b.quantity is None else str(b.quantity),
+                "unit_price": None if b.unit_price is None else str(b.unit_price),
+                "amount": _m(b.amount),
+            }
+            for b in r.billed
+        ],
+        "billed_total": _m(r.billed_total),
+        "computed_total": _m(r.computed_total),
+        "differences": [
+            {
+                "item": d.item,
+                "billed": None if d.billed is None else str(d.billed),
+                "computed": None if d.computed is None else str(d.computed),
+                "difference": None if d.difference is None else str(d.difference),
+                "share": None if d.share is None else round(d.share, 4),
+                "flag": d.flag,
+                "note": d.note,
+            }
+            for d in r.differences
+        ],
+        "flagged": sum(1 for d in r.differences if d.flag != "ok"),
+    }
+
+
+def _trend(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "month": doc["month"],
+        "slas": {s["name"]: {"actual": s["actual"], "met": s["met"]} for s in doc["slas"]},
+        "fees": doc["fees"],
+        "credits_total": doc["credits_total"],
+        "bonus_total": doc["bonus_total"],
+        "net_fees": doc["net_fees"],
+        "contacts_handled": doc["units"]["contacts_handled"],
+    }
+
+
+def _business_case(
+    ws: Workspace, contract: Contract, units: ProviderMonth, credits: MonthCredits
+) -> dict[str, Any] | None:
+    """The decision's projection for the contract's flows at its offer against the month's cost."""
+    decision = latest_decision(ws)
+    offer = contract.provider.offer
+    if decision is None or offer is None:
+        return None
+    flows = [f for f in decision["flows"] if f["flow"] in contract.flows]
+    priced = [f["offers"].get(offer) for f in flows]
+    if not flows or any(p is None or p.get("per_month") is None for p in priced):
+        return None
+    projected = sum((Decimal(p["per_month"]) for p in priced if p is not None), Decimal(0))
+    contacts = sum(float(f["contacts_per_month"]) for f in flows)
+    inhouse = sum((Decimal(f["inhouse"]["per_month"]) for f in flows), Decimal(0))
+    actual = credits.net_fees
+    handled = units.handled
+    per_contact_projected = projected / Decimal(str(contacts)) if contacts else None
+    per_contact_actual = actual / handled if handled else None
+    return {
+        "decision_id": decision.get("decision_id"),
+        "offer": offer,
+        "projected_monthly": _m(projected),
+        "actual_monthly": _m(actual),
+        "projected_contacts": round(contacts),
+        "actual_contacts": handled,
+        "projected_per_contact": None if per_contact_projected is None else _m(per_contact_projected),
+        "actual_per_contact": None if per_contact_actual is None else _m(per_contact_actual),
+        "inhouse_monthly": _m(inhouse),
+        "projected_savings_share": float(round(1 - projected / inhouse, 4)) if inhouse > 0 else None,
+        "actual_savings_share": float(round(1 - actual / inhouse, 4)) if inhouse > 0 else None,
+        "difference_share": None
+        if per_contact_projected is None or per_contact_actual is None or per_contact_projected == 0
+        else float(round(per_contact_actual / per_contact_projected - 1, 4)),
+    }
+
+
+# --- the record ----------------------------------------------------------------------------
+
+
+def _fingerprint(
+    ws: Workspace, contract: Contract, version: int, month: str, invoice_text: str | None
+) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{contract.id}:{version}:{month}".encode())
+    parts = InteractionStore(ws).partitions()
+    digest.update(json.dumps(sorted((m, parts[m]) for m in _around(month) if m in parts)).encode())
+    digest.update((invoice_text or "").encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _record(
+    ws: Workspace,
+    contract: Contract,
+    version: int,
+    month: str,
+    doc: dict[str, Any],
+    *,
+    who: str | None,
+    invoice_text: str | None,
+) -> None:
+    run_id = uuid.uuid4().hex
+    created = datetime.now(UTC)
+    author = who or os.environ.get("ARBITRE_USER") or getpass.getuser()
+    fingerprint = _fingerprint(ws, contract, version, month, invoice_text)
+    doc["run"] = {
+        "id": run_id,
+        "created_at": created.isoformat(timespec="seconds"),
+        "who": author,
+        "inputs_sha256": fingerprint,
+    }
+    with session_scope(ws.engine) as session:
+        session.add(
+            GovernanceRun(
+                id=run_id,
+                contract_id=contract.id,
+                contract_version=version,
+                month=month,
+                created_at=created,
+                who=author,
+                inputs_sha256=fingerprint,
+                invoice=invoice_text,
+                result=json.dumps(doc, ensure_ascii=False),
+            )
+        )
+
+
+def _check_month(month: str) -> None:
+    if (
+        len(month) != 7
+        or month[4] != "-"
+        or not (month[:4] + month[5:]).isdigit()
+        or not 1 <= int(month[5:]) <= 12
+    ):
+        raise InputError(field="--month", expected=f"a month {MONTH_FORMAT}", got=month)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except UnicodeDecodeError:
+        try:
+            return path.read_text(encoding="cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 or Windows-1252 text ({exc.reason})", file=str(path)) from None
+
+
+__all__ = ["govern", "runs"]
