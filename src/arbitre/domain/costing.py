@@ -17,6 +17,7 @@ fractions (0.42, not 42).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -240,6 +241,7 @@ class DecisionSettings(_Strict):
     """The frame of the decision."""
 
     term_months: int = Field(default=36, gt=0, le=120)
+    history_until: date | None = None  # the decision's history ends here (later months: governance)
     start_month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     discount_rate: Rate = Decimal("0.08")  # a year
     governance_fte_per_outsourced_fte: Decimal = Field(default=Decimal("0.03"), ge=0)

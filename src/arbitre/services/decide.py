@@ -39,7 +39,7 @@ from arbitre.forecast import History, backtest
 from arbitre.forecast.growth import yearly_growth
 from arbitre.services.activity import activity_map
 from arbitre.services.forecast import load_history
-from arbitre.services.workloads import build_workloads
+from arbitre.services.workloads import build_workloads, until
 from arbitre.store.appdb import DecisionRecord, session_scope
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
@@ -87,7 +87,7 @@ def decide(
     priced = price_blocks(workloads, costs=costs, offers=offers, frame=frame, timezone=tz)
     if not priced:
         raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
-    history = load_history(ws)
+    history = until(load_history(ws), frame.history_until)
     growth, growth_source = _growth(frame, history)
     alloc = allocate(problem(priced, offers=offers, frame=frame))
     scenarios = [

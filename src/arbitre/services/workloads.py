@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -11,6 +11,8 @@ from arbitre.costing.workload import FlowWorkload
 from arbitre.domain.channels import Channel
 from arbitre.domain.costing import DecisionSettings
 from arbitre.domain.hours import WeeklyHours
+from arbitre.errors import InputError
+from arbitre.forecast import History
 from arbitre.services.forecast import load_history
 from arbitre.services.plan import flow_histories
 from arbitre.staffing.workforce import band_of_intervals
@@ -18,6 +20,20 @@ from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
 REFERENCE_MONTHS = 12
+
+
+def until(history: History, last_day: date | None) -> History:
+    """The history up to ``last_day`` included (all of it when None or later)."""
+    if last_day is None or history.axis.days == 0:
+        return history
+    days = (last_day - history.axis.date_of(0)).days + 1
+    if days >= history.axis.days:
+        return history
+    if days < 1:
+        raise InputError(
+            f"history_until {last_day} is before the first day of history {history.axis.date_of(0)}"
+        )
+    return history.head(days)
 
 
 def build_workloads(
@@ -29,7 +45,7 @@ def build_workloads(
     opening hours — demand outside them is evidence, not cost.
     """
     settings = ws.settings
-    history = load_history(ws)
+    history = until(load_history(ws), decision.history_until)
     axis = history.axis
     days_kept = min(axis.days, round(months * 365.25 / 12))
     first = axis.days - days_kept
