@@ -228,3 +228,23 @@ def test_the_govern_command_prints_json_and_a_table(small: Workspace) -> None:
     assert bad.exit_code == 1 and "--month" in bad.stderr
     outside = runner.invoke(app, ["govern", str(small.root), "--month", "2025-05"])
     assert outside.exit_code == 1 and "no contract in force" in outside.stderr
+
+
+def test_part_way_through_the_month_each_sla_is_projected(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws", name="Small")
+    try:
+        first_half = [r for r in may_rows() if r.split(",")[0][1:5] <= "0514"]
+        import_file(ws, write_csv(tmp_path / "may.csv", HEADER, first_half))
+        (tmp_path / "contract.yaml").write_text(CONTRACT, encoding="utf-8")
+        store_contract(ws, tmp_path / "contract.yaml")
+        (d,) = govern(ws, month="2026-05", today=date(2026, 5, 15))
+    finally:
+        ws.close()
+    assert d["complete"] is False and d["data_through"] == "2026-05-14"
+    warnings = {w["sla"]: w for w in d["warnings"]}
+    # 75 % so far on 1,300 calls (13 days, the 10th excluded); 1,700 calls expected on the 17 days
+    # left: (0.8 × 3,000 − 975) ÷ 1,700 = 83.8 % needed — possible, but better than so far.
+    assert warnings["sl"]["status"] == "at_risk"
+    assert warnings["sl"]["needed"] == pytest.approx((0.8 * 3000 - 975) / 1700, abs=1e-3)
+    assert warnings["mail"]["status"] == "on_track"
+    assert "1,700 calls left" in warnings["sl"]["note"]["en"]

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -27,10 +28,22 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits
+from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, parse_invoice, reconcile
 from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate, month_days, scope_sql
 from arbitre.contract.units import ProviderMonth, provider_month
 from arbitre.contract.volumes import ExcludedDay, excluded_days, month_volumes
+from arbitre.contract.watch import (
+    CALLS,
+    EMAILS,
+    RATIO_KPIS,
+    project_ratio,
+    project_value,
+    project_windows,
+    sla_remaining,
+    sla_remaining_days,
+    trend,
+)
 from arbitre.domain.contract import Contract
 from arbitre.errors import InputError
 from arbitre.services.contracts import list_contracts, load_contract
@@ -189,9 +202,85 @@ def _run(
         },
         "invoice": None if reconciliation is None else _invoice(reconciliation, invoice),
     }
+    doc["warnings"] = (
+        [] if complete or through is None else _warnings(contract, results, month=month, through=through)
+    )
+    doc["obligations"] = _obligations(contract, credits, today=today)
     doc["trend"] = [*[_trend(r) for r in history], _trend(doc)]
+    doc["trend_directions"] = {t.sla: t.direction for t in trend([*history, doc])}
     doc["business_case"] = _business_case(ws, contract, units, credits)
     return doc
+
+
+def _warnings(
+    contract: Contract, results: Sequence[SlaResult], *, month: str, through: date
+) -> list[dict[str, Any]]:
+    """Month to date: each SLA on track, at risk or already missed, from the forecast of the rest."""
+    out = []
+    for r in results:
+        sla = r.sla
+        if sla.window != "month" and r.windows is not None:
+            p = project_windows(
+                sla,
+                met=r.windows.met,
+                total=r.windows.total,
+                remaining=sla_remaining_days(contract, sla, month=month, through=through),
+            )
+        elif sla.kpi in RATIO_KPIS and sla.aggregation == "pooled" and r.actual is not None:
+            remaining = sla_remaining(contract, sla, month=month, through=through) or 0.0
+            p = project_ratio(
+                sla,
+                numerator=r.actual * r.contacts,
+                denominator=float(r.contacts),
+                remaining=remaining,
+                contacts=float(r.contacts),
+                noun=EMAILS if sla.flows and all("mail" in f for f in sla.flows) else CALLS,
+            )
+        else:
+            p = project_value(
+                sla,
+                value=r.actual,
+                remaining=sla_remaining(contract, sla, month=month, through=through) or 0.0,
+            )
+        out.append(
+            {
+                "sla": p.sla,
+                "status": p.status,
+                "actual": None if p.actual is None else round(p.actual, 6),
+                "needed": None if p.needed is None else round(p.needed, 6),
+                "remaining": round(p.remaining, 1),
+                "target": p.target,
+                "note": {"fr": p.note_fr, "en": p.note_en},
+            }
+        )
+    return out
+
+
+def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> list[dict[str, Any]]:
+    pending = [
+        PendingCredit(e.month, e.sla, e.amount, month_days(e.closes)[-1])
+        for e in credits.earn_back
+        if e.status == "pending"
+    ]
+    weekly = {c.name for c in contract.committees if c.cadence == "weekly"}
+    seen: set[str] = set()
+    out = []
+    for o in obligations(contract, today=today, earn_back=pending):
+        name = next((n for n in weekly if o.kind == "committee" and o.what_en.endswith(n)), None)
+        if name is not None:
+            if name in seen:
+                continue  # a weekly meeting: the next one is enough for the calendar
+            seen.add(name)
+        out.append(
+            {
+                "date": o.date.isoformat(),
+                "kind": o.kind,
+                "what": {"fr": o.what_fr, "en": o.what_en},
+                "days_left": o.days_left,
+                "severity": o.severity,
+            }
+        )
+    return out
 
 
 def _around(month: str) -> list[str]:
