@@ -30,7 +30,6 @@ Pure functions: the monthly run (`arbitre.services.govern`) gathers the counts a
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from arbitre.contract.sla import month_days
 from arbitre.domain.contract import KPI_DIRECTIONS, Contract, Sla, Volumes
 
 Status = Literal["on_track", "at_risk", "missed"]
@@ -118,12 +118,6 @@ class SlaTrend:
 # --- expected remaining contacts -------------------------------------------------------------
 
 
-def _month_days(month: str) -> list[date]:
-    """The days of ``month`` (YYYY-MM)."""
-    year, m = int(month[:4]), int(month[5:7])
-    return [date(year, m, d) for d in range(1, calendar.monthrange(year, m)[1] + 1)]
-
-
 def day_weights(month: str, weekday_weights: Sequence[Decimal] | None) -> dict[date, Decimal]:
     """Each day's share of the month's volume: its weekday's weight over the month's total weight.
 
@@ -133,7 +127,7 @@ def day_weights(month: str, weekday_weights: Sequence[Decimal] | None) -> dict[d
     >>> w[date(2026, 9, 6)], w[date(2026, 9, 7)] == Decimal(1) / 26
     (Decimal('0'), True)
     """
-    days = _month_days(month)
+    days = month_days(month)
     raw = {d: weekday_weights[d.weekday()] if weekday_weights else Decimal(1) for d in days}
     total = sum(raw.values(), Decimal(0))
     if total == 0:
