@@ -167,6 +167,9 @@ def test_the_invoice_is_checked_line_by_line(small: Workspace, tmp_path: Path) -
     assert flags["contact mail"]["flag"] == "ok"
     assert flags["total"]["billed"] == "6620.00" and flags["total"]["flag"] == "over"
     assert any(x["flag"] == "price" for x in inv["differences"])  # 2.50 where the contract says 2
+    # Run again without the invoice: the one given with the month still stands.
+    (again,) = govern(small, month="2026-05", today=date(2026, 6, 5))
+    assert again["invoice"]["billed_total"] == "6620.00" and again["invoice"]["file"] == str(invoice)
 
 
 def test_a_bad_invoice_line_is_named(small: Workspace, tmp_path: Path) -> None:

@@ -232,15 +232,16 @@ def example() -> Contract:
 
 def test_the_remaining_forecast_follows_the_weekday_weights() -> None:
     # September 2026 starts on a Tuesday: 4 Mondays, 5 Tuesdays, 5 Wednesdays, 4 of the others.
-    # Weight of the month: 4×1.25 + 5×1.1 + 5×1.05 + 4×1.05 + 4×1.0 + 4×0.9 + 4×0.35 = 28.95;
-    # after Sunday the 27th come Monday 28, Tuesday 29 and Wednesday 30: 1.25 + 1.1 + 1.05 = 3.4.
+    # Voice weights 1.3, 1.25, 1.15, 1.1, 1.1, 0.8, 0.35: the month weighs
+    # 4×1.3 + 5×1.25 + 5×1.15 + 4×(1.1 + 1.1 + 0.8 + 0.35) = 30.6; after Sunday the 27th come
+    # Monday 28, Tuesday 29 and Wednesday 30: 1.3 + 1.25 + 1.15 = 3.7.
     left = expected_remaining(example().volumes, "2026-09", "sav-voice-fr", date(2026, 9, 27))
-    assert left == pytest.approx(41_000 * 3.4 / 28.95)
+    assert left == pytest.approx(31_500 * 3.7 / 30.6)
 
 
 def test_the_remaining_forecast_is_the_whole_month_before_it_and_nothing_after() -> None:
     v = example().volumes
-    assert expected_remaining(v, "2026-12", "sav-voice-fr", date(2026, 11, 30)) == pytest.approx(52_000)
+    assert expected_remaining(v, "2026-12", "sav-voice-fr", date(2026, 11, 30)) == pytest.approx(40_000)
     assert expected_remaining(v, "2026-12", "sav-voice-fr", date(2026, 12, 31)) == 0.0
     assert expected_remaining(v, "2026-12", "chat", date(2026, 12, 1)) is None
 
@@ -249,7 +250,11 @@ def test_an_sla_on_every_flow_expects_the_contacts_of_every_flow() -> None:
     c = example()
     csat = next(s for s in c.slas if s.name == "csat")
     through = date(2026, 9, 27)
-    assert sla_remaining(c, csat, month="2026-09", through=through) == pytest.approx(61_500 * 3.4 / 28.95)
+    # E-mail weights 1.25, 1.15, 1.05, 1.05, 1.0, 0.9, 0.8: 4×1.25 + 5×1.15 + 5×1.05 + 4×3.75 = 31.0
+    # for the month, 1.25 + 1.15 + 1.05 = 3.45 for the last three days.
+    assert sla_remaining(c, csat, month="2026-09", through=through) == pytest.approx(
+        31_500 * 3.7 / 30.6 + 18_500 * 3.45 / 31.0
+    )
 
 
 def test_day_shares_add_up_to_one_and_all_zero_weights_mean_the_same_every_day() -> None:

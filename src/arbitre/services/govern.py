@@ -82,11 +82,34 @@ def govern(
     today = today or date.today()
     out = []
     for contract, version in in_force:
-        doc = _run(ws, contract, version, month=month, invoice=(invoice, invoice_text), today=today)
+        # Without --invoice, the invoice given with an earlier run of the month still stands.
+        given = (
+            (str(invoice), invoice_text) if invoice is not None else _stored_invoice(ws, contract.id, month)
+        )
+        doc = _run(ws, contract, version, month=month, invoice=given, today=today)
         if record:
-            _record(ws, contract, version, month, doc, who=who, invoice_text=invoice_text)
+            _record(ws, contract, version, month, doc, who=who, invoice_text=given[1])
         out.append(doc)
     return out
+
+
+def _stored_invoice(ws: Workspace, contract_id: str, month: str) -> tuple[str | None, str | None]:
+    """The invoice of the latest run of the month that had one: (its file, its text)."""
+    with session_scope(ws.engine) as session:
+        row = session.scalars(
+            select(GovernanceRun)
+            .where(
+                GovernanceRun.contract_id == contract_id,
+                GovernanceRun.month == month,
+                GovernanceRun.invoice.is_not(None),
+            )
+            .order_by(GovernanceRun.created_at.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None, None
+        stored = json.loads(row.result).get("invoice") or {}
+        return str(stored.get("file") or f"invoice of run {row.id}"), row.invoice
 
 
 def runs(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
@@ -112,7 +135,7 @@ def _run(
     version: int,
     *,
     month: str,
-    invoice: tuple[Path | None, str | None],
+    invoice: tuple[str | None, str | None],
     today: date,
 ) -> dict[str, Any]:
     tz = ws.settings.timezone
@@ -403,10 +426,10 @@ def _excluded(e: ExcludedDay) -> dict[str, Any]:
     }
 
 
-def _invoice(r: Reconciliation, invoice: tuple[Path | None, str | None]) -> dict[str, Any]:
+def _invoice(r: Reconciliation, invoice: tuple[str | None, str | None]) -> dict[str, Any]:
     path, text = invoice
     return {
-        "file": str(path),
+        "file": path,
         "sha256": hashlib.sha256((text or "").encode("utf-8")).hexdigest(),
         "billed": [
             {
