@@ -3,9 +3,11 @@
 Everything here is a pure function of the year, never of today, so the demo of 2025 is the same
 whenever it is built. The dates follow the rules French retail follows:
 
-- winter sales (soldes d'hiver) start on the second Wednesday of January and summer sales on the
-  last Wednesday of June, both for four weeks (Code de commerce, art. D310-15-2; the handful of
-  départements with their own dates are ignored): 8 Jan – 4 Feb and 25 Jun – 22 Jul 2025;
+- winter sales (soldes d'hiver) start on the second Wednesday of January, or the first when the
+  second falls after the 12th; summer sales on the last Wednesday of June, or the one before when
+  the last falls after the 28th; both for four weeks (Code de commerce, art. D310-15-2; the
+  handful of départements with their own dates are ignored): 8 Jan – 4 Feb and 25 Jun – 22 Jul
+  2025, 7 Jan – 3 Feb and 24 Jun – 21 Jul 2026;
 - Black Friday is the day after the fourth Thursday of November (28 Nov 2025), Cyber Monday the
   Monday after (1 Dec 2025);
 - Mother's Day (fête des mères) is the last Sunday of May, or the first Sunday of June when
@@ -100,9 +102,20 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 
 
 def sales_periods(year: int) -> tuple[tuple[date, date], tuple[date, date]]:
-    """Winter and summer sales of ``year``, first and last day (four weeks each)."""
+    """Winter and summer sales of ``year``, first and last day (four weeks each).
+
+    The decree keeps both starts inside a window (winter by 12 January, summer by 28 June), so
+    the second or last Wednesday moves a week earlier in some years (2026's winter sales).
+
+    >>> sales_periods(2026)[0][0], sales_periods(2016)[1][0]
+    (datetime.date(2026, 1, 7), datetime.date(2016, 6, 22))
+    """
     winter = _nth_weekday(year, 1, 2, 2)
+    if winter.day > 12:
+        winter -= timedelta(days=7)
     summer = _nth_weekday(year, 6, 2, -1)
+    if summer.day > 28:
+        summer -= timedelta(days=7)
     return (winter, winter + timedelta(days=27)), (summer, summer + timedelta(days=27))
 
 

@@ -17,6 +17,7 @@ The rows follow specs/interactions.md; the same seed gives byte-identical tables
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,7 +37,7 @@ from arbitre.demo.arrivals import (
     year_totals,
 )
 from arbitre.demo.calendar import season_multipliers
-from arbitre.demo.company import FLOW_BY_ID, FLOWS, SITES, DemoFlow, demo_settings
+from arbitre.demo.company import FLOW_BY_ID, FLOWS, SITES, DemoFlow, Site, demo_settings
 from arbitre.demo.grid import Grid, build_grid
 from arbitre.demo.plan import (
     LOG_MISSED_S,
@@ -438,7 +439,11 @@ def _assemble(
     langs: list[str],
     texts: list[str],
     agent_ids: list[str],
+    sites: Mapping[str, Site] = SITES,
 ) -> pa.Table:
+    """The canonical table of the flows' rows, sorted by arrival; ``sites`` holds the site of
+    every flow (its contact-id format)."""
+
     def cat(name: str) -> Any:
         return np.concatenate([getattr(r, name) for _, r in parts])
 
@@ -451,7 +456,7 @@ def _assemble(
         return cat(name)[order]
 
     flows = [f for f, _ in parts]
-    site_names = sorted(SITES)
+    site_names = sorted(sites)
     site_of_flow = np.array([site_names.index(f.site) for f in flows])
     site_idx = site_of_flow[flow_idx]
     local_year = (
@@ -461,7 +466,7 @@ def _assemble(
         .astype(np.int64)
         + 1970
     )
-    contact_ids = _contact_ids(site_idx, local_year, site_names)
+    contact_ids = _contact_ids(site_idx, local_year, site_names, sites)
     csat, nps = col("csat"), col("nps")
     surveyed = col("surveyed")
     qa_known = col("qa_known")
@@ -494,11 +499,13 @@ def _floats(x: FloatArray) -> pa.Array:
     return pa.array(x, type=pa.float64(), mask=np.isnan(x))
 
 
-def _contact_ids(site_idx: IntArray, year: IntArray, site_names: list[str]) -> list[str]:
+def _contact_ids(
+    site_idx: IntArray, year: IntArray, site_names: list[str], sites: Mapping[str, Site]
+) -> list[str]:
     """Sequential ids per site and year, in arrival order (``AZ-2025-0000001``)."""
     out: list[str] = [""] * site_idx.shape[0]
     for s, name in enumerate(site_names):
-        fmt = SITES[name].contact_format
+        fmt = sites[name].contact_format
         for y in np.unique(year[site_idx == s]).tolist():
             rows = np.flatnonzero((site_idx == s) & (year == y))
             for seq, i in enumerate(rows.tolist(), start=1):
