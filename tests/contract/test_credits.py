@@ -36,13 +36,20 @@ def contract(**credits: Any) -> Contract:
 
 
 def run(
-    c: Contract, month: str, fees: str, history: list[PastMonth] | None = None, **met: Any
+    c: Contract,
+    month: str,
+    fees: str,
+    history: list[PastMonth] | None = None,
+    complete: bool = True,
+    **met: Any,
 ) -> MonthCredits:
     outcomes = {}
     for name in ("sl", "aband", "csat"):
         value = met.get(name, True)
         outcomes[name] = SlaOutcome(value if value != "bonus" else True, beat_bonus=value == "bonus")
-    return month_credits(c, month=month, fees=D(fees), outcomes=outcomes, history=history or [])
+    return month_credits(
+        c, month=month, fees=D(fees), outcomes=outcomes, history=history or [], complete=complete
+    )
 
 
 def test_each_missed_sla_costs_its_weight_of_the_amount_at_risk() -> None:
@@ -110,6 +117,20 @@ def test_a_credit_is_forfeited_when_a_following_month_misses() -> None:
     assert r.earned_back_total == 0
     # May's own miss is a new credit, with its own window.
     assert r.per_sla["sl"].credit == D("5000.00")
+
+
+def test_a_month_still_running_settles_no_earn_back() -> None:
+    # March's credit closes with May. A run on 12 May sees May met so far, or missed so far:
+    # neither returns nor forfeits it; the run after the month's end does.
+    c = contract(earn_back={"months": 2})
+    march = PastMonth("2026-03", {"sl": False}, {"sl": D("5000.00")})
+    april = PastMonth("2026-04", {"sl": True}, {})
+    for so_far in (True, False):
+        mid = run(c, "2026-05", "100000", history=[march, april], complete=False, sl=so_far)
+        assert [(e.status, e.decided_in) for e in mid.earn_back] == [("pending", None)]
+        assert mid.earned_back_total == 0
+    whole = run(c, "2026-05", "100000", history=[march, april])
+    assert [(e.status, e.decided_in) for e in whole.earn_back] == [("returned", "2026-05")]
 
 
 def test_the_bonus_goes_to_slas_beating_their_bonus_target_only_in_a_clean_month() -> None:

@@ -146,6 +146,19 @@ def test_the_next_month_met_earns_the_credit_back(small: Workspace, tmp_path: Pa
     assert [t["month"] for t in june["trend"]] == ["2026-05", "2026-06"]
 
 
+def test_a_month_to_date_run_neither_settles_nor_charges_for_good(small: Workspace, tmp_path: Path) -> None:
+    import_file(small, write_csv(tmp_path / "june.csv", HEADER, june_rows()))
+    # May run on 20 May: its credit is provisional, so June's run does not count it.
+    govern(small, month="2026-05", today=date(2026, 5, 20))
+    (june,) = govern(small, month="2026-06", today=date(2026, 7, 5))
+    assert june["earn_back"] == []
+    # May refereed whole: its credit is open; June run mid-month leaves it pending.
+    govern(small, month="2026-05", today=date(2026, 6, 5))
+    (mid,) = govern(small, month="2026-06", today=date(2026, 6, 20))
+    assert [(e["status"], e["decided_in"]) for e in mid["earn_back"]] == [("pending", None)]
+    assert mid["earned_back_total"] == "0.00"
+
+
 def test_running_a_month_again_gives_the_same_figures_and_keeps_both_runs(small: Workspace) -> None:
     (first,) = govern(small, month="2026-05", today=date(2026, 6, 5), who="a")
     (again,) = govern(small, month="2026-05", today=date(2026, 6, 5), who="b")

@@ -92,10 +92,13 @@ def month_credits(
     fees: Decimal,
     outcomes: Mapping[str, SlaOutcome],
     history: Sequence[PastMonth] = (),
+    complete: bool = True,
 ) -> MonthCredits:
     """The credits, earn-back and bonus of ``month`` given its SLA outcomes and the earlier months.
 
     ``history`` holds the recorded months before ``month`` (any order; later months ignored).
+    A month still running (``complete`` False: a month-to-date run) settles no earn-back: its
+    outcomes so far neither return nor forfeit an earlier credit.
     """
     terms = contract.credits
     at_risk = cents(fees * terms.at_risk_share)
@@ -118,7 +121,7 @@ def month_credits(
     }
     bonus_cap = cents(fees * terms.bonus_cap_share) if terms.bonus_cap_share is not None else None
     bonus = _scale_to(bonus_raw, bonus_cap) if bonus_cap is not None else bonus_raw
-    earn = earn_back(contract, month=month, outcomes=outcomes, history=history)
+    earn = earn_back(contract, month=month, outcomes=outcomes, history=history, complete=complete)
     per_sla = {s.name: SlaCredit(raw[s.name], capped[s.name], bonus.get(s.name, ZERO)) for s in contract.slas}
     return MonthCredits(
         fees=cents(fees),
@@ -137,14 +140,21 @@ def month_credits(
 
 
 def earn_back(
-    contract: Contract, *, month: str, outcomes: Mapping[str, SlaOutcome], history: Sequence[PastMonth]
+    contract: Contract,
+    *,
+    month: str,
+    outcomes: Mapping[str, SlaOutcome],
+    history: Sequence[PastMonth],
+    complete: bool = True,
 ) -> tuple[EarnBack, ...]:
-    """Every credit of the earlier months still open at ``month`` or settled by it."""
+    """Every credit of the earlier months still open at ``month`` or settled by it (by its
+    outcomes only when the month is ``complete``)."""
     if contract.credits.earn_back is None:
         return ()
     n = contract.credits.earn_back.months
     met: dict[str, Mapping[str, bool | None]] = {p.month: p.met for p in history if p.month < month}
-    met[month] = {k: o.met for k, o in outcomes.items()}
+    if complete:
+        met[month] = {k: o.met for k, o in outcomes.items()}
     out = []
     for past in sorted(history, key=lambda p: p.month):
         if past.month >= month:
@@ -152,7 +162,7 @@ def earn_back(
         for sla, amount in past.credits.items():
             if amount <= 0:
                 continue
-            following = [_add_months(past.month, k) for k in range(1, n + 1)]
+            following = [shift_month(past.month, k) for k in range(1, n + 1)]
             known = [m for m in following if m in met and m <= month]
             broken = next((m for m in known if met[m].get(sla) is not True), None)
             if broken is not None:
@@ -182,7 +192,11 @@ def _scale_to(amounts: Mapping[str, Decimal], limit: Decimal | None) -> dict[str
     return floor
 
 
-def _add_months(month: str, k: int) -> str:
-    y, m = int(month[:4]), int(month[5:])
-    index = y * 12 + m - 1 + k
+def shift_month(month: str, k: int) -> str:
+    """``month`` (``YYYY-MM``) moved by ``k`` months.
+
+    >>> shift_month("2026-11", 3), shift_month("2026-01", -1)
+    ('2027-02', '2025-12')
+    """
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
