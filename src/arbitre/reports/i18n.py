@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from arbitre.reports.words_decision import BUSINESS_CASE
+from arbitre.reports.words_governance import GOVERNANCE
 
 LANGS = ("fr", "en")
 
@@ -64,6 +65,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 _TEXT.update(BUSINESS_CASE)
+_TEXT.update(GOVERNANCE)
 
 
 def t(key: str, lang: str = "fr") -> str:

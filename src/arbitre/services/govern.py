@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy import select
 
-from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits
+from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits, shift_month
 from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, parse_invoice, reconcile
 from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate, month_days, scope_sql
@@ -66,7 +66,7 @@ def govern(
     record: bool = True,
 ) -> list[dict[str, Any]]:
     """The month's results of every contract in force (or of ``contract_id``), recorded."""
-    _check_month(month)
+    check_month(month)
     ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
     if not ids:
         raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
@@ -167,8 +167,14 @@ def _run(
         ]
     finally:
         con.close()
+    days = month_days(month)
+    through = max((d for (_, d), n in daily.items() if n > 0), default=None)
+    complete = today > days[-1]
+    # Earlier months count once refereed whole: a month-to-date run charges nothing for good.
     history = [
-        r for r in runs(ws, contract.id) if r["month"] < month and r.get("contract_version") is not None
+        r
+        for r in runs(ws, contract.id)
+        if r["month"] < month and r.get("contract_version") is not None and r.get("complete", True)
     ]
     credits = month_credits(
         contract,
@@ -176,10 +182,8 @@ def _run(
         fees=units.invoice.total,
         outcomes={r.sla.name: SlaOutcome(r.met, r.beat_bonus) for r in results},
         history=[_past(r) for r in history],
+        complete=complete,
     )
-    days = month_days(month)
-    through = max((d for (_, d), n in daily.items() if n > 0), default=None)
-    complete = today > days[-1]
     reconciliation = (
         reconcile(parse_invoice(invoice[1], file=str(invoice[0])), contract=contract, month=units)
         if invoice[1] is not None
@@ -308,10 +312,7 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
 
 def _around(month: str) -> list[str]:
     """The store's partitions that may hold the month's local days (its neighbours too)."""
-    y, m = int(month[:4]), int(month[5:])
-    prev = f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
-    nxt = f"{y + (m == 12):04d}-{m % 12 + 1:02d}"
-    return [prev, month, nxt]
+    return [shift_month(month, -1), month, shift_month(month, 1)]
 
 
 def _daily(
@@ -560,7 +561,8 @@ def _record(
         )
 
 
-def _check_month(month: str) -> None:
+def check_month(month: str) -> None:
+    """Refuse anything but a month ``YYYY-MM`` (the `--month` of the commands)."""
     if (
         len(month) != 7
         or month[4] != "-"
@@ -582,4 +584,4 @@ def _read(path: Path) -> str:
             raise InputError(f"not UTF-8 or Windows-1252 text ({exc.reason})", file=str(path)) from None
 
 
-__all__ = ["govern", "runs"]
+__all__ = ["check_month", "govern", "runs"]

@@ -1,0 +1,140 @@
+"""Words and figures of the governance reports: KPI values, targets, months, days and times,
+invoice items and notes, in the report's language (French or English)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from arbitre.reports import governance_charts
+from arbitre.reports.html import duration, money, num, pct
+from arbitre.reports.i18n import t
+
+# --- words and figures -----------------------------------------------------------------------
+
+
+def kpi_value(value: float | None, kpi: str, lang: str) -> str:
+    """A KPI's value the way it reads: a share in %, a wait or a handling time in s, a score.
+
+    >>> kpi_value(0.75, "service_level", "en"), kpi_value(185, "aht_s", "fr"), kpi_value(None, "nps", "fr")
+    ('75.0%', '3 min 05 s', '—')
+    """
+    if value is None:
+        return "—"
+    if kpi in governance_charts.SECONDS:
+        return duration(value, lang)
+    if kpi in governance_charts.SCORES:
+        return num(value, lang, 1)
+    return pct(value, lang)
+
+
+def target_text(s: dict[str, Any], lang: str, *, windows: bool = False) -> str:
+    """``≥ 80,0 %``; for a day window ``≤ 5,0 % / jour`` (and ``, ≥ 90 % des jours`` with ``windows``)."""
+    side = "≥" if s["direction"] == "at_least" else "≤"
+    text = f"{side} {kpi_value(s['target'], s['kpi'], lang)}"
+    if s["window"] != "month":
+        text += f" / {t('window.' + s['window'], lang)}"
+        if windows:
+            text += f", {share_required(s, lang)}"
+    return text
+
+
+def share_required(s: dict[str, Any], lang: str) -> str:
+    """``≥ 90 % des jours``: the share of windows a day or interval SLA needs."""
+    return f"≥ {pct(s.get('min_share_of_windows') or 1, lang, 0)} {t('windows.' + s['window'], lang)}"
+
+
+def actual_text(s: dict[str, Any], lang: str) -> str:
+    """The month's result: the KPI, or for a day window the share of days meeting the target."""
+    if s["window"] == "month":
+        return kpi_value(s["actual"], s["kpi"], lang)
+    if s["actual"] is None:
+        return "—"
+    return f"{pct(s['actual'], lang)} {t('windows.' + s['window'], lang)}"
+
+
+def month_label(month: str | None, lang: str) -> str:
+    """``2026-05`` → ``mai 2026`` / ``May 2026``."""
+    if not month:
+        return "—"
+    return f"{t(f'month.{int(month[5:7])}', lang)} {month[:4]}"
+
+
+def day_label(day: str | None, lang: str) -> str:
+    """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026``; a month ``YYYY-MM`` as `month_label`."""
+    if not day:
+        return "—"
+    if len(day) == 7:
+        return month_label(day, lang)
+    d = date.fromisoformat(day[:10])
+    return f"{d.day} {t(f'month.{d.month}', lang)} {d.year}"
+
+
+def time_label(moment: str | None, lang: str) -> str:
+    """An ISO time with its offset → ``20 mai 2026 00:00 (+02:00)``; UTC written ``UTC``."""
+    if not moment:
+        return "—"
+    m = datetime.fromisoformat(moment)
+    offset = m.strftime("%z")
+    zone = "UTC" if offset in ("", "+0000") else f"{offset[:3]}:{offset[3:]}"
+    return f"{day_label(m.date().isoformat(), lang)} {m:%H:%M} ({zone})"
+
+
+def said(value: object, lang: str) -> str:
+    """A note given in both languages (``{"fr", "en"}``) in ``lang``, or a plain string as is."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("fr") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def invoice_item(item: str, lang: str) -> str:
+    """An invoice check's item in the report's language (the run writes them in English).
+
+    >>> invoice_item("unit price, line 4 (contact voice weekend)", "fr"), invoice_item("logged_hour all flows", "fr")
+    ('prix unitaire, ligne 4 (contacts voice weekend)', 'heures connectées tous les flux')
+    """
+    if lang == "en":
+        return item
+    if item in ("total", "all flows"):
+        return t(f"item.{item}", lang)
+    price = re.fullmatch(r"unit price, line (\d+) \((.*)\)", item)
+    if price:
+        return f"{t('item.unit_price', lang)} {price[1]} ({_units_fr(price[2], lang)})"
+    if item.startswith("lines for "):
+        return f"{t('item.lines_for', lang)} {item.removeprefix('lines for ')}"
+    return _units_fr(item, lang)
+
+
+def invoice_note(note: str | None, lang: str) -> str:
+    """An invoice check's note in the report's language (known notes are translated)."""
+    if not note:
+        return ""
+    estimated = re.fullmatch(r"estimated: productive hours ÷ occupancy ([\d.]+) .*", note)
+    if estimated:
+        return t("note.estimated", lang).format(occupancy=estimated[1])
+    key = f"note.{note}"
+    return label(key, lang, note)
+
+
+def _units_fr(text: str, lang: str) -> str:
+    unit, _, rest = text.partition(" ")
+    rest = t("item.all flows", lang) if rest == "all flows" else rest
+    return f"{label(f'unit.{unit}', lang, unit)} {rest}".strip()
+
+
+def invoice_figure(value: str | None, item: str, flag: str, lang: str, currency: str) -> str:
+    """Amounts (the total, unit prices) as money; quantities with the decimals they were given."""
+    if value is None:
+        return "—"
+    if item == "total" or flag == "price":
+        return money(value, lang, currency, 2)
+    digits = len(value.partition(".")[2])
+    return num(value, lang, min(digits, 2))
+
+
+def label(key: str, lang: str, fallback: str) -> str:
+    try:
+        return t(key, lang)
+    except KeyError:
+        return fallback

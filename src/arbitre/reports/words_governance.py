@@ -1,0 +1,365 @@
+"""The words of the steering-committee report, in French and English (merged into `i18n`).
+
+Sentences with ``{placeholders}`` are filled by `arbitre.services.copil` with figures already
+written the language's way (money, shares, month names).
+"""
+
+from __future__ import annotations
+
+_PAIRS: dict[str, tuple[str, str]] = {
+    # --- header --------------------------------------------------------------------------
+    "gov.title": ("Comité de pilotage", "Steering committee"),
+    "gov.subtitle": (
+        "Revue mensuelle client–prestataire (ISO 18295-2) : niveaux de service, pénalités et bonus, "
+        "volumes, facture, alertes, échéances et actions.",
+        "Monthly client–provider review (ISO 18295-2): service levels, credits and bonus, volumes, "
+        "invoice, warnings, obligations and actions.",
+    ),
+    "gov.client": ("Client", "Client"),
+    "gov.provider": ("Prestataire", "Provider"),
+    "gov.month": ("Mois", "Month"),
+    "gov.version": ("version du contrat", "contract version"),
+    "gov.complete": ("mois complet", "month complete"),
+    "gov.mtd": ("mois en cours : données jusqu'au", "month to date through"),
+    "gov.no_data": ("aucune donnée ce mois", "no data this month"),
+    "gov.run": ("Exécution", "Run"),
+    "gov.by": ("par", "by"),
+    "gov.on": ("le", "on"),
+    # --- scorecard -----------------------------------------------------------------------
+    "gov.scorecard": ("Tableau de bord", "Scorecard"),
+    "gov.met": ("tenu", "met"),
+    "gov.missed": ("non tenu", "missed"),
+    "gov.unmeasured": ("non mesuré", "not measured"),
+    "gov.target": ("objectif", "target"),
+    "gov.credit": ("pénalité", "credit"),
+    "gov.fees": ("Facturation calculée", "Fees"),
+    "gov.credits": ("Pénalités", "Credits"),
+    "gov.earned_back": ("Pénalités restituées", "Earned back"),
+    "gov.bonus": ("Bonus", "Bonus"),
+    "gov.net_fees": ("Net à payer", "Net fees"),
+    "gov.fees_note": (
+        "selon la grille du contrat, sur les unités calculées",
+        "at the contract's prices, on the computed units",
+    ),
+    "gov.net_note": (
+        "facturation − pénalités + restitutions + bonus",
+        "fees − credits + earned back + bonus",
+    ),
+    # --- SLA table -----------------------------------------------------------------------
+    "gov.slas": ("Niveaux de service", "Service levels"),
+    "gov.col.sla": ("SLA", "SLA"),
+    "gov.col.kpi": ("Indicateur", "KPI"),
+    "gov.col.target": ("Objectif", "Target"),
+    "gov.col.window": ("Fenêtre", "Window"),
+    "gov.col.windows_met": ("Fenêtres conformes", "Windows met"),
+    "gov.col.actual": ("Réalisé", "Actual"),
+    "gov.col.month_value": ("Valeur du mois", "Month value"),
+    "gov.col.contacts": ("Contacts comptés", "Contacts counted"),
+    "gov.col.excluded": ("Contacts exclus", "Contacts excluded"),
+    "gov.col.result": ("Résultat", "Result"),
+    "gov.col.weight": ("Poids", "Weight"),
+    "gov.col.credit_before_cap": ("Avant plafond", "Before cap"),
+    "gov.col.credit": ("Pénalité", "Credit"),
+    "gov.col.bonus": ("Bonus", "Bonus"),
+    "gov.excluded_windows": ("exclues", "excluded"),
+    "gov.min_share": ("exigé", "required"),
+    "gov.slas_note": (
+        "Fenêtre jour ou intervalle : le réalisé est la part des fenêtres conformes, à comparer au minimum exigé ; "
+        "la valeur du mois est l'indicateur sur tout le mois. Les contacts des jours et périodes exclus ne comptent pas.",
+        "Day or interval window: the actual is the share of windows meeting the target, against the share required; "
+        "the month value is the KPI over the whole month. Contacts of excluded days and periods are not counted.",
+    ),
+    "window.month": ("mois", "month"),
+    "window.day": ("jour", "day"),
+    "window.interval": ("intervalle", "interval"),
+    "windows.day": ("des jours", "of days"),
+    "windows.interval": ("des intervalles", "of intervals"),
+    # --- trends --------------------------------------------------------------------------
+    "gov.trends": ("Tendances", "Trends"),
+    "gov.trends_note": (
+        "Mois enregistrés, du plus ancien au plus récent. Points verts : tenu ; rouges : non tenu ; trait pointillé : objectif "
+        "(pour une fenêtre jour ou intervalle, la part minimale de fenêtres conformes).",
+        "Recorded months, oldest first. Green points: met; red: missed; dashed line: target "
+        "(for a day or interval window, the share of windows required).",
+    ),
+    "gov.chart_money": (
+        "Facturation, pénalités et net à payer par mois",
+        "Fees, credits and net fees by month",
+    ),
+    "gov.axis_amount": ("Montant", "Amount"),
+    "gov.windows_met.day": ("part des jours conformes", "share of days met"),
+    "gov.windows_met.interval": ("part des intervalles conformes", "share of intervals met"),
+    "gov.series.fees": ("Facturation", "Fees"),
+    "gov.series.credits": ("Pénalités", "Credits"),
+    "gov.series.net_fees": ("Net à payer", "Net fees"),
+    # --- credits -------------------------------------------------------------------------
+    "gov.credits_section": ("Pénalités et bonus", "Credits and bonus"),
+    "gov.at_risk": ("Montant à risque", "At risk"),
+    "gov.cap": ("Plafond des pénalités", "Credits cap"),
+    "gov.credits_before_cap": ("Pénalités avant plafond", "Credits before cap"),
+    "gov.credits_after_cap": ("Pénalités après plafond", "Credits after cap"),
+    "gov.bonus_pool": ("Enveloppe de bonus", "Bonus pool"),
+    "gov.earn_back": ("Restitution des pénalités", "Earn-back"),
+    "gov.earn_back_none": ("Aucune pénalité en cours de restitution.", "No credit open for earn-back."),
+    "gov.earn_back_off": ("Le contrat ne prévoit pas de restitution.", "The contract has no earn-back."),
+    "gov.earn_back_rule": (
+        "Une pénalité est restituée si le SLA est tenu chacun des {n} mois suivants ; perdue dès qu'il ne l'est pas.",
+        "A credit is returned if the SLA is met in each of the next {n} months; forfeited as soon as it is not.",
+    ),
+    "gov.earn_back_rule_1": (
+        "Une pénalité est restituée si le SLA est tenu le mois suivant ; perdue sinon.",
+        "A credit is returned if the SLA is met in the next month; forfeited otherwise.",
+    ),
+    "gov.col.credit_month": ("Mois de la pénalité", "Credit's month"),
+    "gov.col.amount": ("Montant", "Amount"),
+    "gov.col.status": ("Statut", "Status"),
+    "gov.col.decided": ("Décidée en", "Decided in"),
+    "gov.col.closes": ("Décidée au plus tard en", "Closes"),
+    "gov.this_month": ("ce mois", "this month"),
+    "earn.returned": ("restituée", "returned"),
+    "earn.pending": ("en attente", "pending"),
+    "earn.forfeited": ("perdue", "forfeited"),
+    # --- volumes -------------------------------------------------------------------------
+    "gov.volumes": ("Volumes et exclusions", "Volumes and exclusions"),
+    "gov.col.flow": ("Flux", "Flow"),
+    "gov.col.forecast": ("Prévision", "Forecast"),
+    "gov.col.band": ("Bande de tolérance", "Band"),
+    "gov.col.within": ("Dans la bande", "Within the band"),
+    "gov.col.day": ("Jour", "Day"),
+    "gov.col.start": ("Début", "Start"),
+    "gov.col.end": ("Fin", "End"),
+    "gov.col.reason": ("Motif", "Reason"),
+    "gov.yes": ("oui", "yes"),
+    "gov.no": ("non", "no"),
+    "gov.excluded_days": (
+        "Jours exclus (volume au-dessus de la bande)",
+        "Excluded days (volume above the band)",
+    ),
+    "gov.no_excluded_day": ("Aucun jour exclu pour volume.", "No day excluded for volume."),
+    "gov.periods": ("Périodes exclues d'un commun accord", "Agreed excluded periods"),
+    # --- invoice -------------------------------------------------------------------------
+    "gov.invoice": ("Contrôle de la facture", "Invoice check"),
+    "gov.billed_total": ("Total facturé", "Billed total"),
+    "gov.computed_total": ("Total calculé", "Computed total"),
+    "gov.difference": ("Écart", "Difference"),
+    "gov.flagged": ("écart(s) signalé(s)", "difference(s) flagged"),
+    "gov.invoice_file": ("Fichier", "File"),
+    "gov.col.item": ("Élément", "Item"),
+    "gov.col.billed": ("Facturé", "Billed"),
+    "gov.col.computed": ("Calculé", "Computed"),
+    "gov.col.share": ("Écart %", "Difference %"),
+    "gov.col.flag": ("Contrôle", "Check"),
+    "gov.col.note": ("Note", "Note"),
+    "flag.ok": ("conforme", "ok"),
+    "flag.over": ("surfacturé", "over"),
+    "flag.under": ("sous-facturé", "under"),
+    "flag.price": ("prix", "price"),
+    "flag.unverifiable": ("invérifiable", "unverifiable"),
+    # --- business case -------------------------------------------------------------------
+    "gov.bc": ("Dossier de décision et réalité", "Business case versus actual"),
+    "gov.bc_note": (
+        "Le coût réel est le net à payer du mois ; le coût prévu celui du dossier de décision pour les flux du contrat à l'offre retenue.",
+        "The actual cost is the month's net fees; the projected one the business case's for the contract's flows at the chosen offer.",
+    ),
+    "gov.col.projected": ("Prévu", "Projected"),
+    "gov.bc.monthly": ("Coût mensuel", "Monthly cost"),
+    "gov.bc.contacts": ("Contacts traités", "Contacts handled"),
+    "gov.bc.per_contact": ("Coût par contact", "Cost per contact"),
+    "gov.bc.savings": ("Économie par rapport à l'interne", "Savings against in-house"),
+    "gov.bc.inhouse": ("Coût interne mensuel de référence", "In-house monthly reference cost"),
+    "gov.bc.per_contact_gap": ("Écart du coût par contact", "Cost per contact difference"),
+    "gov.bc.decision": ("Décision", "Decision"),
+    "gov.bc.offer": ("offre", "offer"),
+    # --- warnings and obligations --------------------------------------------------------
+    "gov.watch": ("Alertes et échéances", "Early warnings and obligations"),
+    "gov.warnings": ("Alertes du mois en cours", "Month-to-date warnings"),
+    "gov.col.needed": ("Nécessaire sur le reste du mois", "Needed on the rest of the month"),
+    "warn.on_track": ("en bonne voie", "on track"),
+    "warn.at_risk": ("à risque", "at risk"),
+    "warn.missed": ("manqué", "missed"),
+    "gov.obligations": ("Calendrier des obligations", "Obligations calendar"),
+    "gov.obligations_note": (
+        "Jours restants comptés à la date de l'exécution.",
+        "Days left counted from the run's date.",
+    ),
+    "gov.col.date": ("Date", "Date"),
+    "gov.col.kind": ("Nature", "Kind"),
+    "gov.col.what": ("Objet", "What"),
+    "gov.col.days_left": ("Jours restants", "Days left"),
+    "gov.col.severity": ("Urgence", "Severity"),
+    "kind.committee": ("comité", "committee"),
+    "kind.certification": ("certification", "certification"),
+    "kind.notice": ("préavis", "notice"),
+    "kind.earn_back": ("restitution", "earn-back"),
+    "kind.audit": ("audit", "audit"),
+    "kind.contract_end": ("fin de période", "end of term"),
+    "severity.info": ("à venir", "upcoming"),
+    "severity.soon": ("proche", "soon"),
+    "severity.overdue": ("dépassée", "overdue"),
+    # --- open actions --------------------------------------------------------------------
+    "gov.actions": ("Actions ouvertes", "Open actions"),
+    "gov.actions_note": (
+        "Déduites des résultats du mois (SLA non tenus, écarts de facture, alertes, échéances, restitutions en attente), non saisies à la main.",
+        "Derived from the month's results (missed SLAs, invoice differences, warnings, obligations, pending earn-back), not typed by hand.",
+    ),
+    "gov.no_action": ("Aucune action ouverte.", "No open action."),
+    "gov.col.action": ("Action", "Action"),
+    "gov.col.owner": ("Porteur", "Owner"),
+    "gov.col.due": ("Échéance", "Due"),
+    "owner.provider": ("Prestataire", "Provider"),
+    "owner.client": ("Client", "Client"),
+    "act.remediation": (
+        "Demander au prestataire un plan de remédiation pour {sla} ({kpi}) : {actual} pour un objectif {target} ; pénalité de {credit}.",
+        "Remediation plan requested from the provider for {sla} ({kpi}): {actual} against a target of {target}; credit of {credit}.",
+    ),
+    "act.unmeasured": (
+        "Établir pourquoi {sla} ({kpi}) n'a pas pu être mesuré ce mois (aucun contact compté).",
+        "Find out why {sla} ({kpi}) could not be measured this month (no contact counted).",
+    ),
+    "act.dispute": (
+        "Contester la ligne de facture « {item} » ({flag}) : facturé {billed}, calculé {computed}, écart {difference} — {note}.",
+        "Dispute the invoice line “{item}” ({flag}): billed {billed}, computed {computed}, difference {difference} — {note}.",
+    ),
+    "act.justify": (
+        "Demander au prestataire le justificatif de la ligne de facture « {item} » ({billed} facturé) — {note}.",
+        "Ask the provider to support the invoice line “{item}” ({billed} billed) — {note}.",
+    ),
+    "act.warning": (
+        "Alerte sur {sla} ({status}) : {note}.",
+        "Warning on {sla} ({status}): {note}.",
+    ),
+    "act.obligation": ("{kind} ({severity}) : {what}.", "{kind} ({severity}): {what}."),
+    "act.earn_back": (
+        "Suivi : {sla} doit être tenu {when} pour restituer la pénalité de {credit_month} ({amount}).",
+        "Follow-up: {sla} must be met {when} to earn back the credit of {credit_month} ({amount}).",
+    ),
+    "act.in": ("en {month}", "in {month}"),
+    "act.from_to": ("de {first} à {last}", "from {first} to {last}"),
+    # --- method --------------------------------------------------------------------------
+    "gov.method": ("Comment les chiffres sont calculés", "How the figures are computed"),
+    "gov.method_credits": (
+        "Montant à risque = {at_risk_share} de la facturation du mois ; chaque SLA non tenu coûte son poids de ce montant ; "
+        "les pénalités du mois ne dépassent pas {cap_share} de la facturation (réduites au prorata au-delà). "
+        "Net à payer = facturation − pénalités + restitutions + bonus.",
+        "At risk = {at_risk_share} of the month's fees; each missed SLA costs its weight of that amount; the month's credits "
+        "never exceed {cap_share} of the fees (reduced pro rata above it). Net fees = fees − credits + earned back + bonus.",
+    ),
+    "gov.method_bonus": (
+        "Enveloppe de bonus = {pool_share} de la facturation, partagée entre les SLA qui battent leur objectif de bonus{all_met}.",
+        "Bonus pool = {pool_share} of the fees, shared between the SLAs that beat their bonus target{all_met}.",
+    ),
+    "gov.method_all_met": (
+        ", seulement un mois où tous les SLA sont tenus",
+        ", only in a month where every SLA is met",
+    ),
+    "gov.footer": (
+        "Produit par Arbitre à partir des interactions du prestataire et du contrat enregistré. Méthode : docs/governance.md ; "
+        "définitions des indicateurs : docs/kpis.md. Les montants sont des décimaux exacts arrondis au centime.",
+        "Produced by Arbitre from the provider's interactions and the stored contract. Method: docs/governance.md; "
+        "KPI definitions: docs/kpis.md. Amounts are exact decimals rounded to the cent.",
+    ),
+    "def.flows": ("flux", "flows"),
+    "def.all_flows": ("tous les flux du contrat", "every flow of the contract"),
+    "def.channels": ("canaux", "channels"),
+    "def.hours": ("arrivées dans les horaires", "arrivals within the hours"),
+    "def.short_abandons": ("abandons de moins de {s} s : {how}", "abandons under {s} s: {how}"),
+    "def.short.exclude": ("exclus", "excluded"),
+    "def.short.count": ("comptés", "counted"),
+    "def.per_window": (
+        "calculé par {window} ; tenu si au moins {share} {windows} atteignent l'objectif",
+        "computed per {window}; met when at least {share} {windows} reach the target",
+    ),
+    "def.per_month": ("calculé sur le mois", "computed over the month"),
+    "def.interval_mean": ("moyenne des intervalles", "mean of the intervals"),
+    # --- KPIs ----------------------------------------------------------------------------
+    "kpi.service_level": ("Niveau de service", "Service level"),
+    "kpi.abandon_rate": ("Taux d'abandon", "Abandonment rate"),
+    "kpi.asa_s": ("Délai moyen de décroché", "Average speed of answer"),
+    "kpi.aht_s": ("Durée moyenne de traitement", "Average handling time"),
+    "kpi.fcr": ("Résolution au premier contact", "First-contact resolution"),
+    "kpi.repeat_rate_7d": ("Taux de recontact à 7 jours", "7-day repeat rate"),
+    "kpi.csat": ("Satisfaction (notes 4 et 5)", "Satisfaction (top-2 box)"),
+    "kpi.csat_mean": ("Satisfaction moyenne", "Mean satisfaction"),
+    "kpi.nps": ("NPS", "NPS"),
+    "kpi.qa_score": ("Note qualité", "Quality score"),
+    "kpidef.service_level": (
+        "contacts traités en {threshold} au plus ÷ (offerts − abandons courts)",
+        "contacts answered within {threshold} ÷ (offered − short abandons)",
+    ),
+    "kpidef.abandon_rate": (
+        "(abandons − abandons courts) ÷ (offerts − abandons courts)",
+        "(abandoned − short abandons) ÷ (offered − short abandons)",
+    ),
+    "kpidef.asa_s": ("attente moyenne des contacts traités", "mean wait of the answered contacts"),
+    "kpidef.aht_s": (
+        "durée moyenne de traitement (conversation + attente + post-traitement) des contacts traités",
+        "mean handling time (talk + hold + wrap) of the answered contacts",
+    ),
+    "kpidef.fcr": (
+        "part des contacts traités résolus au premier contact, quand c'est connu",
+        "share of the answered contacts resolved, where it is known",
+    ),
+    "kpidef.repeat_rate_7d": (
+        "part des contacts traités suivis d'un autre contact du même client sur le même flux sous 7 jours",
+        "share of the answered contacts followed by another of the same customer on the same flow within 7 days",
+    ),
+    "kpidef.csat": (
+        "part des notes 4 et 5 parmi les réponses à l'enquête",
+        "share of 4 and 5 among survey answers",
+    ),
+    "kpidef.csat_mean": ("moyenne des réponses à l'enquête", "mean of the survey answers"),
+    "kpidef.nps": (
+        "% de 9–10 moins % de 0–6 parmi les réponses",
+        "% of 9–10 minus % of 0–6 among the answers",
+    ),
+    "kpidef.qa_score": ("note qualité moyenne", "mean quality score"),
+    "kpidef.any": ("tout délai", "any time"),
+    # --- invoice notes and items (the monthly run writes them in English) ----------------
+    "note.handled contacts": ("contacts traités", "handled contacts"),
+    "note.talk + hold + wrap of handled contacts": (
+        "conversation + attente + post-traitement des contacts traités",
+        "talk + hold + wrap of handled contacts",
+    ),
+    "note.the contract's rate with its band premium": (
+        "le tarif du contrat avec sa majoration horaire",
+        "the contract's rate with its band premium",
+    ),
+    "note.billed against the contract's price on the computed units": (
+        "facturé contre le prix du contrat sur les unités calculées",
+        "billed against the contract's price on the computed units",
+    ),
+    "note.outcomes are not in the interaction records": (
+        "les résultats ne figurent pas dans les interactions",
+        "outcomes are not in the interaction records",
+    ),
+    "note.a flow outside the contract": ("un flux hors du contrat", "a flow outside the contract"),
+    "note.estimated": (
+        "estimé : heures productives ÷ occupation {occupancy} (le temps connecté n'est pas dans les interactions)",
+        "estimated: productive hours ÷ occupancy {occupancy} (logged time is not in the records)",
+    ),
+    "note.volume above the forecast band": ("volume au-dessus de la bande", "volume above the forecast band"),
+    "item.total": ("total", "total"),
+    "item.all flows": ("tous les flux", "all flows"),
+    "item.unit_price": ("prix unitaire, ligne", "unit price, line"),
+    "item.lines_for": ("lignes pour", "lines for"),
+    "unit.contact": ("contacts", "contacts"),
+    "unit.logged_hour": ("heures connectées", "logged hours"),
+    "unit.productive_hour": ("heures productives", "productive hours"),
+    "unit.outcome": ("résultats", "outcomes"),
+    "unit.fee": ("frais", "fee"),
+    # --- months --------------------------------------------------------------------------
+    "month.1": ("janvier", "January"),
+    "month.2": ("février", "February"),
+    "month.3": ("mars", "March"),
+    "month.4": ("avril", "April"),
+    "month.5": ("mai", "May"),
+    "month.6": ("juin", "June"),
+    "month.7": ("juillet", "July"),
+    "month.8": ("août", "August"),
+    "month.9": ("septembre", "September"),
+    "month.10": ("octobre", "October"),
+    "month.11": ("novembre", "November"),
+    "month.12": ("décembre", "December"),
+}
+
+GOVERNANCE: dict[str, dict[str, str]] = {k: {"fr": fr, "en": en} for k, (fr, en) in _PAIRS.items()}
