@@ -192,6 +192,10 @@ def test_a_bad_invoice_line_is_named(small: Workspace, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "bad.csv, line 2, field unit" in result.stderr
+    nan = write_csv(tmp_path / "nan.csv", "flow,unit,quantity,amount", ["voice,contact,NaN,20"])
+    result = CliRunner().invoke(app, ["govern", str(small.root), "--month", "2026-05", "--invoice", str(nan)])
+    assert result.exit_code == 1
+    assert "nan.csv, line 2, field quantity" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -137,9 +137,7 @@ def reconcile(lines: Sequence[BilledLine], *, contract: Contract, month: Provide
     billed_total = sum((ln.amount for ln in lines), ZERO)
     computed_total = month.invoice.total
     gap = billed_total - computed_total
-    # Each billed line is rounded to the cent, the contract's invoice on its own lines: a cent a
-    # line is rounding, not a difference.
-    tolerance = AMOUNT_TOLERANCE * max(1, len(lines))
+    tolerance = max(AMOUNT_TOLERANCE, sum((_rounding(ln) for ln in lines), ZERO))
     flag = "ok" if abs(gap) <= tolerance else ("over" if gap > 0 else "under")
     diffs.append(
         Difference(
@@ -151,6 +149,25 @@ def reconcile(lines: Sequence[BilledLine], *, contract: Contract, month: Provide
         )
     )
     return Reconciliation(tuple(lines), billed_total, computed_total, tuple(diffs))
+
+
+def _rounding(line: BilledLine) -> Decimal:
+    """How far rounding alone can move a billed line: its amount to the cent (half a cent) and,
+    for hours, its quantity to the digits it is written with (half a step, at its unit price);
+    contacts and outcomes are counted, not rounded.
+
+    >>> _rounding(BilledLine(2, "voice", "logged_hour", "day", Decimal("812.25"), Decimal("24.10"), Decimal("19575.23")))
+    Decimal('0.12550')
+    """
+    half_cent = AMOUNT_TOLERANCE / 2
+    if (
+        line.unit not in ("logged_hour", "productive_hour")
+        or line.quantity is None
+        or line.unit_price is None
+    ):
+        return half_cent
+    step = Decimal(1).scaleb(int(line.quantity.as_tuple().exponent))
+    return step / 2 * abs(line.unit_price) + half_cent
 
 
 def _computed(unit: str, flow: str | None, month: ProviderMonth) -> tuple[Decimal | None, str]:
@@ -204,9 +221,12 @@ def _decimal(
     if "," in text and "." not in text:
         text = text.replace(",", ".")  # French decimal comma
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
-        raise InputError(file=file, line=line, field=field, expected="a number", got=value) from None
+        number = None
+    if number is None or not number.is_finite():
+        raise InputError(file=file, line=line, field=field, expected="a number", got=value)
+    return number
 
 
 __all__ = ["BilledLine", "Difference", "Reconciliation", "parse_invoice", "reconcile"]
