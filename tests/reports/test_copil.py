@@ -247,7 +247,7 @@ def test_the_command_writes_the_report_and_refuses_a_bad_format_or_a_month_out_o
     runner = CliRunner()
     ok = runner.invoke(app, ["report", "copil", str(governed.root), "--month", "2026-06", "--lang", "en"])
     assert ok.exit_code == 0, ok.output
-    path = governed.reports_dir / "copil-small-2026-06.html"
+    path = governed.reports_dir / "copil-small-2026-06.en.html"
     assert ok.stdout.strip() == str(path)
     assert "<h2>Scorecard</h2>" in path.read_text(encoding="utf-8")
     bad = runner.invoke(

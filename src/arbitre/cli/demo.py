@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,6 +54,23 @@ def demo(
                 "imports": [s.as_dict() for s in result.imports],
                 "report": str(result.report),
                 "business_case": str(result.business_case),
+                "copil": str(result.copil),
+                "governance": [
+                    {
+                        k: g[k]
+                        for k in (
+                            "contract",
+                            "month",
+                            "fees",
+                            "credits_total",
+                            "earned_back_total",
+                            "bonus_total",
+                            "net_fees",
+                        )
+                    }
+                    | {"slas": [{k: x[k] for k in ("name", "actual", "met", "credit")} for x in g["slas"]]}
+                    for g in result.governance
+                ],
                 "decision": {
                     "recommended": result.decision["recommended"],
                     "scenarios": [
@@ -110,9 +128,36 @@ def demo(
     )
     out.print()
     print_summary(result.decision)
+    if result.governance:
+        cur = result.governance[0]["currency"]
+        print_table(
+            f"Step 7 — {result.governance[0]['title'] or result.governance[0]['contract']}, month by month",
+            ["month", "SLAs met", "missed", "fees", "credits", "earned back", "bonus", "net", "invoice"],
+            [
+                [
+                    g["month"],
+                    f"{sum(1 for x in g['slas'] if x['met'])}/{len(g['slas'])}",
+                    ", ".join(x["name"] for x in g["slas"] if x["met"] is False) or "—",
+                    f"{Decimal(g['fees']):,.2f} {cur}",
+                    f"{Decimal(g['credits_total']):,.2f}",
+                    f"{Decimal(g['earned_back_total']):,.2f}",
+                    f"{Decimal(g['bonus_total']):,.2f}",
+                    f"{Decimal(g['net_fees']):,.2f}",
+                    "—"
+                    if g["invoice"] is None
+                    else (
+                        "matches" if g["invoice"]["flagged"] == 0 else f"{g['invoice']['flagged']} flagged"
+                    ),
+                ]
+                for g in result.governance
+            ],
+            text=3,
+        )
     out.print(f"\nReports: {result.report}")
     out.print(f"         {result.business_case} (and .pdf)")
-    out.print(f"Try:     arbitre kpi {result.workspace} --by flow,month")
+    if result.copil:
+        out.print(f"         {result.copil} (and .pdf, .en.html)")
+    out.print(f"Try:     arbitre govern {result.workspace} --month 2026-05")
     out.print(f"         arbitre decide {result.workspace} --json")
     if serve:
         _serve(result.workspace / "reports", port=port, page=result.report.name if result.report else "")

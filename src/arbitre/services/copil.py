@@ -141,11 +141,13 @@ def write_copil(
 ) -> Path:
     """Write the report (atomically: a reader never sees half a file) and return its path.
 
-    Default: ``reports/copil-<contract>-<month>.<fmt>`` in the workspace.
+    Default: ``reports/copil-<contract>-<month>.<fmt>`` in the workspace, ``….en.<fmt>`` in
+    English.
     """
     html = render_copil(report, lang=lang)
     d = report["document"]
-    target = path or ws.reports_dir / f"copil-{d['contract']}-{d['month']}.{fmt}"
+    suffix = "" if lang == "fr" else f".{lang}"
+    target = path or ws.reports_dir / f"copil-{d['contract']}-{d['month']}{suffix}.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)

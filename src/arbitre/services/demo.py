@@ -12,26 +12,35 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from arbitre.demo.generate import generate_history
+from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
 from arbitre.errors import WorkspaceError
 from arbitre.examples import MAPPINGS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.services.activity import activity_map, write_mapping_report
 from arbitre.services.business_case import write_business_case
+from arbitre.services.contracts import store_contract
+from arbitre.services.copil import copil, write_copil
 from arbitre.services.decide import decide
+from arbitre.services.govern import govern
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.store.interactions import connect
 from arbitre.store.workspace import Workspace
 
 MARKER = ".arbitre-demo"
 DEMO_INPUTS = Path(__file__).resolve().parent.parent / "demo" / "workspace"
+CONTRACT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "contracts" / "callmada-2026.yaml"
+# The demo's "today": early July 2026, the week before the monthly committee reviews June.
+DEMO_TODAY = date(2026, 7, 6)
 PROVIDER_SITE = "linguaserv:barcelona"
 
 
@@ -45,6 +54,8 @@ class DemoResult:
     report: Path | None = None
     decision: dict[str, Any] = field(default_factory=dict)
     business_case: Path | None = None
+    governance: list[dict[str, Any]] = field(default_factory=list)
+    copil: Path | None = None
 
 
 def build_demo(
@@ -79,9 +90,48 @@ def build_demo(
         result.business_case = write_business_case(ws, result.decision, fmt="html", lang="fr")
         write_business_case(ws, result.decision, fmt="html", lang="en")
         write_business_case(ws, result.decision, fmt="pdf", lang="fr")
+        progress("Call Mada's first months under the contract: importing, refereeing each month (step 7)")
+        result.governance = _govern_demo(ws, directory, seed=seed, scale=scale, result=result)
+        progress("Writing the steering-committee report of the last month")
+        result.copil = _copil_demo(ws, month=result.governance[-1]["month"])
         return result
     finally:
         ws.close()
+
+
+def _govern_demo(
+    ws: Workspace, directory: Path, *, seed: int, scale: float, result: DemoResult
+) -> list[dict[str, Any]]:
+    """The contract signed with the offshore provider, its first three months imported from its
+    exports, each month refereed with its invoice (May misses the service level: a credit)."""
+    months = generate_provider_months(seed=seed, scale=scale)
+    exports = directory / "exports"
+    con = _export_connection(months.interactions, tz=ws.settings.timezone)
+    try:
+        files = _monthly_csv(con, where="TRUE", name="callmada-tana", folder=exports)
+    finally:
+        con.close()
+    for path in files:
+        result.imports.append(import_file(ws, path, who="arbitre demo"))
+    contracts = directory / "contracts"
+    contracts.mkdir(exist_ok=True)
+    contract_file = contracts / CONTRACT_EXAMPLE.name
+    shutil.copyfile(CONTRACT_EXAMPLE, contract_file)
+    contract = store_contract(ws, contract_file, who="arbitre demo").contract
+    out = []
+    for month, rows in sorted(provider_invoices(months, contract=contract).items()):
+        invoice = write_invoice_csv(rows, exports / f"callmada-facture-{month}.csv")
+        out.extend(govern(ws, month=month, invoice=invoice, who="arbitre demo", today=DEMO_TODAY))
+    return out
+
+
+def _copil_demo(ws: Workspace, *, month: str) -> Path:
+    """The report the monthly committee discusses (French HTML and PDF, English HTML)."""
+    (report,) = copil(ws, month=month)
+    path = write_copil(ws, report, fmt="html", lang="fr")
+    write_copil(ws, report, fmt="html", lang="en")
+    write_copil(ws, report, fmt="pdf", lang="fr")
+    return path
 
 
 def _copy_inputs(directory: Path) -> None:
@@ -101,8 +151,7 @@ def _clear(directory: Path) -> None:
         raise WorkspaceError(f"{directory} exists and is not an earlier demo: choose another --dir")
 
 
-def _write_exports(interactions: pa.Table, folder: Path, *, tz: str) -> list[tuple[Path, bool]]:
-    """Monthly canonical CSV files for the in-house site; the provider's CDR in its own shape."""
+def _export_connection(interactions: pa.Table, *, tz: str) -> duckdb.DuckDBPyConnection:
     con = connect(tz)
     con.register("history", interactions)
     # ISO 8601 with the offset written in full (+02:00), as a telephony platform exports it.
@@ -112,27 +161,44 @@ def _write_exports(interactions: pa.Table, folder: Path, *, tz: str) -> list[tup
                    CAST(abs(epoch(timezone('{tz}', ts)) - epoch(ts)) AS INTEGER) // 3600,
                    (CAST(abs(epoch(timezone('{tz}', ts)) - epoch(ts)) AS INTEGER) % 3600) // 60) END"""
     )
-    out: list[tuple[Path, bool]] = []
+    return con
+
+
+def _monthly_csv(con: duckdb.DuckDBPyConnection, *, where: str, name: str, folder: Path) -> list[Path]:
+    """One canonical CSV file a month of the rows of ``history`` that ``where`` keeps."""
     months = [
         m
         for (m,) in con.sql(
-            f"SELECT DISTINCT strftime(arrived_at, '%Y-%m') AS m FROM history WHERE site <> '{PROVIDER_SITE}' ORDER BY m"
+            f"SELECT DISTINCT strftime(arrived_at, '%Y-%m') AS m FROM history WHERE {where} ORDER BY m"
         ).fetchall()
     ]
+    out = []
     for month in months:
-        target = folder / f"interactions-internal-{month}.csv"
+        target = folder / f"{name}-{month}.csv"
         table = con.sql(
             f"""
             SELECT contact_id, flow, channel, site,
                    iso(arrived_at) AS arrived_at, iso(answered_at) AS answered_at, iso(ended_at) AS ended_at,
                    abandoned, round(talk_s, 1) AS talk_s, round(hold_s, 1) AS hold_s, round(wrap_s, 1) AS wrap_s,
                    language, agent_id, customer_id, reason, resolved, csat, nps, qa_score, transcript
-            FROM history WHERE site <> '{PROVIDER_SITE}' AND strftime(arrived_at, '%Y-%m') = '{month}'
+            FROM history WHERE {where} AND strftime(arrived_at, '%Y-%m') = '{month}'
             ORDER BY arrived_at
             """
         ).to_arrow_table()
         pacsv.write_csv(table, target)
-        out.append((target, False))
+        out.append(target)
+    return out
+
+
+def _write_exports(interactions: pa.Table, folder: Path, *, tz: str) -> list[tuple[Path, bool]]:
+    """Monthly canonical CSV files for the in-house site; the provider's CDR in its own shape."""
+    con = _export_connection(interactions, tz=tz)
+    out: list[tuple[Path, bool]] = [
+        (p, False)
+        for p in _monthly_csv(
+            con, where=f"site <> '{PROVIDER_SITE}'", name="interactions-internal", folder=folder
+        )
+    ]
     cdr = con.sql(
         f"""
         SELECT contact_id AS "ID appel",

@@ -1,0 +1,68 @@
+"""`arbitre demo` end to end at a twentieth of the volumes: every step of the method runs, from
+the exports to the steering committee, and an earlier demo is replaced but nothing else is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from arbitre.cli.app import app
+from arbitre.services.govern import runs
+from arbitre.store.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("demo") / "ws"
+    result = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--scale", "0.05", "--json"])
+    assert result.exit_code == 0, result.output
+    return folder, json.loads(result.stdout)
+
+
+def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Path, dict]) -> None:
+    folder, summary = built
+    assert [g["month"] for g in summary["governance"]] == ["2026-04", "2026-05", "2026-06"]
+    # The provider's three months came in through the ordinary import, as monthly exports.
+    imported = {Path(i["file"]).name for i in summary["imports"]}
+    assert {f"callmada-tana-2026-0{m}.csv" for m in (4, 5, 6)} <= imported
+    for g in summary["governance"]:
+        assert {s["name"] for s in g["slas"]} == {"answer-30s", "abandon", "email-24h", "csat", "fcr"}
+        # Net fees are the fees less credits plus what is earned back and the bonus, to the cent.
+        net = (
+            float(g["fees"])
+            - float(g["credits_total"])
+            + float(g["earned_back_total"])
+            + float(g["bonus_total"])
+        )
+        assert float(g["net_fees"]) == pytest.approx(net, abs=0.005)
+    copil = Path(summary["copil"])
+    assert copil.name == "copil-callmada-2026-2026-06.html"
+    assert "Tableau de bord" in copil.read_text(encoding="utf-8")
+    assert copil.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"
+    assert "<h2>Scorecard</h2>" in copil.with_name("copil-callmada-2026-2026-06.en.html").read_text(
+        encoding="utf-8"
+    )
+    # Each month is recorded with its invoice, so a later `arbitre govern` reproduces it.
+    ws = Workspace.open(folder)
+    try:
+        recorded = runs(ws, "callmada-2026")
+    finally:
+        ws.close()
+    assert [r["month"] for r in recorded] == ["2026-04", "2026-05", "2026-06"]
+    assert all(r["invoice"] is not None for r in recorded)
+    again = CliRunner().invoke(app, ["govern", str(folder), "--month", "2026-05", "--json"])
+    assert again.exit_code == 0, again.output
+    (may,) = json.loads(again.stdout)
+    assert may["net_fees"] == summary["governance"][1]["net_fees"]
+    assert may["invoice"]["billed_total"] == recorded[1]["invoice"]["billed_total"]
+
+
+def test_the_demo_refuses_a_folder_that_is_not_an_earlier_demo(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("not a demo", encoding="utf-8")
+    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path), "--no-serve"])
+    assert result.exit_code == 1
+    assert "not an earlier demo" in result.stderr
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "not a demo"
