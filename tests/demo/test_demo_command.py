@@ -53,6 +53,12 @@ def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Pat
         ws.close()
     assert [r["month"] for r in recorded] == ["2026-04", "2026-05", "2026-06"]
     assert all(r["invoice"] is not None for r in recorded)
+    # The calendar of June's run, on the demo's 6 July 2026: the next weekly meeting only, the
+    # monthly committee that reviews June, the ISO 27001 certificate expiring in September.
+    calendar = [o["what"]["en"] for o in recorded[-1]["obligations"]]
+    assert sum(w.startswith("meeting: Point opérationnel") for w in calendar) == 1
+    assert any(w.startswith("meeting: Comité de pilotage mensuel") for w in calendar)
+    assert any("ISO 27001" in w for w in calendar)
     again = CliRunner().invoke(app, ["govern", str(folder), "--month", "2026-05", "--json"])
     assert again.exit_code == 0, again.output
     (may,) = json.loads(again.stdout)

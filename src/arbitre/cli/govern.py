@@ -109,22 +109,32 @@ def _eur(value: str | None, currency: str) -> str:
     return "—" if value is None else f"{Decimal(value):,.2f} {currency}"
 
 
+def _days_left(n: int) -> str:
+    """``in 3 days``, ``today``, ``overdue by 54 days``."""
+    if n == 0:
+        return "today"
+    days = f"{abs(n)} day{'s' if abs(n) != 1 else ''}"
+    return f"in {days}" if n > 0 else f"overdue by {days}"
+
+
 def print_month(d: dict[str, Any]) -> None:
     """One contract's month as tables: SLAs, money, invoice, warnings, obligations."""
     cur = d["currency"]
     state = "" if d["complete"] else f" — month to date, data through {d['data_through']}"
     rows = []
     for s in d["slas"]:
-        shown = (
-            _fmt(s["actual"], s["kpi"])
-            if s["window"] == "month"
-            else ("—" if s["actual"] is None else f"{100 * s['actual']:.0f}% of {s['window']}s")
-        )
+        target = ("≥ " if s["direction"] == "at_least" else "≤ ") + _fmt(s["target"], s["kpi"])
+        if s["window"] == "month":
+            shown = _fmt(s["actual"], s["kpi"])
+        else:  # a day or interval SLA: the share of its windows within the target
+            needed = s.get("min_share_of_windows") or 1
+            target += f" a {s['window']}, on {100 * needed:.0f}% of {s['window']}s"
+            shown = "—" if s["actual"] is None else f"{100 * s['actual']:.0f}% of {s['window']}s"
         rows.append(
             [
                 s["name"],
                 s["kpi"],
-                ("≥ " if s["direction"] == "at_least" else "≤ ") + _fmt(s["target"], s["kpi"]),
+                target,
                 shown,
                 _fmt(s["month_value"], s["kpi"]),
                 "—" if s["met"] is None else ("met" if s["met"] else "MISSED"),
@@ -172,7 +182,7 @@ def print_month(d: dict[str, Any]) -> None:
         )
     for o in (d.get("obligations") or [])[:6]:
         what = o["what"]["en"] if isinstance(o["what"], dict) else o["what"]
-        out.print(f"  {o['date']} ({o['days_left']} days): {what}", markup=False)
+        out.print(f"  {o['date']} ({_days_left(o['days_left'])}): {what}", markup=False)
     bc = d.get("business_case")
     if bc is not None and bc.get("actual_per_contact") is not None:
         out.print(

@@ -293,7 +293,14 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
     seen: set[str] = set()
     out = []
     for o in obligations(contract, today=today, earn_back=pending):
-        name = next((n for n in weekly if o.kind == "committee" and o.what_en.endswith(n)), None)
+        name = next(
+            (
+                n
+                for n in weekly
+                if o.kind == "committee" and o.what_en.partition(" (")[0] == f"meeting: {n}"
+            ),
+            None,
+        )
         if name is not None:
             if name in seen:
                 continue  # a weekly meeting: the next one is enough for the calendar
