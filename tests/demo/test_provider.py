@@ -18,6 +18,7 @@ from arbitre.demo.calendar import black_friday, french_holidays, mothers_day, sa
 from arbitre.demo.company import FLOW_BY_ID
 from arbitre.demo.generate import INTERACTIONS_SCHEMA, DemoHistory, _population
 from arbitre.demo.provider import (
+    MINIMUM_AGENTS,
     OVERBILLING,
     STORY,
     InvoiceRow,
@@ -249,6 +250,25 @@ def test_a_month_wide_factor_scales_every_flow_and_a_flow_factor_wins() -> None:
     calls, mails = m.plans["sav-voice-fr"], m.plans["sav-email-fr"]
     assert calls.agents.sum() == pytest.approx(2 * calls.required.sum(), rel=0.05)
     assert np.all(mails.agents == np.where(mails.required > 0, mails.required, mails.agents))
+
+
+def test_a_time_window_factor_cuts_the_agents_of_that_morning_only() -> None:
+    # 8 April 2026 09:00-11:00 Paris time at a fifth: four half hours, on both flows.
+    kwargs = {"start": date(2026, 4, 7), "end": date(2026, 4, 10), "scale": 0.2}
+    base = generate_provider_months(staffing_factor={}, **kwargs)  # type: ignore[arg-type]
+    cut = generate_provider_months(staffing_factor={"2026-04-08 09:00-11:00": 0.2}, **kwargs)  # type: ignore[arg-type]
+    for flow in ("sav-voice-fr", "sav-email-fr"):
+        before, after = base.plans[flow], cut.plans[flow]
+        assert np.array_equal(before.required, after.required)  # the same plan, then the cut
+        window = np.zeros(before.agents.shape[0], dtype=bool)
+        window[48 + 18 : 48 + 22] = True  # the second day's half hours 09:00, 09:30, 10:00, 10:30
+        cut_to = np.maximum(np.floor(before.required[window] * 0.2 + 0.5), MINIMUM_AGENTS)
+        assert np.array_equal(after.agents[window], cut_to), flow
+        if flow == "sav-voice-fr":  # (the e-mails' minimum of one agent cannot be cut)
+            assert after.agents[window].sum() < before.agents[window].sum()
+        assert np.array_equal(after.agents[~window], before.agents[~window])
+    with pytest.raises(ValueError, match="staffing factor key"):
+        generate_provider_months(staffing_factor={"2026-04-08 9h-11h": 0.2})
 
 
 def test_bad_arguments_are_refused() -> None:

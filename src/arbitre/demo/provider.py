@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -100,10 +101,12 @@ MINIMUM_AGENTS = 1
 PILOT_SCALE = 4
 """Volumes of the pilot run the provider's forecast learns its weekly shape from, times the run's."""
 
-STORY: Mapping[str, float] = {"2026-05/sav-voice-fr": 0.85}
+STORY: Mapping[str, float] = {"2026-05/sav-voice-fr": 0.85, "2026-06-18 08:00-14:00": 0.2}
 """The demo's story, as staffing factors: April normal; in May Call Mada, short of trained
 agents, runs its calls with 15 % fewer agents than its own plan, and the month's service level
-falls well below the 80 % of the contract; June is normal again (the earn-back can start)."""
+falls well below the 80 % of the contract; June is normal again (the earn-back can start),
+except the morning of 18 June, when a power cut in Antananarivo leaves a fifth of the agents
+working for six hours — inside the force-majeure period the contract excludes."""
 
 OVERBILLING: Mapping[str, Mapping[str, Decimal]] = {"2026-06": {"sav-voice-fr": Decimal("0.04")}}
 """The invoice's discrepancy: in June 2026 Call Mada bills 4 % more logged hours on the calls
@@ -112,6 +115,9 @@ than its agents' productive hours ÷ 0.85 — what the monthly invoice check mus
 BANDS = ("day", "evening", "night", "weekend")
 CENT = Decimal("0.01")
 _STREAM = 2026  # the provider's random stream, apart from the demo history's
+_WINDOW = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2}) (?P<h0>\d{2}):(?P<m0>\d{2})-(?P<h1>\d{2}):(?P<m1>\d{2})")
+_MONTH_KEY = re.compile(r"\d{4}-\d{2}(/[\w-]+)?")
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def provider_site(site: str = "callmada:tana") -> Site:
@@ -163,7 +169,8 @@ def generate_provider_months(
     ``scale`` multiplies the volumes as in `arbitre.demo.generate_history`; the customers are
     those of the demo history with the same ``seed`` and ``scale`` (the client's CRM).
     ``staffing_factor`` multiplies the provider's planned agents: a key ``"2026-05"`` applies to
-    every flow in that month, ``"2026-05/sav-voice-fr"`` to one flow (it wins over the month's);
+    every flow in that month, ``"2026-05/sav-voice-fr"`` to one flow (it wins over the month's),
+    ``"2026-06-18 08:00-14:00"`` to every flow in that local time window (times the month's);
     by default the demo's story (`STORY`). Deterministic: the same arguments give byte-identical
     tables.
 
@@ -182,6 +189,11 @@ def generate_provider_months(
     bad = {k: v for k, v in factors.items() if not v > 0}
     if bad:
         raise ValueError(f"staffing factors must be > 0, got {bad}")
+    odd = [k for k in factors if not (_MONTH_KEY.fullmatch(k) or _WINDOW.fullmatch(k))]
+    if odd:
+        raise ValueError(
+            f"staffing factor key {odd[0]!r}: expected YYYY-MM, YYYY-MM/flow or YYYY-MM-DD HH:MM-HH:MM"
+        )
 
     settings = demo_settings()
     offer = load_model(OFFER_FILE, Offer)
@@ -335,13 +347,24 @@ def _learned_shape(
 
 def month_factors(factors: Mapping[str, float], flow_id: str, grid: Grid) -> FloatArray:
     """The staffing factor of each plan interval: ``"YYYY-MM/flow"`` if given, else
-    ``"YYYY-MM"``, else 1, by the local month of the interval."""
+    ``"YYYY-MM"``, else 1, by the local month of the interval; times the factor of any local
+    time window ``"YYYY-MM-DD HH:MM-HH:MM"`` (every flow) the interval starts in."""
     first = np.arange(0, grid.n, PLAN_STEP_S // grid.step_s)
-    month = grid.local_day[first].astype("datetime64[D]").astype("datetime64[M]")
+    day = grid.local_day[first]
+    minute = grid.minute[first]
+    month = day.astype("datetime64[D]").astype("datetime64[M]")
     out = np.ones(first.shape[0])
     for m in np.unique(month):
         key = str(m)
         out[month == m] = factors.get(f"{key}/{flow_id}", factors.get(key, 1.0))
+    for key, value in factors.items():
+        window = _WINDOW.fullmatch(key)
+        if window is None:
+            continue
+        on = date.fromisoformat(window["day"]).toordinal() - _EPOCH_ORDINAL
+        lo = int(window["h0"]) * 60 + int(window["m0"])
+        hi = int(window["h1"]) * 60 + int(window["m1"])
+        out[(day == on) & (minute >= lo) & (minute < hi)] *= value
     return out
 
 
