@@ -51,6 +51,7 @@ def demo(
                 "workspace": str(result.workspace),
                 "seed": result.seed,
                 "contacts": result.contacts,
+                "provider_contacts": result.provider_contacts,
                 "imports": [s.as_dict() for s in result.imports],
                 "report": str(result.report),
                 "business_case": str(result.business_case),
@@ -94,7 +95,8 @@ def demo(
         f"\n[bold]{result.mapping['workspace']}[/] — demo workspace in {result.workspace} (seed {seed})"
     )
     out.print(
-        f"{fmt_num(result.contacts)} contacts generated, {fmt_num(imported)} imported from {len(result.imports)} export files.\n"
+        f"{fmt_num(result.contacts)} contacts of 2025 and {fmt_num(result.provider_contacts)} of the provider's "
+        f"months in 2026 generated, {fmt_num(imported)} imported from {len(result.imports)} export files.\n"
     )
     print_table(
         "Step 1 — the activity map",

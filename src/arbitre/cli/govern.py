@@ -162,6 +162,8 @@ def print_month(d: dict[str, Any]) -> None:
     if excluded:
         days = ", ".join(f"{e['flow']} {e['day']}" for e in excluded)
         out.print(f"  excluded for volume above the band: {days}")
+    for p in d["exclusions"].get("periods") or []:
+        out.print(f"  excluded period: {p['start']} to {p['end']} — {p['reason']}", markup=False)
     inv = d.get("invoice")
     if inv is not None:
         flagged = [x for x in inv["differences"] if x["flag"] != "ok"]

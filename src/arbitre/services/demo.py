@@ -49,6 +49,7 @@ class DemoResult:
     workspace: Path
     seed: int
     contacts: int
+    provider_contacts: int = 0  # the provider's months under the contract (2026)
     imports: list[ImportSummary] = field(default_factory=list)
     mapping: dict[str, Any] = field(default_factory=dict)
     report: Path | None = None
@@ -105,6 +106,7 @@ def _govern_demo(
     """The contract signed with the offshore provider, its first three months imported from its
     exports, each month refereed with its invoice (May misses the service level: a credit)."""
     months = generate_provider_months(seed=seed, scale=scale)
+    result.provider_contacts = months.interactions.num_rows
     exports = directory / "exports"
     con = _export_connection(months.interactions, tz=ws.settings.timezone)
     try:

@@ -294,11 +294,7 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
     out = []
     for o in obligations(contract, today=today, earn_back=pending):
         name = next(
-            (
-                n
-                for n in weekly
-                if o.kind == "committee" and o.what_en.partition(" (")[0] == f"meeting: {n}"
-            ),
+            (n for n in weekly if o.kind == "committee" and o.what_en.partition(" (")[0] == f"meeting: {n}"),
             None,
         )
         if name is not None:
