@@ -178,6 +178,9 @@ def test_the_invoice_is_checked_line_by_line(small: Workspace, tmp_path: Path) -
     flags = {x["item"]: x for x in inv["differences"]}
     assert flags["contact voice"]["flag"] == "over" and flags["contact voice"]["difference"] == "45"
     assert flags["contact mail"]["flag"] == "ok"
+    # 3,000 calls billed against the 2,955 handled; 310 mails against 310.
+    computed = {(c["unit"], c["flow"]): c["quantity"] for c in inv["computed"]}
+    assert computed == {("contact", "voice"): "2955", ("contact", "mail"): "310"}
     assert flags["total"]["billed"] == "6620.00" and flags["total"]["flag"] == "over"
     assert any(x["flag"] == "price" for x in inv["differences"])  # 2.50 where the contract says 2
     # Run again without the invoice: the one given with the month still stands.

@@ -60,11 +60,22 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class ComputedUnits:
+    """What the interactions give for one billed unit and flow (``None``: they cannot tell)."""
+
+    unit: str
+    flow: str | None
+    quantity: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Reconciliation:
     billed: tuple[BilledLine, ...]
     billed_total: Decimal
     computed_total: Decimal
     differences: tuple[Difference, ...]
+    computed: tuple[ComputedUnits, ...] = ()
 
     @property
     def flagged(self) -> tuple[Difference, ...]:
@@ -113,6 +124,7 @@ def parse_invoice(text: str, *, file: str) -> tuple[BilledLine, ...]:
 def reconcile(lines: Sequence[BilledLine], *, contract: Contract, month: ProviderMonth) -> Reconciliation:
     """Set every billed quantity, unit price and the total against what the interactions give."""
     diffs: list[Difference] = []
+    quantities: list[ComputedUnits] = []
     unknown = sorted({ln.flow for ln in lines if ln.flow is not None and ln.flow not in contract.flows})
     for name in unknown:
         diffs.append(Difference(f"lines for {name}", None, None, "over", "a flow outside the contract"))
@@ -122,6 +134,7 @@ def reconcile(lines: Sequence[BilledLine], *, contract: Contract, month: Provide
             continue
         billed = sum((ln.quantity or ZERO for ln in lines if ln.unit == unit and ln.flow == flow), ZERO)
         computed, note = _computed(unit, flow, month)
+        quantities.append(ComputedUnits(unit, flow, computed, note))
         item = f"{unit} {flow or 'all flows'}"
         if computed is None:
             diffs.append(Difference(item, billed, None, "unverifiable", note))
@@ -148,7 +161,7 @@ def reconcile(lines: Sequence[BilledLine], *, contract: Contract, month: Provide
             "billed against the contract's price on the computed units",
         )
     )
-    return Reconciliation(tuple(lines), billed_total, computed_total, tuple(diffs))
+    return Reconciliation(tuple(lines), billed_total, computed_total, tuple(diffs), tuple(quantities))
 
 
 def _rounding(line: BilledLine) -> Decimal:
@@ -229,4 +242,4 @@ def _decimal(
     return number
 
 
-__all__ = ["BilledLine", "Difference", "Reconciliation", "parse_invoice", "reconcile"]
+__all__ = ["BilledLine", "ComputedUnits", "Difference", "Reconciliation", "parse_invoice", "reconcile"]

@@ -448,6 +448,16 @@ def _invoice(r: Reconciliation, invoice: tuple[str | None, str | None]) -> dict[
             for b in r.billed
         ],
         "billed_total": _m(r.billed_total),
+        # The units the interactions give for each billed unit and flow; their price is `fees_lines`.
+        "computed": [
+            {
+                "unit": c.unit,
+                "flow": c.flow,
+                "quantity": None if c.quantity is None else str(c.quantity),
+                "note": c.note,
+            }
+            for c in r.computed
+        ],
         "computed_total": _m(r.computed_total),
         "differences": [
             {
