@@ -282,3 +282,16 @@ def _row(html: str, text: str) -> str:
     """The table row of ``html`` that holds ``text``."""
     at = html.index(text)
     return html[html.rindex("<tr", 0, at) : html.index("</tr>", at)]
+
+
+def test_a_month_to_date_run_is_refereed_again_once_the_month_is_over(tmp_path: Path) -> None:
+    ws = _small(tmp_path)
+    try:
+        govern(ws, month="2026-05", today=date(2026, 5, 20), who="mid-month")
+        (during,) = copil(ws, month="2026-05", today=date(2026, 5, 25))
+        assert during["document"]["complete"] is False and during["document"]["run"]["who"] == "mid-month"
+        (after,) = copil(ws, month="2026-05", today=date(2026, 6, 3), who="committee")
+        assert after["document"]["complete"] is True and after["document"]["run"]["who"] == "committee"
+        assert [r["run"]["who"] for r in runs(ws, "small")] == ["committee"]
+    finally:
+        ws.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -54,20 +55,26 @@ def copil(
     contract_id: str | None = None,
     fresh: bool = False,
     who: str | None = None,
+    today: date | None = None,
 ) -> list[dict[str, Any]]:
     """What the report of ``month`` shows, one per contract in force (or ``contract_id``).
 
     Each is ``{"document": <the month's run>, "history": [<earlier recorded months, oldest
     first>], "contract": <the contract version the run used, as JSON data>}``. The recorded run
-    of the month is used unless ``fresh``; without one the month is refereed and recorded.
+    of the month is used unless ``fresh``; without one — or when it was a month-to-date run and
+    the month has ended since — the month is refereed and recorded.
     """
     check_month(month)
+    today = today or date.today()
+    ended = today > date.fromisoformat(f"{shift_month(month, 1)}-01") - timedelta(days=1)
     reports = []
     for cid in _in_force(ws, month=month, contract_id=contract_id):
         recorded = runs(ws, cid)
         document = None if fresh else next((r for r in recorded if r["month"] == month), None)
+        if document is not None and ended and not document.get("complete", True):
+            document = None  # a month-to-date run of a month now over: referee the whole month
         if document is None:
-            (document,) = govern(ws, month=month, contract_id=cid, who=who)
+            (document,) = govern(ws, month=month, contract_id=cid, who=who, today=today)
         contract, _ = load_contract(ws, cid, version=document.get("contract_version"))
         reports.append(
             {
