@@ -77,7 +77,8 @@ def copil(
     """The steering-committee report of a month: SLAs, credits, trends, volumes, invoice, actions.
 
     Drawn from the month's recorded run (`arbitre govern`); the month is refereed and recorded
-    first when no run is recorded. One report per contract in force.
+    first when no run is recorded, or when the recorded one was month-to-date and the month is
+    over. One report per contract in force.
     """
     _check(format, lang)
     ws = Workspace.open(directory)
