@@ -183,26 +183,21 @@ def generate_history(
             caps[y] = headcount_cap(flow, year_grid=g, expected=yd.expected, open_=yd.open_)
         plan = plan_flow(flow, grid=grid, expected=d.expected, open_=d.open_, caps=caps, rng=rng)
         # The flow's team: its agents' ids follow the previous teams' on the same site.
-        site = SITES[flow.site]
-        team = max(1, int(np.ceil(ROTA_FACTOR * plan.agents.max(initial=0))))
-        first_id, first_person = len(agent_ids), next_agent[flow.site]
-        next_agent[flow.site] += team
-        agent_ids.extend(
-            f"{site.agent_prefix}-{first_person + p + 1:0{site.agent_digits}d}" for p in range(team)
-        )
-        rows = _simulate_flow(
+        rows, team = _staffed_rows(
             flow,
+            site=SITES[flow.site],
+            first_person=next_agent[flow.site],
+            agent_ids=agent_ids,
             grid=grid,
             arr=arr,
             plan=plan,
-            team=team,
             customers=customers,
             reasons=reasons,
             langs=langs,
             texts=texts,
             rng=rng,
         )
-        rows.agent = np.where(rows.agent >= 0, rows.agent + first_id, -1)
+        next_agent[flow.site] += team
         parts.append((flow, rows))
         plans.append((flow, plan))
 
@@ -266,6 +261,45 @@ def _population(scale: float, rng: np.random.Generator) -> _Customers:
     n_domestic = int(n * (1 - INTERNATIONAL_SHARE))
     activity = rng.lognormal(0.0, 1.1, n_domestic)
     return _Customers(ids=ids, domestic_p=activity / activity.sum(), n_domestic=n_domestic)
+
+
+def _staffed_rows(
+    flow: DemoFlow,
+    *,
+    site: Site,
+    first_person: int,
+    agent_ids: list[str],
+    grid: Grid,
+    arr: FlowArrivals,
+    plan: FlowPlan,
+    customers: _Customers,
+    reasons: list[str],
+    langs: list[str],
+    texts: list[str],
+    rng: np.random.Generator,
+) -> tuple[_Rows, int]:
+    """The flow's contacts queued against ``plan`` by a team sized on its peak, and the team's size.
+
+    The team's agent ids (``site``'s format, numbered from ``first_person`` + 1) are appended to
+    ``agent_ids``, and the rows' ``agent`` indexes that list (-1: no agent).
+    """
+    team = max(1, int(np.ceil(ROTA_FACTOR * plan.agents.max(initial=0))))
+    first_id = len(agent_ids)
+    agent_ids.extend(f"{site.agent_prefix}-{first_person + p + 1:0{site.agent_digits}d}" for p in range(team))
+    rows = _simulate_flow(
+        flow,
+        grid=grid,
+        arr=arr,
+        plan=plan,
+        team=team,
+        customers=customers,
+        reasons=reasons,
+        langs=langs,
+        texts=texts,
+        rng=rng,
+    )
+    rows.agent = np.where(rows.agent >= 0, rows.agent + first_id, -1)
+    return rows, team
 
 
 def _simulate_flow(

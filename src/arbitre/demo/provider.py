@@ -51,14 +51,13 @@ from arbitre.demo.arrivals import arrivals, demand_weight, volume_model
 from arbitre.demo.calendar import fully_closed, to_date
 from arbitre.demo.company import FLOW_BY_ID, DemoFlow, HandleTime, Site, Staffing, demo_settings
 from arbitre.demo.generate import (
-    ROTA_FACTOR,
     STEP_S,
     _assemble,
     _Demand,
     _demand,
     _population,
     _Rows,
-    _simulate_flow,
+    _staffed_rows,
     _staffing,
     _year_grids,
 )
@@ -223,17 +222,14 @@ def generate_provider_months(
         expected = expected * _learned_shape(flow, grid, d, open_=open_, expected=expected, rng=rng)
         factor = month_factors(factors, flow.id, grid)
         plan = provider_plan(flow, grid=grid, expected=expected, open_=open_, factor=factor, rng=rng)
-        team = max(1, int(np.ceil(ROTA_FACTOR * plan.agents.max(initial=0))))
-        first_id = len(agent_ids)
-        agent_ids.extend(
-            f"{the_site.agent_prefix}-{first_id + p + 1:0{the_site.agent_digits}d}" for p in range(team)
-        )
-        rows = _simulate_flow(
+        rows, _ = _staffed_rows(
             flow,
+            site=the_site,
+            first_person=len(agent_ids),  # one site: its agents are numbered across the flows
+            agent_ids=agent_ids,
             grid=grid,
             arr=arr,
             plan=plan,
-            team=team,
             customers=customers,
             reasons=reasons,
             langs=langs,
@@ -241,7 +237,6 @@ def generate_provider_months(
             rng=rng,
         )
         rows = _only(rows, ~arr.closed)  # the closed message is the client's, not the provider's
-        rows.agent = np.where(rows.agent >= 0, rows.agent + first_id, -1)
         parts.append((flow, rows))
         plans.append((flow, plan))
 

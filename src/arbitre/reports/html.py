@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from arbitre.reports.i18n import t
+
+Format = Literal["html", "pdf"]
 
 Number = float | int | str | Decimal | None
 
@@ -82,3 +87,23 @@ def _env() -> Environment:
 def render_page(template: str, *, lang: str, **context: Any) -> str:
     """Render ``templates/<template>`` with ``t`` bound to ``lang``."""
     return _env().get_template(template).render(lang=lang, t=lambda key: t(key, lang), **context)
+
+
+def write_document(html: str, target: Path, *, fmt: Format = "html") -> Path:
+    """Write a report page as HTML or, through WeasyPrint, as PDF — atomically: a reader never
+    sees half a file — and return ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if fmt == "pdf":
+            from weasyprint import HTML  # heavy: only when a PDF is asked for
+
+            HTML(string=html, base_url=str(target.parent)).write_pdf(tmp)
+        else:
+            Path(tmp).write_text(html, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

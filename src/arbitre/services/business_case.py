@@ -8,20 +8,16 @@ WeasyPrint, so both say the same thing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from arbitre.reports import decision_charts
-from arbitre.reports.html import pct, plain, render_page
+from arbitre.reports.html import Format, pct, plain, render_page, write_document
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
 from arbitre.services.decide import current_decision, decide
 from arbitre.store.workspace import Workspace
-
-Format = Literal["html", "pdf"]
 
 
 def business_case(ws: Workspace, *, fresh: bool = False) -> dict[str, Any]:
@@ -81,21 +77,7 @@ def write_business_case(
     html = render_business_case(document, lang=lang)
     name = "dossier-de-decision" if lang == "fr" else "business-case"
     target = path or ws.reports_dir / f"{name}.{fmt}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if fmt == "pdf":
-            from weasyprint import HTML  # heavy: only when a PDF is asked for
-
-            HTML(string=html, base_url=str(target.parent)).write_pdf(tmp)
-        else:
-            Path(tmp).write_text(html, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_document(html, target, fmt=fmt)
 
 
 def _best_offer(flow: dict[str, Any]) -> tuple[str, str] | None:

@@ -10,16 +10,14 @@ earn-back), never typed by hand.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from arbitre.contract.credits import shift_month
-from arbitre.errors import InputError
+from arbitre.contract.sla import month_days
 from arbitre.reports import governance_charts
 from arbitre.reports.governance_format import (
     actual_text,
@@ -35,14 +33,13 @@ from arbitre.reports.governance_format import (
     target_text,
     time_label,
 )
-from arbitre.reports.html import duration, money, num, pct, plain, render_page
+from arbitre.reports.html import Format, duration, money, num, pct, plain, render_page, write_document
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
-from arbitre.services.contracts import list_contracts, load_contract
-from arbitre.services.govern import check_month, govern, runs
+from arbitre.services.contracts import load_contract
+from arbitre.services.govern import check_month, contracts_in_force, govern, runs
 from arbitre.store.workspace import Workspace
 
-Format = Literal["html", "pdf"]
 #: Months drawn in the trend charts (the latest ones).
 TREND_MONTHS = 12
 SOON_DAYS = 30  # as `contract.obligations`: due within 30 days is "soon"
@@ -66,9 +63,10 @@ def copil(
     """
     check_month(month)
     today = today or date.today()
-    ended = today > date.fromisoformat(f"{shift_month(month, 1)}-01") - timedelta(days=1)
+    ended = today > month_days(month)[-1]
     reports = []
-    for cid in _in_force(ws, month=month, contract_id=contract_id):
+    for latest, _ in contracts_in_force(ws, month=month, contract_id=contract_id):
+        cid = latest.id
         recorded = runs(ws, cid)
         document = None if fresh else next((r for r in recorded if r["month"] == month), None)
         if document is not None and ended and not document.get("complete", True):
@@ -155,21 +153,7 @@ def write_copil(
     d = report["document"]
     suffix = "" if lang == "fr" else f".{lang}"
     target = path or ws.reports_dir / f"copil-{d['contract']}-{d['month']}{suffix}.{fmt}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if fmt == "pdf":
-            from weasyprint import HTML  # heavy: only when a PDF is asked for
-
-            HTML(string=html, base_url=str(target.parent)).write_pdf(tmp)
-        else:
-            Path(tmp).write_text(html, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_document(html, target, fmt=fmt)
 
 
 # --- what the report shows -------------------------------------------------------------------
@@ -472,23 +456,6 @@ def _method(contract: dict[str, Any], lang: str) -> list[str]:
 def _earn_back_months(contract: dict[str, Any]) -> int | None:
     earn_back = contract["credits"].get("earn_back")
     return None if not earn_back else int(earn_back["months"])
-
-
-# --- which contracts -------------------------------------------------------------------------
-
-
-def _in_force(ws: Workspace, *, month: str, contract_id: str | None) -> list[str]:
-    """The stored contracts (or ``contract_id``) in force in ``month``, as `govern` finds them."""
-    ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
-    if not ids:
-        raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
-    contracts = [load_contract(ws, cid)[0] for cid in ids]
-    in_force = [c.id for c in contracts if month in c.months()]
-    if not in_force:
-        raise InputError(
-            f"no contract in force in {month} ({', '.join(c.id for c in contracts)})", field="--month"
-        )
-    return in_force
 
 
 __all__ = ["copil", "open_actions", "render_copil", "write_copil"]

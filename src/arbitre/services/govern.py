@@ -67,15 +67,7 @@ def govern(
 ) -> list[dict[str, Any]]:
     """The month's results of every contract in force (or of ``contract_id``), recorded."""
     check_month(month)
-    ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
-    if not ids:
-        raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
-    contracts = [load_contract(ws, cid) for cid in ids]
-    in_force = [(c, v) for c, v in contracts if month in c.months()]
-    if not in_force:
-        raise InputError(
-            f"no contract in force in {month} ({', '.join(c.id for c, _ in contracts)})", field="--month"
-        )
+    in_force = contracts_in_force(ws, month=month, contract_id=contract_id)
     if invoice is not None and len(in_force) > 1:
         raise InputError("an invoice belongs to one contract: give --contract", field="--invoice")
     invoice_text = _read(invoice) if invoice is not None else None
@@ -91,6 +83,23 @@ def govern(
             _record(ws, contract, version, month, doc, who=who, invoice_text=given[1])
         out.append(doc)
     return out
+
+
+def contracts_in_force(
+    ws: Workspace, *, month: str, contract_id: str | None = None
+) -> list[tuple[Contract, int]]:
+    """The stored contracts (or ``contract_id``) in force in ``month``, each with its latest
+    version; none is an error that says which contracts there are."""
+    ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
+    if not ids:
+        raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
+    contracts = [load_contract(ws, cid) for cid in ids]
+    in_force = [(c, v) for c, v in contracts if month in c.months()]
+    if not in_force:
+        raise InputError(
+            f"no contract in force in {month} ({', '.join(c.id for c, _ in contracts)})", field="--month"
+        )
+    return in_force
 
 
 def _stored_invoice(ws: Workspace, contract_id: str, month: str) -> tuple[str | None, str | None]:
@@ -597,4 +606,4 @@ def _read(path: Path) -> str:
             raise InputError(f"not UTF-8 or Windows-1252 text ({exc.reason})", file=str(path)) from None
 
 
-__all__ = ["check_month", "govern", "runs"]
+__all__ = ["check_month", "contracts_in_force", "govern", "runs"]
