@@ -46,7 +46,7 @@ def test_the_examples_of_the_documentation_run() -> None:
 
 
 def test_the_modules_examples_run() -> None:
-    for name in ("allocate", "program", "plan", "qualify", "logics", "grid", "evidence", "wording", "_mip"):
+    for name in ("allocate", "program", "plan", "qualify", "logics", "grid", "evidence", "wording"):
         module = importlib.import_module(f"arbitre.decision.{name}")
         result = doctest.testmod(module)
         assert result.failed == 0, name

@@ -7,7 +7,7 @@ taking more than a set share of the contacts (dependency risk), no provider rece
 flow than it accepts, and the flows that must stay in-house kept there. Hybrid arrangements —
 evenings and weekends to a provider, a language to another — come out of it. The formulation is
 in docs/decision.md: `arbitre.decision.program` builds it, HiGHS solves it through
-`arbitre.decision._mip`, `arbitre.decision.plan` reads the plan flow by flow.
+`arbitre.mip`, `arbitre.decision.plan` reads the plan flow by flow.
 
 The costs are what the costing engine priced for each block at each site (the service level is
 in them: the in-house team's and each provider's agents are sized by the staffing engine for the

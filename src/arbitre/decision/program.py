@@ -2,7 +2,7 @@
 
 docs/decision.md gives the formulation. Columns: ``x`` (a block at a site, for the eligible
 pairs only), ``y`` (a site is used), ``z`` (a site takes some of a flow); all binary. The rows
-are built as triplets, vectorised, and handed to `arbitre.decision._mip.solve_mip`.
+are built as triplets, vectorised, and handed to `arbitre.mip.solve_mip`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from arbitre._types import BoolArray, FloatArray, IntArray
-from arbitre.decision._mip import MipResult, solve_mip
+from arbitre.mip import MipResult, solve_mip
 
 if TYPE_CHECKING:
     from arbitre.decision.allocate import AllocationProblem

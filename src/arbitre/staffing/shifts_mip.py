@@ -4,7 +4,7 @@
 each days-off pattern × start band × length, y the agents on each daily shift × break placement
 (tours implicit in the days, Jacobs & Brusco 1996; breaks placed per shift, Aykin 1996).
 `_solve` assembles the rows column-wise — linking z and y day by day, coverage with a penalised
-shortfall, head-count bounds — and `_run_highs` solves the program. `arbitre.staffing.shifts`
+shortfall, head-count bounds — and `arbitre.mip.solve_mip` solves the program. `arbitre.staffing.shifts`
 turns the solution into tours; docs/scheduling.md gives the formulation and its sources.
 """
 
@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-import highspy
 import numpy as np
 
 from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.domain.hours import MINUTES_PER_DAY
 from arbitre.errors import InfeasibleError, InputError
+from arbitre.mip import solve_mip
 from arbitre.staffing.shift_rules import ShiftKind, ShiftRules, _clock_ranges, _day_list, _hm
 
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -278,7 +278,7 @@ def _solve(
     ]
     row_lo = [np.zeros(n_link), req[rows_cov], np.array(cap_lo, dtype=np.float64)]
     row_hi = [np.zeros(n_link), np.full(n_u, np.inf), np.array(cap_hi, dtype=np.float64)]
-    return _run_highs(
+    result = solve_mip(
         cost=np.concatenate([model.z_paid_h, np.zeros(n_y), np.full(n_u, penalty_per_interval)]),
         lower=np.zeros(n_z + n_y + n_u),
         upper=np.full(n_z + n_y + n_u, np.inf),
@@ -292,79 +292,14 @@ def _solve(
         time_limit_s=time_limit_s,
         mip_gap=mip_gap,
     )
-
-
-def _run_highs(
-    *,
-    cost: FloatArray,
-    lower: FloatArray,
-    upper: FloatArray,
-    integer: BoolArray,
-    rows: IntArray,
-    cols: IntArray,
-    vals: FloatArray,
-    row_lower: FloatArray,
-    row_upper: FloatArray,
-    start: FloatArray,
-    time_limit_s: float,
-    mip_gap: float,
-) -> _MipSolution:
-    """min cost·x s.t. row_lower ≤ A x ≤ row_upper, lower ≤ x ≤ upper, x integer where asked.
-
-    The one place that speaks to highspy. ``start`` is a feasible solution handed to HiGHS so that
-    a time limit always leaves a schedule to report.
-    """
-    n_cols, n_rows = len(cost), len(row_lower)
-    order = np.lexsort((rows, cols))
-    a_index = rows[order].astype(np.int32)
-    a_value = vals[order]
-    a_start = np.searchsorted(cols[order], np.arange(n_cols + 1)).astype(np.int32)
-    h = _highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("random_seed", 0)
-    h.passModel(
-        n_cols,
-        n_rows,
-        len(a_value),
-        int(highspy.MatrixFormat.kColwise),
-        int(highspy.ObjSense.kMinimize),
-        0.0,
-        cost,
-        lower,
-        upper,
-        row_lower,
-        row_upper,
-        a_start,
-        a_index,
-        a_value,
-        integer.astype(np.int32),
-    )
-    h.setSolution(n_cols, np.arange(n_cols, dtype=np.int32), start)
-    h.run()
-    status = h.getModelStatus()
-    info = h.getInfo()
-    if info.primal_solution_status != int(highspy.SolutionStatus.kSolutionStatusFeasible):
-        raise InfeasibleError(f"HiGHS found no schedule: {h.modelStatusToString(status)}")
-    if status == highspy.HighsModelStatus.kOptimal:
-        label = "optimal"
-    elif status == highspy.HighsModelStatus.kTimeLimit:
-        label = "time_limit"
-    else:
-        label = h.modelStatusToString(status).lower().replace(" ", "_")
-    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    # The start is feasible, so HiGHS always has a schedule; guard anyway.
+    if result.x is None or result.objective is None or result.bound is None or result.gap is None:
+        raise InfeasibleError(f"HiGHS found no schedule: {result.status}")
     return _MipSolution(
-        x=x,
-        status=label,
-        objective=float(info.objective_function_value),
-        bound=float(info.mip_dual_bound),
-        gap=float(info.mip_gap),
-        run_s=float(h.getRunTime()),
+        x=result.x,
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        run_s=result.run_s,
     )
-
-
-def _highs() -> highspy._core._Highs:
-    """A silent HiGHS instance (highspy's ``Highs.__init__`` carries no annotations)."""
-    h: highspy._core._Highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    return h

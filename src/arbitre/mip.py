@@ -1,8 +1,9 @@
-"""The one place the decision speaks to HiGHS: a typed, thin wrapper over highspy.
+"""The one place Arbitre speaks to HiGHS: a typed, thin wrapper over highspy.
 
 ``highspy`` carries few annotations; everything past this module sees numpy arrays and a
-`MipResult`. Like `arbitre.staffing.shifts`, the model is handed over column-wise in one call,
-silent, with a fixed random seed (same answer on every run) and a time limit.
+`MipResult`. The model is handed over column-wise in one call, silent, with a fixed random seed
+(same answer on every run) and a time limit. The decision's allocation
+(`arbitre.decision.program`) and the shift scheduler (`arbitre.staffing.shifts_mip`) use it.
 """
 
 from __future__ import annotations
