@@ -161,7 +161,7 @@ def table_json(table: pa.Table, *, indent: bool = True) -> bytes:
         rows.buffers()[1], dtype=np.int64 if pa.types.is_large_string(rows.type) else np.int32
     )
     first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
-    body = rows.buffers()[2].to_pybytes()[first : last - len(sep)]
+    body: bytes = rows.buffers()[2].to_pybytes()[first : last - len(sep)]
     return b"[" + outer.encode() + body + ("\n" if indent else "").encode() + b"]"
 
 

@@ -328,6 +328,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
     None when a numeric column holds text that is not a number."""
     n = table.num_rows
     num: dict[str, FloatArray] = {}
+    has: dict[str, BoolArray] = {}  # a value given (a cell, else the flag)
     for name in FIELDS:
         if name == "channel":
             continue
@@ -354,7 +355,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
             value = np.nan if raw is None else float(raw)
             num[name] = np.full(n, value)
             present = np.full(n, raw is not None)
-        num[f"{name}?"] = present
+        has[name] = present
     if "channel" in table.column_names:
         column = table.column("channel")
         if not (pa.types.is_string(column.type) or pa.types.is_null(column.type)):
@@ -378,7 +379,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
         high_open: bool = False,
     ) -> BoolArray:
         x = num[name]
-        present = num[f"{name}?"]
+        present = has[name]
         with np.errstate(invalid="ignore"):
             inside = (
                 finite(name)
@@ -388,12 +389,12 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
         return inside if required else (~present | inside)
 
     chat = channel == "chat"
-    concurrency = np.where(num["concurrency?"], num["concurrency"], 1.0)
+    concurrency = np.where(has["concurrency"], num["concurrency"], 1.0)
     with np.errstate(invalid="ignore"):
-        whole_conc = ~num["concurrency?"] | (
+        whole_conc = ~has["concurrency"] | (
             np.isfinite(concurrency) & (concurrency == np.round(concurrency))
         )
-        whole_agents = ~num["agents?"] | (finite("agents") & (num["agents"] == np.round(num["agents"])))
+        whole_agents = ~has["agents"] | (finite("agents") & (num["agents"] == np.round(num["agents"])))
     valid = (
         np.isin(channel, ["voice", "voice_in", "chat"])
         & ok("concurrency", required=False, low=1)
@@ -403,7 +404,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
         & whole_agents
         & ok("sl", required=False, low=0, high=1)
         & ok("max_occupancy", required=False, low=0, high=1, low_open=True)
-        & (num["agents?"] | num["sl?"] | num["max_occupancy?"])
+        & (has["agents"] | has["sl"] | has["max_occupancy"])
         & ok("volume", required=True, low=0)
         & ok("interval", required=True, low=0, low_open=True)
         & ok("aht", required=True, low=0, low_open=True)
@@ -413,7 +414,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
     )
 
     def given(name: str) -> FloatArray:
-        return np.where(num[f"{name}?"], num[name], np.nan)
+        return np.where(has[name], num[name], np.nan)
 
     with np.errstate(invalid="ignore"):
         cols = Columns(
@@ -423,9 +424,9 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
             threshold_s=num["threshold"],
             sl=given("sl"),
             patience_s=given("patience"),
-            agents=np.where(num["agents?"] & valid, np.nan_to_num(num["agents"]), -1).astype(np.int64),
+            agents=np.where(has["agents"] & valid, np.nan_to_num(num["agents"]), -1).astype(np.int64),
             max_occupancy=given("max_occupancy"),
-            shrinkage=np.where(num["shrinkage?"], num["shrinkage"], 0.0),
+            shrinkage=np.where(has["shrinkage"], num["shrinkage"], 0.0),
             concurrency=np.where(valid, np.nan_to_num(concurrency, nan=1.0), 1).astype(np.int64),
         )
     return valid, cols
