@@ -220,7 +220,8 @@ def kpi_sql(
     else:
         cols = ", ".join([*keys, *_COUNTS, *(f"{e} AS {k}" for k, e in ratios.items())])
         select = f"SELECT {cols} FROM joined"
-    order = f" ORDER BY {', '.join(keys)}" if keys else ""
+    # NULLS LAST spelled out: DuckDB's default, not Spark's.
+    order = f" ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
     shown = [f"{time_key_text(k, k, dialect=dialect)} AS {k}" if k in TIME_KEYS else k for k in keys]
     names = ", ".join([*shown, *KPI_NAMES])
     if use_gap:

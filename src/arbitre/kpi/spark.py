@@ -162,4 +162,11 @@ def store_view(con: SparkConnection, files: Iterable[Path]) -> str:
     return con.parquet_view(sorted(files))
 
 
-__all__ = ["DEFAULT_MASTER", "SparkConnection", "SparkRelation", "SparkUnavailable", "store_view", "unavailable_reason"]
+__all__ = [
+    "DEFAULT_MASTER",
+    "SparkConnection",
+    "SparkRelation",
+    "SparkUnavailable",
+    "store_view",
+    "unavailable_reason",
+]

@@ -391,9 +391,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
     chat = channel == "chat"
     concurrency = np.where(has["concurrency"], num["concurrency"], 1.0)
     with np.errstate(invalid="ignore"):
-        whole_conc = ~has["concurrency"] | (
-            np.isfinite(concurrency) & (concurrency == np.round(concurrency))
-        )
+        whole_conc = ~has["concurrency"] | (np.isfinite(concurrency) & (concurrency == np.round(concurrency)))
         whole_agents = ~has["agents"] | (finite("agents") & (num["agents"] == np.round(num["agents"])))
     valid = (
         np.isin(channel, ["voice", "voice_in", "chat"])
