@@ -10,6 +10,7 @@ ratios and means to 1e-12 relative (sums of floats in another order).
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 from pathlib import Path
@@ -216,3 +217,33 @@ def _same_result(got: SlaResult, expected: SlaResult) -> None:
         assert (a is None) == (b is None)
         if a is not None and b is not None:
             assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_the_kpi_command_on_spark_prints_what_it_prints_on_duckdb(
+    spark: SparkConnection, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from arbitre.cli.app import app
+
+    ws = Workspace.init(tmp_path / "ws", name="cli")
+    import_file(ws, write_csv(tmp_path / "edge.csv", HEADER, ROWS))
+    ws.close()
+    runner = CliRunner()
+    args = ["kpi", str(tmp_path / "ws"), "--by", "flow,interval", "--json"]
+    duck = runner.invoke(app, args)
+    on_spark = runner.invoke(app, [*args, "--engine", "spark"])
+    assert duck.exit_code == 0 and on_spark.exit_code == 0, on_spark.output
+    assert_same(json.loads(on_spark.stdout), json.loads(duck.stdout))
+    assert spark.sql("SELECT 1").fetchall() == [(1,)]  # the run's session is still up
+
+
+def test_spark_reads_workspaces_only_and_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from arbitre.cli.app import app
+
+    path = write_csv(tmp_path / "edge.csv", HEADER, ROWS)
+    result = CliRunner().invoke(app, ["kpi", str(path), "--engine", "spark"])
+    assert result.exit_code == 1
+    assert "--engine spark reads workspaces only" in result.output

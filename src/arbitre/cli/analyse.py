@@ -48,6 +48,18 @@ def kpi(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", "-m", help="Column mapping for files in another shape.")
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the query runs: duckdb (default) or spark (workspaces only; needs the spark extra and Java)."
+        ),
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master URL for --engine spark (default: the workspace's compute setting, local[2])."
+        ),
+    ] = None,
     json: Annotated[
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
@@ -55,6 +67,8 @@ def kpi(
     """KPIs of interaction records (specs/interactions.md), grouped as asked."""
     rows = kpis(
         inputs,
+        engine=engine,
+        master=master,
         by=[by] if by else [],
         threshold_s=threshold,
         short_abandon_s=short_abandon,

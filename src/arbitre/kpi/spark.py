@@ -75,13 +75,17 @@ class SparkConnection:
 
     dialect: Literal["spark"] = "spark"
 
-    def __init__(self, session: SparkSession, *, owned_dir: Path | None = None) -> None:
+    def __init__(self, session: SparkSession, *, owned: bool = True, owned_dir: Path | None = None) -> None:
         self.session = session
+        self._owned = owned
         self._owned_dir = owned_dir
 
     @classmethod
     def start(cls, master: str = DEFAULT_MASTER, *, shuffle_partitions: int | None = None) -> SparkConnection:
         """A session on ``master`` set up for the engine: UTC clock, no UI, a temporary warehouse.
+
+        A session already active in the process (a notebook's) is used as it is, and left running
+        by `close`; it must run in UTC (``spark.sql.session.timeZone``).
 
         ``shuffle_partitions`` defaults to 2 per core of a ``local[N]`` master (Spark's 200 are
         far too many for one machine), and to Spark's own setting elsewhere.
@@ -91,6 +95,9 @@ class SparkConnection:
             raise SparkUnavailable(f"Spark is unavailable: {reason}")
         from pyspark.sql import SparkSession
 
+        active = SparkSession.getActiveSession()
+        if active is not None:  # a notebook's or a test run's session: use it, leave it running
+            return cls(active, owned=False)
         if master.startswith("local"):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         work = Path(tempfile.mkdtemp(prefix="arbitre-spark-"))
@@ -145,7 +152,9 @@ class SparkConnection:
         self.session.sql(query).collect()
 
     def close(self) -> None:
-        """Stop the session and remove its temporary folder."""
+        """Stop the session (unless it was already running) and remove its temporary folder."""
+        if not self._owned:
+            return
         self.session.stop()
         if self._owned_dir is not None:
             shutil.rmtree(self._owned_dir, ignore_errors=True)
