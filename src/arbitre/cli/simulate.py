@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.progress import progress
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +41,7 @@ def simulate(
     from arbitre.services.simulate import run_simulation  # compiles Numba kernels: load it only here
 
     began = time.perf_counter()
-    with err.status(f"Simulating {replications} replication(s)…"):
+    with progress(f"Simulating {replications} replication(s)…", enabled=not json):
         document = run_simulation(
             scenario,
             replications=replications,
