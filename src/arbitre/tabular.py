@@ -165,15 +165,17 @@ def table_json(table: pa.Table, *, indent: bool = True) -> bytes:
     return b"[" + outer.encode() + body + ("\n" if indent else "").encode() + b"]"
 
 
-def write_table(table: pa.Table, path: Path) -> None:
+def write_table(table: pa.Table, path: Path, *, quote_header: bool = True) -> None:
     """``table`` to a ``.parquet`` file, else CSV (header, comma-separated), column-wise by Arrow.
 
-    NaN and infinities are written as empty cells in CSV, as missing values are.
+    NaN and infinities are written as empty cells in CSV, as missing values are; text cells are
+    quoted (Arrow's way), the header too unless ``quote_header`` is false.
     """
     if path.suffix.lower() == ".parquet":
         pq.write_table(table, path)
         return
-    pacsv.write_csv(_finite(table), path)
+    options = pacsv.WriteOptions(quoting_header="needed" if quote_header else "none")
+    pacsv.write_csv(_finite(table), path, write_options=options)
 
 
 def _finite(table: pa.Table) -> pa.Table:

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_table
 from arbitre.cli.progress import progress
+from arbitre.tabular import write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +55,7 @@ def simulate(
     elapsed = time.perf_counter() - began
     err.print(f"{document['contacts']:,} contacts simulated in {elapsed:.1f} s", markup=False)
     if json:
-        print_json(document)
+        write_json(document)
         return
     keys = document["by"]
     rows = [
