@@ -65,6 +65,7 @@ def run_process(cmd: list[str], *, stdout: Path | None = None, env: dict[str, st
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=REPO, env=env)
         assert proc.stderr is not None
         err = proc.stderr.read()  # the process's messages (progress); read so that it never blocks
+        proc.stderr.close()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -56,7 +56,11 @@ def measure(rows: int, *, master: str, seed: int) -> dict[str, Any]:
     imported = time.perf_counter() - started
     store = InteractionStore(ws)
     files = store.files()
-    out: dict[str, Any] = {"rows": rows, "import_s": imported, "store_bytes": sum(f.stat().st_size for f in files)}
+    out: dict[str, Any] = {
+        "rows": rows,
+        "import_s": imported,
+        "store_bytes": sum(f.stat().st_size for f in files),
+    }
     rules = KpiRules()
     con = connect(TZ)
     runs = []
@@ -107,7 +111,9 @@ def main() -> None:
     results = [measure(int(n), master=args.master, seed=args.seed) for n in args.rows.split(",")]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'rows':>11} {'import s':>9} {'DuckDB s':>9} {'Spark s':>8} {'start s':>8} {'DuckDB win s':>13} {'Spark win s':>12} {'groups':>7} {'differ':>6}")
+    print(
+        f"{'rows':>11} {'import s':>9} {'DuckDB s':>9} {'Spark s':>8} {'start s':>8} {'DuckDB win s':>13} {'Spark win s':>12} {'groups':>7} {'differ':>6}"
+    )
     for r in results:
         print(
             f"{r['rows']:>11,} {r['import_s']:9.1f} {r['duckdb_s'][-1]:9.2f} {r['spark_s'][-1]:8.2f} "
