@@ -3,6 +3,7 @@ and both sides of each ratio computing the same thing."""
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import pytest
@@ -30,8 +31,12 @@ def test_the_kpi_command_and_pandas_agree_on_a_small_file() -> None:
     assert commands.problems(report) == []
 
 
+# pyworkforce brings ortools, which cannot share a process with highspy: only look it up here, the
+# peer runs in a process of its own.
+@pytest.mark.skipif(
+    importlib.util.find_spec("pyworkforce") is None, reason="the pyworkforce peer needs the bench extra"
+)
 def test_staff_agrees_with_pyworkforce_on_its_sample() -> None:
-    pytest.importorskip("pyworkforce", reason="the pyworkforce peer needs the bench extra")
     report = commands.run_commands(
         arbitre=commands.default_arbitre(), only=("staff",), intervals=2_000, sample=50, seed=3
     )
