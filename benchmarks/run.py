@@ -7,6 +7,8 @@
 4. Check that both sides agree on every KPI of every group (1e-9 relative; None and NaN alike).
 5. Staffing (`benchmarks.staffing_run`): minimum agents for a million intervals against
    pyworkforce, Erlang A against a naive birth–death chain, the simulator against Ciw.
+6. Commands, whole process (`benchmarks.commands`): ``arbitre staff --file``, ``kpi FILE.parquet``,
+   ``import`` and ``demo`` as a user runs them, each against its peer in the same run.
 
 Each measurement runs in its own fresh process (`benchmarks.measure`), one after the other, so
 that its time and its peak memory are its own. Results go to ``benchmarks/results/latest.json``.
@@ -33,7 +35,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks import data, staffing_run
+from benchmarks import commands, data, staffing_run
 from benchmarks.compare import differences, summary
 from benchmarks.pandas_kpi import KPI_NAMES
 
@@ -144,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the generated CSV (10 million)")
     parser.add_argument(
         "--only",
-        choices=["import", "kpi", "staffing"],
-        help="run only the import, only the KPIs, or only the staffing benchmarks",
+        choices=["import", "kpi", "staffing", "commands"],
+        help="run only the import, only the KPIs, only the staffing benchmarks, or only the commands (whole process)",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the generated CSV and workspace for the next run"
@@ -196,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.only == "staffing":
         return _staffing_only(args, report)
+    if args.only == "commands":
+        return _commands_only(report)
     reuse_store = args.only == "kpi" and (ws / "arbitre.yaml").exists()
     try:
         if reuse_store:
@@ -284,11 +288,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only is None:
         report["staffing"] = _staffing(args)
+        report["commands"] = commands.run_commands(arbitre=commands.default_arbitre(), seed=args.seed)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)
     agreement = report.get("agreement")
     staffing_problems = report.get("staffing", {}).get("problems")
-    return 1 if (agreement and agreement["disagreements"]) or staffing_problems else 0
+    command_problems = commands.problems(report.get("commands", {}))
+    return 1 if (agreement and agreement["disagreements"]) or staffing_problems or command_problems else 0
 
 
 def _staffing(args: argparse.Namespace) -> dict[str, Any]:
@@ -314,6 +320,16 @@ def _staffing_only(args: argparse.Namespace, report: dict[str, Any]) -> int:
     return 1 if report["staffing"]["problems"] else 0
 
 
+def _commands_only(report: dict[str, Any]) -> int:
+    """``--only commands``: the commands as a user runs them, each against its peer."""
+    for key in ("rows", "generator"):
+        report.pop(key)
+    report["commands"] = commands.run_commands(arbitre=commands.default_arbitre(), seed=report.get("seed", 7))
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_report(report)
+    return 1 if commands.problems(report["commands"]) else 0
+
+
 def _fmt(x: float | None, spec: str) -> str:
     return "" if x is None else format(x, spec)
 
@@ -324,6 +340,10 @@ def print_report(report: dict[str, Any]) -> None:
         _print_rows_report(report)
     if "staffing" in report:
         staffing_run.print_staffing(report["staffing"])
+    if "commands" in report:
+        commands.print_commands(report["commands"])
+        for problem in commands.problems(report["commands"]):
+            print(f"PROBLEM: {problem}")
 
 
 def _print_rows_report(report: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.progress import progress
 from arbitre.domain.kpis import TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.services.activity import activity_map, write_mapping_report
@@ -48,20 +49,35 @@ def kpi(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", "-m", help="Column mapping for files in another shape.")
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the query runs: duckdb (default) or spark (workspaces only; needs the spark extra and Java)."
+        ),
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master URL for --engine spark (default: the workspace's compute setting, local[2])."
+        ),
+    ] = None,
     json: Annotated[
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
 ) -> None:
     """KPIs of interaction records (specs/interactions.md), grouped as asked."""
-    rows = kpis(
-        inputs,
-        by=[by] if by else [],
-        threshold_s=threshold,
-        short_abandon_s=short_abandon,
-        tz=tz,
-        interval_min=interval_min,
-        mapping=load_mapping(mapping) if mapping else None,
-    )
+    with progress("Computing the KPIs…", enabled=not json):
+        rows = kpis(
+            inputs,
+            engine=engine,
+            master=master,
+            by=[by] if by else [],
+            threshold_s=threshold,
+            short_abandon_s=short_abandon,
+            tz=tz,
+            interval_min=interval_min,
+            mapping=load_mapping(mapping) if mapping else None,
+        )
     if json:
         print_json(rows)
         return

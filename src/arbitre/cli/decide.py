@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from arbitre.cli.output import err, out, print_json, print_table
+from arbitre.cli.progress import progress
 from arbitre.services.decide import decide as run_decide
 from arbitre.store.workspace import Workspace
 
@@ -28,7 +29,7 @@ def decide(
     """Costs in-house and at each offer, qualification, optimal allocation, scenarios over the term."""
     ws = Workspace.open(directory)
     try:
-        with err.status("Sizing, pricing and allocating every flow…"):
+        with progress("Sizing, pricing and allocating every flow…", enabled=not json):
             document = run_decide(ws, sensitivity=sensitivity)
     finally:
         ws.close()

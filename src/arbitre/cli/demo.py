@@ -12,7 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from arbitre.cli.decide import print_summary
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, out, print_json, print_table
+from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, out, print_json, print_table
+from arbitre.cli.progress import progress
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +43,8 @@ def demo(
     """Build a complete example workspace: a French e-commerce company and a year of its contacts."""
     from arbitre.services.demo import build_demo  # the generator compiles Numba kernels: load it only here
 
-    with err.status("Building the demo…") as status:
-        result = build_demo(dir, seed=seed, scale=scale, progress=lambda m: status.update(m + "…"))
+    with progress("Building the demo…", enabled=not json) as bar:
+        result = build_demo(dir, seed=seed, scale=scale, progress=lambda m: bar.say(m + "…"))
     flows = result.mapping["flows"]
     if json:
         print_json(

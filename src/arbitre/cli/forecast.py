@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.progress import progress
 from arbitre.forecast import DEFAULT_HORIZON_DAYS, MODELS
 from arbitre.forecast.backtest import DEFAULT_WINDOWS
 from arbitre.services.forecast import forecast_workspace, load_events, write_intervals
@@ -52,15 +53,16 @@ def forecast(
     known = load_events(events) if events else []
     ws = Workspace.open(directory)
     try:
-        document = forecast_workspace(
-            ws,
-            horizon_days=horizon_days,
-            start=start.date() if start else None,
-            model=model,
-            events=known,
-            run_backtest=backtest,
-            windows=windows,
-        )
+        with progress("Forecasting every flow…", enabled=not json):
+            document = forecast_workspace(
+                ws,
+                horizon_days=horizon_days,
+                start=start.date() if start else None,
+                model=model,
+                events=known,
+                run_backtest=backtest,
+                windows=windows,
+            )
     finally:
         ws.close()
     if out is not None:

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, print_json, print_table
+from arbitre.cli.output import err, fmt_num, fmt_pct, print_table
 from arbitre.errors import InputError
 from arbitre.services.forecast import load_events
 from arbitre.services.plan import staffing_plan
 from arbitre.store.workspace import Workspace
+from arbitre.tabular import write_json, write_table
 
 
 def register(app: typer.Typer) -> None:
@@ -57,14 +56,10 @@ def plan(
     finally:
         ws.close()
     if out is not None:
-        table = pa.Table.from_pylist(document["intervals"])
-        if out.suffix.lower() == ".parquet":
-            pq.write_table(table, out)
-        else:
-            pacsv.write_csv(table, out)
+        write_table(pa.Table.from_pylist(document["intervals"]), out)
         err.print(f"Intervals written to {out}")
     if json:
-        print_json(document)
+        write_json(document)
         return
     rows = []
     for f in document["flows"]:

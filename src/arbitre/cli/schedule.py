@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, out, print_json, print_table
+from arbitre.cli.output import err, fmt_num, fmt_pct, out, print_table
 from arbitre.domain.hours import DAYS
 from arbitre.services.schedule import schedule_file, write_intervals_csv
+from arbitre.tabular import write_json
 
 MAX_LISTED_INTERVALS = 20
 
@@ -50,7 +51,7 @@ def schedule(
         write_intervals_csv(document, path=out_file)
         err.print(f"Coverage per interval: {out_file}")
     if json:
-        print_json(document)
+        write_json(document)
         return
     for flow in document["flows"]:
         _print_flow(flow)

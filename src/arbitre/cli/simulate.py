@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_table
+from arbitre.cli.progress import progress
+from arbitre.tabular import write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +42,7 @@ def simulate(
     from arbitre.services.simulate import run_simulation  # compiles Numba kernels: load it only here
 
     began = time.perf_counter()
-    with err.status(f"Simulating {replications} replication(s)…"):
+    with progress(f"Simulating {replications} replication(s)…", enabled=not json):
         document = run_simulation(
             scenario,
             replications=replications,
@@ -53,7 +55,7 @@ def simulate(
     elapsed = time.perf_counter() - began
     err.print(f"{document['contacts']:,} contacts simulated in {elapsed:.1f} s", markup=False)
     if json:
-        print_json(document)
+        write_json(document)
         return
     keys = document["by"]
     rows = [

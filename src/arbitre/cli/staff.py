@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 
 from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, print_json, print_table
-from arbitre.services.staff import parse, read_intervals, staff
+from arbitre.services.staff import parse, read_intervals, staff, staff_table
+from arbitre.tabular import table_json, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -62,12 +64,12 @@ def staff_command(
         "concurrency": concurrency,
     }
     if file is not None:
-        intervals, lines = read_intervals(file, {k: v for k, v in flags.items() if v is not None})
-        rows = staff(intervals, lines=lines, file=str(file))
+        columns, lines = read_intervals(file, {k: v for k, v in flags.items() if v is not None})
+        table = staff_table(columns, lines=lines, file=str(file))
         if json:
-            print_json(rows)
+            write_json(orjson.Fragment(table_json(table)))
         else:
-            _table(rows)
+            _table(table.to_pylist())
         return
     (row,) = staff([parse(flags)])
     if json:

@@ -4,7 +4,9 @@ Each SLA reads the provider's interactions of the month (its sites, the SLA's fl
 hours), leaves out the excluded contacts (agreed periods; days whose volume is above the
 forecast band, per flow), and computes its KPI with the SLA's definition — threshold,
 short-abandon rule, pooled or averaged over intervals — over the month, or per day or interval
-window. The queries are the KPI engine's (`arbitre.kpi.engine`), on a filtered source.
+window. The queries are the KPI engine's (`arbitre.kpi.engine`), on a filtered source, and run
+on DuckDB or on Spark (a `arbitre.kpi.spark.SparkConnection` as ``con``): the few functions that
+differ come from `arbitre.kpi.buckets` with the connection's dialect.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import numpy as np
 from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.hours import WeeklyHours
 from arbitre.domain.kpis import KpiRules
+from arbitre.kpi import buckets
+from arbitre.kpi.buckets import Dialect, timestamp_sql
+from arbitre.kpi.connection import Connection, dialect_of
 from arbitre.kpi.engine import compute_kpis
 
 EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
@@ -77,20 +82,19 @@ def kpi_rules(sla: Sla, *, interval_min: int) -> KpiRules:
     return base.model_copy(update=update)
 
 
-def minute_of_week_sql(column: str, tz: str) -> str:
+def minute_of_week_sql(column: str, tz: str, *, dialect: Dialect = "duckdb") -> str:
     """Local minute of the week (Monday 00:00 is 0) of a TIMESTAMPTZ column."""
-    local = f"timezone('{tz}', {column})"
-    return f"((isodow({local}) - 1) * 1440 + hour({local}) * 60 + minute({local}))"
+    return buckets.minute_of_week_sql(column, tz, dialect=dialect)
 
 
-def hours_sql(hours: str | dict[str, str], *, column: str, tz: str) -> str:
+def hours_sql(hours: str | dict[str, str], *, column: str, tz: str, dialect: Dialect = "duckdb") -> str:
     """A predicate: ``column`` falls, on the local clock, in the weekly ``hours``."""
     mask = WeeklyHours.parse(hours).minute_mask()
     edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
     ranges = list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
     if not ranges:
         return "FALSE"
-    mow = minute_of_week_sql(column, tz)
+    mow = minute_of_week_sql(column, tz, dialect=dialect)
     return "(" + " OR ".join(f"{mow} BETWEEN {a} AND {b}" for a, b in ranges) + ")"
 
 
@@ -99,42 +103,50 @@ def _quote(values: Sequence[str]) -> str:
 
 
 def scope_sql(
-    source: str, contract: Contract, *, month: str, tz: str, flows: Sequence[str] | None = None
+    source: str,
+    contract: Contract,
+    *,
+    month: str,
+    tz: str,
+    flows: Sequence[str] | None = None,
+    dialect: Dialect = "duckdb",
 ) -> str:
     """The provider's contacts of the month on the contract's flows (or ``flows``)."""
     start, end = month_bounds(month, tz)
     return (
         f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites)})"
         f" AND flow IN ({_quote(list(flows or contract.flows))})"
-        f" AND arrived_at >= TIMESTAMPTZ '{start.isoformat()}' AND arrived_at < TIMESTAMPTZ '{end.isoformat()}')"
+        f" AND arrived_at >= {timestamp_sql(start, dialect=dialect)} AND arrived_at < {timestamp_sql(end, dialect=dialect)})"
     )
 
 
-def sla_scope_sql(source: str, contract: Contract, sla: Sla, *, month: str, tz: str) -> str:
+def sla_scope_sql(
+    source: str, contract: Contract, sla: Sla, *, month: str, tz: str, dialect: Dialect = "duckdb"
+) -> str:
     """The contacts an SLA is measured on, before exclusions."""
     where = []
     if sla.channels:
         where.append(f"channel IN ({_quote([c.value for c in sla.channels])})")
     if sla.hours is not None:
-        where.append(hours_sql(sla.hours, column="arrived_at", tz=tz))
-    inner = scope_sql(source, contract, month=month, tz=tz, flows=sla.flows)
+        where.append(hours_sql(sla.hours, column="arrived_at", tz=tz, dialect=dialect))
+    inner = scope_sql(source, contract, month=month, tz=tz, flows=sla.flows, dialect=dialect)
     return f"(SELECT * FROM {inner} AS x WHERE {' AND '.join(where)})" if where else inner
 
 
-def excluded_sql(contract: Contract, *, tz: str, with_days: bool) -> str:
+def excluded_sql(contract: Contract, *, tz: str, with_days: bool, dialect: Dialect = "duckdb") -> str:
     """A predicate true for an excluded contact: in an agreed period, or on an excluded day."""
     parts = [
-        f"(arrived_at >= TIMESTAMPTZ '{p.start.isoformat()}' AND arrived_at < TIMESTAMPTZ '{p.end.isoformat()}')"
+        f"(arrived_at >= {timestamp_sql(p.start, dialect=dialect)} AND arrived_at < {timestamp_sql(p.end, dialect=dialect)})"
         for p in contract.exclusions.periods
     ]
     if with_days:
-        day = f"CAST(timezone('{tz}', arrived_at) AS DATE)"
+        day = buckets.time_key_sql("day", column="arrived_at", tz=tz, interval_min=30, dialect=dialect)
         parts.append(f"EXISTS (SELECT 1 FROM {EXCLUDED_DAYS} e WHERE e.flow = y.flow AND e.day = {day})")
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
 def evaluate(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Connection,
     source: str,
     contract: Contract,
     sla: Sla,
@@ -144,9 +156,13 @@ def evaluate(
     interval_min: int,
     with_excluded_days: bool,
 ) -> SlaResult:
-    """The SLA over the month: its KPI after exclusions, windows, met or not, bonus or not."""
-    scoped = sla_scope_sql(source, contract, sla, month=month, tz=tz)
-    excluded = excluded_sql(contract, tz=tz, with_days=with_excluded_days)
+    """The SLA over the month: its KPI after exclusions, windows, met or not, bonus or not.
+
+    ``con`` is DuckDB or Spark; with ``with_excluded_days`` it holds the `EXCLUDED_DAYS` table.
+    """
+    dialect = dialect_of(con)
+    scoped = sla_scope_sql(source, contract, sla, month=month, tz=tz, dialect=dialect)
+    excluded = excluded_sql(contract, tz=tz, with_days=with_excluded_days, dialect=dialect)
     kept = f"(SELECT * FROM {scoped} AS y WHERE NOT {excluded})"
     dropped = f"(SELECT * FROM {scoped} AS y WHERE {excluded})"
     rules = kpi_rules(sla, interval_min=interval_min)

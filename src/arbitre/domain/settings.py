@@ -76,6 +76,20 @@ class HourBands(_Strict):
         return {"day": daytime, "evening": evening, "night": night, "weekend": weekend}
 
 
+class ComputeSettings(_Strict):
+    """Where the KPIs and SLAs of a workspace are computed (docs/scale.md).
+
+    ``engine``: ``duckdb`` (in the process, the default) or ``spark``; ``master``: the Spark
+    master URL (``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://…``).
+
+    >>> ComputeSettings(engine="spark").master
+    'local[2]'
+    """
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    master: str = Field(default="local[2]", min_length=1)
+
+
 class WorkspaceSettings(_Strict):
     """The settings file of a workspace.
 
@@ -93,6 +107,7 @@ class WorkspaceSettings(_Strict):
     hour_bands: HourBands = Field(default_factory=HourBands)
     staffing: StaffingTargets | None = None
     contract_hours_per_week: float = Field(default=35.0, gt=0, le=60)
+    compute: ComputeSettings | None = None  # None: DuckDB in the process
 
     @field_validator("timezone")
     @classmethod
@@ -127,4 +142,4 @@ class WorkspaceSettings(_Strict):
         return ZoneInfo(self.timezone)
 
 
-__all__ = ["ALWAYS", "FlowSettings", "HourBands", "WorkspaceSettings"]
+__all__ = ["ALWAYS", "ComputeSettings", "FlowSettings", "HourBands", "WorkspaceSettings"]

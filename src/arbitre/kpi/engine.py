@@ -10,8 +10,9 @@ Three steps, each a SELECT over the previous one:
 3. the KPIs: ratios of those sums (``pooled``), or means over intervals of the per-interval ratios
    (``interval_mean``); counts are always summed.
 
-The query is plain SQL but for the time buckets (``buckets.py``), so that it can run on Spark
-when one machine no longer holds a client's history. `kpi_sql` is pure; `compute_kpis` runs it.
+The query is plain SQL but for the time buckets (``buckets.py``), so that the same definitions
+run on Spark (``dialect="spark"``, `arbitre.kpi.spark`) when one machine no longer holds a
+client's history. `kpi_sql` is pure; `compute_kpis` runs it on DuckDB or on Spark.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ import pyarrow as pa
 
 from arbitre.domain.channels import Channel
 from arbitre.domain.kpis import GROUP_KEYS, KPI_NAMES, REPEAT_GAP_CAP_S, TIME_KEYS, KpiRules
-from arbitre.kpi.buckets import format_interval, instant_us_sql, time_key_sql, time_key_text
+from arbitre.kpi.buckets import (
+    Dialect,
+    format_interval,
+    instant_us_sql,
+    seconds_between_sql,
+    time_key_sql,
+    time_key_text,
+)
+from arbitre.kpi.connection import Connection, dialect_of
 
 # KPI → (numerator sum, denominator sum, scale). Counts have no denominator.
 _RATIOS: dict[str, tuple[str, str, float]] = {
@@ -66,6 +75,7 @@ def kpi_sql(
     tz: str,
     repeat_key: str = "customer_id",
     repeat_gap: str | None = None,
+    dialect: Dialect = "duckdb",
 ) -> str:
     """The query computing every KPI of ``source`` grouped by ``by``.
 
@@ -81,11 +91,13 @@ def kpi_sql(
     """
     keys = check_group_keys(by)
     averaged = rules.aggregation == "interval_mean"
-    interval = time_key_sql("interval", column="arrived_at", tz=tz, interval_min=rules.interval_min)
+    interval = time_key_sql(
+        "interval", column="arrived_at", tz=tz, interval_min=rules.interval_min, dialect=dialect
+    )
     group_exprs = [
         (
             k,
-            time_key_sql(k, column="arrived_at", tz=tz, interval_min=rules.interval_min)
+            time_key_sql(k, column="arrived_at", tz=tz, interval_min=rules.interval_min, dialect=dialect)
             if k in TIME_KEYS
             else k,
         )
@@ -128,8 +140,8 @@ def kpi_sql(
         resolved, csat, nps, qa_score{gap_facts}
       FROM (
         SELECT *,
-          CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN epoch(answered_at) - epoch(arrived_at)
-               WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END AS wait_s
+          CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN {seconds_between_sql("answered_at", "arrived_at", dialect=dialect)}
+               WHEN abandoned AND ended_at IS NOT NULL THEN {seconds_between_sql("ended_at", "arrived_at", dialect=dialect)} END AS wait_s
         FROM {source}
       ) AS derived
     )"""
@@ -178,7 +190,7 @@ def kpi_sql(
             PARTITION BY {repeat_key}, flow ORDER BY arrived_us
             RANGE BETWEEN CURRENT ROW AND {window_us} FOLLOWING) > 1 AS has_repeat
         FROM (
-          SELECT {group_select}{repeat_key}, flow, {instant_us_sql("arrived_at")} AS arrived_us, {answered} AS answered
+          SELECT {group_select}{repeat_key}, {"" if "flow" in group_cols else "flow, "}{instant_us_sql("arrived_at", dialect=dialect)} AS arrived_us, {answered} AS answered
           FROM {source} WHERE {repeat_key} IS NOT NULL
         ) AS keyed
       ) AS flagged
@@ -208,8 +220,9 @@ def kpi_sql(
     else:
         cols = ", ".join([*keys, *_COUNTS, *(f"{e} AS {k}" for k, e in ratios.items())])
         select = f"SELECT {cols} FROM joined"
-    order = f" ORDER BY {', '.join(keys)}" if keys else ""
-    shown = [f"{time_key_text(k, k)} AS {k}" if k in TIME_KEYS else k for k in keys]
+    # NULLS LAST spelled out: DuckDB's default, not Spark's.
+    order = f" ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
+    shown = [f"{time_key_text(k, k, dialect=dialect)} AS {k}" if k in TIME_KEYS else k for k in keys]
     names = ", ".join([*shown, *KPI_NAMES])
     if use_gap:
         joined = "joined AS (SELECT * FROM totals)"
@@ -226,7 +239,7 @@ def _ratio(num: str, den: str, scale: float) -> str:
 
 
 def compute_kpis_table(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Connection,
     source: str,
     *,
     by: Sequence[str],
@@ -234,7 +247,8 @@ def compute_kpis_table(
     tz: str,
     repeat_key: str | None = None,
 ) -> pa.Table:
-    """Run `kpi_sql` on ``con``; the ``interval`` key stays as epoch seconds.
+    """Run `kpi_sql` on ``con`` (DuckDB, or a `arbitre.kpi.spark.SparkConnection`); the
+    ``interval`` key stays as epoch seconds.
 
     Repeats come from the store's ``repeat_gap_s`` when the source has it; otherwise from a window
     partitioned on ``repeat_key`` (by default the store's ``customer_key`` when the source has it,
@@ -244,13 +258,14 @@ def compute_kpis_table(
     if repeat_key is None:
         repeat_key = "customer_key" if "customer_key" in columns else "customer_id"
     gap = "repeat_gap_s" if "repeat_gap_s" in columns else None
+    dialect = dialect_of(con)
     return con.sql(
-        kpi_sql(source, by=by, rules=rules, tz=tz, repeat_key=repeat_key, repeat_gap=gap)
+        kpi_sql(source, by=by, rules=rules, tz=tz, repeat_key=repeat_key, repeat_gap=gap, dialect=dialect)
     ).to_arrow_table()
 
 
 def compute_kpis(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Connection,
     source: str,
     *,
     by: Sequence[str],

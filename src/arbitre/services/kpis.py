@@ -29,12 +29,18 @@ def kpis(
     interval_min: int | None = None,
     mapping: Mapping | None = None,
     rules: KpiRules | None = None,
+    engine: str | None = None,
+    master: str | None = None,
 ) -> list[dict[str, Any]]:
     """KPIs over the union of ``inputs`` (workspaces and files), one dict per group.
 
     Files are validated as an import would (every bad row named, nothing computed on a bad file);
     workspaces are read from their store. The time zone defaults to the first workspace's, else
     Europe/Paris; the interval length to the first workspace's, else 30 minutes.
+
+    ``engine`` (``duckdb`` or ``spark``, default: the first workspace's ``compute`` setting, else
+    DuckDB) and ``master`` (Spark's master URL) say where the query runs; Spark reads workspaces'
+    stores only (a file is validated by the import first).
     """
     if not inputs:
         raise InputError("give at least one interaction file or workspace")
@@ -54,6 +60,23 @@ def kpis(
         rules = KpiRules.model_validate({**rules.model_dump(), "interval_min": interval_min})
     except ValueError as exc:
         raise InputError(_reason(exc)) from None
+    compute = workspaces[0].settings.compute if workspaces else None
+    engine = engine or (compute.engine if compute else "duckdb")
+    if engine not in ("duckdb", "spark"):
+        raise InputError(field="--engine", expected="duckdb or spark", got=engine)
+    if engine == "spark":
+        try:
+            return _on_spark(
+                inputs,
+                workspaces,
+                keys=keys,
+                rules=rules,
+                tz=tz,
+                master=master or (compute.master if compute else None),
+            )
+        finally:
+            for ws in workspaces:
+                ws.close()
     con = connect(tz)
     try:
         parts: list[str] = []
@@ -77,6 +100,31 @@ def kpis(
         con.close()
         for ws in workspaces:
             ws.close()
+
+
+def _on_spark(
+    inputs: Sequence[Path | str],
+    workspaces: list[Workspace],
+    *,
+    keys: list[str],
+    rules: KpiRules,
+    tz: str,
+    master: str | None,
+) -> list[dict[str, Any]]:
+    """The same KPIs on Spark, over the stores' Parquet files."""
+    from arbitre.kpi.spark import DEFAULT_MASTER, SparkConnection
+
+    files = [p for p in inputs if not Workspace.is_workspace(p)]
+    if files:
+        raise InputError(
+            "--engine spark reads workspaces only: import the file into one first (arbitre import)",
+            file=str(files[0]),
+        )
+    stored = [f for ws in workspaces for f in InteractionStore(ws).files()]
+    if not stored:
+        return []
+    with SparkConnection.start(master or DEFAULT_MASTER) as con:
+        return compute_kpis(con, con.parquet_view(stored), by=keys, rules=rules, tz=tz)
 
 
 def _reason(exc: ValueError) -> str:

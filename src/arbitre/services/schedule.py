@@ -28,6 +28,7 @@ from arbitre.domain.hours import DAYS
 from arbitre.errors import InputError
 from arbitre.examples import EXAMPLES
 from arbitre.staffing.shifts import MINUTES_PER_WEEK, Schedule, ShiftRules, Tour, grid_min, schedule
+from arbitre.tabular import write_table
 from arbitre.yamlio import load_model
 
 DEFAULT_RULES = EXAMPLES / "shifts" / "contact-centre-fr.yaml"
@@ -313,13 +314,20 @@ def _tour_record(tour: Tour, first_monday: date) -> dict[str, Any]:
 
 
 def write_intervals_csv(document: dict[str, Any], *, path: Path) -> Path:
-    """Every flow's per-interval records of a `schedule_file` document, as one CSV file."""
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(INTERVAL_COLUMNS))
-        writer.writeheader()
-        for flow in document["flows"]:
-            for record in flow["intervals"]:
-                writer.writerow({**record, "flow": record["flow"] or ""})
+    """Every flow's per-interval records of a `schedule_file` document, as one CSV file (Arrow's
+    writer, column by column)."""
+    records = [r for flow in document["flows"] for r in flow["intervals"]]
+    types = {"required": pa.float64(), "scheduled": pa.int64(), "under": pa.float64(), "over": pa.float64()}
+    table = pa.table(
+        {
+            name: pa.array(
+                [(r[name] or "") if name == "flow" else r[name] for r in records],
+                types.get(name, pa.string()),
+            )
+            for name in INTERVAL_COLUMNS
+        }
+    )
+    write_table(table, path, quote_header=False)
     return path
 
 

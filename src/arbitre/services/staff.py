@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.errors import InfeasibleError, InputError
 from arbitre.staffing.concurrency import evaluate_chat, required_chat_agents
 
@@ -132,63 +134,131 @@ def _req(x: float | None) -> float:
     return x
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Validated intervals as columns (NaN for a value not given, -1 for agents to search)."""
+
+    volume: FloatArray
+    interval_s: FloatArray
+    aht_s: FloatArray
+    threshold_s: FloatArray
+    sl: FloatArray
+    patience_s: FloatArray
+    agents: IntArray
+    max_occupancy: FloatArray
+    shrinkage: FloatArray
+    concurrency: IntArray
+
+    def __len__(self) -> int:
+        return len(self.volume)
+
+    @staticmethod
+    def of(intervals: Sequence[Interval]) -> Columns:
+        """The columns of already validated intervals."""
+
+        def col(name: str) -> FloatArray:
+            return np.array([_nan(getattr(q, name)) for q in intervals], dtype=np.float64)
+
+        return Columns(
+            volume=col("volume"),
+            interval_s=col("interval_s"),
+            aht_s=col("aht_s"),
+            threshold_s=col("threshold_s"),
+            sl=col("sl"),
+            patience_s=col("patience_s"),
+            agents=np.array([-1 if q.agents is None else q.agents for q in intervals], dtype=np.int64),
+            max_occupancy=col("max_occupancy"),
+            shrinkage=col("shrinkage"),
+            concurrency=np.array([q.concurrency for q in intervals], dtype=np.int64),
+        )
+
+    def take(self, idx: IntArray) -> Columns:
+        return Columns(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    def row(self, i: int) -> Interval:
+        """One interval back as a record (to name it in an error)."""
+
+        def opt(x: float) -> float | None:
+            return None if math.isnan(x) else float(x)
+
+        return Interval(
+            volume=float(self.volume[i]),
+            interval_s=float(self.interval_s[i]),
+            aht_s=float(self.aht_s[i]),
+            threshold_s=float(self.threshold_s[i]),
+            sl=opt(self.sl[i]),
+            patience_s=opt(self.patience_s[i]),
+            agents=None if self.agents[i] < 0 else int(self.agents[i]),
+            max_occupancy=opt(self.max_occupancy[i]),
+            shrinkage=float(self.shrinkage[i]),
+            concurrency=int(self.concurrency[i]),
+        )
+
+
+def _nan(x: float | None) -> float:
+    return np.nan if x is None else float(x)
+
+
 def staff(
     intervals: Sequence[Interval], *, lines: Sequence[int] | None = None, file: str | None = None
 ) -> list[dict[str, Any]]:
-    """Answer every interval, vectorised by kind (Erlang C or A; search or evaluation)."""
-    out: list[dict[str, Any] | None] = [None] * len(intervals)
-    groups: dict[tuple[bool, bool], list[int]] = {}
-    for i, q in enumerate(intervals):
-        groups.setdefault((q.patience_s is not None, q.agents is not None), []).append(i)
-    for (with_patience, given), idx in groups.items():
-        qs = [intervals[i] for i in idx]
+    """Answer every interval (`staff_table`), one dict per interval."""
+    rows: list[dict[str, Any]] = staff_table(Columns.of(intervals), lines=lines, file=file).to_pylist()
+    return rows
 
-        def col(name: str, qs: list[Interval] = qs) -> np.ndarray:
-            return np.array([getattr(q, name) for q in qs], dtype=np.float64)
 
-        common: dict[str, Any] = {
-            "volume": col("volume"),
-            "interval_s": col("interval_s"),
-            "aht_s": col("aht_s"),
-            "threshold_s": col("threshold_s"),
-            "patience_s": col("patience_s") if with_patience else None,
-        }
-        concurrency = col("concurrency").astype(np.int64)
-        if given:
-            agents = col("agents").astype(np.int64)
-        else:
-            targets = {
-                "sl": np.array([np.nan if q.sl is None else q.sl for q in qs]),
-                "max_occupancy": np.array(
-                    [np.nan if q.max_occupancy is None else q.max_occupancy for q in qs]
-                ),
+def staff_table(columns: Columns, *, lines: Sequence[int] | None = None, file: str | None = None) -> pa.Table:
+    """Answer every interval, vectorised by kind (Erlang C or A; search or evaluation): a table
+    with the columns of `OUTPUT`, one row per interval in the input's order."""
+    n = len(columns)
+    with_patience = ~np.isnan(columns.patience_s)
+    given = columns.agents >= 0
+    model = np.empty(n, dtype=object)
+    agents = np.zeros(n, dtype=np.int64)
+    metrics = {k: np.zeros(n, dtype=np.float64) for k in OUTPUT if k not in ("model", "agents", "fte")}
+    for patience in (False, True):
+        for evaluated in (False, True):
+            idx = np.flatnonzero((with_patience == patience) & (given == evaluated))
+            if len(idx) == 0:
+                continue
+            qs = columns.take(idx)
+            common: dict[str, Any] = {
+                "volume": qs.volume,
+                "interval_s": qs.interval_s,
+                "aht_s": qs.aht_s,
+                "threshold_s": qs.threshold_s,
+                "patience_s": qs.patience_s if patience else None,
             }
-            try:
-                agents = required_chat_agents(concurrency=concurrency, **common, **targets)
-            except InfeasibleError:
-                raise _which_infeasible(qs, idx, lines=lines, file=file) from None
-        m = evaluate_chat(agents=agents, concurrency=concurrency, **common)
-        for k, i in enumerate(idx):
-            n = int(m.agents[k])
-            out[i] = {
-                "model": m.model,
-                "agents": n,
-                "service_level": float(m.service_level[k]),
-                "p_wait": float(m.p_wait[k]),
-                "asa_s": float(m.asa_s[k]),
-                "abandon_rate": float(m.abandon_rate[k]),
-                "occupancy": float(m.occupancy[k]),
-                "fte": n / (1.0 - intervals[i].shrinkage),
-                "load_erlangs": float(m.load_erlangs[k]),
-            }
-    return [r for r in out if r is not None]
+            if evaluated:
+                chosen = qs.agents
+            else:
+                try:
+                    chosen = required_chat_agents(
+                        concurrency=qs.concurrency, sl=qs.sl, max_occupancy=qs.max_occupancy, **common
+                    )
+                except InfeasibleError:
+                    raise _which_infeasible(qs, idx, lines=lines, file=file) from None
+            m = evaluate_chat(agents=chosen, concurrency=qs.concurrency, **common)
+            model[idx] = m.model
+            agents[idx] = m.agents
+            for k, values in metrics.items():
+                values[idx] = getattr(m, k)
+    out = {
+        "model": pa.array(model, pa.string()),
+        "agents": agents,
+        **{k: metrics[k] for k in ("service_level", "p_wait", "asa_s", "abandon_rate", "occupancy")},
+        "fte": agents / (1.0 - columns.shrinkage),
+        "load_erlangs": metrics["load_erlangs"],
+    }
+    return pa.table({k: out[k] for k in OUTPUT})
 
 
 def _which_infeasible(
-    qs: list[Interval], idx: list[int], *, lines: Sequence[int] | None, file: str | None
+    qs: Columns, idx: IntArray, *, lines: Sequence[int] | None, file: str | None
 ) -> InputError:
     """Find the first interval whose targets no staffing meets, and say so with its line."""
-    for q, i in zip(qs, idx, strict=True):
+    for k, i in enumerate(idx.tolist()):
+        q = qs.row(k)
         try:
             required_chat_agents(
                 concurrency=q.concurrency,
@@ -207,8 +277,12 @@ def _which_infeasible(
     return InputError("impossible target")
 
 
-def read_intervals(path: Path, defaults: Mapping[str, Any]) -> tuple[list[Interval], list[int]]:
-    """Intervals from a CSV or Parquet file; a column absent takes the flag's value, an empty cell none."""
+def read_intervals(path: Path, defaults: Mapping[str, Any]) -> tuple[Columns, list[int]]:
+    """Intervals from a CSV or Parquet file; a column absent takes the flag's value, an empty cell none.
+
+    Read and validated column-wise (Arrow, NumPy); a bad row is then named by `parse`, the same
+    check as a flag's, on that row alone — so a file and the flags give the same messages.
+    """
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     if path.suffix.lower() == ".parquet":
@@ -225,12 +299,132 @@ def read_intervals(path: Path, defaults: Mapping[str, Any]) -> tuple[list[Interv
         raise InputError(
             f"unknown column {unknown[0]!r}: expected columns among {', '.join(FIELDS)}", file=str(path)
         )
-    rows = table.to_pylist()
-    intervals, lines = [], []
-    for i, row in enumerate(rows):
-        values = {k: v for k, v in defaults.items() if k not in row}
-        values.update(row)
-        line = first_line + i
-        intervals.append(parse(values, file=str(path), line=line))
-        lines.append(line)
-    return intervals, lines
+    lines = list(range(first_line, first_line + table.num_rows))
+    columns = _columns(table, defaults)
+    if columns is not None:
+        valid, cols = columns
+        for i in np.flatnonzero(~valid).tolist():
+            # The vectorised checks flag every row `parse` rejects, so `parse` on the first of
+            # them gives the error a flag would; should it accept one, the exact path decides.
+            parse(_row_values(table.slice(i, 1).to_pylist()[0], defaults), file=str(path), line=lines[i])
+        if valid.all():
+            return cols, lines
+    # A numeric column holding text (or a row only the exact path accepts): row by row, as a flag.
+    rows = [
+        parse(_row_values(row, defaults), file=str(path), line=line)
+        for row, line in zip(table.to_pylist(), lines, strict=True)
+    ]
+    return Columns.of(rows), lines
+
+
+def _row_values(row: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in defaults.items() if k not in row}
+    values.update(row)
+    return values
+
+
+def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, Columns] | None:
+    """The file's values as columns and a mask of the rows every check of `parse` passes, or
+    None when a numeric column holds text that is not a number."""
+    n = table.num_rows
+    num: dict[str, FloatArray] = {}
+    has: dict[str, BoolArray] = {}  # a value given (a cell, else the flag)
+    for name in FIELDS:
+        if name == "channel":
+            continue
+        if name in table.column_names:
+            column = table.column(name)
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                try:
+                    column = pc.cast(pc.utf8_trim_whitespace(column), pa.float64())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    return None
+            elif not (
+                pa.types.is_integer(column.type)
+                or pa.types.is_floating(column.type)
+                or pa.types.is_boolean(column.type)
+                or pa.types.is_null(column.type)
+            ):
+                return None
+            num[name] = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+            num[name] = np.where(column.is_null().to_numpy(zero_copy_only=False), np.nan, num[name])
+            # A NaN written in the file is a bad value, not an empty cell: keep the two apart.
+            present = ~column.is_null().to_numpy(zero_copy_only=False)
+        else:
+            raw = defaults.get(name)
+            value = np.nan if raw is None else float(raw)
+            num[name] = np.full(n, value)
+            present = np.full(n, raw is not None)
+        has[name] = present
+    if "channel" in table.column_names:
+        column = table.column("channel")
+        if not (pa.types.is_string(column.type) or pa.types.is_null(column.type)):
+            return None
+        text = pc.fill_null(pc.utf8_lower(pc.utf8_trim_whitespace(column.cast(pa.string()))), "voice")
+        text = pc.if_else(pc.equal(text, ""), "voice", text)
+        channel = text.to_numpy(zero_copy_only=False).astype(str)
+    else:
+        channel = np.full(n, str(defaults.get("channel") or "voice").strip().lower())
+
+    def finite(name: str) -> BoolArray:
+        return np.isfinite(num[name])
+
+    def ok(
+        name: str,
+        *,
+        required: bool,
+        low: float,
+        high: float = math.inf,
+        low_open: bool = False,
+        high_open: bool = False,
+    ) -> BoolArray:
+        x = num[name]
+        present = has[name]
+        with np.errstate(invalid="ignore"):
+            inside = (
+                finite(name)
+                & ((x > low) if low_open else (x >= low))
+                & ((x < high) if high_open else (x <= high))
+            )
+        return inside if required else (~present | inside)
+
+    chat = channel == "chat"
+    concurrency = np.where(has["concurrency"], num["concurrency"], 1.0)
+    with np.errstate(invalid="ignore"):
+        whole_conc = ~has["concurrency"] | (np.isfinite(concurrency) & (concurrency == np.round(concurrency)))
+        whole_agents = ~has["agents"] | (finite("agents") & (num["agents"] == np.round(num["agents"])))
+    valid = (
+        np.isin(channel, ["voice", "voice_in", "chat"])
+        & ok("concurrency", required=False, low=1)
+        & whole_conc
+        & (chat | (concurrency == 1))
+        & ok("agents", required=False, low=0)
+        & whole_agents
+        & ok("sl", required=False, low=0, high=1)
+        & ok("max_occupancy", required=False, low=0, high=1, low_open=True)
+        & (has["agents"] | has["sl"] | has["max_occupancy"])
+        & ok("volume", required=True, low=0)
+        & ok("interval", required=True, low=0, low_open=True)
+        & ok("aht", required=True, low=0, low_open=True)
+        & ok("threshold", required=True, low=0)
+        & ok("patience", required=False, low=0, low_open=True)
+        & ok("shrinkage", required=False, low=0, high=1, high_open=True)
+    )
+
+    def given(name: str) -> FloatArray:
+        return np.where(has[name], num[name], np.nan)
+
+    with np.errstate(invalid="ignore"):
+        cols = Columns(
+            volume=num["volume"],
+            interval_s=num["interval"],
+            aht_s=num["aht"],
+            threshold_s=num["threshold"],
+            sl=given("sl"),
+            patience_s=given("patience"),
+            agents=np.where(has["agents"] & valid, np.nan_to_num(num["agents"]), -1).astype(np.int64),
+            max_occupancy=given("max_occupancy"),
+            shrinkage=np.where(has["shrinkage"], num["shrinkage"], 0.0),
+            concurrency=np.where(valid, np.nan_to_num(concurrency, nan=1.0), 1).astype(np.int64),
+        )
+    return valid, cols
