@@ -38,6 +38,7 @@ TENDER: dict[str, dict[str, str]] = {
     "spec.flow.per_day": {"fr": "Contacts par jour", "en": "Contacts per day"},
     "spec.flow.channel": {"fr": "Canal", "en": "Channel"},
     "spec.flow.hours": {"fr": "Horaires d'ouverture actuels", "en": "Current opening hours"},
+    "spec.closed": {"fr": "fermé", "en": "closed"},
     "spec.flow.outside": {"fr": "Part arrivant hors horaires", "en": "Share arriving outside hours"},
     "spec.flow.bands": {
         "fr": "Répartition jour / soirée / nuit / week-end",
@@ -64,6 +65,7 @@ TENDER: dict[str, dict[str, str]] = {
         "en": "Bids are compared on these forecast volumes, interval by interval, at the required service level.",
     },
     "spec.service": {"fr": "3. Niveaux de service exigés", "en": "3. Required service levels"},
+    "spec.service.required": {"fr": "Niveau exigé", "en": "Required level"},
     "spec.service.sl": {
         "fr": "{sl} des contacts traités en {threshold} s",
         "en": "{sl} of contacts handled within {threshold} s",
