@@ -115,8 +115,10 @@ def _volumes(facts: SpecFacts, lang: str) -> Section:
     s.blocks.append(
         Table(
             (t("axis.month", lang), *(f.flow for f in flows)),
-            tuple((m, *(num(by[f.flow].get(m, 0), lang) for f in flows)) for m in months)
-            + ((t("spec.flow.total", lang), *(num(f.contacts, lang) for f in flows)),),
+            (
+                *((m, *(num(by[f.flow].get(m, 0), lang) for f in flows)) for m in months),
+                (t("spec.flow.total", lang), *(num(f.contacts, lang) for f in flows)),
+            ),
             caption=t("spec.by_month", lang),
         )
     )
@@ -200,8 +202,10 @@ def _forecast(facts: SpecFacts, lang: str) -> Section:
     s.blocks.append(
         Table(
             (t("axis.month", lang), *(f.flow for f in facts.forecast)),
-            tuple((m, *(num(by[f.flow].get(m, 0.0), lang) for f in facts.forecast)) for m in months)
-            + ((t("spec.flow.total", lang), *(num(total[f.flow], lang) for f in facts.forecast)),),
+            (
+                *((m, *(num(by[f.flow].get(m, 0.0), lang) for f in facts.forecast)) for m in months),
+                (t("spec.flow.total", lang), *(num(total[f.flow], lang) for f in facts.forecast)),
+            ),
         )
     )
     return s

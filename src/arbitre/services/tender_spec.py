@@ -19,7 +19,7 @@ from arbitre.services.tender import load_tender, questions, store_flows
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 from arbitre.tender.grid import GridFlow
-from arbitre.tender.spec import SpecFacts, SpecFlow, monthly_forecast, spec_flow
+from arbitre.tender.spec import SpecFacts, SpecFlow, SpecForecast, monthly_forecast, spec_flow
 
 NAMES = {"fr": ("cahier-des-charges", "grille-de-reponse"), "en": ("specification", "bid-grid")}
 
@@ -55,7 +55,7 @@ def spec_facts(ws: Workspace, name: str, *, grid_file: str = "", with_forecast: 
                 languages=langs.get(key, []),
             )
         )
-    forecasts = ()
+    forecasts: tuple[SpecForecast, ...] = ()
     if with_forecast:
         history = load_history(ws)
         history = history.select([i for i, f in enumerate(history.flows) if f in tender.scope.flows])
