@@ -638,17 +638,13 @@ def score_tender(ws: Workspace, name: str, *, now: datetime | None = None) -> Te
         history = {"start": volumes.history_start.isoformat(), "end": volumes.history_end.isoformat()}
         sources.append(
             SourceOut(
-                what="DQE",
-                value=f"{tender.term.months} months from {tender.term.start}",
-                source=f"forecast of the store's history {history['start']} to {history['end']} (arbitre.forecast)",
+                code="dqe",
+                value=f"{tender.term.start} + {tender.term.months}",
+                source=f"{history['start']} → {history['end']} (arbitre.forecast)",
             )
         )
         if volumes.inhouse is not None:
-            sources.append(
-                SourceOut(
-                    what="in-house cost", value="costs.yaml", source="arbitre.costing.inhouse on the DQE"
-                )
-            )
+            sources.append(SourceOut(code="inhouse", value="costs.yaml", source="arbitre.costing.inhouse"))
     return TenderScore(
         tender=tender.id,
         title=tender.title,
@@ -686,20 +682,16 @@ def _sources(ws: Workspace, tender: Tender) -> list[SourceOut]:
     path = tender_path(ws, tender.id)
     c = tender.criteria
     out = [
-        SourceOut(what="tender file", value=str(path.name), source=f"{TENDERS_DIR}/{path.name}"),
-        SourceOut(
-            what="price weight and formula",
-            value=f"{c.price.weight} · {c.price.formula}",
-            source="criteria.price",
-        ),
+        SourceOut(code="tender_file", value=str(path.name), source=f"{TENDERS_DIR}/{path.name}"),
+        SourceOut(code="price", value=f"{c.price.weight} · {c.price.formula}", source="criteria.price"),
     ]
     out += [
-        SourceOut(what=f"criterion {t.name}", value=str(t.weight), source="criteria.technical")
+        SourceOut(code="criterion", label=t.label, value=str(t.weight), source=f"criteria.technical.{t.name}")
         for t in c.technical
     ]
     out.append(
         SourceOut(
-            what="abnormally low thresholds",
+            code="abnormally_low",
             value=f"{tender.abnormally_low.below_mean_of_others} · {tender.abnormally_low.below_inhouse}",
             source="abnormally_low",
         )

@@ -135,7 +135,10 @@ class DqeFlowOut(_Out):
 
 
 class SourceOut(_Out):
-    what: str
+    """An input of the score: what it is (a code the report words), its value, where it comes from."""
+
+    code: str  # tender_file, price, criterion, abnormally_low, dqe, inhouse
+    label: str | None = None
     value: str
     source: str
 
