@@ -261,3 +261,75 @@ def test_the_cli_imports_lists_grades_and_scores(company: Path, tmp_path: Path) 
         app, ["tender", "evaluate", str(target), "sav-2026", "--evaluator", "bob", "--file", str(bad)]
     )
     assert result.exit_code == 1 and "bad.csv, line 2, field score: expected a number" in result.stderr
+
+
+def test_hostile_names_reach_the_database_the_terminal_and_the_report_as_plain_text(
+    company: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "ws"
+    shutil.copytree(company, target)
+    cells = complete("evil")
+    cells["bidder"]["B6"] = "[/bold]<script>alert(1)</script>'; DROP TABLE tender_bids; --"
+    path = tmp_path / "evil.xlsx"
+    path.write_bytes(fill(blank(example_tender()), cells))
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["tender", "bids", str(target), "sav-2026", str(path), "--received-at", "2026-02-10T10:00:00+01:00"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "DROP TABLE" in result.stdout and "[/bold]" in result.stdout  # shown as written, not as markup
+    evaluator = "[red]'; DELETE FROM tender_grades; --"
+    result = runner.invoke(
+        app,
+        [
+            "tender",
+            "evaluate",
+            str(target),
+            "sav-2026",
+            "--evaluator",
+            evaluator,
+            "--provider",
+            "evil",
+            "--criterion",
+            "rh",
+            "--score",
+            "12",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert evaluator in result.stdout
+    ws = Workspace.open(target)
+    try:
+        assert [b.technical.provider_name for b in list_bids(ws, load_tender(ws, "sav-2026"))] == [
+            cells["bidder"]["B6"]
+        ]
+        board = technical_board(ws, load_tender(ws, "sav-2026"))
+        assert board.evaluators == (evaluator,)
+        from arbitre.services.tender_report import render_tender_report
+
+        html = render_tender_report(ws, score_tender(ws, "sav-2026", now=AFTER), lang="fr")
+    finally:
+        ws.close()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    for bad in (["--score", "-1"], ["--score", "NaN"], ["--score", "douze"]):
+        args = [
+            "tender",
+            "evaluate",
+            str(target),
+            "sav-2026",
+            "--evaluator",
+            "x",
+            "--provider",
+            "evil",
+            "--criterion",
+            "rh",
+        ]
+        result = runner.invoke(app, [*args, *bad])
+        assert result.exit_code == 1 and "--score" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(
+        app, ["tender", "bids", str(target), "sav-2026", str(path), "--received-at", "hier"]
+    )
+    assert result.exit_code == 1 and "--received-at" in result.stderr
+    result = runner.invoke(app, ["tender", "init", str(target), "../../etc/passwd"])
+    assert result.exit_code == 1 and "tender id" in result.stderr

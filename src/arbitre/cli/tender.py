@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from arbitre.cli.output import err, out, print_json, print_table
+from arbitre.cli.output import err, out, print_json
+from arbitre.cli.output import print_table as _print_table
 from arbitre.errors import InputError
 
 tender_app = typer.Typer(
@@ -47,7 +49,7 @@ def init(
         path = init_tender(ws, name, flows=chosen)
     finally:
         ws.close()
-    out.print(str(path))
+    out.print(str(path), markup=False)
 
 
 @tender_app.command("spec")
@@ -73,7 +75,7 @@ def spec(
     finally:
         ws.close()
     for p in paths:
-        out.print(str(p))
+        out.print(str(p), markup=False)
 
 
 @tender_app.command("bids")
@@ -186,7 +188,8 @@ def evaluate(
     finally:
         ws.close()
     out.print(
-        f"{n} grade{'s' if n != 1 else ''} of {evaluator}{' (consensus)' if consensus else ''} recorded"
+        f"{n} grade{'s' if n != 1 else ''} of {evaluator}{' (consensus)' if consensus else ''} recorded",
+        markup=False,
     )
 
 
@@ -213,7 +216,10 @@ def score(
     from arbitre.reports.words_tender import flag_text, warning_text
 
     if document.sealed:
-        out.print(f"{name}: bids sealed until {document.bids_due.isoformat()} — technical evaluation only")
+        out.print(
+            f"{name}: bids sealed until {document.bids_due.isoformat()} — technical evaluation only",
+            markup=False,
+        )
     tech = document.technical
     print_table(
         f"{name} — technical scores (consensus, 0–{document.max_score})",
@@ -248,7 +254,10 @@ def score(
             rows,
         )
         if lot.inhouse_total is not None:
-            out.print(f"  in-house cost of the same volumes: {lot.inhouse_total:,.2f} {document.currency}")
+            out.print(
+                f"  in-house cost of the same volumes: {lot.inhouse_total:,.2f} {document.currency}",
+                markup=False,
+            )
         for q in lot.quotes:
             for f in q.flags:
                 out.print(
@@ -263,7 +272,7 @@ def score(
         for u in lot.unranked:
             out.print(f"  not ranked: {u.provider} ({u.reason})", markup=False)
         if lot.recommended:
-            out.print(f"  recommended: {lot.recommended}")
+            out.print(f"  recommended: {lot.recommended}", markup=False)
 
 
 @tender_app.command("rank")
@@ -333,7 +342,17 @@ def report(
             )
     finally:
         ws.close()
-    out.print(str(path))
+    out.print(str(path), markup=False)
+
+
+def print_table(title: str | None, columns: list[str], rows: list[list[str]], *, text: int = 1) -> None:
+    """A table whose cells may hold what a provider wrote: printed as text, never as Rich markup."""
+    _print_table(
+        None if title is None else escape(title),
+        [escape(c) for c in columns],
+        [[escape(x) for x in r] for r in rows],
+        text=text,
+    )
 
 
 def _lang(lang: str) -> None:
