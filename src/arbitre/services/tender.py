@@ -48,7 +48,7 @@ from arbitre.domain.tender import (
 )
 from arbitre.errors import InputError
 from arbitre.forecast import forecast
-from arbitre.mapping.queries import handle_times
+from arbitre.mapping.queries import handle_times, languages
 from arbitre.services.forecast import load_history
 from arbitre.store.appdb import TenderBid, TenderGrade, session_scope
 from arbitre.store.interactions import InteractionStore, connect
@@ -525,21 +525,18 @@ class Dqe:
 
 
 def _language_shares(ws: Workspace) -> dict[str, dict[str, float]]:
+    """Each flow's share of contacts per language ("?" when unknown), from the mapping engine's query."""
     con = connect(ws.settings.timezone)
     try:
-        source = InteractionStore(ws).source_sql()
-        rows = con.sql(
-            f"SELECT flow, coalesce(language, '?'), count(*) FROM {source} GROUP BY ALL"
-        ).fetchall()
+        found = languages(con, InteractionStore(ws).source_sql())
     finally:
         con.close()
-    totals: dict[str, int] = {}
-    for flow, _, n in rows:
-        totals[flow] = totals.get(flow, 0) + int(n)
-    out: dict[str, dict[str, float]] = {}
-    for flow, lang, n in rows:
-        out.setdefault(flow, {})[lang] = int(n) / totals[flow]
-    return out
+    counts: dict[str, dict[str, int]] = {}
+    for (flow, _), items in found.items():
+        mine = counts.setdefault(flow, {})
+        for lang, n in items:
+            mine[lang or "?"] = mine.get(lang or "?", 0) + n
+    return {f: {k: n / sum(c.values()) for k, n in c.items()} for f, c in counts.items()}
 
 
 def flow_facts(ws: Workspace, tender: Tender) -> dict[str, FlowFacts]:

@@ -240,39 +240,34 @@ def _decimal(v: Any) -> Decimal:
     return out
 
 
-def _non_negative(v: Any) -> Decimal:
-    d = _decimal(v)
-    if d < 0:
-        raise ValueError
-    return d
+def _bounded(
+    *,
+    above: int | None = None,
+    at_least: int | None = None,
+    at_most: int | None = None,
+    below: int | None = None,
+) -> Callable[[Any], Decimal]:
+    """A parser of decimals within bounds (each bound optional, strict or not)."""
+
+    def parse(v: Any) -> Decimal:
+        d = _decimal(v)
+        if (
+            (above is not None and d <= above)
+            or (at_least is not None and d < at_least)
+            or (at_most is not None and d > at_most)
+            or (below is not None and d >= below)
+        ):
+            raise ValueError
+        return d
+
+    return parse
 
 
-def _positive(v: Any) -> Decimal:
-    d = _decimal(v)
-    if d <= 0:
-        raise ValueError
-    return d
-
-
-def _share(v: Any) -> Decimal:
-    d = _decimal(v)
-    if not 0 <= d <= 1:
-        raise ValueError
-    return d
-
-
-def _share_below_one(v: Any) -> Decimal:
-    d = _share(v)
-    if d >= 1:
-        raise ValueError
-    return d
-
-
-def _positive_share(v: Any) -> Decimal:
-    d = _share(v)
-    if d <= 0:
-        raise ValueError
-    return d
+_non_negative = _bounded(at_least=0)
+_positive = _bounded(above=0)
+_share = _bounded(at_least=0, at_most=1)
+_share_below_one = _bounded(at_least=0, below=1)
+_positive_share = _bounded(above=0, at_most=1)
 
 
 def _count(v: Any) -> int:
