@@ -333,3 +333,23 @@ def test_hostile_names_reach_the_database_the_terminal_and_the_report_as_plain_t
     assert result.exit_code == 1 and "--received-at" in result.stderr
     result = runner.invoke(app, ["tender", "init", str(target), "../../etc/passwd"])
     assert result.exit_code == 1 and "tender id" in result.stderr
+
+
+def test_contacts_after_the_term_starts_leave_no_empty_weeks_in_the_history_the_dqe_uses(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from arbitre.services.tender import dqe
+
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s\n"
+        "late-1,sav-voice-fr,voice_in,callmada:tana,2026-05-04T10:00:00+02:00,2026-05-04T10:00:10+02:00,"
+        "2026-05-04T10:05:00+02:00,false,250,10,30\n",
+        encoding="utf-8",
+    )
+    import_file(ws, late)
+    volumes = dqe(ws, load_tender(ws, "sav-2026"))
+    # the history stops at its last contact before the term (5 April 2025), not at the empty year after it
+    assert volumes.history_end == date(2025, 4, 5)
+    for flow, w in volumes.workloads.items():
+        assert float((w.volume * w.in_scope).sum()) > 1000, flow

@@ -232,6 +232,7 @@ TENDER: dict[str, dict[str, str]] = {
         "fr": "ne couvre pas le besoin (capacité, langue, canal)",
         "en": "does not cover the need (capacity, language, channel)",
     },
+    "rep.unranked.no_cost": {"fr": "coût nul sur ces volumes", "en": "no cost on these volumes"},
     "rep.unranked.incomplete_evaluation": {
         "fr": "évaluation technique incomplète",
         "en": "technical evaluation incomplete",

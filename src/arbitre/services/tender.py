@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select
 
@@ -47,7 +48,7 @@ from arbitre.domain.tender import (
     Tender,
 )
 from arbitre.errors import InputError
-from arbitre.forecast import forecast
+from arbitre.forecast import Forecast, forecast
 from arbitre.mapping.queries import handle_times, languages
 from arbitre.services.forecast import load_history
 from arbitre.store.appdb import TenderBid, TenderGrade, session_scope
@@ -572,19 +573,41 @@ def flow_facts(ws: Workspace, tender: Tender) -> dict[str, FlowFacts]:
     return out
 
 
-def dqe(ws: Workspace, tender: Tender) -> Dqe:
-    """The volumes every bid is priced on: the forecast of the term from the store's history."""
+def term_forecast(ws: Workspace, tender: Tender) -> tuple[Forecast, date, date]:
+    """The forecast of the scope's flows over the term, from the history before it.
+
+    Returns the forecast and the first and last days of the history it used. The history is cut
+    at the term's start and at its last day with contacts: days without any
+    contact at the end (an export not yet imported, months a provider handled) would read as a
+    service closed on every weekday. A flow forecast at no contact at all is an error, not a DQE.
+    """
     history = load_history(ws)
-    keep = [i for i, f in enumerate(history.flows) if f in tender.scope.flows]
-    history = history.select(keep)
+    history = history.select([i for i, f in enumerate(history.flows) if f in tender.scope.flows])
     start = tender.term.first_day()
-    if start <= history.axis.first_day:
+    history = history.head(max(0, history.axis.day_index(start)))
+    active = (
+        np.flatnonzero(history.daily().sum(axis=0) > 0) if history.axis.days else np.array([], dtype=np.int64)
+    )
+    if active.size == 0:
         raise InputError(
-            f"the term starts ({tender.term.start}) before the history ({history.axis.first_day}): nothing to forecast from",
+            f"no contact of the scope's flows before the term ({tender.term.start}): nothing to forecast from",
             field="term.start",
         )
-    days = (tender.term.end_day() - start).days
-    result = forecast(history, start=start, horizon_days=days)
+    history = history.head(int(active[-1]) + 1)
+    result = forecast(history, start=start, horizon_days=(tender.term.end_day() - start).days)
+    empty = [f for f, total in zip(result.flows, result.daily.sum(axis=1), strict=True) if total <= 0]
+    if empty:
+        raise InputError(
+            f"the forecast of {empty[0]} over the term is 0 contacts (its history before {tender.term.start} "
+            "has none in its recent weeks): take it out of the scope or import its history",
+            field="scope.flows",
+        )
+    return result, history.axis.first_day, history.last_day
+
+
+def dqe(ws: Workspace, tender: Tender) -> Dqe:
+    """The volumes every bid is priced on: the forecast of the term from the store's history."""
+    result, first, last = term_forecast(ws, tender)
     facts = flow_facts(ws, tender)
     workloads = term_workloads(result, tender=tender, facts=facts, bands=ws.settings.hour_bands)
     costs_path = ws.root / "costs.yaml"
@@ -597,8 +620,8 @@ def dqe(ws: Workspace, tender: Tender) -> Dqe:
         workloads=workloads,
         reference_aht_s={f: facts[f].reference_aht_s for f in workloads},
         inhouse=inhouse,
-        history_start=history.axis.first_day,
-        history_end=history.last_day,
+        history_start=first,
+        history_end=last,
         models={i.flow: i.model for i in result.info},
     )
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arbitre.forecast import forecast
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
 from arbitre.reports.html import write_document
 from arbitre.reports.tender_grid import grid_xlsx
 from arbitre.reports.tender_spec import spec_content, spec_docx, spec_html
-from arbitre.services.forecast import load_history
-from arbitre.services.tender import load_tender, questions, store_flows
+from arbitre.services.tender import load_tender, questions, store_flows, term_forecast
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 from arbitre.tender.grid import GridFlow
@@ -57,12 +55,7 @@ def spec_facts(ws: Workspace, name: str, *, grid_file: str = "", with_forecast: 
         )
     forecasts: tuple[SpecForecast, ...] = ()
     if with_forecast:
-        history = load_history(ws)
-        history = history.select([i for i, f in enumerate(history.flows) if f in tender.scope.flows])
-        start = tender.term.first_day()
-        if start > history.axis.first_day:
-            result = forecast(history, start=start, horizon_days=(tender.term.end_day() - start).days)
-            forecasts = monthly_forecast(result, flows=tender.scope.flows)
+        forecasts = monthly_forecast(term_forecast(ws, tender)[0], flows=tender.scope.flows)
     assert span is not None  # load_tender found the scope's flows in the store
     return SpecFacts(
         tender=tender,

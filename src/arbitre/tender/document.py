@@ -87,7 +87,7 @@ class RemovalOut(_Out):
 
 class UnrankedOut(_Out):
     provider: str
-    reason: str  # infeasible, incomplete_evaluation
+    reason: str  # infeasible, no_cost (nothing to price), incomplete_evaluation
 
 
 class LotOut(_Out):
@@ -240,6 +240,8 @@ def lot_out(comparison: LotComparison, *, tender: Tender, board: Board) -> LotOu
     for q in comparison.quotes:
         if not q.feasible:
             unranked.append(UnrankedOut(provider=q.provider, reason="infeasible"))
+        elif q.term_total <= 0:
+            unranked.append(UnrankedOut(provider=q.provider, reason="no_cost"))
         elif tender.criteria.technical and not board.complete(q.provider):
             unranked.append(UnrankedOut(provider=q.provider, reason="incomplete_evaluation"))
         else:
