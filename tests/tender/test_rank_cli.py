@@ -78,3 +78,11 @@ def test_a_bad_file_is_one_line_naming_where(tmp_path: Path, change: tuple[str, 
     code, out, err = run(tmp_path, CASE.replace(*change))
     assert code == 1 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_example_of_the_documentation_ranks_as_it_says(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "tender.md").read_text(encoding="utf-8")
+    example = doc.split("### The standalone ranking", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    code, out, _ = run(tmp_path, example)
+    assert code == 0
+    assert [(r["provider"], r["total"]) for r in json.loads(out)["ranking"]] == [("A", 15.2), ("B", 9.6)]
