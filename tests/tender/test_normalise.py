@@ -119,3 +119,32 @@ def test_fees_are_added_once_and_a_bid_without_the_flows_of_its_lot_is_an_error(
     bare = Bid.model_validate({**hourly.model_dump(), "prices": []})
     with pytest.raises(ValueError, match="no price"):
         compare(TENDER, [bare], workloads={"sav": workload()}, reference_aht_s={"sav": 180.0})
+
+
+def test_volume_tiers_band_premiums_and_the_minimum_of_a_grid_reach_the_invoice() -> None:
+    w = workload()
+    weekend = np.array(
+        [3, 0, 3, 0, 0, 0, 0, 0], dtype=np.int64
+    )  # two of the four busy half-hours fall on a weekend
+    w = FlowWorkload(**{**w.__dict__, "band": weekend})
+    tiered = bid(
+        "tiered",
+        {
+            "model": "per_contact",
+            "tiers": [{"up_to": "20", "rate": "4"}, {"rate": "3"}],
+            "weekend_premium": "0.5",
+            "minimum_monthly": "200",
+        },
+        aht_s=180,
+        occupancy="0.85",
+    )
+    [lot] = compare(TENDER, [tiered], workloads={"sav": w}, reference_aht_s={"sav": 180.0})
+    invoice = lot.quotes[0].flows[0].cost.invoice
+    # 40 contacts: 20 × 4 + 20 × 3 = 140; half of them at the weekend, +50 %: 140 × 0.5 × 0.5 = 35;
+    # 175 is under the monthly minimum of 200: topped up by 25.
+    assert {ln.component: ln.amount for ln in invoice.lines} == {
+        "variable": D("140.00"),
+        "band_premium": D("35.00"),
+        "minimum_commitment": D("25.00"),
+    }
+    assert lot.quotes[0].term_total == D("200.00")
