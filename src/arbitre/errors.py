@@ -2,7 +2,8 @@
 
     ArbitreError
     ├── InputError            bad input from a user: a file, a row, a flag, a setting
-    │   └── RejectedRows      a file with rows that break the interaction contract (all of them)
+    │   ├── RejectedRows      a file with rows that break the interaction contract (all of them)
+    │   └── RejectedCells     a spreadsheet (a bid grid) with cells that break its layout (all of them)
     ├── WorkspaceError        a folder that is not a workspace, or one in a state we cannot use
     └── InfeasibleError       a question with no answer (a target no staffing can meet)
 
@@ -96,6 +97,40 @@ class RejectedRows(InputError):
         if first is not None:
             summary += f"; first: line {first.line}, column {first.column}: {first.reason}"
         super().__init__(summary, file=file)
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """One cell of a spreadsheet a user filled in, and what it should have held."""
+
+    file: str
+    sheet: str
+    cell: str
+    expected: str
+    got: str | None = None
+
+    def __str__(self) -> str:
+        got = f", got {_quote(self.got)}" if self.got is not None else ""
+        return f"{self.file}, sheet {self.sheet}, cell {self.cell}: expected {self.expected}{got}"
+
+
+class RejectedCells(InputError):
+    """A spreadsheet whose cells break its layout; `errors` lists every faulty cell.
+
+    >>> str(RejectedCells("bid.xlsx", [CellError("bid.xlsx", "Prix", "D5", "a price ≥ 0", "-3")]))
+    'bid.xlsx: 1 cell rejected; first: sheet Prix, cell D5: expected a price ≥ 0, got "-3"'
+    """
+
+    def __init__(self, file: str, errors: Sequence[CellError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        got = f", got {_quote(first.got)}" if first.got is not None else ""
+        n = len(self.errors)
+        super().__init__(
+            f"{n} cell{'s' if n != 1 else ''} rejected; first: sheet {first.sheet}, cell {first.cell}: "
+            f"expected {first.expected}{got}",
+            file=file,
+        )
 
 
 class WorkspaceError(ArbitreError):

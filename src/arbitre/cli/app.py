@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from arbitre.cli.output import err
-from arbitre.errors import ArbitreError, RejectedRows
+from arbitre.errors import ArbitreError, RejectedCells, RejectedRows
 
 # The modules of the commands, in the order `arbitre --help` lists them, and which module holds
 # each command: `main` imports only the one it runs (importing them all takes seconds).
@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "plan",
     "simulate",
     "decide",
+    "tender",
     "govern",
     "report",
     "demo",
@@ -39,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "plan": "plan",
     "simulate": "simulate",
     "decide": "decide",
+    "tender": "tender",
     "contract": "govern",
     "govern": "govern",
     "report": "report",
@@ -55,7 +57,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except RejectedRows as exc:
+        except (RejectedRows, RejectedCells) as exc:
             for error in exc.errors[:MAX_LISTED_ERRORS]:
                 err.print(str(error), markup=False)
             if len(exc.errors) > MAX_LISTED_ERRORS:

@@ -18,12 +18,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -145,6 +148,46 @@ class DecisionRecord(Base):
     inputs_sha256: Mapped[str] = mapped_column(String(64))
     recommended: Mapped[str] = mapped_column(Text)
     document: Mapped[str] = mapped_column(Text)
+
+
+class TenderBid(Base):
+    """A bid received for a tender: the provider's file as sent, its technical part, and its
+    price part (``sealed``: prices, fees, productivity) that only the tender service's unsealing
+    read returns, and only after the tender's deadline. A new file from the same provider before
+    the deadline is a new version; the latest counts."""
+
+    __tablename__ = "tender_bids"
+    __table_args__ = (UniqueConstraint("tender_id", "provider", "version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(String(100), index=True)
+    provider: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file: Mapped[bytes] = mapped_column(LargeBinary)
+    technical: Mapped[str] = mapped_column(Text)  # JSON: the bid without its price part
+    sealed: Mapped[str] = mapped_column(Text)  # JSON: prices, fees, productivity
+
+
+class TenderGrade(Base):
+    """One evaluator's grade of one provider on one criterion (or the consensus meeting's)."""
+
+    __tablename__ = "tender_grades"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_id: Mapped[str] = mapped_column(String(100), index=True)
+    evaluator: Mapped[str] = mapped_column(String(100))
+    consensus: Mapped[bool] = mapped_column(Boolean)
+    provider: Mapped[str] = mapped_column(String(100))
+    criterion: Mapped[str] = mapped_column(String(100))
+    score: Mapped[str] = mapped_column(String(40))  # a decimal, exactly as entered
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
 
 
 def make_engine(url: str) -> Engine:
