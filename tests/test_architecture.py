@@ -21,6 +21,7 @@ FORBIDDEN = {
     "forecast": {"store", "ingest", "services", "cli", "reports"},
     "costing": {"store", "ingest", "services", "cli", "reports", "decision"},
     "decision": {"store", "ingest", "services", "cli", "reports"},
+    "quality": {"store", "ingest", "services", "cli", "reports", "demo"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},
