@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -111,7 +110,7 @@ def test_the_example_grid_loads_and_every_automatic_criterion_has_its_check() ->
     assert {c.id for c in g.criteria if c.critical} == {"verification-identite", "propos"}
 
 
-def test_a_grid_error_names_its_line_and_field(tmp_path: Path) -> None:
+def test_a_grid_error_names_its_line_and_field() -> None:
     text = EXAMPLE_GRID.read_text(encoding="utf-8").replace(
         "        critical: true\n        check:\n          rule: before",
         "        critical: true\n        bonus: true\n        check:\n          rule: before",

@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "simulate",
     "decide",
     "govern",
+    "quality",
     "report",
     "demo",
 )
@@ -41,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "decide": "decide",
     "contract": "govern",
     "govern": "govern",
+    "qa": "quality",
     "report": "report",
     "demo": "demo",
 }

@@ -114,9 +114,8 @@ def sentences(transcripts: Sequence[str | None] | pa.Array, speakers: Speakers |
     folded_line = fold(pc.utf8_trim_whitespace(lines))
     marker = np.asarray(pc.is_in(folded_line, value_set=pa.array(list(who_is.agent_markers))), dtype=bool)
     labelled = np.asarray(pc.fill_null(pc.not_equal(who, ""), False), dtype=bool) & ~is_event
-    who_np = np.asarray(pc.fill_null(who, "").to_numpy(zero_copy_only=False), dtype=object)
-    is_agent_label = np.isin(who_np, list(who_is.agent)) | np.array(
-        [w.startswith("@") and _is_brand(w, who_is.agent) for w in who_np], dtype=bool
+    is_agent_label = np.asarray(
+        pc.fill_null(pc.is_in(who, value_set=pa.array(list(who_is.agent), pa.string())), False), dtype=bool
     )
     # A labelled line: agent if its label is an agent's, customer otherwise (the other party).
     line_role = np.full(len(lines), -1, dtype=np.int64)
@@ -164,11 +163,6 @@ def sentences(transcripts: Sequence[str | None] | pa.Array, speakers: Speakers |
         folded=fold(sent),
         turns=turns_per_doc,
     )
-
-
-def _is_brand(handle: str, agent_labels: Sequence[str]) -> bool:
-    """A social-media handle is the agent's when the grid lists it (``@azaleemaison``)."""
-    return handle in agent_labels
 
 
 def _seconds(ts: pa.Array) -> FloatArray:
