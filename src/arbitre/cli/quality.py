@@ -168,13 +168,14 @@ def calibrate(directory: Dir, grid_id: GridOpt = None, who: Who = None, json: Js
         return
     print_table(
         f"{doc.grid_id} v{doc.grid_version} — {doc.contacts} contacts graded both ways; trusted at κ ≥ {doc.trust_kappa} over ≥ {doc.min_pairs}",
-        ["criterion", "pairs", "agreement", "kappa", "status"],
+        ["criterion", "pairs", "agreement", "kappa", "PABAK", "status"],
         [
             [
                 c.criterion,
                 fmt_num(c.pairs),
                 fmt_pct(c.agreement),
                 "—" if c.kappa is None else f"{c.kappa:.2f}",
+                "—" if c.pabak is None else f"{c.pabak:.2f}" + (" (held)" if c.measure == "pabak" else ""),
                 "automatic" if c.trusted else ("stays human" if c.automatic else "graders only"),
             ]
             for c in doc.criteria

@@ -6,7 +6,11 @@ with one another.
   κ = (p_o − p_e) ÷ (1 − p_e), with p_o the share of contacts where both say the same and p_e the
   share expected if each answered at random with its own frequencies (Cohen, 1960). A criterion
   is **trusted** automatically when κ ≥ the grid's ``trust_kappa`` over at least ``min_pairs``
-  contacts; the others stay with the human graders.
+  contacts; the others stay with the human graders. When the graders give one answer almost
+  always (the rarer under `RARE` of their answers), κ collapses however well the check agrees
+  (the « kappa paradox », Feinstein and Cicchetti, 1990): there the prevalence- and bias-adjusted
+  kappa, PABAK = (k·p_o − 1) ÷ (k − 1) over the k answers used (Byrt, Bishop and Carlin, 1993),
+  is held to the same threshold.
 - Per grader, on the contacts several graders evaluated (calibration sessions): agreement with
   the consensus (the majority answer of the others), its kappa, and the grader's mean score
   against the mean of the others on the same contacts — the strictest grader scores lowest.
@@ -24,6 +28,7 @@ import numpy.typing as npt
 from arbitre._types import FloatArray, IntArray
 
 CATEGORIES = ("yes", "no", "na")
+RARE = 0.1
 
 
 def confusion(human: npt.ArrayLike, auto: npt.ArrayLike, *, k: int = 3) -> IntArray:
@@ -64,6 +69,8 @@ class CriterionAgreement:
     kappa: float
     confusion: IntArray  # rows human, columns automatic, in `CATEGORIES` order
     trusted: bool
+    pabak: float = float("nan")
+    measure: str = "kappa"  # the one held to the threshold: kappa, or pabak for a rare answer
 
 
 def agreement(
@@ -73,13 +80,23 @@ def agreement(
     table = confusion(human, auto)
     n = int(table.sum())
     kappa = cohen_kappa(table)
+    p_o = float(np.trace(table) / n) if n else float("nan")
+    used = int(((table.sum(axis=0) + table.sum(axis=1)) > 0).sum())
+    pabak = (used * p_o - 1) / (used - 1) if n and used > 1 else (1.0 if n else float("nan"))
+    human_share = table.sum(axis=1) / n if n else np.zeros(3)
+    rare = bool(n and human_share[human_share > 0].min(initial=1.0) < RARE) or bool(
+        n and (human_share > 0).sum() == 1
+    )
+    value = pabak if rare else kappa
     return CriterionAgreement(
         criterion=criterion,
         pairs=n,
-        agreement=float(np.trace(table) / n) if n else float("nan"),
+        agreement=p_o,
         kappa=kappa,
         confusion=table,
-        trusted=bool(n >= min_pairs and np.isfinite(kappa) and kappa >= trust_kappa - 1e-12),
+        trusted=bool(n >= min_pairs and np.isfinite(value) and value >= trust_kappa - 1e-12),
+        pabak=pabak,
+        measure="pabak" if rare else "kappa",
     )
 
 

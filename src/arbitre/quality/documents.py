@@ -87,6 +87,8 @@ class CriterionCalibration(_Doc):
     pairs: int
     agreement: float | None
     kappa: float | None
+    pabak: float | None = None
+    measure: str = "kappa"  # held to the threshold: kappa, or pabak when one answer is rare
     confusion: list[list[int]]  # human rows × automatic columns: yes, no, na
     trusted: bool
 

@@ -85,6 +85,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Aucun contrôle qualité automatique pour ce mois (arbitre qa check).",
         "No automatic quality check for this month (arbitre qa check).",
     ),
+    "qa.critical_badge": ("critique", "critical"),
     "qa.reasons": ("Motifs de contact (classifieur)", "Contact reasons (classifier)"),
 }
 

@@ -279,6 +279,23 @@ def summarise(
     )
 
 
+def run_summary(ws: Workspace, r: QaCheckRun) -> CheckSummary:
+    """The summary of a recorded check run, from its results file."""
+    grid, _ = load_grid(ws, r.grid_id, version=r.grid_version)
+    return summarise(
+        grid,
+        r.grid_version,
+        pq.read_table(quality_dir(ws) / r.file),
+        run_id=r.id,
+        month=r.month,
+        seconds=r.seconds,
+        features=r.features,
+        trusted=list(json.loads(r.trusted)),
+        calibrated=r.calibration_id is not None,
+        file=r.file,
+    )
+
+
 def current_runs(ws: Workspace, grid_id: str | None = None) -> list[QaCheckRun]:
     """The latest run of each grid and month."""
     with session_scope(ws.engine) as session:
@@ -444,6 +461,8 @@ def calibrate(ws: Workspace, *, grid_id: str | None = None, who: str | None = No
                 pairs=result.pairs,
                 agreement=None if not result.pairs else result.agreement,
                 kappa=None if not np.isfinite(result.kappa) else result.kappa,
+                pabak=None if not np.isfinite(result.pabak) else result.pabak,
+                measure=result.measure,
                 confusion=result.confusion.tolist(),
                 trusted=result.trusted,
             )
