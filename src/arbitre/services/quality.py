@@ -45,6 +45,7 @@ REQUIRED = ("contact_id", "grader", "criterion", "answer")
 ALIASES = {
     "contact": "contact_id",
     "evaluateur": "grader",
+    "évaluateur": "grader",
     "critere": "criterion",
     "critère": "criterion",
     "reponse": "answer",
