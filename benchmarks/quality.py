@@ -34,8 +34,16 @@ from arbitre.quality.grid import Grid
 from arbitre.quality.rules import NO, YES
 from arbitre.yamlio import load_model
 
-FINDS = {"no_notice": "mention-enregistrement", "no_identity": "verification-identite", "rude_closing": "prise-de-conge"}
-MISSED = {"no_notice": MISSED_WORDING["notice"], "no_identity": MISSED_WORDING["identity"], "rude_closing": 0.0}
+FINDS = {
+    "no_notice": "mention-enregistrement",
+    "no_identity": "verification-identite",
+    "rude_closing": "prise-de-conge",
+}
+MISSED = {
+    "no_notice": MISSED_WORDING["notice"],
+    "no_identity": MISSED_WORDING["identity"],
+    "rude_closing": 0.0,
+}
 
 
 def _peak_mib() -> float:
