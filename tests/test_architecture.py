@@ -22,6 +22,7 @@ FORBIDDEN = {
     "costing": {"store", "ingest", "services", "cli", "reports", "decision"},
     "decision": {"store", "ingest", "services", "cli", "reports"},
     "tender": {"store", "ingest", "services", "cli", "reports", "demo"},
+    "quality": {"store", "ingest", "services", "cli", "reports", "demo"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},

@@ -38,8 +38,13 @@ def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Pat
             + float(g["bonus_total"])
         )
         assert float(g["net_fees"]) == pytest.approx(net, abs=0.005)
+    # Quality monitoring: the provider's transcribed calls checked each month, calibrated.
+    assert [q["month"] for q in summary["quality"]] == ["2026-04", "2026-05", "2026-06"]
+    assert all(q["checked"] > 0 for q in summary["quality"])
+    assert "verification-identite" in summary["calibration"]["trusted"]
     copil = Path(summary["copil"])
     assert copil.name == "copil-callmada-2026-2026-06.html"
+    assert "<h2>Qualité</h2>" in copil.read_text(encoding="utf-8")
     assert "Tableau de bord" in copil.read_text(encoding="utf-8")
     assert copil.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"
     assert "<h2>Scorecard</h2>" in copil.with_name("copil-callmada-2026-2026-06.en.html").read_text(

@@ -9,7 +9,7 @@ import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
 from arbitre.cli.progress import progress
-from arbitre.domain.kpis import TIME_KEYS
+from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.services.activity import activity_map, write_mapping_report
 from arbitre.services.kpis import kpis
@@ -81,11 +81,7 @@ def kpi(
     if json:
         print_json(rows)
         return
-    keys = [
-        k
-        for k in (rows[0] if rows else {})
-        if k not in _KPI_COLUMNS and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score")
-    ]
+    keys = [k for k in (rows[0] if rows else {}) if k not in _KPI_COLUMNS and k not in KPI_NAMES]
     header = [*keys, "offered", "answered", "SL", "abandon", "ASA", "AHT", "FCR", "repeat 7d", "CSAT", "NPS"]
     table = [
         [
@@ -103,6 +99,16 @@ def kpi(
         ]
         for r in rows
     ]
+    # Quality monitoring's KPIs, where the workspace has checks or evaluations.
+    for name, kpi, as_score in (
+        ("QA auto", "qa_auto_score", True),
+        ("critical auto", "qa_auto_critical_rate", False),
+        ("QA human", "qa_human_score", True),
+    ):
+        if any(r.get(kpi) is not None for r in rows):
+            header.append(name)
+            for row, r in zip(table, rows, strict=True):
+                row.append(fmt_num(r[kpi], 1) if as_score else fmt_pct(r[kpi]))
     if not keys:
         header[0:0] = ["all"]
         table = [["all", *row] for row in table]

@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "decide",
     "tender",
     "govern",
+    "quality",
     "report",
     "demo",
 )
@@ -43,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "tender": "tender",
     "contract": "govern",
     "govern": "govern",
+    "qa": "quality",
     "report": "report",
     "demo": "demo",
 }

@@ -57,6 +57,17 @@ def demo(
                 "report": str(result.report),
                 "business_case": str(result.business_case),
                 "copil": str(result.copil),
+                "quality": [
+                    q.model_dump(
+                        mode="json", include={"month", "contacts", "checked", "mean_score", "critical_rate"}
+                    )
+                    for q in result.quality
+                ],
+                "calibration": None
+                if result.calibration is None
+                else result.calibration.model_dump(
+                    mode="json", include={"contacts", "trusted", "strictest", "most_lenient"}
+                ),
                 "governance": [
                     {
                         k: g[k]
@@ -155,6 +166,12 @@ def demo(
                 for g in result.governance
             ],
             text=3,
+        )
+    for q in result.quality:
+        out.print(
+            f"Quality {q.month}: {q.checked:,} calls checked, mean automatic score {q.mean_score or 0:.1f}, "
+            f"critical failures {fmt_pct(q.critical_rate)}",
+            markup=False,
         )
     out.print(f"\nReports: {result.report}")
     out.print(f"         {result.business_case} (and .pdf)")

@@ -100,7 +100,7 @@ def _fmt(value: float | None, kpi: str) -> str:
         return "—"
     if kpi in ("asa_s", "aht_s"):
         return f"{value:,.0f} s"
-    if kpi in ("nps", "qa_score", "csat_mean"):
+    if kpi in ("nps", "qa_score", "csat_mean", "qa_auto_score", "qa_human_score"):
         return f"{value:,.1f}"
     return f"{100 * value:.1f}%"
 

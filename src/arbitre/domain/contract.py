@@ -33,6 +33,10 @@ KPI_DIRECTIONS: dict[str, Literal["at_least", "at_most"]] = {
     "csat_mean": "at_least",
     "nps": "at_least",
     "qa_score": "at_least",
+    "qa_auto_score": "at_least",
+    "qa_auto_critical_rate": "at_most",
+    "qa_human_score": "at_least",
+    "qa_human_critical_rate": "at_most",
 }
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 Week = Annotated[list[Annotated[Decimal, Field(ge=0)]], Field(min_length=7, max_length=7)]
@@ -112,6 +116,10 @@ class Sla(_Strict):
         "csat_mean",
         "nps",
         "qa_score",
+        "qa_auto_score",
+        "qa_auto_critical_rate",
+        "qa_human_score",
+        "qa_human_critical_rate",
     ]
     target: float
     direction: Literal["at_least", "at_most"] | None = None  # default: the KPI's better side
@@ -138,7 +146,16 @@ class Sla(_Strict):
     @model_validator(mode="after")
     def _coherent(self) -> Sla:
         if (
-            self.kpi in ("service_level", "abandon_rate", "fcr", "repeat_rate_7d", "csat")
+            self.kpi
+            in (
+                "service_level",
+                "abandon_rate",
+                "fcr",
+                "repeat_rate_7d",
+                "csat",
+                "qa_auto_critical_rate",
+                "qa_human_critical_rate",
+            )
             and not 0 <= self.target <= 1
         ):
             raise ValueError(f"{self.kpi} is a share: its target must be between 0 and 1, got {self.target}")

@@ -27,6 +27,12 @@ KPI_NAMES: tuple[str, ...] = (
     "csat_mean",
     "nps",
     "qa_score",
+    # Quality monitoring (issue 14): read from the automatic checks and the human evaluations
+    # joined to the contacts (`arbitre.services.quality.with_quality`); null where none.
+    "qa_auto_score",
+    "qa_auto_critical_rate",
+    "qa_human_score",
+    "qa_human_critical_rate",
 )
 
 # KPIs that an interval mean can average (ratios and means); counts are always summed.
@@ -95,5 +101,14 @@ class KpiRules(BaseModel):
 # is at most this long: repeat windows up to it are counted without a window over the history.
 REPEAT_GAP_CAP_S = 31 * 86400.0
 
-GROUP_KEYS: tuple[str, ...] = ("flow", "channel", "site", "language")
+GROUP_KEYS: tuple[str, ...] = ("flow", "channel", "site", "language", "agent")
+#: Group keys that name another column of the record.
+GROUP_COLUMNS: dict[str, str] = {"agent": "agent_id"}
+#: The quality columns a source may carry (per contact: score 0–100, critical failure 0–1).
+QUALITY_COLUMNS: tuple[str, ...] = (
+    "qa_auto_score",
+    "qa_auto_critical",
+    "qa_human_score",
+    "qa_human_critical",
+)
 TIME_KEYS: tuple[str, ...] = ("interval", "day", "week", "month")

@@ -25,7 +25,15 @@ import duckdb
 import pyarrow as pa
 
 from arbitre.domain.channels import Channel
-from arbitre.domain.kpis import GROUP_KEYS, KPI_NAMES, REPEAT_GAP_CAP_S, TIME_KEYS, KpiRules
+from arbitre.domain.kpis import (
+    GROUP_COLUMNS,
+    GROUP_KEYS,
+    KPI_NAMES,
+    QUALITY_COLUMNS,
+    REPEAT_GAP_CAP_S,
+    TIME_KEYS,
+    KpiRules,
+)
 from arbitre.kpi.buckets import (
     Dialect,
     format_interval,
@@ -48,6 +56,10 @@ _RATIOS: dict[str, tuple[str, str, float]] = {
     "csat_mean": ("sum_csat", "n_csat", 1.0),
     "nps": ("n_nps_net", "n_nps", 100.0),
     "qa_score": ("sum_qa", "n_qa", 1.0),
+    "qa_auto_score": ("sum_qa_auto", "n_qa_auto", 1.0),
+    "qa_auto_critical_rate": ("sum_qa_auto_critical", "n_qa_auto", 1.0),
+    "qa_human_score": ("sum_qa_human", "n_qa_human", 1.0),
+    "qa_human_critical_rate": ("sum_qa_human_critical", "n_qa_human", 1.0),
 }
 _COUNTS = ("offered", "answered", "abandoned", "short_abandoned")
 
@@ -75,6 +87,7 @@ def kpi_sql(
     tz: str,
     repeat_key: str = "customer_id",
     repeat_gap: str | None = None,
+    quality: bool = False,
     dialect: Dialect = "duckdb",
 ) -> str:
     """The query computing every KPI of ``source`` grouped by ``by``.
@@ -88,6 +101,7 @@ def kpi_sql(
     ``repeat_gap`` names a column holding each contact's gap to the same customer's next contact
     on the same flow (the store's ``repeat_gap_s``, kept up to `REPEAT_GAP_CAP_S`): when the
     repeat window fits under that cap, repeats are read from it instead of a window function.
+    ``quality``: the source has the `QUALITY_COLUMNS` (else the quality KPIs are null).
     """
     keys = check_group_keys(by)
     averaged = rules.aggregation == "interval_mean"
@@ -99,7 +113,7 @@ def kpi_sql(
             k,
             time_key_sql(k, column="arrived_at", tz=tz, interval_min=rules.interval_min, dialect=dialect)
             if k in TIME_KEYS
-            else k,
+            else GROUP_COLUMNS.get(k, k),
         )
         for k in keys
     ]
@@ -126,6 +140,7 @@ def kpi_sql(
         if use_gap
         else ""
     )
+    quality_facts = ", ".join(c if quality else f"CAST(NULL AS DOUBLE) AS {c}" for c in QUALITY_COLUMNS)
     facts = f"""
     facts AS (
       SELECT {group_select}
@@ -137,7 +152,7 @@ def kpi_sql(
         wait_s,
         talk_s + hold_s + wrap_s AS handle_s,
         CASE channel {thresholds} END AS threshold_s,
-        resolved, csat, nps, qa_score{gap_facts}
+        resolved, csat, nps, qa_score, {quality_facts}{gap_facts}
       FROM (
         SELECT *,
           CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN {seconds_between_sql("answered_at", "arrived_at", dialect=dialect)}
@@ -174,7 +189,13 @@ def kpi_sql(
         count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS n_nps_net,
         count(nps) AS n_nps,
         sum(qa_score) AS sum_qa,
-        count(qa_score) AS n_qa{gap_totals}
+        count(qa_score) AS n_qa,
+        sum(qa_auto_score) AS sum_qa_auto,
+        count(qa_auto_score) AS n_qa_auto,
+        sum(CAST(qa_auto_critical AS DOUBLE)) FILTER (WHERE qa_auto_score IS NOT NULL) AS sum_qa_auto_critical,
+        sum(qa_human_score) AS sum_qa_human,
+        count(qa_human_score) AS n_qa_human,
+        sum(CAST(qa_human_critical AS DOUBLE)) FILTER (WHERE qa_human_score IS NOT NULL) AS sum_qa_human_critical{gap_totals}
       FROM facts {group_by}
     )"""
     # Repeats need each contact's next one (same customer, same flow): a window, run on the few
@@ -258,9 +279,19 @@ def compute_kpis_table(
     if repeat_key is None:
         repeat_key = "customer_key" if "customer_key" in columns else "customer_id"
     gap = "repeat_gap_s" if "repeat_gap_s" in columns else None
+    quality = all(c in columns for c in QUALITY_COLUMNS)
     dialect = dialect_of(con)
     return con.sql(
-        kpi_sql(source, by=by, rules=rules, tz=tz, repeat_key=repeat_key, repeat_gap=gap, dialect=dialect)
+        kpi_sql(
+            source,
+            by=by,
+            rules=rules,
+            tz=tz,
+            repeat_key=repeat_key,
+            repeat_gap=gap,
+            quality=quality,
+            dialect=dialect,
+        )
     ).to_arrow_table()
 
 

@@ -18,7 +18,7 @@ MISSED = "#b91c1c"
 UNMEASURED = "#9aa5b8"
 #: KPIs that are not a share of contacts: their axis reads as a number, not a percentage.
 SECONDS = frozenset({"asa_s", "aht_s"})
-SCORES = frozenset({"csat_mean", "nps", "qa_score"})
+SCORES = frozenset({"csat_mean", "nps", "qa_score", "qa_auto_score", "qa_human_score"})
 
 
 def sla_trend(

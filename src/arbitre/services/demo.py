@@ -9,6 +9,7 @@ demo exercises validation, pseudonymisation, redaction and the store like any im
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,14 +19,18 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
+from arbitre.demo.quality import evaluations as demo_evaluations
+from arbitre.demo.quality import plant
 from arbitre.errors import WorkspaceError
-from arbitre.examples import MAPPINGS
+from arbitre.examples import EXAMPLES, MAPPINGS
 from arbitre.ingest.mapping import load_mapping
+from arbitre.quality.documents import Calibration, CheckSummary
 from arbitre.services.activity import activity_map, write_mapping_report
 from arbitre.services.business_case import write_business_case
 from arbitre.services.contracts import store_contract
@@ -33,6 +38,8 @@ from arbitre.services.copil import copil, write_copil
 from arbitre.services.decide import decide
 from arbitre.services.govern import govern
 from arbitre.services.imports import ImportSummary, import_file
+from arbitre.services.quality import import_evaluations, store_grid
+from arbitre.services.quality_checks import calibrate, check_month, current_runs, run_summary
 from arbitre.store.interactions import connect
 from arbitre.store.workspace import Workspace
 
@@ -42,6 +49,7 @@ CONTRACT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "contra
 # The demo's "today": early July 2026, the week before the monthly committee reviews June.
 DEMO_TODAY = date(2026, 7, 6)
 PROVIDER_SITE = "linguaserv:barcelona"
+QA_GRID = EXAMPLES / "quality" / "grille-relation-client.yaml"
 
 
 @dataclass
@@ -57,6 +65,8 @@ class DemoResult:
     business_case: Path | None = None
     governance: list[dict[str, Any]] = field(default_factory=list)
     copil: Path | None = None
+    quality: list[CheckSummary] = field(default_factory=list)  # the provider's months checked
+    calibration: Calibration | None = None
 
 
 def build_demo(
@@ -107,8 +117,10 @@ def _govern_demo(
     exports, each month refereed with its invoice (May misses the service level: a credit)."""
     months = generate_provider_months(seed=seed, scale=scale)
     result.provider_contacts = months.interactions.num_rows
+    # The calls Call Mada's speech analytics transcribed, with the demo's planted defects.
+    provider_table, planted = plant(months.interactions, seed=seed)
     exports = directory / "exports"
-    con = _export_connection(months.interactions, tz=ws.settings.timezone)
+    con = _export_connection(provider_table, tz=ws.settings.timezone)
     try:
         files = _monthly_csv(con, where="TRUE", name="callmada-tana", folder=exports)
     finally:
@@ -120,11 +132,41 @@ def _govern_demo(
     contract_file = contracts / CONTRACT_EXAMPLE.name
     shutil.copyfile(CONTRACT_EXAMPLE, contract_file)
     contract = store_contract(ws, contract_file, who="arbitre demo").contract
+    _quality_demo(ws, directory, table=provider_table, planted=planted, seed=seed, result=result)
     out = []
     for month, rows in sorted(provider_invoices(months, contract=contract).items()):
         invoice = write_invoice_csv(rows, exports / f"callmada-facture-{month}.csv")
         out.extend(govern(ws, month=month, invoice=invoice, who="arbitre demo", today=DEMO_TODAY))
     return out
+
+
+def _quality_demo(
+    ws: Workspace, directory: Path, *, table: pa.Table, planted: Any, seed: int, result: DemoResult
+) -> None:
+    """Quality monitoring of the provider's calls: the grid stored, every transcript of each month
+    checked, the graders' evaluations of a sample imported, the checks calibrated on them."""
+    grid_file = directory / QA_GRID.name
+    shutil.copyfile(QA_GRID, grid_file)
+    store_grid(ws, grid_file, who="arbitre demo")
+    months = pc_months(table)
+    for month in months:
+        check_month(ws, month=month, who="arbitre demo")
+    rows = demo_evaluations(table, planted, seed=seed)
+    target = directory / "exports" / "evaluations-qualite-callmada.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["contact_id", "site", "grader", "criterion", "answer", "comment"])
+        writer.writerows(rows)
+    import_evaluations(ws, target)
+    result.calibration = calibrate(ws, who="arbitre demo")
+    # The months as scored after the calibration (on the trusted criteria).
+    result.quality = [run_summary(ws, r) for r in current_runs(ws)]
+
+
+def pc_months(table: pa.Table) -> list[str]:
+    """The local months (YYYY-MM, Paris) of the table's arrivals."""
+    local = pc.local_timestamp(table.column("arrived_at").cast(pa.timestamp("us", tz="Europe/Paris")))
+    return sorted(set(pc.strftime(local, format="%Y-%m").to_pylist()))
 
 
 def _copil_demo(ws: Workspace, *, month: str) -> Path:

@@ -48,6 +48,7 @@ from arbitre.domain.contract import Contract
 from arbitre.errors import InputError
 from arbitre.services.contracts import list_contracts, load_contract
 from arbitre.services.decide import latest_decision
+from arbitre.services.quality_checks import quality_month, with_quality
 from arbitre.store.appdb import GovernanceRun, session_scope
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
@@ -149,7 +150,7 @@ def _run(
 ) -> dict[str, Any]:
     tz = ws.settings.timezone
     store = InteractionStore(ws)
-    source = store.source_sql(_around(month))
+    source = with_quality(ws, store.source_sql(_around(month)))  # quality KPIs can be SLAs (issue 14)
     con = connect(tz)
     try:
         daily = _daily(con, source, contract, month=month, tz=tz)
@@ -245,6 +246,8 @@ def _run(
     doc["trend"] = [*[_trend(r) for r in history], _trend(doc)]
     doc["trend_directions"] = {t.sla: t.direction for t in trend([*history, doc])}
     doc["business_case"] = _business_case(ws, contract, units, credits)
+    quality = quality_month(ws, month=month, sites=contract.provider.sites, flows=contract.flows)
+    doc["quality"] = None if quality is None else quality.model_dump(mode="json")
     return doc
 
 

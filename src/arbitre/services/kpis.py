@@ -8,11 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from arbitre.domain.interactions import NAMES
-from arbitre.domain.kpis import KpiRules
+from arbitre.domain.kpis import QUALITY_COLUMNS, KpiRules
 from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.engine import check_group_keys, compute_kpis
 from arbitre.services.imports import load
+from arbitre.services.quality_checks import with_quality
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
@@ -83,17 +84,21 @@ def kpis(
         # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
         only_stores = all(Workspace.is_workspace(p) for p in inputs)
         cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
+        # The quality KPIs' columns: a workspace's checks and evaluations, none in a file.
+        with_qa = ", ".join(QUALITY_COLUMNS)
+        without_qa = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in QUALITY_COLUMNS)
         for i, item in enumerate(inputs):
             path = Path(item)
             if Workspace.is_workspace(path):
                 ws = next(w for w in workspaces if w.root == path)
-                parts.append(f"SELECT {cols} FROM {InteractionStore(ws).source_sql()}")
+                stored = with_quality(ws, InteractionStore(ws).source_sql())
+                parts.append(f"SELECT {cols}, {with_qa} FROM {stored} AS s")
             else:
                 _, checked = load(path, mapping or IDENTITY, con)
                 if checked.errors:
                     raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
                 con.execute(f"CREATE OR REPLACE TEMP TABLE input_{i} AS SELECT {cols} FROM clean")
-                parts.append(f"SELECT {cols} FROM input_{i}")
+                parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
         source = "(" + " UNION ALL ".join(parts) + ")"
         return compute_kpis(con, source, by=keys, rules=rules, tz=tz)
     finally:

@@ -114,6 +114,10 @@ def _series(source: Path, *, column: str, flow: object, where: dict[str, Any]) -
 def group_keys(by: Sequence[str]) -> tuple[list[str], list[str]]:
     """(keys as the user wrote them, keys for the KPI engine) from ``["pool,interval"]``-like input."""
     written = [k.strip() for item in by for k in item.split(",") if k.strip()]
+    if "agent" in written:  # a KPI group of recorded contacts; simulated ones name no agent
+        raise InputError(
+            "simulated contacts have no agent: group by pool, flow, channel, language or time", field="--by"
+        )
     try:
         engine = check_group_keys([_ALIASES.get(k, k) for k in written])
     except ValueError as exc:

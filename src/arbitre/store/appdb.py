@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -188,6 +189,107 @@ class TenderGrade(Base):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     who: Mapped[str] = mapped_column(String(200))
+
+
+class QaGridVersion(Base):
+    """One version of a QA grid (quality monitoring): its YAML as given, who stored it and when.
+
+    Evaluations and automatic checks name the version they were made on, so a score can always
+    be read against the grid as it stood.
+    """
+
+    __tablename__ = "qa_grids"
+
+    grid_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class QaEvaluation(Base):
+    """A human grader's evaluation of one contact on one grid version, with its score."""
+
+    __tablename__ = "qa_evaluations"
+    __table_args__ = (UniqueConstraint("grid_id", "contact_id", "site", "grader"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    grid_id: Mapped[str] = mapped_column(String(60), index=True)
+    grid_version: Mapped[int] = mapped_column(Integer)
+    contact_id: Mapped[str] = mapped_column(String(200))
+    site: Mapped[str] = mapped_column(String(200))
+    grader: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    import_id: Mapped[str] = mapped_column(String(32), index=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    critical_failed: Mapped[bool] = mapped_column(Boolean)
+
+
+class QaAnswer(Base):
+    """One criterion's answer in a human evaluation, with the grader's comment."""
+
+    __tablename__ = "qa_answers"
+
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("qa_evaluations.id"), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(60), primary_key=True)
+    answer: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class QaDispute(Base):
+    """A provider's dispute of a criterion of an evaluation, and the client's decision on it."""
+
+    __tablename__ = "qa_disputes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("qa_evaluations.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(60))
+    proposed: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))  # open, accepted, rejected
+    previous: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class QaCheckRun(Base):
+    """The automatic check of a month's transcripts on a grid version: where its results are
+    (a Parquet file of the workspace), what it counted, and the criteria its score trusted."""
+
+    __tablename__ = "qa_check_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    grid_id: Mapped[str] = mapped_column(String(60), index=True)
+    grid_version: Mapped[int] = mapped_column(Integer)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    contacts: Mapped[int] = mapped_column(BigInteger)
+    checked: Mapped[int] = mapped_column(BigInteger)
+    file: Mapped[str] = mapped_column(Text)
+    features: Mapped[str] = mapped_column(String(20))
+    trusted: Mapped[str] = mapped_column(Text)  # JSON list of criteria
+    calibration_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
+class QaCalibration(Base):
+    """A calibration of a grid version: agreement per criterion and per grader (JSON)."""
+
+    __tablename__ = "qa_calibrations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    grid_id: Mapped[str] = mapped_column(String(60), index=True)
+    grid_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    trusted: Mapped[str] = mapped_column(Text)  # JSON list of criteria
+    result: Mapped[str] = mapped_column(Text)
 
 
 def make_engine(url: str) -> Engine:

@@ -1,6 +1,6 @@
 """Tenders: the bids received (the price part sealed apart) and the evaluators' grades.
 
-Revision ID: 0010
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
