@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "decide",
     "govern",
     "report",
+    "serve",
     "demo",
 )
 COMMANDS: dict[str, str] = {
@@ -42,6 +43,9 @@ COMMANDS: dict[str, str] = {
     "contract": "govern",
     "govern": "govern",
     "report": "report",
+    "serve": "serve",
+    "user": "serve",
+    "token": "serve",
     "demo": "demo",
 }
 

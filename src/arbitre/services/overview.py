@@ -98,27 +98,7 @@ def overview(ws: Workspace, account: Account) -> Overview:
         ]
     finally:
         con.close()
-    imports: list[ImportLine] = []
-    if sites is None:
-        with session_scope(ws.engine) as session:
-            for r in session.scalars(
-                select(ImportRecord).order_by(ImportRecord.started_at.desc()).limit(200)
-            ):
-                imports.append(
-                    ImportLine(
-                        id=r.id,
-                        started_at=aware(r.started_at),
-                        who=r.who,
-                        file=Path(r.source).name,
-                        mode=r.mode,
-                        rows_read=r.rows_read,
-                        inserted=r.inserted,
-                        updated=r.updated,
-                        unchanged=r.unchanged,
-                        duplicates=r.duplicates,
-                        rejected=r.rejected,
-                    )
-                )
+    imports = import_log(ws, account) if sites is None else []
     visible = visible_contract_ids(ws, account)
     contracts = len(list_contracts(ws)) if visible is None else len(visible)
     return Overview(
@@ -131,6 +111,29 @@ def overview(ws: Workspace, account: Account) -> Overview:
         imports=imports,
         contracts=contracts,
     )
+
+
+def import_log(ws: Workspace, account: Account, *, limit: int = 200) -> list[ImportLine]:
+    """The import log, newest first (the client's side only)."""
+    require(account, Permission.READ_WORKSPACE)
+    with session_scope(ws.engine) as session:
+        query = select(ImportRecord).order_by(ImportRecord.started_at.desc()).limit(limit)
+        return [
+            ImportLine(
+                id=r.id,
+                started_at=aware(r.started_at),
+                who=r.who,
+                file=Path(r.source).name,
+                mode=r.mode,
+                rows_read=r.rows_read,
+                inserted=r.inserted,
+                updated=r.updated,
+                unchanged=r.unchanged,
+                duplicates=r.duplicates,
+                rejected=r.rejected,
+            )
+            for r in session.scalars(query)
+        ]
 
 
 def site_kpis(ws: Workspace, account: Account, *, by: Sequence[str] = ()) -> list[KpiRow]:
@@ -172,4 +175,13 @@ def _store(ws: Workspace, sites: frozenset[str] | None) -> duckdb.DuckDBPyConnec
     return con
 
 
-__all__ = ["FlowCount", "ImportLine", "KpiRow", "MonthCount", "Overview", "overview", "site_kpis"]
+__all__ = [
+    "FlowCount",
+    "ImportLine",
+    "KpiRow",
+    "MonthCount",
+    "Overview",
+    "import_log",
+    "overview",
+    "site_kpis",
+]

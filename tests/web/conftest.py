@@ -1,0 +1,149 @@
+"""A workspace as the web app serves it: a store of two providers' sites, two contracts (Call Mada
+on ``callmada:tana``, Atlas on ``atlas:casablanca``), and one account of each role — on SQLite and
+on the PostgreSQL server of ./scripts/test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from arbitre.services.accounts import add_user, create_token
+from arbitre.services.audit import Actor
+from arbitre.services.contracts import store_contract
+from arbitre.services.imports import import_file
+from arbitre.store.workspace import Workspace
+from arbitre.web.app import create_app
+from arbitre.web.settings import build_settings
+from tests.helpers import write_csv
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "arbitre" / "examples" / "contracts" / "callmada-2026.yaml"
+HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,agent_id"
+PASSWORD = "correct horse battery"  # the tests' accounts all share it
+ADMIN = Actor("test", "cli")
+
+
+def call(i: int, *, site: str, day: int = 6, wait_s: int = 10, abandoned: bool = False, month: int = 4) -> str:
+    """One call of April 2026 at 09:MM (Paris, +02:00), answered after ``wait_s`` unless abandoned."""
+    arrived = f"2026-{month:02d}-{day:02d}T09:{i % 60:02d}:00+02:00"
+    answered = "" if abandoned else f"2026-{month:02d}-{day:02d}T09:{i % 60:02d}:{wait_s:02d}+02:00"
+    ended = f"2026-{month:02d}-{day:02d}T09:{i % 60:02d}:50+02:00"
+    talk = "" if abandoned else "30"
+    return f"{site}-{i},sav-voice-fr,voice_in,{site},{arrived},{answered},{ended},{str(abandoned).lower()},{talk},0,5,C{i},AG-{i % 3}"
+
+
+def atlas_contract(text: str) -> str:
+    return (
+        text.replace("id: callmada-2026", "id: atlas-2026")
+        .replace("name: Call Mada", "name: Atlas")
+        .replace('sites: ["callmada:tana"]', 'sites: ["atlas:casablanca"]')
+        .replace("offer: callmada-tana", "offer: atlas-casablanca")
+        .replace('title: "Service client voix et e-mail — Call Mada"', 'title: "Service client — Atlas"')
+    )
+
+
+@dataclass
+class Site:
+    """The served workspace and what the tests need to know about it."""
+
+    ws: Workspace
+    root: Path
+    users: dict[str, str] = field(default_factory=dict)  # username → role
+    tmp: Path = Path()
+
+    def token(self, username: str) -> str:
+        secret, _ = create_token(self.ws, username, name="test", actor=ADMIN)
+        return secret
+
+    def bearer(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+
+def build_site(root: Path, tmp: Path, *, database_url: str | None = None, name: str = "Azalée") -> Site:
+    ws = Workspace.init(root, name=name, database_url=database_url)
+    # Call Mada: 4 calls answered within 10 s, 1 after 40 s, 1 abandoned; Atlas: 3 calls, 1 abandoned.
+    rows = [call(i, site="callmada:tana") for i in range(1, 5)]
+    rows += [call(5, site="callmada:tana", wait_s=40), call(6, site="callmada:tana", abandoned=True)]
+    rows += [call(i, site="atlas:casablanca") for i in range(1, 3)] + [call(3, site="atlas:casablanca", abandoned=True)]
+    import_file(ws, write_csv(tmp / "calls-2026-04.csv", HEADER, rows), who="setup")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    (tmp / "callmada.yaml").write_text(text, encoding="utf-8")
+    (tmp / "atlas.yaml").write_text(atlas_contract(text), encoding="utf-8")
+    store_contract(ws, tmp / "callmada.yaml", who="setup")
+    store_contract(ws, tmp / "atlas.yaml", who="setup")
+    site = Site(ws=ws, root=root, tmp=tmp)
+    for username, role, sites in [
+        ("alice", "admin", []),
+        ("anna", "analyst", []),
+        ("odile", "auditor", []),
+        ("mada", "provider", ["callmada:tana"]),
+        ("atlas", "provider", ["atlas:casablanca"]),
+    ]:
+        add_user(
+            ws,
+            username=username,
+            role=role,
+            actor=ADMIN,
+            provider={"mada": "Call Mada", "atlas": "Atlas"}.get(username),
+            sites=sites,
+            password=PASSWORD,
+            lang="en",
+        )
+        site.users[username] = role
+    return site
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
+    built = build_site(tmp_path / "azalee", tmp_path, database_url=url)
+    yield built
+    built.ws.close()
+
+
+@pytest.fixture
+def sqlite_site(tmp_path: Path) -> Iterator[Site]:
+    built = build_site(tmp_path / "azalee", tmp_path)
+    yield built
+    built.ws.close()
+
+
+def make_client(site: Site, **options: object) -> TestClient:
+    settings = build_settings([site.root], env={}, **options)
+    return TestClient(create_app(settings), base_url="http://testserver", follow_redirects=False)
+
+
+@pytest.fixture
+def client(site: Site) -> Iterator[TestClient]:
+    with make_client(site) as c:
+        yield c
+
+
+@pytest.fixture
+def sqlite_client(sqlite_site: Site) -> Iterator[TestClient]:
+    with make_client(sqlite_site) as c:
+        yield c
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def login(client: TestClient, username: str, *, password: str = PASSWORD, workspace: str = "azalee") -> str:
+    """Log ``username`` in through the login form; returns the session's CSRF token."""
+    page = client.get(f"/login?w={workspace}")
+    token = CSRF.search(page.text)
+    assert token is not None
+    answer = client.post(
+        "/login",
+        data={"workspace": workspace, "username": username, "password": password, "csrf_token": token.group(1)},
+    )
+    assert answer.status_code == 303, answer.text
+    home = client.get(f"/w/{workspace}/")
+    assert home.status_code == 200, home.text
+    found = CSRF.search(home.text)
+    assert found is not None
+    return found.group(1)
