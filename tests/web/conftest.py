@@ -21,13 +21,17 @@ from arbitre.web.app import create_app
 from arbitre.web.settings import build_settings
 from tests.helpers import write_csv
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "arbitre" / "examples" / "contracts" / "callmada-2026.yaml"
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "src" / "arbitre" / "examples" / "contracts" / "callmada-2026.yaml"
+)
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,agent_id"
 PASSWORD = "correct horse battery"  # the tests' accounts all share it
 ADMIN = Actor("test", "cli")
 
 
-def call(i: int, *, site: str, day: int = 6, wait_s: int = 10, abandoned: bool = False, month: int = 4) -> str:
+def call(
+    i: int, *, site: str, day: int = 6, wait_s: int = 10, abandoned: bool = False, month: int = 4
+) -> str:
     """One call of April 2026 at 09:MM (Paris, +02:00), answered after ``wait_s`` unless abandoned."""
     arrived = f"2026-{month:02d}-{day:02d}T09:{i % 60:02d}:00+02:00"
     answered = "" if abandoned else f"2026-{month:02d}-{day:02d}T09:{i % 60:02d}:{wait_s:02d}+02:00"
@@ -68,7 +72,9 @@ def build_site(root: Path, tmp: Path, *, database_url: str | None = None, name: 
     # Call Mada: 4 calls answered within 10 s, 1 after 40 s, 1 abandoned; Atlas: 3 calls, 1 abandoned.
     rows = [call(i, site="callmada:tana") for i in range(1, 5)]
     rows += [call(5, site="callmada:tana", wait_s=40), call(6, site="callmada:tana", abandoned=True)]
-    rows += [call(i, site="atlas:casablanca") for i in range(1, 3)] + [call(3, site="atlas:casablanca", abandoned=True)]
+    rows += [call(i, site="atlas:casablanca") for i in range(1, 3)] + [
+        call(3, site="atlas:casablanca", abandoned=True)
+    ]
     import_file(ws, write_csv(tmp / "calls-2026-04.csv", HEADER, rows), who="setup")
     text = EXAMPLE.read_text(encoding="utf-8")
     (tmp / "callmada.yaml").write_text(text, encoding="utf-8")
@@ -139,7 +145,12 @@ def login(client: TestClient, username: str, *, password: str = PASSWORD, worksp
     assert token is not None
     answer = client.post(
         "/login",
-        data={"workspace": workspace, "username": username, "password": password, "csrf_token": token.group(1)},
+        data={
+            "workspace": workspace,
+            "username": username,
+            "password": password,
+            "csrf_token": token.group(1),
+        },
     )
     assert answer.status_code == 303, answer.text
     home = client.get(f"/w/{workspace}/")
