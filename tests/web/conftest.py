@@ -4,12 +4,16 @@ on the PostgreSQL server of ./scripts/test."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from arbitre.services.accounts import add_user, create_token
@@ -27,6 +31,7 @@ EXAMPLE = (
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,agent_id"
 PASSWORD = "correct horse battery"  # the tests' accounts all share it
 ADMIN = Actor("test", "cli")
+USERS = {"alice": "admin", "anna": "analyst", "odile": "auditor", "mada": "provider", "atlas": "provider"}
 
 
 def call(
@@ -82,20 +87,14 @@ def build_site(root: Path, tmp: Path, *, database_url: str | None = None, name: 
     store_contract(ws, tmp / "callmada.yaml", who="setup")
     store_contract(ws, tmp / "atlas.yaml", who="setup")
     site = Site(ws=ws, root=root, tmp=tmp)
-    for username, role, sites in [
-        ("alice", "admin", []),
-        ("anna", "analyst", []),
-        ("odile", "auditor", []),
-        ("mada", "provider", ["callmada:tana"]),
-        ("atlas", "provider", ["atlas:casablanca"]),
-    ]:
+    for username, role in USERS.items():
         add_user(
             ws,
             username=username,
             role=role,
             actor=ADMIN,
             provider={"mada": "Call Mada", "atlas": "Atlas"}.get(username),
-            sites=sites,
+            sites={"mada": ["callmada:tana"], "atlas": ["atlas:casablanca"]}.get(username, []),
             password=PASSWORD,
             lang="en",
         )
@@ -103,17 +102,81 @@ def build_site(root: Path, tmp: Path, *, database_url: str | None = None, name: 
     return site
 
 
+# Building the site takes about two seconds (a workspace, an import, two contracts, five argon2
+# hashes): it is built once per test run and copied for each test — the folder for SQLite, the
+# database too (CREATE DATABASE … TEMPLATE) for PostgreSQL.
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("web-template")
+    built = build_site(folder / "azalee", folder)
+    built.ws.close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    base = os.environ.get("ARBITRE_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server (./scripts/test starts one)")
+    name = "web_tpl_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    folder = tmp_path_factory.mktemp("web-pg-template")
+    built = build_site(folder / "azalee", folder, database_url=base.rsplit("/", 1)[0] + "/" + name)
+    built.ws.close()  # no connection may stay open on a template database
+    yield folder, name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def clone(template: Path, tmp: Path, *, database_url: str | None = None) -> Site:
+    """A copy of the template site in ``tmp`` (on ``database_url`` when given)."""
+    for item in template.iterdir():
+        target = tmp / item.name
+        if item.is_dir():
+            shutil.copytree(item, target)
+        else:
+            shutil.copyfile(item, target)
+    root = tmp / "azalee"
+    if database_url is not None:
+        settings = root / "arbitre.yaml"
+        text = re.sub(
+            r"(?m)^database_url: .*$", f"database_url: {database_url}", settings.read_text(encoding="utf-8")
+        )
+        settings.write_text(text, encoding="utf-8")
+    site = Site(ws=Workspace.open(root), root=root, tmp=tmp)
+    site.users = dict(USERS)
+    return site
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    built = build_site(tmp_path / "azalee", tmp_path, database_url=url)
+    if request.param == "sqlite":
+        built = clone(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield built
+        built.ws.close()
+        return
+    folder, template = request.getfixturevalue("pg_template")
+    base = os.environ["ARBITRE_TEST_PG_URL"]
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    built = clone(folder, tmp_path, database_url=base.rsplit("/", 1)[0] + "/" + name)
     yield built
     built.ws.close()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
-def sqlite_site(tmp_path: Path) -> Iterator[Site]:
-    built = build_site(tmp_path / "azalee", tmp_path)
+def sqlite_site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
+    built = clone(sqlite_template, tmp_path)
     yield built
     built.ws.close()
 
