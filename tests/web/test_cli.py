@@ -81,3 +81,25 @@ def test_the_servers_settings_come_from_its_options_then_the_environment(tmp_pat
         build_settings([tmp_path], env={"ARBITRE_WEB_MAX_IMPORT_MB": "lots"})
     with pytest.raises(InputError):
         build_settings([], env={})
+
+
+def test_the_demo_accounts_are_one_per_role_with_passwords_made_for_the_workspace(workspace: Workspace) -> None:
+    from arbitre.services.demo_accounts import create_demo_accounts
+
+    made = create_demo_accounts(workspace)
+    assert [(a.username, a.role) for a in made] == [
+        ("direction", "admin"),
+        ("analyste", "analyst"),
+        ("callmada", "provider"),
+        ("auditeur", "auditor"),
+    ]
+    for a in made:
+        account = authenticate(workspace, a.username, a.password)
+        assert account is not None and account.role == a.role
+    assert authenticate(workspace, "callmada", made[2].password).sites == ["callmada:tana"]  # type: ignore[union-attr]
+    kept = workspace.root / ".secret" / "demo-accounts.txt"
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert create_demo_accounts(workspace) == made  # a second call finds them
+    other = Workspace.init(workspace.root.parent / "other", name="Other")
+    assert create_demo_accounts(other)[0].password != made[0].password
+    other.close()
