@@ -83,7 +83,9 @@ def test_the_servers_settings_come_from_its_options_then_the_environment(tmp_pat
         build_settings([], env={})
 
 
-def test_the_demo_accounts_are_one_per_role_with_passwords_made_for_the_workspace(workspace: Workspace) -> None:
+def test_the_demo_accounts_are_one_per_role_with_passwords_made_for_the_workspace(
+    workspace: Workspace,
+) -> None:
     from arbitre.services.demo_accounts import create_demo_accounts
 
     made = create_demo_accounts(workspace)
@@ -103,3 +105,41 @@ def test_the_demo_accounts_are_one_per_role_with_passwords_made_for_the_workspac
     other = Workspace.init(workspace.root.parent / "other", name="Other")
     assert create_demo_accounts(other)[0].password != made[0].password
     other.close()
+
+
+def test_arbitre_serve_serves_the_workspace_until_interrupted(workspace: Workspace) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "arbitre.cli.app", "serve", str(workspace.root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
+                    assert json.loads(answer.read()) == {"status": "ok", "version": "0.1.0"}
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    server.stderr.read() if server.stderr else ""
+                )
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
+            assert answer.headers["Server"] is None  # the server does not name itself
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=20)
+    assert f"http://localhost:{port}/login?w=ws" in out
+    assert "No account yet" in err

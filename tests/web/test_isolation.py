@@ -264,3 +264,48 @@ def test_closing_a_dispute_by_the_client_is_visible_to_its_provider_only(sqlite_
     assert get_dispute(sqlite_site.ws, get_user(sqlite_site.ws, "atlas"), ids["dispute"]).status == "rejected"
     with pytest.raises(NotFound):
         get_dispute(sqlite_site.ws, get_user(sqlite_site.ws, "mada"), ids["dispute"])
+
+
+def test_no_api_path_with_an_id_of_another_providers_answers_a_provider(
+    sqlite_site: Site, sqlite_client: TestClient
+) -> None:
+    """Every API route that names a resource, given Atlas's real ids and months, with Call Mada's
+    token and a well-formed request: never a success, never a word of Atlas's."""
+    ids = _other_provider_resources(sqlite_site)
+    values = {
+        "slug": "azalee",
+        "contract_id": "atlas-2026",
+        "upload_id": ids["upload"],
+        "dispute_id": ids["dispute"],
+        "attachment_id": ids["attachment"],
+        "month": "2026-04",
+    }
+    mada = sqlite_site.bearer("mada")
+    form = {
+        "kind": "comment",
+        "comment": "x",
+        "contract_id": "atlas-2026",
+        "month": "2026-04",
+        "subject_kind": "sla",
+        "subject": "x",
+    }
+    files = {"file": ("x.csv", HEADER + "\n" + call(90, site="atlas:casablanca") + "\n")}
+    tried = 0
+    for method, path in routes(sqlite_client):
+        params = set(re.findall(r"\{(\w+)\}", path)) - {"slug"}
+        if not path.startswith("/api/") or (
+            not params and not (method == "POST" and path.endswith("/disputes"))
+        ):
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+        answer = sqlite_client.request(
+            method,
+            url,
+            headers=mada,
+            data=form if method == "POST" else None,
+            files=files if path.endswith(("interactions", "invoice")) else None,
+        )
+        tried += 1
+        assert answer.status_code in (403, 404), (method, path, answer.status_code, answer.text)
+        assert "Atlas" not in answer.text and "power cut" not in answer.text and "evidence" not in answer.text
+    assert tried >= 9

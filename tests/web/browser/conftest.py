@@ -63,7 +63,9 @@ def server(site: Site) -> Iterator[str]:
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("ARBITRE_REQUIRE_BROWSER"):
-            pytest.fail("ARBITRE_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (./scripts/test installs it)")
+            pytest.fail(
+                "ARBITRE_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (./scripts/test installs it)"
+            )
         pytest.skip("no Debian chromium (./scripts/test installs it)")
     from playwright.sync_api import sync_playwright
 

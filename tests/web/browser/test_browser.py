@@ -38,9 +38,16 @@ def test_an_import_with_a_bad_row_shows_the_row_and_stores_nothing(page, server:
     log_in(page, server, "anna")
     page.wait_for_url(f"{server}/w/azalee/")
     page.goto(f"{server}/w/azalee/imports")
-    rows = [call(80, site="internal"), call(81, site="internal").replace("voice_in", "fax"), call(82, site="internal")]
+    rows = [
+        call(80, site="internal"),
+        call(81, site="internal").replace("voice_in", "fax"),
+        call(82, site="internal"),
+    ]
     body = (HEADER + "\n" + "\n".join(rows) + "\n").encode()
-    page.set_input_files("#import-form input[name=file]", files=[{"name": "appels-mai.csv", "mimeType": "text/csv", "buffer": body}])
+    page.set_input_files(
+        "#import-form input[name=file]",
+        files=[{"name": "appels-mai.csv", "mimeType": "text/csv", "buffer": body}],
+    )
     page.click("#import-submit")
     errors = page.locator("#row-errors tbody tr")
     errors.first.wait_for()
@@ -59,7 +66,13 @@ def test_the_staffing_calculator_answers_in_the_page(page, server: str, shots: P
     log_in(page, server, "mada")
     page.wait_for_url(f"{server}/w/azalee/")
     page.goto(f"{server}/w/azalee/staffing")
-    for name, value in [("volume", "100"), ("interval", "1800"), ("aht", "180"), ("sl", "0.8"), ("threshold", "20")]:
+    for name, value in [
+        ("volume", "100"),
+        ("interval", "1800"),
+        ("aht", "180"),
+        ("sl", "0.8"),
+        ("threshold", "20"),
+    ]:
         page.fill(f"#f-{name}", value)
     page.click("#staffing-submit")
     page.locator("#agents").wait_for()
