@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from arbitre.services.accounts import add_user, create_token
 from arbitre.services.audit import Actor
@@ -201,20 +202,25 @@ def sqlite_client(sqlite_site: Site) -> Iterator[TestClient]:
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def login(client: TestClient, username: str, *, password: str = PASSWORD, workspace: str = "azalee") -> str:
-    """Log ``username`` in through the login form; returns the session's CSRF token."""
+def post_login(
+    client: TestClient, username: str, *, password: str = PASSWORD, workspace: str = "azalee", next: str = ""
+) -> Response:
+    """Fill and send the login form as a browser does (its CSRF cookie and field included)."""
     page = client.get(f"/login?w={workspace}")
     token = CSRF.search(page.text)
     assert token is not None
-    answer = client.post(
-        "/login",
-        data={
-            "workspace": workspace,
-            "username": username,
-            "password": password,
-            "csrf_token": token.group(1),
-        },
-    )
+    fields = {
+        "workspace": workspace,
+        "username": username,
+        "password": password,
+        "csrf_token": token.group(1),
+    }
+    return client.post("/login", data={**fields, "next": next})
+
+
+def login(client: TestClient, username: str, *, password: str = PASSWORD, workspace: str = "azalee") -> str:
+    """Log ``username`` in through the login form; returns the session's CSRF token."""
+    answer = post_login(client, username, password=password, workspace=workspace)
     assert answer.status_code == 303, answer.text
     home = client.get(f"/w/{workspace}/")
     assert home.status_code == 200, home.text

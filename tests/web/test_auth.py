@@ -23,7 +23,7 @@ from arbitre.services.accounts import (
 )
 from arbitre.services.audit import Actor, entries
 from arbitre.web.security import LoginLimiter, sign, unsign
-from tests.web.conftest import CSRF, PASSWORD, Site, login, make_client
+from tests.web.conftest import PASSWORD, Site, login, make_client, post_login
 
 ADMIN = Actor("test", "cli")
 
@@ -101,13 +101,7 @@ def test_disabling_a_user_ends_its_sessions_and_tokens_at_once(
 def test_the_session_cookie_is_httponly_samesite_scoped_to_its_workspace_and_signed(
     sqlite_client: TestClient,
 ) -> None:
-    page = sqlite_client.get("/login?w=azalee")
-    token = CSRF.search(page.text)
-    assert token is not None
-    answer = sqlite_client.post(
-        "/login",
-        data={"workspace": "azalee", "username": "alice", "password": PASSWORD, "csrf_token": token.group(1)},
-    )
+    answer = post_login(sqlite_client, "alice")
     cookie = next(
         v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("arbitre_session=")
     )
@@ -126,19 +120,8 @@ def test_cookies_are_secure_when_served_over_tls(sqlite_site: Site) -> None:
     with TestClient(
         make_client(sqlite_site).app, base_url="https://testserver", follow_redirects=False
     ) as client:
-        page = client.get("/login?w=azalee")
-        assert "Secure" in page.headers["set-cookie"]
-        token = CSRF.search(page.text)
-        assert token is not None
-        answer = client.post(
-            "/login",
-            data={
-                "workspace": "azalee",
-                "username": "alice",
-                "password": PASSWORD,
-                "csrf_token": token.group(1),
-            },
-        )
+        assert "Secure" in client.get("/login?w=azalee").headers["set-cookie"]
+        answer = post_login(client, "alice")
         assert answer.status_code == 303
         assert "Secure" in answer.headers["set-cookie"]
         assert answer.headers["strict-transport-security"].startswith("max-age=")
@@ -170,26 +153,8 @@ def test_the_login_form_needs_its_own_token(sqlite_client: TestClient) -> None:
 def test_failed_logins_are_slowed_down_then_refused_with_429(sqlite_site: Site) -> None:
     with make_client(sqlite_site, login_attempts=3) as client:
         for _ in range(3):
-            page = client.get("/login?w=azalee")
-            token = CSRF.search(page.text)
-            assert token is not None
-            data = {
-                "workspace": "azalee",
-                "username": "alice",
-                "password": "wrong password!",
-                "csrf_token": token.group(1),
-            }
-            assert client.post("/login", data=data).status_code == 401
-        page = client.get("/login?w=azalee")
-        token = CSRF.search(page.text)
-        assert token is not None
-        good = {
-            "workspace": "azalee",
-            "username": "alice",
-            "password": PASSWORD,
-            "csrf_token": token.group(1),
-        }
-        refused = client.post("/login", data=good)
+            assert post_login(client, "alice", password="wrong password!").status_code == 401
+        refused = post_login(client, "alice")
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
         api = client.post("/api/w/azalee/token", data={"username": "alice", "password": PASSWORD})
         assert api.status_code == 429
@@ -214,19 +179,7 @@ def test_the_limiter_forgets_failures_once_the_window_has_passed() -> None:
     "target", ["https://evil.example/", "//evil.example/w/azalee/", "/w/other/", "/w/azalee/\\\\evil"]
 )
 def test_login_never_redirects_off_the_workspace(sqlite_client: TestClient, target: str) -> None:
-    page = sqlite_client.get("/login?w=azalee")
-    token = CSRF.search(page.text)
-    assert token is not None
-    answer = sqlite_client.post(
-        "/login",
-        data={
-            "workspace": "azalee",
-            "username": "alice",
-            "password": PASSWORD,
-            "csrf_token": token.group(1),
-            "next": target,
-        },
-    )
+    answer = post_login(sqlite_client, "alice", next=target)
     assert answer.headers["location"] == "/w/azalee/"
 
 

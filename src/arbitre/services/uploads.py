@@ -178,19 +178,17 @@ def _mapping(text: str) -> Mapping:
     return parse_model(text, Mapping, file="mapping")
 
 
-def _import(
+def _row(
     ws: Workspace,
     received: Received,
     *,
     account: Account,
-    actor: Actor,
-    mapping: Mapping,
-    skip_invalid: bool,
-    kind: str = "import",
-    contract: Contract | None = None,
-    month: str | None = None,
-) -> UploadRecord:
-    row = Upload(
+    kind: str,
+    contract: Contract | None,
+    month: str | None,
+) -> Upload:
+    """The upload's record, refused until its outcome says otherwise."""
+    return Upload(
         id=secrets.token_hex(16),
         kind=kind,
         contract_id=contract.id if contract else None,
@@ -209,6 +207,21 @@ def _import(
         message="",
         errors="[]",
     )
+
+
+def _import(
+    ws: Workspace,
+    received: Received,
+    *,
+    account: Account,
+    actor: Actor,
+    mapping: Mapping,
+    skip_invalid: bool,
+    kind: str = "import",
+    contract: Contract | None = None,
+    month: str | None = None,
+) -> UploadRecord:
+    row = _row(ws, received, account=account, kind=kind, contract=contract, month=month)
     problems: list[RowProblem] = []
     try:
         if received.path.suffix.lower() not in DATA_SUFFIXES and not mapping.source.format:
@@ -343,25 +356,9 @@ def provider_invoice(
             problems = [
                 RowProblem(line=exc.line, column=exc.field or "", reason=exc.expected or str(exc), value=None)
             ]
-    row = Upload(
-        id=secrets.token_hex(16),
-        kind="invoice",
-        contract_id=contract.id,
-        month=month,
-        filename=received.filename,
-        stored_as=str(received.path.relative_to(ws.root)),
-        sha256=received.sha256,
-        bytes=received.bytes,
-        uploaded_by=account.username,
-        uploaded_at=datetime.now(UTC),
-        status=status,
-        import_id=None,
-        rows_read=0,
-        inserted=0,
-        rejected=len(problems),
-        message=message,
-        errors=json.dumps([p.model_dump() for p in problems], ensure_ascii=False),
-    )
+    row = _row(ws, received, account=account, kind="invoice", contract=contract, month=month)
+    row.status, row.message, row.rejected = status, message, len(problems)
+    row.errors = json.dumps([p.model_dump() for p in problems], ensure_ascii=False)
     with session_scope(ws.engine) as session:
         session.add(row)
     record(

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 
 from arbitre import __version__
-from arbitre.services.accounts import authenticate, create_token
-from arbitre.services.audit import Actor, record
+from arbitre.services.accounts import create_token
+from arbitre.services.audit import Actor
 from arbitre.web.deps import ApiUser, LimiterDep, TenantsDep, client_ip
+from arbitre.web.login import attempt_login
 from arbitre.web.models import Health, Me, TokenOut
 
 router = APIRouter(tags=["auth"])
@@ -34,24 +35,26 @@ def token(
 ) -> TokenOut:
     """A bearer token for 12 hours, from an account's name and password (rate-limited like the
     login page; the OAuth 2 password form: ``username``, ``password``)."""
-    ip = client_ip(request)
-    wait = limiter.retry_after(slug, username, ip)
-    if wait is not None:
+    tried = attempt_login(
+        tenants,
+        limiter,
+        workspace=slug,
+        username=username,
+        password=password,
+        ip=client_ip(request),
+        channel="api",
+    )
+    if tried.retry_after is not None:
+        wait = str(tried.retry_after)
         raise HTTPException(
-            429, f"too many failed logins: try again in {wait} s", headers={"Retry-After": str(wait)}
+            429, f"too many failed logins: try again in {wait} s", headers={"Retry-After": wait}
         )
-    tenant = tenants.get(slug)
-    account = authenticate(tenant.ws, username, password) if tenant is not None else None
-    if tenant is None or account is None:
-        limiter.failed(slug, username, ip)
-        if tenant is not None:
-            record(tenant.ws, Actor(username.strip().lower()[:64] or "?", "-", ip), "login_failed", "api")
+    if tried.tenant is None or tried.account is None:
         raise HTTPException(
             401, "wrong workspace, account or password", headers={"WWW-Authenticate": "Bearer"}
         )
-    limiter.succeeded(slug, username, ip)
-    actor = Actor(account.username, account.role, ip)
-    record(tenant.ws, actor, "login", "api")
+    tenant, account = tried.tenant, tried.account
+    actor = Actor(account.username, account.role, client_ip(request))
     secret, _ = create_token(
         tenant.ws, account.username, name="api login", actor=actor, lifetime=LOGIN_TOKEN_LIFETIME
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from arbitre.errors import InputError
 from arbitre.services.access import Permission, require
 from arbitre.services.contract_views import visible_contract
 from arbitre.services.overview import ImportLine, KpiRow, Overview, import_log, overview, site_kpis
@@ -16,14 +15,13 @@ from arbitre.services.uploads import (
     get_upload,
     provider_invoice,
     provider_month,
-    receive,
     uploads,
 )
 from arbitre.web.deps import ApiUser, SettingsDep
+from arbitre.web.files import keep, small_text
 from arbitre.web.models import StaffingQuestion, StaffingResult, answer
 
 router = APIRouter(tags=["data"])
-MAPPING_LIMIT = 1 << 20
 
 
 @router.get("/w/{slug}/overview", response_model=Overview)
@@ -49,22 +47,10 @@ def post_import(
     """Import a file as ``arbitre import`` does; a refused file comes back with ``status``
     ``rejected`` and its row errors (nothing stored)."""
     require(user.account, Permission.IMPORT)
-    mapping_text = None
-    if mapping is not None and mapping.filename:
-        raw = mapping.file.read(MAPPING_LIMIT + 1)
-        if len(raw) > MAPPING_LIMIT:
-            raise InputError("a mapping file is at most 1 MB", file=mapping.filename)
-        try:
-            mapping_text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("the mapping file is not UTF-8 text", file=mapping.filename) from None
-    received = receive(
-        user.ws,
-        file.file,
-        filename=file.filename or "upload.csv",
-        limit_bytes=settings.max_import_mb << 20,
-        folder="imports",
+    mapping_text = (
+        small_text(mapping, what="mapping file") if mapping is not None and mapping.filename else None
     )
+    received = keep(user.ws, file, limit_mb=settings.max_import_mb, folder="imports")
     return client_import(
         user.ws,
         received,
@@ -86,48 +72,23 @@ def get_one_upload(user: ApiUser, upload_id: str) -> UploadRecord:
     return get_upload(user.ws, user.account, upload_id)
 
 
-@router.post("/w/{slug}/contracts/{contract_id}/months/{month}/interactions", response_model=UploadRecord)
-def post_provider_month(
+@router.post("/w/{slug}/contracts/{contract_id}/months/{month}/{kind}", response_model=UploadRecord)
+def post_provider_file(
     user: ApiUser,
     settings: SettingsDep,
     contract_id: str,
     month: str,
+    kind: Literal["interactions", "invoice"],
     file: Annotated[UploadFile, File()],
 ) -> UploadRecord:
-    """The provider's export of a month of its contract (its mapping applied, every row checked)."""
+    """The provider's export of a month of its contract (``interactions``: its mapping applied,
+    every row checked), or its invoice of the month (``invoice``: CSV with flow, unit, band,
+    quantity, unit_price, amount)."""
     require(user.account, Permission.PROVIDER_UPLOAD)
-    visible_contract(user.ws, user.account, contract_id)
-    received = receive(
-        user.ws,
-        file.file,
-        filename=file.filename or "upload.csv",
-        limit_bytes=settings.max_import_mb << 20,
-        folder="provider",
-    )
-    return provider_month(
-        user.ws, received, account=user.account, actor=user.actor, contract_id=contract_id, month=month
-    )
-
-
-@router.post("/w/{slug}/contracts/{contract_id}/months/{month}/invoice", response_model=UploadRecord)
-def post_provider_invoice(
-    user: ApiUser,
-    settings: SettingsDep,
-    contract_id: str,
-    month: str,
-    file: Annotated[UploadFile, File()],
-) -> UploadRecord:
-    """The provider's invoice of a month (CSV: flow, unit, band, quantity, unit_price, amount)."""
-    require(user.account, Permission.PROVIDER_UPLOAD)
-    visible_contract(user.ws, user.account, contract_id)
-    received = receive(
-        user.ws,
-        file.file,
-        filename=file.filename or "invoice.csv",
-        limit_bytes=settings.max_import_mb << 20,
-        folder="provider",
-    )
-    return provider_invoice(
+    visible_contract(user.ws, user.account, contract_id)  # 404 before anything is received
+    received = keep(user.ws, file, limit_mb=settings.max_import_mb, folder="provider")
+    act = provider_month if kind == "interactions" else provider_invoice
+    return act(
         user.ws, received, account=user.account, actor=user.actor, contract_id=contract_id, month=month
     )
 

@@ -16,9 +16,10 @@ from arbitre.services.disputes import (
     get_dispute,
     open_dispute,
 )
-from arbitre.services.uploads import Received, receive
+from arbitre.services.uploads import Received
 from arbitre.store.workspace import Workspace
 from arbitre.web.deps import ApiUser, SettingsDep
+from arbitre.web.files import keep
 
 router = APIRouter(tags=["disputes"])
 
@@ -26,9 +27,7 @@ router = APIRouter(tags=["disputes"])
 def _attachment(ws: Workspace, upload: UploadFile | None, limit_mb: int) -> Received | None:
     if upload is None or not upload.filename:
         return None
-    return receive(
-        ws, upload.file, filename=upload.filename, limit_bytes=limit_mb << 20, folder="attachments"
-    )
+    return keep(ws, upload, limit_mb=limit_mb, folder="attachments")
 
 
 @router.get("/w/{slug}/disputes", response_model=list[DisputeRecord])

@@ -12,8 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from arbitre.services.accounts import SESSION_LIFETIME, authenticate, close_session, open_session, set_lang
-from arbitre.services.audit import Actor, record
+from arbitre.services.accounts import SESSION_LIFETIME, close_session, open_session, set_lang
+from arbitre.services.audit import record
 from arbitre.web.deps import (
     LANG_COOKIE,
     LimiterDep,
@@ -23,6 +23,7 @@ from arbitre.web.deps import (
     client_ip,
     page_lang,
 )
+from arbitre.web.login import attempt_login
 from arbitre.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, new_token, same_token, sign, unsign
 from arbitre.web.settings import WebSettings
 from arbitre.web.templating import render
@@ -124,37 +125,28 @@ def login(
             error="login.expired",
             status_code=403,
         )
-    ip = client_ip(request)
-    wait = limiter.retry_after(workspace, username, ip)
-    if wait is not None:
+    tried = attempt_login(
+        tenants,
+        limiter,
+        workspace=workspace,
+        username=username,
+        password=password,
+        ip=client_ip(request),
+        channel="web",
+    )
+    if tried.tenant is None or tried.account is None:
         return _login_form(
             request,
             settings,
             tenants,
             workspace=workspace,
             next_path=next,
-            error="login.too_many",
-            status_code=429,
-            headers={"Retry-After": str(wait)},
+            error="login.failed" if tried.retry_after is None else "login.too_many",
+            status_code=401 if tried.retry_after is None else 429,
+            headers=None if tried.retry_after is None else {"Retry-After": str(tried.retry_after)},
         )
-    tenant = tenants.get(workspace.strip().lower())
-    account = authenticate(tenant.ws, username, password) if tenant is not None else None
-    if tenant is None or account is None:
-        limiter.failed(workspace, username, ip)
-        if tenant is not None:
-            record(tenant.ws, Actor(username.strip().lower()[:64] or "?", "-", ip), "login_failed", "web")
-        return _login_form(
-            request,
-            settings,
-            tenants,
-            workspace=workspace,
-            next_path=next,
-            error="login.failed",
-            status_code=401,
-        )
-    limiter.succeeded(workspace, username, ip)
+    tenant, account = tried.tenant, tried.account
     opened = open_session(tenant.ws, account)
-    record(tenant.ws, Actor(account.username, account.role, ip), "login", "web")
     response = RedirectResponse(_safe_next(next, tenant.slug), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -19,12 +19,12 @@ from arbitre.services.contract_views import (
 )
 from arbitre.services.contracts import store_contract
 from arbitre.services.disputes import disputes
-from arbitre.services.uploads import contract_mapping, receive, set_contract_mapping, uploads
+from arbitre.services.uploads import contract_mapping, set_contract_mapping, uploads
 from arbitre.web.deps import PageUser
+from arbitre.web.files import keep, small_text
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
-YAML_LIMIT = 1 << 20
 
 
 @router.get("/w/{slug}/contracts")
@@ -57,13 +57,7 @@ def contract_upload(request: Request, me: PageUser, file: Annotated[UploadFile, 
     require(me.account, Permission.CHANGE_CONTRACT)
     received = None
     try:
-        received = receive(
-            me.ws,
-            file.file,
-            filename=file.filename or "contract.yaml",
-            limit_bytes=YAML_LIMIT,
-            folder="contracts",
-        )
+        received = keep(me.ws, file, limit_mb=1, folder="contracts", default="contract.yaml")
         result = store_contract(me.ws, received.path, who=me.account.username)
     except InputError as exc:
         message = str(exc)
@@ -120,14 +114,8 @@ def contract_mapping_upload(
     request: Request, me: PageUser, contract_id: str, file: Annotated[UploadFile, File()]
 ) -> Response:
     require(me.account, Permission.CHANGE_CONTRACT)
-    raw = file.file.read(YAML_LIMIT + 1)
     try:
-        if len(raw) > YAML_LIMIT:
-            raise InputError("a mapping file is at most 1 MB", file=file.filename)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("the mapping file is not UTF-8 text", file=file.filename) from None
+        text = small_text(file, what="mapping file")
         set_contract_mapping(me.ws, contract_id, text, account=me.account, actor=me.actor)
     except InputError as exc:
         return _detail(request, me, contract_id, error=str(exc), status_code=422)

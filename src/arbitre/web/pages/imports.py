@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse
 from arbitre.errors import InputError
 from arbitre.services.access import Permission, require
 from arbitre.services.overview import import_log
-from arbitre.services.uploads import TooLarge, UploadRecord, client_import, receive, uploads
+from arbitre.services.uploads import TooLarge, UploadRecord, client_import, uploads
 from arbitre.web.deps import PageUser, SettingsDep
+from arbitre.web.files import keep, small_text
 from arbitre.web.view import is_htmx, show
 
 router = APIRouter(include_in_schema=False)
-MAPPING_LIMIT = 1 << 20
 
 
 @router.get("/w/{slug}/imports")
@@ -56,14 +56,10 @@ def import_upload(
 ) -> HTMLResponse:
     require(me.account, Permission.IMPORT)
     try:
-        mapping_text = _text(mapping) if mapping is not None and mapping.filename else None
-        received = receive(
-            me.ws,
-            file.file,
-            filename=file.filename or "upload.csv",
-            limit_bytes=settings.max_import_mb << 20,
-            folder="imports",
+        mapping_text = (
+            small_text(mapping, what="mapping file") if mapping is not None and mapping.filename else None
         )
+        received = keep(me.ws, file, limit_mb=settings.max_import_mb, folder="imports")
         result = client_import(
             me.ws,
             received,
@@ -80,13 +76,3 @@ def import_upload(
     if is_htmx(request):  # HTMX swaps 2xx answers only: the refusal is in the fragment
         return show(request, me, "imports/result.html", result=result, error=None)
     return _page(request, me, result, status_code=200 if result.status == "imported" else 422)
-
-
-def _text(upload: UploadFile) -> str:
-    raw = upload.file.read(MAPPING_LIMIT + 1)
-    if len(raw) > MAPPING_LIMIT:
-        raise InputError("a mapping file is at most 1 MB", file=upload.filename)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("the mapping file is not UTF-8 text", file=upload.filename) from None

@@ -18,10 +18,10 @@ from arbitre.services.uploads import (
     contract_mapping,
     provider_invoice,
     provider_month,
-    receive,
     uploads,
 )
 from arbitre.web.deps import PageUser, SettingsDep
+from arbitre.web.files import keep
 from arbitre.web.view import is_htmx, show
 
 router = APIRouter(include_in_schema=False)
@@ -82,13 +82,7 @@ def portal_upload(
         raise InputError(field="kind", expected="month or invoice", got=kind)
     visible_contract(me.ws, me.account, contract_id)  # 404 before anything is received
     try:
-        received = receive(
-            me.ws,
-            file.file,
-            filename=file.filename or "upload.csv",
-            limit_bytes=settings.max_import_mb << 20,
-            folder="provider",
-        )
+        received = keep(me.ws, file, limit_mb=settings.max_import_mb, folder="provider")
         act = provider_month if kind == "month" else provider_invoice
         result = act(
             me.ws, received, account=me.account, actor=me.actor, contract_id=contract_id, month=month
