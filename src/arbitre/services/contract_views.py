@@ -7,15 +7,18 @@ version, and the versions of one with who stored them, when, and what changed fi
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from arbitre.domain.contract import Contract
 from arbitre.services.access import NotFound, Permission, is_client, require, sees_contract
 from arbitre.services.accounts import Account
-from arbitre.services.contracts import contract_history, list_contracts, load_contract
+from arbitre.services.contracts import contract_history
 from arbitre.store.appdb import ContractVersion, session_scope
 from arbitre.store.workspace import Workspace
+from arbitre.yamlio import parse_model
 
 
 class ContractSummary(BaseModel):
@@ -64,12 +67,25 @@ def _summary(contract: Contract, version: int) -> ContractSummary:
 def visible_contracts(ws: Workspace, account: Account) -> list[ContractSummary]:
     """Every contract the account sees, with its latest version."""
     require(account, Permission.READ_CONTRACTS)
-    out = []
-    for item in list_contracts(ws):
-        contract, version = load_contract(ws, item["contract"])
-        if sees_contract(account, contract):
-            out.append(_summary(contract, version))
-    return out
+    return [_summary(c, v) for c, v in _latest(ws) if sees_contract(account, c)]
+
+
+def _latest(ws: Workspace) -> list[tuple[Contract, int]]:
+    """Each contract's latest version, read in one query (a page asks for them on every view)."""
+    with session_scope(ws.engine) as session:
+        rows = session.execute(
+            select(ContractVersion.contract_id, ContractVersion.version, ContractVersion.text).order_by(
+                ContractVersion.contract_id, ContractVersion.version
+            )
+        ).all()
+    latest = {cid: (version, text) for cid, version, text in rows}
+    return [(_parse(text, f"{cid} v{version}"), version) for cid, (version, text) in sorted(latest.items())]
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str, label: str) -> Contract:
+    """A stored version, validated once (the text is its own key: a version never changes)."""
+    return parse_model(text, Contract, file=label)
 
 
 def visible_contract_ids(ws: Workspace, account: Account) -> set[str] | None:
@@ -82,12 +98,10 @@ def visible_contract_ids(ws: Workspace, account: Account) -> set[str] | None:
 def visible_contract(ws: Workspace, account: Account, contract_id: str) -> Contract:
     """The contract when the account sees it; `NotFound` otherwise (unknown or not its own)."""
     require(account, Permission.READ_CONTRACTS)
-    if contract_id not in {c["contract"] for c in list_contracts(ws)}:
-        raise NotFound(f"no contract {contract_id!r}")
-    contract, _ = load_contract(ws, contract_id)
-    if not sees_contract(account, contract):
-        raise NotFound(f"no contract {contract_id!r}")
-    return contract
+    for contract, _ in _latest(ws):
+        if contract.id == contract_id and sees_contract(account, contract):
+            return contract
+    raise NotFound(f"no contract {contract_id!r}")
 
 
 def contract_versions(ws: Workspace, account: Account, contract_id: str) -> list[ContractVersionInfo]:

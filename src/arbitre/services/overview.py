@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -81,23 +82,7 @@ def overview(ws: Workspace, account: Account) -> Overview:
     """Months, flows and sites of the store, the import log and the number of contracts."""
     require(account, Permission.READ_KPIS)
     sites = visible_sites(account)
-    con = _store(ws, sites)
-    try:
-        months = [
-            MonthCount(month=m, contacts=int(n))
-            for m, n in con.execute(
-                "SELECT strftime(arrived_at, '%Y-%m') AS m, count(*) FROM seen GROUP BY m ORDER BY m"
-            ).fetchall()
-        ]
-        flows = [
-            FlowCount(flow=f, channel=c, site=s, contacts=int(n), first=first, last=last)
-            for f, c, s, n, first, last in con.execute(
-                """SELECT flow, channel, site, count(*), min(arrived_at), max(arrived_at)
-                   FROM seen GROUP BY flow, channel, site ORDER BY flow, site"""
-            ).fetchall()
-        ]
-    finally:
-        con.close()
+    months, flows = _counts(InteractionStore(ws).source_sql(), ws.settings.timezone, sites)
     imports = import_log(ws, account) if sites is None else []
     visible = visible_contract_ids(ws, account)
     contracts = len(list_contracts(ws)) if visible is None else len(visible)
@@ -143,10 +128,57 @@ def site_kpis(ws: Workspace, account: Account, *, by: Sequence[str] = ()) -> lis
         keys = check_group_keys([k for item in by for k in item.split(",") if k.strip()])
     except ValueError as exc:
         raise InputError(str(exc), field="by") from None
-    rules = KpiRules.model_validate({**KpiRules().model_dump(), "interval_min": ws.settings.interval_min})
-    con = _store(ws, visible_sites(account))
+    return [
+        row.model_copy(deep=True)
+        for row in _kpis(
+            InteractionStore(ws).source_sql(),
+            ws.settings.timezone,
+            ws.settings.interval_min,
+            visible_sites(account),
+            tuple(keys),
+        )
+    ]
+
+
+# The store changes only by an import, which repoints it to new files: the SQL source over the
+# committed files names them, so figures computed on one source are kept — a page read by twenty
+# people scans the store once, and an import makes the next read scan the new files.
+
+
+@lru_cache(maxsize=64)
+def _counts(source: str, tz: str, sites: frozenset[str] | None) -> tuple[list[MonthCount], list[FlowCount]]:
+    con = _connect(source, tz, sites)
     try:
-        rows = compute_kpis(con, "seen", by=keys, rules=rules, tz=ws.settings.timezone)
+        months = [
+            MonthCount(month=m, contacts=int(n))
+            for m, n in con.execute(
+                "SELECT strftime(arrived_at, '%Y-%m') AS m, count(*) FROM seen GROUP BY m ORDER BY m"
+            ).fetchall()
+        ]
+        flows = [
+            FlowCount(flow=f, channel=c, site=s, contacts=int(n), first=first, last=last)
+            for f, c, s, n, first, last in con.execute(
+                """SELECT flow, channel, site, count(*), min(arrived_at), max(arrived_at)
+                   FROM seen GROUP BY flow, channel, site ORDER BY flow, site"""
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return months, flows
+
+
+@lru_cache(maxsize=256)
+def _kpis(
+    source: str,
+    tz: str,
+    interval_min: int,
+    sites: frozenset[str] | None,
+    keys: tuple[str, ...],
+) -> tuple[KpiRow, ...]:
+    rules = KpiRules.model_validate({**KpiRules().model_dump(), "interval_min": interval_min})
+    con = _connect(source, tz, sites)
+    try:
+        rows = compute_kpis(con, "seen", by=list(keys), rules=rules, tz=tz)
     finally:
         con.close()
     out = []
@@ -158,13 +190,12 @@ def site_kpis(ws: Workspace, account: Account, *, by: Sequence[str] = ()) -> lis
             if k not in keys and (v is None or isinstance(v, int | float))
         }
         out.append(KpiRow(group=group, kpis=values))
-    return out
+    return tuple(out)
 
 
-def _store(ws: Workspace, sites: frozenset[str] | None) -> duckdb.DuckDBPyConnection:
-    """A connection with view ``seen``: the store, or only the rows of ``sites``."""
-    con = connect(ws.settings.timezone)
-    source = InteractionStore(ws).source_sql()
+def _connect(source: str, tz: str, sites: frozenset[str] | None) -> duckdb.DuckDBPyConnection:
+    """A connection with view ``seen``: the store (``source``), or only the rows of ``sites``."""
+    con = connect(tz)
     if sites is None:
         con.execute(f"CREATE VIEW seen AS SELECT * FROM {source}")
     else:
