@@ -23,7 +23,8 @@ from arbitre.store.appdb import session_scope
 from arbitre.store.webdb import AuditEntry
 from arbitre.store.workspace import Workspace
 
-#: The actions the log knows; a test checks the web app records each where it happens.
+#: The actions the log knows. ``run`` (a decision or a month refereed from the web app) comes with
+#: the decision and governance pages; the others are recorded today (tests/web/test_audit.py).
 ACTIONS = (
     "login",
     "login_failed",
