@@ -28,6 +28,7 @@ MODULES: tuple[str, ...] = (
     "govern",
     "quality",
     "report",
+    "serve",
     "demo",
 )
 COMMANDS: dict[str, str] = {
@@ -46,6 +47,9 @@ COMMANDS: dict[str, str] = {
     "govern": "govern",
     "qa": "quality",
     "report": "report",
+    "serve": "serve",
+    "user": "serve",
+    "token": "serve",
     "demo": "demo",
 }
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from arbitre.cli.decide import print_summary
 from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, out, print_json, print_table
 from arbitre.cli.progress import progress
+from arbitre.services.demo_accounts import DemoAccount, create_demo_accounts
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +31,7 @@ def demo(
     ] = 1.0,
     serve: Annotated[
         bool,
-        typer.Option("--serve/--no-serve", help="Serve the workspace's reports on 127.0.0.1 afterwards."),
+        typer.Option("--serve/--no-serve", help="Serve the web app on 127.0.0.1 afterwards (docs/web.md)."),
     ] = True,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     json: Annotated[
@@ -45,6 +43,8 @@ def demo(
 
     with progress("Building the demo…", enabled=not json) as bar:
         result = build_demo(dir, seed=seed, scale=scale, progress=lambda m: bar.say(m + "…"))
+        bar.say("Creating the accounts of the web app…")
+        accounts = _accounts(result.workspace)
     flows = result.mapping["flows"]
     if json:
         print_json(
@@ -99,6 +99,7 @@ def demo(
                     {k: f[k] for k in ("flow", "channel", "contacts", "outside_opening_hours", "kpis")}
                     for f in flows
                 ],
+                "accounts": [a.model_dump() for a in accounts],
             }
         )
         return
@@ -179,36 +180,25 @@ def demo(
         out.print(f"         {result.copil} (and .pdf, .en.html)")
     out.print(f"Try:     arbitre govern {result.workspace} --month 2026-05")
     out.print(f"         arbitre decide {result.workspace} --json")
+    print_table(
+        "Accounts of the web app (passwords made for this workspace; also in .secret/demo-accounts.txt)",
+        ["user", "role", "password", "who"],
+        [[a.username, a.role, a.password, a.name] for a in accounts],
+    )
     if serve:
-        _serve(result.workspace / "reports", port=port, page=result.report.name if result.report else "")
+        from arbitre.cli.serve import run_server
+        from arbitre.web.settings import build_settings
+
+        run_server(build_settings([result.workspace], port=port))
+    else:
+        out.print(f"Serve:   arbitre serve {result.workspace}")
 
 
-def _serve(folder: Path, *, port: int, page: str) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(folder), home=page)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        out.print(f"\nServing the reports on http://127.0.0.1:{port}/{page}  (Ctrl-C to stop)")
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            thread.join()
-        except KeyboardInterrupt:
-            server.shutdown()
+def _accounts(workspace: Path) -> list[DemoAccount]:
+    from arbitre.store.workspace import Workspace
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """The reports folder; ``/`` goes to the main report."""
-
-    def __init__(self, *args: Any, home: str, **kwargs: Any) -> None:
-        self.home = home
-        super().__init__(*args, **kwargs)
-
-    def do_GET(self) -> None:
-        if self.path in ("/", "/index.html") and self.home:
-            self.send_response(302)
-            self.send_header("Location", "/" + self.home)
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002  (names of the base class)
-        return
+    ws = Workspace.open(workspace)
+    try:
+        return create_demo_accounts(ws)
+    finally:
+        ws.close()

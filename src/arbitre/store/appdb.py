@@ -336,3 +336,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+# The web application's tables, on this metadata (imported last: they need `Base`).
+from arbitre.store import webdb as _webdb  # noqa: E402, F401

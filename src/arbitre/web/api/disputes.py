@@ -1,0 +1,102 @@
+"""Disputes: list, open (the provider), one, its next step, an attachment's file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import FileResponse
+
+from arbitre.services.contract_views import visible_contract
+from arbitre.services.disputes import (
+    DisputeRecord,
+    add_step,
+    attachment_file,
+    disputes,
+    get_dispute,
+    open_dispute,
+)
+from arbitre.services.uploads import Received
+from arbitre.store.workspace import Workspace
+from arbitre.web.deps import ApiUser, SettingsDep
+from arbitre.web.files import keep
+
+router = APIRouter(tags=["disputes"])
+
+
+def _attachment(ws: Workspace, upload: UploadFile | None, limit_mb: int) -> Received | None:
+    if upload is None or not upload.filename:
+        return None
+    return keep(ws, upload, limit_mb=limit_mb, folder="attachments")
+
+
+@router.get("/w/{slug}/disputes", response_model=list[DisputeRecord])
+def get_disputes(user: ApiUser, contract: str | None = None) -> list[DisputeRecord]:
+    """The disputes the account is a party to (all for the client), newest first."""
+    return disputes(user.ws, user.account, contract_id=contract)
+
+
+@router.post("/w/{slug}/disputes", response_model=DisputeRecord, status_code=201)
+def post_dispute(
+    user: ApiUser,
+    settings: SettingsDep,
+    contract_id: Annotated[str, Form(max_length=100)],
+    month: Annotated[str, Form(max_length=7)],
+    subject_kind: Annotated[Literal["sla", "exclusion", "invoice_line"], Form()],
+    subject: Annotated[str, Form(max_length=200)],
+    comment: Annotated[str, Form(max_length=5000)],
+    attachment: Annotated[UploadFile | None, File()] = None,
+) -> DisputeRecord:
+    """The provider disputes an SLA result, an exclusion or an invoice line of a month."""
+    visible_contract(user.ws, user.account, contract_id)  # 404 before the file is received
+    return open_dispute(
+        user.ws,
+        account=user.account,
+        actor=user.actor,
+        contract_id=contract_id,
+        month=month,
+        subject_kind=subject_kind,
+        subject=subject,
+        comment=comment,
+        attachment=_attachment(user.ws, attachment, settings.max_attachment_mb),
+    )
+
+
+@router.get("/w/{slug}/disputes/{dispute_id}", response_model=DisputeRecord)
+def get_one_dispute(user: ApiUser, dispute_id: str) -> DisputeRecord:
+    return get_dispute(user.ws, user.account, dispute_id)
+
+
+@router.post("/w/{slug}/disputes/{dispute_id}/steps", response_model=DisputeRecord)
+def post_step(
+    user: ApiUser,
+    settings: SettingsDep,
+    dispute_id: str,
+    kind: Annotated[Literal["comment", "answer", "accepted", "rejected"], Form()],
+    comment: Annotated[str, Form(max_length=5000)],
+    attachment: Annotated[UploadFile | None, File()] = None,
+) -> DisputeRecord:
+    """A comment (either party), the client's answer, or its decision: accepted or rejected."""
+    get_dispute(user.ws, user.account, dispute_id)  # 404 before the file is received
+    return add_step(
+        user.ws,
+        dispute_id,
+        account=user.account,
+        actor=user.actor,
+        kind=kind,
+        comment=comment,
+        attachment=_attachment(user.ws, attachment, settings.max_attachment_mb),
+    )
+
+
+@router.get("/w/{slug}/disputes/{dispute_id}/attachments/{attachment_id}", response_class=FileResponse)
+def get_attachment(user: ApiUser, dispute_id: str, attachment_id: str) -> FileResponse:
+    """The attached file, to the dispute's parties only, as a download (never shown inline)."""
+    path, info = attachment_file(user.ws, user.account, user.actor, dispute_id, attachment_id)
+    return FileResponse(
+        path,
+        media_type=info.content_type,
+        filename=info.filename,
+        content_disposition_type="attachment",
+        headers={"Content-Security-Policy": "sandbox; default-src 'none'"},
+    )

@@ -1,0 +1,58 @@
+"""The FastAPI application: pages, the API, static files, error handlers, middlewares."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from arbitre import __version__
+from arbitre.web import problems
+from arbitre.web.api import router as api_router
+from arbitre.web.middleware import BodyLimit, SecurityHeaders
+from arbitre.web.pages import audit, auth, contracts, imports, overview, portal, staffing, users
+from arbitre.web.security import LoginLimiter
+from arbitre.web.settings import WebSettings
+from arbitre.web.tenancy import Tenants
+
+STATIC = Path(__file__).parent / "static"
+PAGES = (auth, overview, imports, staffing, contracts, portal, users, audit)
+
+
+def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> FastAPI:
+    """The application serving ``settings.workspaces`` (opened now; closed when the app stops)."""
+    served = tenants or Tenants(settings.workspaces)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        served.close()
+
+    app = FastAPI(
+        title="Arbitre",
+        version=__version__,
+        description="The HTTP API of Arbitre (docs/web.md): bearer tokens, problem details (RFC 9457).",
+        docs_url=None,  # the interactive docs would load their scripts from a CDN
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.tenants = served
+    app.state.limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_window_s)
+    app.state.login_key = secrets.token_bytes(32)  # signs the login form's CSRF cookie
+    problems.install(app)
+    app.include_router(api_router)
+    for page in PAGES:
+        app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+__all__ = ["create_app"]

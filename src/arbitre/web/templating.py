@@ -1,0 +1,71 @@
+"""Jinja2 for the pages: autoescaped, the catalogue's ``t()``, the CSRF token, the static files.
+
+Templates live in ``templates/<area>/``, next to ``pages/<area>.py`` (one vertical slice each);
+``base.html`` holds the frame. HTMX and the app's script and style are served from the package
+(``/static/…``), never from a CDN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from arbitre.web.i18n import translate
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
+    env.filters["when"] = lambda at: "" if at is None else at.strftime("%Y-%m-%d %H:%M")
+    return env
+
+
+def _num(value: float | int | Decimal | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}".replace(",", "\u202f")
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    lang: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The page ``template`` in ``lang``; ``context`` may hold ``me`` (the session) and the rest."""
+
+    def t(key: str, **values: object) -> str:
+        return translate(lang, key, **values)
+
+    html = (
+        environment()
+        .get_template(template)
+        .render({"request": request, "lang": lang, "t": t, "me": None, "tenant": None, **context})
+    )
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+__all__ = ["TEMPLATES", "environment", "render"]

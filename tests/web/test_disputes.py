@@ -1,0 +1,143 @@
+"""The dispute workflow: the provider opens, the client answers, the provider replies, the client
+settles; who may do which step; attachments typed by their bytes and size-bounded; every step in
+the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from arbitre.services.audit import entries
+from tests.web.conftest import Site, make_client
+
+BASE = "/api/w/azalee/disputes"
+OPEN = {
+    "contract_id": "callmada-2026",
+    "month": "2026-04",
+    "subject_kind": "invoice_line",
+    "subject": "line 3",
+}
+
+
+def test_a_dispute_goes_from_open_to_settled_with_every_step_recorded(site: Site, client: TestClient) -> None:
+    mada, alice, anna, odile = (site.bearer(u) for u in ("mada", "alice", "anna", "odile"))
+    opened = client.post(
+        BASE,
+        headers=mada,
+        data={**OPEN, "comment": "The logged hours include the training of 4 June."},
+        files={"attachment": ("planning.pdf", b"%PDF-1.7\n1 0 obj\n", "application/pdf")},
+    )
+    assert opened.status_code == 201, opened.text
+    dispute = opened.json()
+    assert dispute["status"] == "open" and dispute["opened_by"] == "mada"
+    assert dispute["steps"][0]["attachments"][0]["content_type"] == "application/pdf"
+    url = f"{BASE}/{dispute['id']}/steps"
+    assert client.post(url, headers=mada, data={"kind": "answer", "comment": "x"}).status_code == 403
+    assert client.post(url, headers=odile, data={"kind": "comment", "comment": "x"}).status_code == 403
+    assert client.post(url, headers=anna, data={"kind": "accepted", "comment": "x"}).status_code == 403
+    answered = client.post(url, headers=anna, data={"kind": "answer", "comment": "Training is not billable."})
+    assert answered.json()["status"] == "answered"
+    replied = client.post(url, headers=mada, data={"kind": "comment", "comment": "Annex 2 says it is."})
+    assert replied.json()["status"] == "open"
+    settled = client.post(url, headers=alice, data={"kind": "accepted", "comment": "Agreed: 12 h less."})
+    assert settled.json()["status"] == "accepted" and settled.json()["resolution"] == "Agreed: 12 h less."
+    assert [s["kind"] for s in settled.json()["steps"]] == ["opened", "answer", "comment", "accepted"]
+    again = client.post(url, headers=alice, data={"kind": "rejected", "comment": "changed my mind"})
+    assert again.status_code == 422 and "closed" in again.json()["detail"]
+    steps = [e.detail["step"] for e in reversed(entries(site.ws, action="dispute"))]
+    assert steps == ["opened", "answer", "comment", "accepted"]
+    assert (
+        client.get(f"{BASE}/{dispute['id']}", headers=odile).json()["status"] == "accepted"
+    )  # auditors read
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("note.txt", "Données du 4 juin".encode(), "text/plain; charset=utf-8"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "image/png"),
+        ("scan.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "image/jpeg"),
+        ("annexe.xlsx", b"PK\x03\x04" + b"\0" * 20, "application/zip"),
+    ],
+)
+def test_an_attachment_is_typed_by_its_bytes(
+    sqlite_site: Site, name: str, content: bytes, expected: str
+) -> None:
+    with make_client(sqlite_site) as client:
+        answer = client.post(
+            BASE,
+            headers=sqlite_site.bearer("mada"),
+            data={**OPEN, "comment": "see attached"},
+            files={"attachment": (name, content, "application/pdf")},  # what the browser claims is ignored
+        )
+    assert answer.json()["steps"][0]["attachments"][0]["content_type"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("evil.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\0" * 100), ("x.bin", b"\x00\x01\x02\xff" * 50)],
+)
+def test_an_attachment_of_no_known_type_is_refused_and_not_kept(
+    sqlite_site: Site, name: str, content: bytes
+) -> None:
+    with make_client(sqlite_site) as client:
+        answer = client.post(
+            BASE,
+            headers=sqlite_site.bearer("mada"),
+            data={**OPEN, "comment": "x"},
+            files={"attachment": (name, content)},
+        )
+    assert answer.status_code == 422
+    assert not [p for p in (sqlite_site.root / "uploads").rglob("*") if p.is_file()]
+
+
+def test_an_attachment_over_the_limit_is_refused(sqlite_site: Site) -> None:
+    with make_client(sqlite_site, max_attachment_mb=1) as client:
+        answer = client.post(
+            BASE,
+            headers=sqlite_site.bearer("mada"),
+            data={**OPEN, "comment": "x"},
+            files={"attachment": ("big.txt", b"a" * ((1 << 20) + 1))},
+        )
+    assert answer.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("subject_kind", "salary"),
+        ("month", "2031-01"),
+        ("subject", ""),
+        ("comment", " "),
+        ("subject", "x" * 201),
+    ],
+)
+def test_a_dispute_with_a_bad_field_is_refused_by_name(sqlite_site: Site, field: str, value: str) -> None:
+    with make_client(sqlite_site) as client:
+        answer = client.post(
+            BASE, headers=sqlite_site.bearer("mada"), data={**OPEN, "comment": "x", field: value}
+        )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_only_the_provider_opens_a_dispute(sqlite_site: Site, sqlite_client: TestClient) -> None:
+    for user in ("alice", "anna", "odile"):
+        answer = sqlite_client.post(BASE, headers=sqlite_site.bearer(user), data={**OPEN, "comment": "x"})
+        assert answer.status_code == 403, user
+
+
+def test_downloading_an_attachment_is_audited(sqlite_site: Site, sqlite_client: TestClient) -> None:
+    opened = sqlite_client.post(
+        BASE,
+        headers=sqlite_site.bearer("mada"),
+        data={**OPEN, "comment": "x"},
+        files={"attachment": ("note.txt", b"hello")},
+    ).json()
+    attachment = opened["steps"][0]["attachments"][0]["id"]
+    got = sqlite_client.get(
+        f"{BASE}/{opened['id']}/attachments/{attachment}", headers=sqlite_site.bearer("alice")
+    )
+    assert got.content == b"hello"
+    (download,) = entries(sqlite_site.ws, action="download")
+    assert download.actor == "alice" and download.detail["attachment"] == attachment
