@@ -129,7 +129,7 @@ def _govern_demo(
 
 def _copil_demo(ws: Workspace, *, month: str) -> Path:
     """The report the monthly committee discusses (French HTML and PDF, English HTML)."""
-    (report,) = copil(ws, month=month)
+    (report,) = copil(ws, month=month, today=DEMO_TODAY)
     path = write_copil(ws, report, fmt="html", lang="fr")
     write_copil(ws, report, fmt="html", lang="en")
     write_copil(ws, report, fmt="pdf", lang="fr")
