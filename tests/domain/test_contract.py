@@ -60,7 +60,7 @@ def test_negative_weights_are_refused() -> None:
     )
     with pytest.raises(InputError, match="weekday_weights"):
         parse_model(text, Contract, file="c.yaml")
-    with pytest.raises(InputError, match="slas.0.weight"):
+    with pytest.raises(InputError, match=r"slas\.0\.weight"):
         parse_model(
             CONTRACT.replace("target: 0.80, weight: 0.5}", "target: 0.80, weight: -0.5}"), Contract, file="c"
         )

@@ -7,7 +7,8 @@ charts, or plain text from the command line) as a reader does, leaves out the da
 - the words of the other language (small lexicons of words that exist in one language only:
   function words, the vocabulary of the reports, weekdays, months);
 - internal codes: identifiers with an underscore (``voice_in``, ``logged_hour``,
-  ``cx_differentiator``) and known codes written with a hyphen (``all-in-house``);
+  ``cx_differentiator``), known codes written with a hyphen (``all-in-house``) and weekly hours
+  as the settings file writes them (``mon-sun: 08:00-20:00``);
 - numbers written the other language's way: a decimal point in French (``0.85``), a decimal comma
   in English (``0,85``).
 
@@ -69,6 +70,8 @@ FR_ONLY = frozenset(
 #: Codes written with a hyphen that are not words of either language.
 CODES = frozenset({"all-in-house", "in-scope", "out-of-scope"})
 
+#: Opening hours as the settings file writes them (``mon-fri: 08:00-20:00``, ``sun: closed``).
+_SCHEDULE = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun|daily)(?:-(?:mon|tue|wed|thu|fri|sat|sun))?:", re.I)
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_'’-]*")
 _DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 _DECIMAL_COMMA = re.compile(r"(?<![\w,])\d+,\d{1,2}(?!\d)")
@@ -88,12 +91,13 @@ def foreign_words(text: str, lang: str, *, data: Iterable[str] = ()) -> list[str
     if lang not in ("fr", "en"):
         raise ValueError(f"lang must be fr or en, got {lang!r}")
     plain = visible_text(text) if "<" in text and ">" in text else text
+    # Data are left out as whole words only: a flow named ``voice`` must not hide ``voice_in``.
     for value in sorted({d for d in data if d}, key=len, reverse=True):
-        plain = plain.replace(value, " ")
+        plain = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", " ", plain)
     # A file path or a fingerprint is not prose.
     plain = re.sub(r"(?:/[\w.@+-]+)+/?", " ", plain)
     plain = re.sub(r"\b[0-9a-f]{12,64}\b", " ", plain)
-    found: list[str] = []
+    found: list[str] = [f"code {m!r}" for m in _SCHEDULE.findall(plain)]
     other = EN_ONLY if lang == "fr" else FR_ONLY
     for word in _WORD.findall(plain):
         token = word.strip("'’-").rstrip(".")

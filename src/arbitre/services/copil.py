@@ -61,7 +61,7 @@ from arbitre.reports.html import Format, duration, money, num, pct, render_page,
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
 from arbitre.services.contracts import load_contract
-from arbitre.services.govern import check_month, contracts_in_force, govern, runs
+from arbitre.services.govern import check_begun, check_month, contracts_in_force, govern, local_today, runs
 from arbitre.store.workspace import Workspace
 
 #: Months drawn in the trend charts (the latest ones).
@@ -86,7 +86,8 @@ def copil(
     the month has ended since — the month is refereed and recorded.
     """
     check_month(month)
-    today = today or date.today()
+    today = today or local_today(ws.settings.timezone)
+    check_begun(month, today=today)
     ended = today > month_days(month)[-1]
     reports = []
     for latest, _ in contracts_in_force(ws, month=month, contract_id=contract_id):
