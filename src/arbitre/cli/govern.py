@@ -150,7 +150,8 @@ def _days_left(n: int, lang: str) -> str:
     """``in 3 days``, ``today``, ``overdue by 54 days`` (and in French)."""
     if n == 0:
         return t("cli.today", lang)
-    return t("cli.in_days" if n > 0 else "cli.overdue_by", lang).format(n=num(abs(n), lang))
+    key = "cli.in_days" if n > 0 else "cli.overdue_by"
+    return t(key + ("_1" if abs(n) == 1 else ""), lang).format(n=num(abs(n), lang))
 
 
 def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
@@ -246,7 +247,10 @@ def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
         )
     inv = d.get("invoice")
     if inv is not None:
-        flagged = [Difference.model_validate(x) for x in inv["differences"] if x["flag"] != "ok"]
+        checked = [Difference.model_validate(x) for x in inv["differences"]]
+        flagged = [x for x in checked if x.flag != "ok"]
+        # A band line flagged as its flow is told by the flow's line (the report lists every one).
+        flows = {(x.unit, x.flow): x.flag for x in checked if x.band is None}
         out.print(
             t("cli.invoice", lang).format(
                 billed=eur(inv["billed_total"]), computed=eur(inv["computed_total"]), n=len(flagged)
@@ -254,6 +258,8 @@ def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
             markup=False,
         )
         for x in flagged:
+            if x.band is not None and flows.get((x.unit, x.flow)) == x.flag:
+                continue
             figures = {
                 k: invoice_figure(None if v is None else str(v), x.item, x.flag, lang, cur)
                 for k, v in (("billed", x.billed), ("computed", x.computed))

@@ -689,8 +689,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "cli.warning": ("{status} : {sla} — {note}", "{status}: {sla} — {note}"),
     "cli.obligation": ("{date} ({left}) : {what}", "{date} ({left}): {what}"),
     "cli.today": ("aujourd'hui", "today"),
-    "cli.in_days": ("dans {n} jour(s)", "in {n} day(s)"),
-    "cli.overdue_by": ("en retard de {n} jour(s)", "overdue by {n} day(s)"),
+    "cli.in_days": ("dans {n} jours", "in {n} days"),
+    "cli.in_days_1": ("demain", "tomorrow"),
+    "cli.overdue_by": ("en retard de {n} jours", "overdue by {n} days"),
+    "cli.overdue_by_1": ("en retard d'un jour", "overdue by a day"),
     "cli.business_case": (
         "Dossier de décision : coût par contact prévu {projected}, réalisé {actual}",
         "Business case: cost per contact projected {projected}, actual {actual}",
