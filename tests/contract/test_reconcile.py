@@ -38,19 +38,22 @@ def contract(pricing: dict[str, object]) -> Contract:
 
 
 LOGGED = contract({"model": "per_logged_hour", "rate": 8.5, "band_premiums": {"weekend": 0.15}})
-VOICE = {
-    "voice": FlowUnits(
-        offered=10000,
-        handled=9500,
-        productive_hours=Decimal(850),
-        hours_by_band={
-            "day": Decimal(680),
-            "evening": Decimal(0),
-            "night": Decimal(0),
-            "weekend": Decimal(170),
-        },
-    )
-}
+
+
+def voice(handled: int, **hours: int) -> dict[str, FlowUnits]:
+    """The flow ``voice`` with ``hours`` productive hours by band (none in the others)."""
+    by_band = {b: Decimal(hours.get(b, 0)) for b in ("day", "evening", "night", "weekend")}
+    return {
+        "voice": FlowUnits(
+            offered=handled,
+            handled=handled,
+            productive_hours=sum(by_band.values(), Decimal(0)),
+            hours_by_band=by_band,
+        )
+    }
+
+
+VOICE = voice(9500, day=680, weekend=170)
 
 
 def check(c: Contract, lines: str, *, missing_days: Said | None = None) -> Reconciliation:
@@ -109,19 +112,7 @@ def test_band_lines_are_checked_against_the_hours_measured_in_their_band() -> No
     """Productive hours are measured: 50 day hours billed as night hours (+25 %) are disputed,
     though the flow's total of 800 hours is right."""
     c = contract({"model": "per_productive_hour", "rate": 10, "band_premiums": {"night": 0.25}})
-    units = {
-        "voice": FlowUnits(
-            offered=9000,
-            handled=8800,
-            productive_hours=Decimal(800),
-            hours_by_band={
-                "day": Decimal(700),
-                "evening": Decimal(0),
-                "night": Decimal(100),
-                "weekend": Decimal(0),
-            },
-        )
-    }
+    units = voice(8800, day=700, night=100)
     month = priced_month(c, units)
     invoice = parse_invoice(
         HEADER + "voice,productive_hour,day,650,10,6500\nvoice,productive_hour,night,150,12.50,1875\n",
