@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
+from arbitre.reports.governance_format import day_label, days_text
 from arbitre.services.contracts import store_contract
 from arbitre.services.copil import copil, open_actions, render_copil
 from arbitre.services.govern import govern
@@ -228,3 +229,11 @@ def test_the_govern_command_speaks_one_language(workspace: Workspace, lang: str)
 def _row(html: str, text: str) -> str:
     at = html.index(text)
     return html[html.rindex("<tr", 0, at) : html.index("</tr>", at)]
+
+
+def test_the_first_of_the_month_is_written_the_french_way() -> None:
+    assert (
+        day_label("2025-01-01", "fr") == "1er janvier 2025"
+        and day_label("2025-01-01", "en") == "1 January 2025"
+    )
+    assert days_text(["2026-05-01", "2026-05-02"], "fr") == "1er et 2 mai 2026"

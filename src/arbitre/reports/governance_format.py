@@ -90,13 +90,15 @@ def month_label(month: str | None, lang: str) -> str:
 
 
 def day_label(day: str | None, lang: str) -> str:
-    """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026``; a month ``YYYY-MM`` as `month_label`."""
+    """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026`` (``1er juillet 2026``); a month ``YYYY-MM``
+    as `month_label`."""
     if not day:
         return "—"
     if len(day) == 7:
         return month_label(day, lang)
     d = date.fromisoformat(day[:10])
-    return f"{d.day} {t(f'month.{d.month}', lang)} {d.year}"
+    first = "1er" if d.day == 1 and lang == "fr" else str(d.day)  # « le 1er juillet »
+    return f"{first} {t(f'month.{d.month}', lang)} {d.year}"
 
 
 def time_label(moment: str | None, lang: str) -> str:
@@ -220,7 +222,8 @@ def days_text(days: Sequence[str], lang: str) -> str:
     if len({(d.year, d.month) for d in parsed}) > 1:
         return listed([day_label(d.isoformat(), lang) for d in parsed], lang)
     first = parsed[0]
-    return f"{listed([str(d.day) for d in parsed], lang)} {t(f'month.{first.month}', lang)} {first.year}"
+    numbers = ["1er" if d.day == 1 and lang == "fr" else str(d.day) for d in parsed]
+    return f"{listed(numbers, lang)} {t(f'month.{first.month}', lang)} {first.year}"
 
 
 def difference_item(x: Difference, lang: str) -> str:
