@@ -148,3 +148,35 @@ def test_the_bonus_goes_to_slas_beating_their_bonus_target_only_in_a_clean_month
 def test_a_cap_above_the_amount_at_risk_is_refused() -> None:
     with pytest.raises(ValueError, match="cap_share"):
         contract(cap_share=0.2)
+
+
+def test_a_credit_is_settled_under_the_earn_back_terms_of_the_version_that_charged_it() -> None:
+    """A later version without earn-back (or with another window) must not forfeit a credit
+    charged under earn-back terms: March's 5,000 € on sl, charged with a one-month window, is
+    returned by April's met service level even though April runs under a version with none."""
+    march = PastMonth(
+        "2026-03", {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=1
+    )
+    april = run(contract(), "2026-04", "100000", history=[march])  # the version in force: no earn-back
+    assert [(e.sla, e.status, e.decided_in) for e in april.earn_back] == [("sl", "returned", "2026-04")]
+    assert april.earned_back_total == D(5000)
+    # A credit charged under a version without earn-back is final, whatever later versions say.
+    final = PastMonth(
+        "2026-03", {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=0
+    )
+    assert run(contract(earn_back={"months": 1}), "2026-04", "100000", history=[final]).earn_back == ()
+
+
+def test_a_credit_whose_sla_a_later_version_dropped_is_left_to_the_parties() -> None:
+    """April runs under a version without ``aband``: March's credit on it can be neither returned
+    nor forfeited by the figures; when its window closes it is ``to_settle``."""
+    march = PastMonth(
+        "2026-03", {"sl": True, "aband": False, "csat": True}, {"aband": D(3000)}, earn_back_months=2
+    )
+    april = PastMonth("2026-04", {"sl": True, "csat": True}, {}, earn_back_months=2)
+    may = run(contract(earn_back={"months": 2}), "2026-05", "100000", history=[march, april])
+    assert [(e.sla, e.status, e.decided_in) for e in may.earn_back] == [("aband", "to_settle", "2026-05")]
+    assert may.earned_back_total == 0
+    # Missed in a month that measured it, it is forfeited as before.
+    missed = run(contract(earn_back={"months": 2}), "2026-04", "100000", history=[march], aband=False)
+    assert [(e.sla, e.status, e.decided_in) for e in missed.earn_back] == [("aband", "forfeited", "2026-04")]

@@ -47,6 +47,7 @@ slas:
   - {name: mail, kpi: service_level, flows: [mail], threshold_s: 86400, target: 0.90, weight: 0.2}
 credits: {at_risk_share: 0.10, cap_share: 0.08, earn_back: {months: 1}}
 exclusions:
+  volume_days: {when: always}
   periods:
     - {start: "2026-05-20T00:00:00+02:00", end: "2026-05-21T00:00:00+02:00", reason: strike}
 data_protection: {country: FR}

@@ -250,3 +250,21 @@ def test_the_example_lists_the_iso_27001_expiry_as_soon_and_the_next_monthly_com
     # three weeks earlier the expiry is still 41 days away: info
     early = obligations(c, today=date(2026, 8, 20))
     assert [(o.date, o.severity) for o in early if o.kind == "certification"] == [(date(2026, 9, 30), "info")]
+
+
+def test_a_certification_is_overdue_only_after_its_expiry_and_counts_days_from_the_run_date() -> None:
+    """The demo's ISO 27001 expires on 30 September 2026: upcoming on the run of 6 July (86 days),
+    due that day (0 days, soon), overdue the next day — whatever the month refereed."""
+    c = load_model(EXAMPLE, Contract)
+
+    def iso(today: date) -> tuple[int, str, str]:
+        o = next(x for x in obligations(c, today=today) if x.kind == "certification" and "ISO" in x.what_en)
+        return o.days_left, o.severity, o.what_en
+
+    assert iso(date(2026, 7, 6))[:2] == (86, "info")
+    assert iso(date(2026, 9, 30)) == (
+        0,
+        "soon",
+        "ISO 27001 certification expires: ask for the renewed certificate",
+    )
+    assert iso(date(2026, 10, 1))[:2] == (-1, "overdue")

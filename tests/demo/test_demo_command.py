@@ -10,8 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
+from arbitre.domain.contract import Contract
 from arbitre.services.govern import runs
 from arbitre.store.workspace import Workspace
+from arbitre.yamlio import load_model
+from tests.reports.language_check import foreign_words
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +80,45 @@ def test_the_demo_refuses_a_folder_that_is_not_an_earlier_demo(tmp_path: Path) -
     assert result.exit_code == 1
     assert "not an earlier demo" in result.stderr
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "not a demo"
+
+
+def test_the_demo_s_steering_report_counts_from_its_run_date_in_one_language(
+    built: tuple[Path, dict],
+) -> None:
+    folder, summary = built
+    ws = Workspace.open(folder)
+    try:
+        june = runs(ws, "callmada-2026")[-1]
+    finally:
+        ws.close()
+    # The demo is set on 6 July 2026: the run says so, and its calendar counts from it.
+    assert june["as_of"] == "2026-07-06" and june["charge"]["status"] == "final"
+    copil = Path(summary["copil"])
+    fr, en = (
+        copil.read_text(encoding="utf-8"),
+        copil.with_name(copil.stem + ".en.html").read_text(encoding="utf-8"),
+    )
+    assert "Jours restants comptés au 6 juillet 2026" in fr and "Days left counted from 6 July 2026" in en
+    contract = load_model(folder / "contracts" / "callmada-2026.yaml", Contract)
+    quality = june.get("quality") or {}
+    data = [
+        contract.id,
+        contract.title,
+        contract.client.name,
+        contract.provider.name,
+        contract.provider.offer or "",
+        *contract.flows,
+        *(s.name for s in contract.slas),
+        *(p.reason for p in contract.exclusions.periods),
+        *(c.name for c in contract.committees),
+        *(a for c in contract.committees for a in c.attendees),
+        *(c.name for c in contract.data_protection.certifications),
+        "arbitre demo",
+        # The provider's agents appear under their pseudonyms (the workspace never holds names),
+        # and the QA grid's titles as the client wrote them (a French grid, in both reports).
+        *(a["agent_id"] for a in quality.get("flagged_agents", [])),
+        quality.get("grid_title", ""),
+        *(c["title"] for c in quality.get("criteria", [])),
+    ]
+    assert foreign_words(fr, "fr", data=data) == []
+    assert foreign_words(en, "en", data=data) == []

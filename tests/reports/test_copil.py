@@ -79,8 +79,8 @@ def test_the_june_report_shows_every_sla_the_returned_credit_the_trends_and_the_
     for name in ("sl", "aband", "mail"):
         assert f">{name}" in html
     # May's credit on sl, returned in June.
-    row = _row(html, "mai 2026")
-    assert "sl" in row and "restituée" in row and money("326.50", "fr", "EUR", 2) in row
+    row = _row(html, ">restituée</span>")
+    assert "sl" in row and "mai 2026" in row and money("326.50", "fr", "EUR", 2) in row
     # Trends: one chart per SLA and the money chart, over May and June.
     assert html.count("<svg") == len(d["slas"]) + 1
     assert "Facturation, pénalités et net à payer par mois" in html and "2026-05" in html
@@ -109,7 +109,7 @@ def test_the_open_actions_of_may_are_derived_from_its_figures(may: dict[str, Any
     assert remediation["owner"] == "provider"
     # The lines are disputed, not the total that restates them.
     assert voice["fr"].startswith("Contester la ligne de facture « contacts voice » (surfacturé)")
-    assert voice["en"].startswith("Dispute the invoice line “contact voice” (over)")
+    assert voice["en"].startswith("Dispute the invoice line “contacts voice” (over)")
     assert "2,50" in price["fr"] and price["owner"] == "client"
     assert "juin 2026" in follow_up["fr"] and follow_up["due"] == "2026-06"
     # A warning on an SLA the month already missed adds no action: its remediation plan covers it.
@@ -135,6 +135,8 @@ def test_warnings_and_obligations_show_in_the_report_language_and_open_actions(
 ) -> None:
     report = copy.deepcopy(june)
     report["document"]["complete"] = False
+    report["document"]["coverage"]["status"] = "in_progress"
+    report["document"]["charge"] = {"status": "provisional", "amount": None, "coverage": "in_progress"}
     report["document"]["warnings"] = [
         {
             "sla": "sl",
@@ -166,8 +168,8 @@ def test_warnings_and_obligations_show_in_the_report_language_and_open_actions(
     assert "à risque" in _row(fr, "note fr") and "at risk" in _row(en, "note en")
     assert "ISO 27001 expire" in fr and "ISO 27001 expires" in en
     assert (
-        "mois en cours : données jusqu&#39;au 30 juin 2026" in fr
-        and "month to date through 30 June 2026" in en
+        "Mois en cours : données jusqu&#39;au 30 juin 2026" in fr
+        and "Month to date: data through 30 June 2026" in en
     )
     actions = open_actions(report)
     warning = next(a for a in actions if a["kind"] == "warning")

@@ -11,6 +11,7 @@ import typer
 from arbitre.cli.decide import print_summary
 from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, out, print_json, print_table
 from arbitre.cli.progress import progress
+from arbitre.contract.reconcile import Difference
 from arbitre.services.demo_accounts import DemoAccount, create_demo_accounts
 
 
@@ -160,8 +161,9 @@ def demo(
                     f"{Decimal(g['net_fees']):,.2f}",
                     "—"
                     if g["invoice"] is None
-                    else (
-                        "matches" if g["invoice"]["flagged"] == 0 else f"{g['invoice']['flagged']} flagged"
+                    else _invoice_state(
+                        [Difference.model_validate(x) for x in g["invoice"]["differences"]],
+                        asked=len(g["invoice"].get("evidence") or []),
                     ),
                 ]
                 for g in result.governance
@@ -202,3 +204,14 @@ def _accounts(workspace: Path) -> list[DemoAccount]:
         return create_demo_accounts(ws)
     finally:
         ws.close()
+
+
+def _invoice_state(differences: list[Difference], *, asked: int) -> str:
+    """``matches``, ``2 disputed``, ``evidence asked (1 flow)``: what the month's invoice check
+    calls for — a gap resting on an estimate asks for evidence, it is not disputed."""
+    disputed = sum(d.flag in ("over", "under", "price") for d in differences if d.item != "total")
+    parts = ([f"{disputed} disputed"] if disputed else []) + (
+        [f"evidence asked ({asked} flow)"] if asked else []
+    )
+    flagged = sum(d.flag != "ok" for d in differences)
+    return ", ".join(parts) or ("matches" if flagged == 0 else f"{flagged} flagged")

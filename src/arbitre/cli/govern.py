@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from arbitre.cli.output import err, out, print_json, print_table
+from arbitre.contract.coverage import Charge, Coverage
+from arbitre.contract.reconcile import Difference
+from arbitre.errors import InputError
+from arbitre.reports.governance_format import (
+    actual_text,
+    day_label,
+    difference_item,
+    invoice_figure,
+    kpi_value,
+    label,
+    month_label,
+    said,
+    target_text,
+    time_label,
+)
+from arbitre.reports.governance_text import charge_text
+from arbitre.reports.html import money, num, pct
+from arbitre.reports.i18n import t
 from arbitre.services.contracts import contract_history, list_contracts, store_contract
 from arbitre.services.govern import govern as run_govern
 from arbitre.store.workspace import Workspace
@@ -25,19 +42,31 @@ def contract(
         Path | None, typer.Argument(help="A contract YAML file to store (a new version).")
     ] = None,
     who: Annotated[str | None, typer.Option("--as", help="Who stores it (default: the system user).")] = None,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective",
+            help="The first month (YYYY-MM) refereed under this version (default: the month after the last "
+            "month refereed whole, or the contract's start).",
+        ),
+    ] = None,
     history: Annotated[
         str | None, typer.Option("--history", help="List every version of this contract.")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the text: fr or en.")] = "en",
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Store a contract (validated whole; each change a new version) or list the stored ones."""
+    """Store a contract (validated whole; each change a new version, in force from its effective
+    month) or list the stored ones."""
+    check_lang(lang)
     ws = Workspace.open(directory)
     try:
         if file is not None:
-            stored = store_contract(ws, file, who=who)
+            stored = store_contract(ws, file, who=who, effective=effective)
             document: Any = {
                 "contract": stored.contract.id,
                 "version": stored.version,
+                "effective_month": stored.effective_month,
                 "unchanged": stored.unchanged,
                 "changes": stored.changes,
             }
@@ -51,22 +80,37 @@ def contract(
         print_json(document)
         return
     if file is not None:
-        if document["unchanged"]:
-            out.print(f"{document['contract']}: unchanged (version {document['version']})")
-        else:
-            out.print(f"{document['contract']}: stored as version {document['version']}")
+        key = "cli.unchanged" if document["unchanged"] else "cli.stored"
+        out.print(
+            t(key, lang).format(
+                contract=document["contract"],
+                version=document["version"],
+                effective=month_label(document["effective_month"], lang),
+            ),
+            markup=False,
+        )
+        if not document["unchanged"]:
             for c in document["changes"]:
                 out.print(f"  {c['field']}: {c['before']} → {c['after']}", markup=False)
     elif history is not None:
         for v in document["versions"]:
             out.print(
-                f"version {v['version']} — {v['created_at']} by {v['who']} from {v['source']}", markup=False
+                t("cli.version", lang).format(
+                    version=v["version"],
+                    effective=month_label(v["effective_month"], lang),
+                    created=v["created_at"],
+                    who=v["who"],
+                    source=v["source"],
+                ),
+                markup=False,
             )
             for c in v["changes"]:
                 out.print(f"  {c['field']}: {c['before']} → {c['after']}", markup=False)
     else:
         for c in document:
-            out.print(f"{c['contract']} (version {c['version']})")
+            out.print(
+                t("cli.contract", lang).format(contract=c["contract"], version=c["version"]), markup=False
+            )
 
 
 def govern(
@@ -77,11 +121,13 @@ def govern(
         Path | None, typer.Option("--invoice", help="The provider's invoice CSV for the month, to reconcile.")
     ] = None,
     who: Annotated[str | None, typer.Option("--as", help="Who runs it (default: the system user).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the tables: fr or en.")] = "en",
     json: Annotated[
         bool, typer.Option("--json", help="Print the results as JSON (a list, one per contract).")
     ] = False,
 ) -> None:
     """SLAs on the contract's definitions, credits and bonus, invoice check, warnings; recorded."""
+    check_lang(lang)
     ws = Workspace.open(directory)
     try:
         with err.status(f"Refereeing {month}…"):
@@ -92,101 +138,169 @@ def govern(
         print_json(documents)
         return
     for d in documents:
-        print_month(d)
+        print_month(d, lang=lang)
 
 
-def _fmt(value: float | None, kpi: str) -> str:
-    if value is None:
-        return "—"
-    if kpi in ("asa_s", "aht_s"):
-        return f"{value:,.0f} s"
-    if kpi in ("nps", "qa_score", "csat_mean", "qa_auto_score", "qa_human_score"):
-        return f"{value:,.1f}"
-    return f"{100 * value:.1f}%"
+def check_lang(lang: str) -> None:
+    if lang not in ("fr", "en"):
+        raise InputError(field="--lang", expected="fr or en", got=lang)
 
 
-def _eur(value: str | None, currency: str) -> str:
-    return "—" if value is None else f"{Decimal(value):,.2f} {currency}"
-
-
-def _days_left(n: int) -> str:
-    """``in 3 days``, ``today``, ``overdue by 54 days``."""
+def _days_left(n: int, lang: str) -> str:
+    """``in 3 days``, ``today``, ``overdue by 54 days`` (and in French)."""
     if n == 0:
-        return "today"
-    days = f"{abs(n)} day{'s' if abs(n) != 1 else ''}"
-    return f"in {days}" if n > 0 else f"overdue by {days}"
+        return t("cli.today", lang)
+    key = "cli.in_days" if n > 0 else "cli.overdue_by"
+    return t(key + ("_1" if abs(n) == 1 else ""), lang).format(n=num(abs(n), lang))
 
 
-def print_month(d: dict[str, Any]) -> None:
-    """One contract's month as tables: SLAs, money, invoice, warnings, obligations."""
+def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
+    """One contract's month as tables: SLAs, money, invoice, warnings, obligations — in ``lang``."""
     cur = d["currency"]
-    state = "" if d["complete"] else f" — month to date, data through {d['data_through']}"
+
+    def eur(value: str | None) -> str:
+        return money(value, lang, cur, 2)
+
+    charge = d.get("charge") or {}
+    coverage = d.get("coverage")
+    state = ""
+    if coverage and charge.get("status") != "final":
+        state = " — " + charge_text(
+            Charge.model_validate(charge), Coverage.model_validate(coverage), lang=lang, currency=cur
+        )
+    elif not d["complete"]:
+        state = " — " + t("cli.month_to_date", lang).format(day=day_label(d["data_through"], lang))
     rows = []
     for s in d["slas"]:
-        target = ("≥ " if s["direction"] == "at_least" else "≤ ") + _fmt(s["target"], s["kpi"])
-        if s["window"] == "month":
-            shown = _fmt(s["actual"], s["kpi"])
-        else:  # a day or interval SLA: the share of its windows within the target
-            needed = s.get("min_share_of_windows") or 1
-            target += f" a {s['window']}, on {100 * needed:.0f}% of {s['window']}s"
-            shown = "—" if s["actual"] is None else f"{100 * s['actual']:.0f}% of {s['window']}s"
+        basis = (
+            f"{num(s['counted'], lang)} {t('basis.' + s['counted_unit'], lang)}"
+            if s.get("counted_unit")
+            else "—"
+        )
         rows.append(
             [
                 s["name"],
-                s["kpi"],
-                target,
-                shown,
-                _fmt(s["month_value"], s["kpi"]),
-                "—" if s["met"] is None else ("met" if s["met"] else "MISSED"),
-                _eur(s["credit"], cur),
-                _eur(s["bonus"], cur),
+                t(f"kpi.{s['kpi']}", lang),
+                target_text(s, lang, windows=True),
+                actual_text(s, lang),
+                kpi_value(s["month_value"], s["kpi"], lang),
+                basis,
+                "—" if s["met"] is None else (t("gov.met", lang) if s["met"] else t("cli.missed", lang)),
+                eur(s["credit"]),
+                eur(s["bonus"]),
             ]
         )
     print_table(
-        f"{d['contract']} v{d['contract_version']} — {d['provider']} — {d['month']}{state}",
-        ["SLA", "KPI", "target", "actual", "month value", "result", "credit", "bonus"],
+        f"{d['contract']} v{d['contract_version']} — {d['provider']} — {month_label(d['month'], lang)}{state}",
+        [
+            t("gov.col.sla", lang),
+            t("cli.col.kpi", lang),
+            t("cli.col.target", lang),
+            t("cli.col.actual", lang),
+            t("cli.col.month_value", lang),
+            t("cli.col.counted", lang),
+            t("cli.col.result", lang),
+            t("cli.col.credit", lang),
+            t("cli.col.bonus", lang),
+        ],
         rows,
-        text=2,
+        text=3,
     )
     out.print(
-        f"Fees {_eur(d['fees'], cur)} · at risk {_eur(d['at_risk'], cur)} · cap {_eur(d['cap'], cur)} · "
-        f"credits {_eur(d['credits_total'], cur)} · earned back {_eur(d['earned_back_total'], cur)} · "
-        f"bonus {_eur(d['bonus_total'], cur)} · net {_eur(d['net_fees'], cur)}"
+        t("cli.money", lang).format(
+            fees=eur(d["fees"]),
+            at_risk=eur(d["at_risk"]),
+            cap=eur(d["cap"]),
+            credits=eur(d["credits_total"]),
+            earned_back=eur(d["earned_back_total"]),
+            bonus=eur(d["bonus_total"]),
+            net=eur(d["net_fees"]),
+        ),
+        markup=False,
     )
     for e in d["earn_back"]:
+        status = label(f"earn.{e['status']}", lang, e["status"])
         out.print(
-            f"  earn-back: {e['sla']} credit of {e['month']} ({_eur(e['amount'], cur)}) {e['status']}",
+            "  "
+            + t("cli.earn_back", lang).format(
+                sla=e["sla"], month=month_label(e["month"], lang), amount=eur(e["amount"]), status=status
+            ),
             markup=False,
         )
     excluded = d["exclusions"]["days"]
     if excluded:
-        days = ", ".join(f"{e['flow']} {e['day']}" for e in excluded)
-        out.print(f"  excluded for volume above the band: {days}")
-    for p in d["exclusions"].get("periods") or []:
-        out.print(f"  excluded period: {p['start']} to {p['end']} — {p['reason']}", markup=False)
+        days = ", ".join(f"{e['flow']} {day_label(e['day'], lang)}" for e in excluded)
+        out.print("  " + t("cli.excluded", lang).format(days=days), markup=False)
+    kept = [x for x in d["exclusions"].get("days_above_band") or [] if not x["excluded"]]
+    if kept:
+        days = ", ".join(f"{x['flow']} {day_label(x['day'], lang)}" for x in kept)
+        out.print("  " + t("cli.above_kept", lang).format(days=days), markup=False)
+    for period in d["exclusions"].get("periods") or []:
+        out.print(
+            "  "
+            + t("cli.period", lang).format(
+                start=time_label(period["start"], lang),
+                end=time_label(period["end"], lang),
+                reason=period["reason"],
+            ),
+            markup=False,
+        )
     inv = d.get("invoice")
     if inv is not None:
-        flagged = [x for x in inv["differences"] if x["flag"] != "ok"]
+        checked = [Difference.model_validate(x) for x in inv["differences"]]
+        flagged = [x for x in checked if x.flag != "ok"]
+        # A band line flagged as its flow is told by the flow's line (the report lists every one).
+        flows = {(x.unit, x.flow): x.flag for x in checked if x.band is None}
         out.print(
-            f"Invoice: billed {_eur(inv['billed_total'], cur)}, computed {_eur(inv['computed_total'], cur)}; "
-            f"{len(flagged)} difference(s) flagged"
+            t("cli.invoice", lang).format(
+                billed=eur(inv["billed_total"]), computed=eur(inv["computed_total"]), n=len(flagged)
+            ),
+            markup=False,
         )
         for x in flagged:
-            share = "" if x["share"] is None else f" ({100 * x['share']:+.1f}%)"
+            if x.band is not None and flows.get((x.unit, x.flow)) == x.flag:
+                continue
+            figures = {
+                k: invoice_figure(None if v is None else str(v), x.item, x.flag, lang, cur)
+                for k, v in (("billed", x.billed), ("computed", x.computed))
+            }
+            share = "" if x.share is None else f" ({'+' if x.share > 0 else ''}{pct(x.share, lang)})"
             out.print(
-                f"  {x['flag']}: {x['item']}: billed {x['billed']}, computed {x['computed']}{share} — {x['note']}",
+                "  "
+                + t("cli.difference", lang).format(
+                    flag=label(f"flag.{x.flag}", lang, x.flag),
+                    item=difference_item(x, lang),
+                    share=share,
+                    note=x.note(lang),
+                    **figures,
+                ),
                 markup=False,
             )
     for w in d.get("warnings") or []:
         out.print(
-            f"  {w['status']}: {w['sla']} — {w['note']['en'] if isinstance(w['note'], dict) else w['note']}",
+            "  "
+            + t("cli.warning", lang).format(
+                status=label(f"warn.{w['status']}", lang, w["status"]),
+                sla=w["sla"],
+                note=said(w["note"], lang),
+            ),
             markup=False,
         )
     for o in (d.get("obligations") or [])[:6]:
-        what = o["what"]["en"] if isinstance(o["what"], dict) else o["what"]
-        out.print(f"  {o['date']} ({_days_left(o['days_left'])}): {what}", markup=False)
+        out.print(
+            "  "
+            + t("cli.obligation", lang).format(
+                date=day_label(o["date"], lang),
+                left=_days_left(o["days_left"], lang),
+                what=said(o["what"], lang),
+            ),
+            markup=False,
+        )
     bc = d.get("business_case")
     if bc is not None and bc.get("actual_per_contact") is not None:
         out.print(
-            f"Business case: {bc['projected_per_contact']} {cur} a contact projected, {bc['actual_per_contact']} actual"
+            t("cli.business_case", lang).format(
+                projected=eur(bc["projected_per_contact"]), actual=eur(bc["actual_per_contact"])
+            ),
+            markup=False,
         )

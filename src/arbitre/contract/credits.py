@@ -9,7 +9,10 @@ The mechanics (docs/governance.md, with worked examples):
 - **Earn-back**: a credit charged in month m on an SLA is returned to the provider in month
   m + N when the SLA is met in each of the N following months (N = ``earn_back.months``); it is
   forfeited as soon as the SLA is missed (or cannot be measured) in one of them; it is pending
-  until then.
+  until then. The terms are those of the contract version that charged the credit: a later
+  version (another N, no earn-back at all) never changes the fate of a credit already charged. A
+  month refereed under a version without the SLA can neither return nor forfeit it: when its
+  window closes the credit is ``to_settle`` — the parties decide it, Arbitre does not guess.
 - **Bonus**: ``bonus_pool_share`` × the fees is shared between the SLAs that beat their
   ``bonus_target``, by their bonus weights, up to ``bonus_cap_share`` × the fees; no bonus in a
   month with a missed SLA when ``bonus_only_if_all_met`` (bonus/malus: a month is either).
@@ -25,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import BaseModel, ConfigDict
+
 from arbitre.costing.money import ZERO, cents
 from arbitre.domain.contract import Contract
 
@@ -39,11 +44,14 @@ class SlaOutcome:
 
 @dataclass(frozen=True)
 class PastMonth:
-    """An earlier month's results, as recorded: each SLA met or not, each credit charged."""
+    """An earlier month's results, as recorded: each SLA of its contract version met or not,
+    each credit charged, and the earn-back months of that version (0: none; None: as the
+    contract passed to `month_credits`)."""
 
     month: str
     met: Mapping[str, bool | None]
     credits: Mapping[str, Decimal]
+    earn_back_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class EarnBack:
     month: str
     sla: str
     amount: Decimal
-    status: str  # returned, pending, forfeited
+    status: str  # returned, pending, forfeited, to_settle
     decided_in: str | None  # the month whose run settled it
     closes: str  # the month whose result decides it at the latest
 
@@ -83,6 +91,55 @@ class MonthCredits:
     @property
     def net_fees(self) -> Decimal:
         return self.fees - self.credits_total + self.earned_back_total + self.bonus_total
+
+
+class BonusShare(BaseModel):
+    """One SLA's fixed share of the bonus pool and what earns it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sla: str
+    share: Decimal
+    bonus_target: float
+    kpi: str
+    direction: str
+    window: str
+    min_share_of_windows: float
+
+
+class BonusRule(BaseModel):
+    """The bonus rule as `month_credits` applies it: the pool (a share of the fees), its cap,
+    each SLA's fixed share — paid when the SLA beats its bonus target, not passed on to the
+    others when it does not — and whether a missed SLA withholds every share."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pool_share: Decimal
+    cap_share: Decimal | None
+    only_if_all_met: bool
+    shares: list[BonusShare]
+
+
+def bonus_rule(contract: Contract) -> BonusRule:
+    """The contract's bonus rule, from the same weights `month_credits` pays by."""
+    slas = {s.name: s for s in contract.slas}
+    return BonusRule(
+        pool_share=contract.credits.bonus_pool_share,
+        cap_share=contract.credits.bonus_cap_share,
+        only_if_all_met=contract.credits.bonus_only_if_all_met,
+        shares=[
+            BonusShare(
+                sla=name,
+                share=share,
+                bonus_target=slas[name].bonus_target or 0.0,
+                kpi=slas[name].kpi,
+                direction=slas[name].better,
+                window=slas[name].window,
+                min_share_of_windows=slas[name].min_share_of_windows,
+            )
+            for name, share in contract.bonus_weights().items()
+        ],
+    )
 
 
 def month_credits(
@@ -148,34 +205,45 @@ def earn_back(
     complete: bool = True,
 ) -> tuple[EarnBack, ...]:
     """Every credit of the earlier months still open at ``month`` or settled by it (by its
-    outcomes only when the month is ``complete``)."""
-    if contract.credits.earn_back is None:
-        return ()
-    n = contract.credits.earn_back.months
+    outcomes only when the month is ``complete``), each under the earn-back terms of the version
+    that charged it."""
+    current = contract.credits.earn_back.months if contract.credits.earn_back is not None else 0
     met: dict[str, Mapping[str, bool | None]] = {p.month: p.met for p in history if p.month < month}
     if complete:
         met[month] = {k: o.met for k, o in outcomes.items()}
     out = []
     for past in sorted(history, key=lambda p: p.month):
-        if past.month >= month:
+        n = current if past.earn_back_months is None else past.earn_back_months
+        if past.month >= month or n <= 0:
             continue
         for sla, amount in past.credits.items():
             if amount <= 0:
                 continue
             following = [shift_month(past.month, k) for k in range(1, n + 1)]
             known = [m for m in following if m in met and m <= month]
-            broken = next((m for m in known if met[m].get(sla) is not True), None)
-            if broken is not None:
-                status, decided = "forfeited", broken
-            elif len(known) == n:
-                status, decided = "returned", following[-1]
-            else:
-                status, decided = "pending", None
+            status, decided = _fate(sla, known, met, whole=len(known) == n, closes=following[-1])
             # A credit settled before this month is history: list only what is open or settled now.
             if decided is not None and decided < month:
                 continue
             out.append(EarnBack(past.month, sla, amount, status, decided, following[-1]))
     return tuple(out)
+
+
+def _fate(
+    sla: str, known: Sequence[str], met: Mapping[str, Mapping[str, bool | None]], *, whole: bool, closes: str
+) -> tuple[str, str | None]:
+    """(status, month decided) of a credit on ``sla`` given the months of its window refereed so
+    far: forfeited by the first month that measured the SLA and did not find it met; otherwise
+    returned once the window is whole — or to settle when a month of it ran under a version
+    without the SLA; pending until then."""
+    broken = next((m for m in known if sla in met[m] and met[m][sla] is not True), None)
+    if broken is not None:
+        return "forfeited", broken
+    if not whole:
+        return "pending", None
+    if any(sla not in met[m] for m in known):
+        return "to_settle", closes
+    return "returned", closes
 
 
 def _scale_to(amounts: Mapping[str, Decimal], limit: Decimal | None) -> dict[str, Decimal]:

@@ -33,16 +33,16 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
+from arbitre.contract.words import amount
 from arbitre.domain.contract import Committee, Contract
 
 Kind = Literal["committee", "certification", "notice", "earn_back", "audit", "contract_end"]
 Severity = Literal["info", "soon", "overdue"]
 
 SOON_DAYS = 30
-_NNBSP = "\u202f"
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
 _MONTHS_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 _KIND_ORDER: dict[str, int] = {
@@ -278,9 +278,9 @@ def earn_back_items(
                 credit.closes,
                 "earn_back",
                 f"fin de la fenêtre de restitution du crédit de {_month_fr(credit.month)} sur {credit.sla} "
-                f"({_money(credit.amount, 'fr', currency)})",
+                f"({amount(credit.amount, 'fr', currency)})",
                 f"earn-back window closes for the {_month_en(credit.month)} credit on {credit.sla} "
-                f"({_money(credit.amount, 'en', currency)})",
+                f"({amount(credit.amount, 'en', currency)})",
                 False,
             )
 
@@ -346,16 +346,6 @@ def _month_fr(month: str) -> str:
 
 def _month_en(month: str) -> str:
     return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
-
-
-def _money(amount: Decimal, lang: str, currency: str) -> str:
-    """Decimal("1209.87") → ``1 209,87 €`` (fr) or ``€1,209.87`` (en); other currencies by code."""
-    value = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{value:,.2f}"
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
-    if lang == "fr":
-        return f"{text.replace(',', _NNBSP).replace('.', ',')}\u00a0{symbol or currency}"
-    return f"{symbol}{text}" if symbol else f"{currency} {text}"
 
 
 __all__ = [

@@ -29,6 +29,22 @@ from arbitre.kpi.engine import compute_kpis
 
 EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
 
+#: What each KPI is computed over (its denominator), as the report names it: contacts offered
+#: (less short abandons when they are excluded), answered contacts (with the fact the KPI needs
+#: known), survey answers, quality evaluations.
+KPI_BASIS: dict[str, str] = {
+    "service_level": "contacts",
+    "abandon_rate": "contacts",
+    "asa_s": "answered",
+    "aht_s": "answered",
+    "fcr": "answered",
+    "repeat_rate_7d": "answered",
+    "csat": "survey_answers",
+    "csat_mean": "survey_answers",
+    "nps": "survey_answers",
+    "qa_score": "evaluations",
+}
+
 
 @dataclass(frozen=True)
 class Windows:
@@ -50,6 +66,7 @@ class SlaResult:
     excluded_contacts: int
     met: bool | None  # None: nothing to measure
     beat_bonus: bool
+    counted: int = 0  # what the KPI is computed over (`KPI_BASIS`): its denominator over the month
 
 
 def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
@@ -170,6 +187,9 @@ def evaluate(
     month_value = _value(row[0].get(sla.kpi)) if row else None
     contacts = int(row[0]["offered"] or 0) if row else 0
     excluded_n = int(con.sql(f"SELECT count(*) FROM {dropped} AS z").fetchall()[0][0])
+    counted = _counted(
+        con, kept, sla, rules=rules, offered=contacts, short=int(row[0]["short_abandoned"] or 0) if row else 0
+    )
     if contacts == 0:
         month_value = None
     windows = None
@@ -203,7 +223,42 @@ def evaluate(
         excluded_contacts=excluded_n,
         met=met,
         beat_bonus=bool(beat) and met is True,
+        counted=counted,
     )
+
+
+def _counted(
+    con: duckdb.DuckDBPyConnection | Connection,
+    kept: str,
+    sla: Sla,
+    *,
+    rules: KpiRules,
+    offered: int,
+    short: int,
+) -> int:
+    """The SLA's KPI denominator over the month, as the KPI engine defines it: the survey answers
+    of a satisfaction KPI, not the contacts of its scope."""
+    answered = "NOT abandoned AND answered_at IS NOT NULL"
+    columns = {
+        "survey_answers": "count(nps)" if sla.kpi == "nps" else "count(csat)",
+        "evaluations": "count(qa_score)",
+    }
+    basis = KPI_BASIS[sla.kpi]
+    if basis == "contacts":
+        outbound = int(
+            con.sql(f"SELECT count(*) FROM {kept} AS k WHERE channel = 'voice_out'").fetchall()[0][0]
+        )
+        return offered - outbound - (short if rules.short_abandons == "exclude" else 0)
+    if basis == "answered":
+        needed = {
+            "asa_s": "channel <> 'voice_out'",
+            "aht_s": "talk_s IS NOT NULL AND hold_s IS NOT NULL AND wrap_s IS NOT NULL",
+            "fcr": "resolved IS NOT NULL",
+        }.get(sla.kpi, "TRUE")
+        expr = f"count(*) FILTER (WHERE {answered} AND {needed})"
+    else:
+        expr = columns[basis]
+    return int(con.sql(f"SELECT {expr} FROM {kept} AS k").fetchall()[0][0])
 
 
 def _value(x: object) -> float | None:
@@ -215,6 +270,7 @@ def _value(x: object) -> float | None:
 
 __all__ = [
     "EXCLUDED_DAYS",
+    "KPI_BASIS",
     "SlaResult",
     "Windows",
     "evaluate",

@@ -31,7 +31,7 @@ Pure functions: the monthly run (`arbitre.services.govern`) gathers the counts a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -118,20 +118,28 @@ class SlaTrend:
 # --- expected remaining contacts -------------------------------------------------------------
 
 
-def day_weights(month: str, weekday_weights: Sequence[Decimal] | None) -> dict[date, Decimal]:
-    """Each day's share of the month's volume: its weekday's weight over the month's total weight.
+def day_weights(
+    month: str, weekday_weights: Sequence[Decimal] | None, *, closed: Collection[date] = ()
+) -> dict[date, Decimal]:
+    """Each day's share of the month's volume: its weekday's weight over the month's total weight
+    (nothing on the ``closed`` days).
 
-    Without weights (or all zero) every day weighs the same. The shares add up to 1.
+    Without weights (or all zero) every open day weighs the same. The shares add up to 1.
 
     >>> w = day_weights("2026-09", [Decimal(1)] * 6 + [Decimal(0)])  # closed on Sundays
     >>> w[date(2026, 9, 6)], w[date(2026, 9, 7)] == Decimal(1) / 26
     (Decimal('0'), True)
     """
     days = month_days(month)
-    raw = {d: weekday_weights[d.weekday()] if weekday_weights else Decimal(1) for d in days}
+    shut = set(closed)
+    raw = {
+        d: Decimal(0) if d in shut else weekday_weights[d.weekday()] if weekday_weights else Decimal(1)
+        for d in days
+    }
     total = sum(raw.values(), Decimal(0))
     if total == 0:
-        raw, total = dict.fromkeys(days, Decimal(1)), Decimal(len(days))
+        raw = {d: Decimal(0) if d in shut else Decimal(1) for d in days}
+        total = sum(raw.values(), Decimal(0)) or Decimal(1)
     return {d: w / total for d, w in raw.items()}
 
 
@@ -150,7 +158,7 @@ def expected_remaining(volumes: Volumes, month: str, flow: str, through: date) -
     forecast = volumes.forecast(month, flow)
     if forecast is None:
         return None
-    weights = day_weights(month, volumes.weights(flow))
+    weights = day_weights(month, volumes.weights(flow), closed=volumes.closed(flow))
     share = sum((w for d, w in weights.items() if d > through), Decimal(0))
     return float(forecast * share)
 
@@ -199,7 +207,9 @@ def sla_remaining_days(contract: Contract, sla: Sla, *, month: str, through: dat
     """The days of ``month`` after ``through`` on which one of the SLA's flows (every flow when
     it names none) expects contacts: the day windows of a day SLA still to come."""
     flows = sla.flows or contract.flows
-    weights = [day_weights(month, contract.volumes.weights(f)) for f in flows]
+    weights = [
+        day_weights(month, contract.volumes.weights(f), closed=contract.volumes.closed(f)) for f in flows
+    ]
     return sum(1 for d in weights[0] if d > through and any(w[d] > 0 for w in weights))
 
 

@@ -70,10 +70,14 @@ class Volumes(_Strict):
     """Forecast volumes per month and flow, and the band within which the price and SLAs hold.
 
     ``monthly`` gives a month's contacts per flow; ``default`` the contacts of a month not listed.
-    ``tolerance``: a month's (or day's) volume may be this share above or below its forecast.
+    ``tolerance``: a month's volume may be this share above or below its forecast.
     ``weekday_weights``: how a month's forecast spreads over its days (Monday first; one list for
     every flow or one per flow; default: the same every day) — the daily forecast against which a
-    day's volume is checked.
+    day's volume is checked. A weight of 0 is a day the service is closed; a list of zeros is
+    refused (it would expect no contact at all).
+    ``closed_days``: dates the service is closed (public holidays) — one list for every flow or one
+    per flow (a phone line closed on 1 May while e-mails keep coming): no contact is expected,
+    and the month's forecast spreads over its other days.
     """
 
     tolerance: Rate = Decimal("0.15")
@@ -82,9 +86,29 @@ class Volumes(_Strict):
         default_factory=dict
     )
     weekday_weights: Week | dict[str, Week] | None = None
+    closed_days: list[date] | dict[str, list[date]] = Field(default_factory=list)
+
+    @field_validator("weekday_weights")
+    @classmethod
+    def _some_open_day(
+        cls, w: list[Decimal] | dict[str, list[Decimal]] | None
+    ) -> list[Decimal] | dict[str, list[Decimal]] | None:
+        lists = w.items() if isinstance(w, dict) else [("", w)] if w is not None else []
+        for flow, week in lists:
+            if sum(week, Decimal(0)) <= 0:
+                whose = f" of {flow}" if flow else ""
+                raise ValueError(
+                    f"the weekday weights{whose} are all 0: at least one day must expect contacts"
+                )
+        return w
 
     def forecast(self, month: str, flow: str) -> Decimal | None:
         return self.monthly.get(month, {}).get(flow, self.default.get(flow))
+
+    def closed(self, flow: str) -> set[date]:
+        """The days ``flow`` is closed: its own list, or the common one."""
+        c = self.closed_days
+        return set(c.get(flow) or []) if isinstance(c, dict) else set(c)
 
     def weights(self, flow: str) -> list[Decimal]:
         """The weekday weights of ``flow`` (Monday first): its own, the common ones, or flat."""
@@ -226,12 +250,48 @@ class Period(_Strict):
         return self
 
 
-class Exclusions(_Strict):
-    """What the SLAs do not count: days whose volume is above the forecast band (the provider was
-    not staffed for it), and agreed periods."""
+class VolumeDays(_Strict):
+    """Which days above their volume band are left out of the SLAs (docs/governance.md).
 
-    volume_above_band: bool = True
+    A day is above its band when its contacts on a flow exceed its forecast (the month's, spread
+    by the weekday weights) × (1 + ``tolerance``; default: ``volumes.tolerance``). ``when``:
+
+    - ``month_above_band`` (the default): only in a month whose volume on the flow is itself above
+      its band — within the monthly band the provider is priced and staffed for the month, and
+      spreading it over the days is its workforce management; above it, the client's forecast
+      was wrong and the days that made it so are excluded;
+    - ``always``: every day above its band, whatever the month (the provider carries no daily
+      forecast error);
+    - ``never``: no day is excluded for volume.
+    """
+
+    when: Literal["month_above_band", "always", "never"] = "month_above_band"
+    tolerance: Rate | None = None
+
+
+class Exclusions(_Strict):
+    """What the SLAs do not count: days whose volume is above the forecast band, under the rule
+    of ``volume_days``, and agreed periods. ``volume_above_band`` is the older switch: ``true``
+    is ``volume_days: {when: always}``, ``false`` is ``{when: never}``."""
+
+    volume_days: VolumeDays | None = None
+    volume_above_band: bool | None = None
     periods: list[Period] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Exclusions:
+        if self.volume_days is not None and self.volume_above_band is not None:
+            raise ValueError("give volume_days or the older volume_above_band, not both")
+        return self
+
+    @property
+    def days_rule(self) -> VolumeDays:
+        """The rule in force for days above their band."""
+        if self.volume_days is not None:
+            return self.volume_days
+        if self.volume_above_band is None:
+            return VolumeDays()
+        return VolumeDays(when="always" if self.volume_above_band else "never")
 
 
 Asset = Literal["scripts", "knowledge_base", "data", "tools", "recordings", "training_material"]
@@ -305,7 +365,8 @@ class Contract(_Strict):
     renewal: Renewal = Field(default_factory=Renewal)
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     pricing: Pricing
-    productivity_occupancy: Rate = Decimal("0.85")  # to check billed logged hours against handle time
+    # Productive share of logged time, to estimate logged hours for the invoice check (above 0).
+    productivity_occupancy: Annotated[Decimal, Field(gt=0, le=1)] = Decimal("0.85")
     volumes: Volumes = Field(default_factory=Volumes)
     slas: list[Sla] = Field(min_length=1)
     credits: Credits = Field(default_factory=Credits)
@@ -391,5 +452,6 @@ __all__ = [
     "Renewal",
     "Reversibility",
     "Sla",
+    "VolumeDays",
     "Volumes",
 ]

@@ -4,12 +4,40 @@ invoice items and notes, in the report's language (French or English)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from arbitre.contract.reconcile import Difference
+from arbitre.domain.hours import DAYS, WeeklyHours
 from arbitre.reports import governance_charts
 from arbitre.reports.html import duration, money, num, pct
 from arbitre.reports.i18n import t
+
+#: Countries where providers commonly serve French-speaking clients, named in each language;
+#: other countries keep their ISO code.
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "MG": ("Madagascar", "Madagascar"),
+    "MA": ("Maroc", "Morocco"),
+    "TN": ("Tunisie", "Tunisia"),
+    "SN": ("Sénégal", "Senegal"),
+    "CI": ("Côte d'Ivoire", "Côte d'Ivoire"),
+    "MU": ("Maurice", "Mauritius"),
+    "CM": ("Cameroun", "Cameroon"),
+    "IN": ("Inde", "India"),
+    "PH": ("Philippines", "the Philippines"),
+    "FR": ("France", "France"),
+    "ES": ("Espagne", "Spain"),
+    "PT": ("Portugal", "Portugal"),
+    "RO": ("Roumanie", "Romania"),
+    "BG": ("Bulgarie", "Bulgaria"),
+    "PL": ("Pologne", "Poland"),
+    "BE": ("Belgique", "Belgium"),
+    "DE": ("Allemagne", "Germany"),
+    "IE": ("Irlande", "Ireland"),
+    "GB": ("Royaume-Uni", "the United Kingdom"),
+    "CH": ("Suisse", "Switzerland"),
+}
 
 # --- words and figures -----------------------------------------------------------------------
 
@@ -62,13 +90,15 @@ def month_label(month: str | None, lang: str) -> str:
 
 
 def day_label(day: str | None, lang: str) -> str:
-    """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026``; a month ``YYYY-MM`` as `month_label`."""
+    """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026`` (``1er juillet 2026``); a month ``YYYY-MM``
+    as `month_label`."""
     if not day:
         return "—"
     if len(day) == 7:
         return month_label(day, lang)
     d = date.fromisoformat(day[:10])
-    return f"{d.day} {t(f'month.{d.month}', lang)} {d.year}"
+    first = "1er" if d.day == 1 and lang == "fr" else str(d.day)  # « le 1er juillet »
+    return f"{first} {t(f'month.{d.month}', lang)} {d.year}"
 
 
 def time_label(moment: str | None, lang: str) -> str:
@@ -138,3 +168,70 @@ def label(key: str, lang: str, fallback: str) -> str:
         return t(key, lang)
     except KeyError:
         return fallback
+
+
+def hours_text(spec: str | dict[str, str], lang: str) -> str:
+    """Weekly hours in words, consecutive days with the same hours grouped:
+    ``lun.–ven. 08:00–20:00 ; sam. 09:00–12:00, 14:00–18:00 ; dim. fermé``.
+
+    >>> hours_text({"mon-fri": "08:00-20:00", "sat": "09:00-12:00"}, "en")
+    'Mon–Fri 08:00–20:00; Sat 09:00–12:00; Sun closed'
+    """
+    described = WeeklyHours.parse(spec).describe()
+    groups: list[tuple[int, int, str]] = []
+    for i, day in enumerate(DAYS):
+        hours = described[day]
+        if groups and groups[-1][2] == hours and groups[-1][1] == i - 1:
+            groups[-1] = (groups[-1][0], i, hours)
+        else:
+            groups.append((i, i, hours))
+    parts = []
+    for first, last, hours in groups:
+        days = t(f"day.{DAYS[first]}", lang)
+        if last > first:
+            days += "–" + t(f"day.{DAYS[last]}", lang)
+        shown = t("hours.closed", lang) if hours == "closed" else hours.replace("-", "–")
+        parts.append(f"{days} {shown}")
+    return (" ; " if lang == "fr" else "; ").join(parts)
+
+
+def channel_label(channel: str, lang: str) -> str:
+    """A channel in words: ``voice_in`` → ``appels entrants`` / ``inbound calls``."""
+    return label(f"channel.{channel}", lang, channel)
+
+
+def country_label(code: str, lang: str) -> str:
+    """``MG`` → ``Madagascar``; an unknown code as given."""
+    names = COUNTRIES.get(code)
+    return code if names is None else names[0 if lang == "fr" else 1]
+
+
+def listed(items: Sequence[str], lang: str) -> str:
+    """``a, b et c`` / ``a, b and c``."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'et' if lang == 'fr' else 'and'} {items[-1]}"
+
+
+def days_text(days: Sequence[str], lang: str) -> str:
+    """Days of one month, compactly: ``10, 11 et 12 juin 2026`` / ``10, 11 and 12 June 2026``;
+    days of several months each in full."""
+    if not days:
+        return "—"
+    parsed = [date.fromisoformat(d[:10]) for d in days]
+    if len({(d.year, d.month) for d in parsed}) > 1:
+        return listed([day_label(d.isoformat(), lang) for d in parsed], lang)
+    first = parsed[0]
+    numbers = ["1er" if d.day == 1 and lang == "fr" else str(d.day) for d in parsed]
+    return f"{listed(numbers, lang)} {t(f'month.{first.month}', lang)} {first.year}"
+
+
+def difference_item(x: Difference, lang: str) -> str:
+    """An invoice check's item in words from its unit, flow and band (the total and the unit
+    prices as `invoice_item`): ``heures connectées sav-voice-fr, soirée``."""
+    if x.unit is None or x.item.startswith("unit price") or x.item == "total":
+        return invoice_item(x.item, lang)
+    text = f"{label(f'unit.{x.unit}', lang, x.unit)} {x.flow or t('item.all flows', lang)}"
+    if x.band:
+        text += ", " + label(f"band.word.{x.band}", lang, x.band)
+    return text

@@ -1,9 +1,17 @@
-"""Contracts in the app database: each version stored with who, when and what changed.
+"""Contracts in the app database: each version stored with who, when, what changed and from
+which month it is in force.
 
 A contract file is validated whole before anything is written (a wrong SLA, allocations that do
 not add up, a date that does not exist: refused with the line and the reason, the stored contract
 unchanged). Storing the same text again changes nothing; a different text is a new version whose
 field-by-field changes are recorded.
+
+A version is in force from its **effective month** on, never before: an amendment applies from
+the month the parties agree (``effective``), by default from the month after the last month
+already refereed whole, and one that would reach back into a month already refereed whole is
+refused. A month is always refereed under the version in force then — the highest version whose
+effective month is not after it — so running an earlier month again gives the figures it had.
+The first version is in force from the contract's start month unless told otherwise.
 """
 
 from __future__ import annotations
@@ -12,16 +20,19 @@ import getpass
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from arbitre.domain.contract import Contract
+from arbitre.contract.credits import shift_month
+from arbitre.domain.contract import MONTH, Contract
 from arbitre.errors import InputError
-from arbitre.store.appdb import ContractVersion, session_scope
+from arbitre.store.appdb import ContractVersion, GovernanceRun, session_scope
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import parse_model
 
@@ -34,10 +45,15 @@ class Stored:
     version: int
     changes: list[dict[str, Any]]
     unchanged: bool
+    effective_month: str = ""  # YYYY-MM: the first month refereed under this version
 
 
-def store_contract(ws: Workspace, path: Path, *, who: str | None = None) -> Stored:
-    """Validate ``path`` and store it as the contract's next version (nothing if unchanged)."""
+def store_contract(
+    ws: Workspace, path: Path, *, who: str | None = None, effective: str | None = None
+) -> Stored:
+    """Validate ``path`` and store it as the contract's next version (nothing if unchanged), in
+    force from ``effective`` (``YYYY-MM``; by default the month after the last month refereed
+    whole, or the contract's start month)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -54,7 +70,15 @@ def store_contract(ws: Workspace, path: Path, *, who: str | None = None) -> Stor
             .limit(1)
         ).first()
         if last is not None and last.sha256 == digest:
-            return Stored(contract, last.version, [], unchanged=True)
+            in_force = _effective_of(last)
+            if effective is not None and effective != in_force:
+                raise InputError(
+                    f"{path.name} is unchanged (version {last.version}, in force from {in_force}): "
+                    "a new effective month needs a new version of the contract",
+                    field="--effective",
+                )
+            return Stored(contract, last.version, [], unchanged=True, effective_month=in_force)
+        month = _effective_month(session, contract, effective=effective, first=last is None)
         before = (
             _flat(parse_model(last.text, Contract, file=last.source).model_dump(mode="json")) if last else {}
         )
@@ -79,9 +103,85 @@ def store_contract(ws: Workspace, path: Path, *, who: str | None = None) -> Stor
                 sha256=digest,
                 text=text,
                 changes=json.dumps(changes, ensure_ascii=False),
+                effective_month=month,
             )
         )
-    return Stored(contract, version, changes, unchanged=False)
+    return Stored(contract, version, changes, unchanged=False, effective_month=month)
+
+
+def _effective_month(session: Session, contract: Contract, *, effective: str | None, first: bool) -> str:
+    """The month a new version comes into force: ``effective`` when given and allowed, else the
+    month after the last month refereed whole (the contract's start month for a first version or
+    when none is)."""
+    start, end = contract.months()[0], contract.months()[-1]
+    if effective is not None:
+        _check_month(effective, field="--effective")
+        if not start <= effective <= end:
+            raise InputError(
+                field="--effective",
+                expected=f"a month of the contract's term, {start} to {end}",
+                got=effective,
+            )
+    if first:
+        return effective or start
+    refereed = _refereed_whole(session, contract.id)
+    earliest = max(start, shift_month(refereed[-1][0], 1)) if refereed else start
+    if effective is None:
+        return earliest
+    if effective < earliest:
+        month, version = next((m, v) for m, v in refereed if m >= effective)
+        raise InputError(
+            f"{month} is already refereed whole under version {version}: a new version never applies to a "
+            f"month already refereed (the earliest is {earliest})",
+            field="--effective",
+            expected=f"{earliest} or later",
+            got=effective,
+        )
+    return effective
+
+
+def _refereed_whole(session: Session, contract_id: str) -> list[tuple[str, int]]:
+    """The months of ``contract_id`` whose latest run refereed them whole, with the version used,
+    oldest first."""
+    rows = session.execute(
+        select(GovernanceRun.month, GovernanceRun.contract_version, GovernanceRun.result)
+        .where(GovernanceRun.contract_id == contract_id)
+        .order_by(GovernanceRun.month, GovernanceRun.created_at)
+    ).all()
+    latest: dict[str, tuple[int, bool]] = {}
+    for month, version, result in rows:
+        latest[month] = (int(version), bool(json.loads(result).get("complete", True)))
+    return [(m, v) for m, (v, whole) in sorted(latest.items()) if whole]
+
+
+def _effective_of(row: ContractVersion) -> str:
+    """A stored version's effective month; for a version stored before they were recorded, the
+    contract's start month."""
+    if row.effective_month:
+        return row.effective_month
+    return parse_model(row.text, Contract, file=f"{row.contract_id} v{row.version}").months()[0]
+
+
+def _check_month(month: str, *, field: str) -> None:
+    if not re.fullmatch(MONTH, month):
+        raise InputError(field=field, expected="a month YYYY-MM", got=month)
+
+
+def contract_in_force(ws: Workspace, contract_id: str, *, month: str) -> tuple[Contract, int] | None:
+    """The version of a stored contract in force in ``month`` — the highest version whose
+    effective month is not after it — and its number; None when none is in force yet."""
+    with session_scope(ws.engine) as session:
+        rows = session.scalars(
+            select(ContractVersion)
+            .where(ContractVersion.contract_id == contract_id)
+            .order_by(ContractVersion.version.desc())
+        ).all()
+        if not rows:
+            load_contract(ws, contract_id)  # says which contracts there are
+        for row in rows:
+            if _effective_of(row) <= month:
+                return parse_model(row.text, Contract, file=f"{contract_id} v{row.version}"), row.version
+    return None
 
 
 def load_contract(ws: Workspace, contract_id: str, *, version: int | None = None) -> tuple[Contract, int]:
@@ -124,6 +224,7 @@ def contract_history(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
                 "who": r.who,
                 "source": r.source,
                 "sha256": r.sha256,
+                "effective_month": _effective_of(r),
                 "changes": json.loads(r.changes),
             }
             for r in rows
@@ -145,4 +246,11 @@ def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-__all__ = ["Stored", "contract_history", "list_contracts", "load_contract", "store_contract"]
+__all__ = [
+    "Stored",
+    "contract_history",
+    "contract_in_force",
+    "list_contracts",
+    "load_contract",
+    "store_contract",
+]

@@ -16,12 +16,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from arbitre.contract.credits import shift_month
+from arbitre.contract.coverage import Charge, Coverage
+from arbitre.contract.credits import BonusRule, bonus_rule, shift_month
+from arbitre.contract.reconcile import Difference, EvidenceRequest, TotalSplit
 from arbitre.contract.sla import month_days
+from arbitre.contract.terms import contract_terms
+from arbitre.contract.units import FlowStaffing
+from arbitre.contract.volumes import DayAboveBand, DaysRule
+from arbitre.domain.contract import Contract
 from arbitre.reports import governance_charts
 from arbitre.reports.governance_format import (
     actual_text,
+    channel_label,
     day_label,
+    days_text,
+    difference_item,
+    hours_text,
     invoice_figure,
     invoice_item,
     invoice_note,
@@ -33,11 +43,25 @@ from arbitre.reports.governance_format import (
     target_text,
     time_label,
 )
-from arbitre.reports.html import Format, duration, money, num, pct, plain, render_page, write_document
+from arbitre.reports.governance_text import (
+    BonusLine,
+    audit_text,
+    bonus_month_text,
+    bonus_text,
+    cadence_text,
+    charge_text,
+    coverage_lead,
+    data_protection_text,
+    evidence_text,
+    reversibility_text,
+    rule_text,
+    why_text,
+)
+from arbitre.reports.html import Format, duration, money, num, pct, render_page, write_document
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
 from arbitre.services.contracts import load_contract
-from arbitre.services.govern import check_month, contracts_in_force, govern, runs
+from arbitre.services.govern import check_begun, check_month, contracts_in_force, govern, local_today, runs
 from arbitre.store.workspace import Workspace
 
 #: Months drawn in the trend charts (the latest ones).
@@ -62,7 +86,8 @@ def copil(
     the month has ended since — the month is refereed and recorded.
     """
     check_month(month)
-    today = today or date.today()
+    today = today or local_today(ws.settings.timezone)
+    check_begun(month, today=today)
     ended = today > month_days(month)[-1]
     reports = []
     for latest, _ in contracts_in_force(ws, month=month, contract_id=contract_id):
@@ -87,6 +112,14 @@ def copil(
 def render_copil(report: dict[str, Any], *, lang: str = "fr") -> str:
     """The report as one self-contained HTML page (charts inline)."""
     d = report["document"]
+    contract = Contract.model_validate(report["contract"])
+    as_of = run_date(d)
+    inv = d.get("invoice") or {}
+    differences = [Difference.model_validate(x) for x in inv.get("differences") or []]
+    rule = DaysRule.model_validate(d["exclusions"]["rule"]) if d["exclusions"].get("rule") else None
+    coverage = Coverage.model_validate(d["coverage"]) if d.get("coverage") else None
+    charge = Charge.model_validate(d["charge"]) if d.get("charge") else None
+    bonus = BonusRule.model_validate(d["bonus_rule"]) if d.get("bonus_rule") else bonus_rule(contract)
     months = [*report["history"], d][-TREND_MONTHS:]
     sla_svgs = [
         to_svg(
@@ -104,11 +137,48 @@ def render_copil(report: dict[str, Any], *, lang: str = "fr") -> str:
     ]
     money_spec = governance_charts.money_trend(_money_trend(d, report["history"])[-TREND_MONTHS:], lang=lang)
     cur = d["currency"]
+    terms = contract_terms(contract, today=as_of)
     return render_page(
         "copil.html",
         lang=lang,
         d=d,
         contract=report["contract"],
+        as_of=as_of.isoformat(),
+        differences=differences,
+        coverage=coverage,
+        charge_text=None
+        if charge is None or coverage is None
+        else charge_text(charge, coverage, lang=lang, currency=cur),
+        provisional=charge is not None and charge.status != "final",
+        coverage_lead=None if coverage is None else coverage_lead(coverage, lang=lang),
+        rule=None if rule is None else rule_text(rule, month_tolerance=contract.volumes.tolerance, lang=lang),
+        above=[
+            (x, why_text(x, rule, lang=lang))
+            for x in (DayAboveBand.model_validate(y) for y in d["exclusions"].get("days_above_band") or [])
+            if rule is not None
+        ],
+        staffing=[FlowStaffing.model_validate(x) for x in d.get("staffing") or []],
+        aht=aht_rows(report),
+        trend_months=[m["month"] for m in months],
+        evidence=[EvidenceRequest.model_validate(x) for x in inv.get("evidence") or []],
+        split=TotalSplit.model_validate(inv["split"]) if inv.get("split") else None,
+        bonus_rule=bonus_text(bonus, lang=lang),
+        bonus_month=bonus_month_text(
+            bonus_lines(d, bonus), withheld=_withheld(d, bonus), lang=lang, currency=cur
+        ),
+        terms=terms,
+        reversibility=reversibility_text(terms, lang=lang, currency=cur),
+        data_protection=data_protection_text(terms, lang=lang),
+        audit=audit_text(terms, lang=lang),
+        cadence=lambda c: cadence_text(c.cadence, day=c.day, weekday=c.weekday, lang=lang),
+        basis=lambda s: (
+            f"{num(s.get('counted'), lang)} {t('basis.' + s['counted_unit'], lang)}"
+            if s.get("counted_unit")
+            else "—"
+        ),
+        diff_item=lambda x: difference_item(x, lang),
+        band=lambda b: label(f"band.word.{b}", lang, b),
+        attendees=lambda xs: ", ".join(xs) or "—",
         sla_svgs=sla_svgs,
         money_svg=to_svg(money_spec, lang=lang),
         earn_back=earn_back_rows(report),
@@ -117,6 +187,7 @@ def render_copil(report: dict[str, Any], *, lang: str = "fr") -> str:
         actions=open_actions(report),
         definitions=[_definition(s, lang) for s in report["contract"]["slas"]],
         method=_method(report["contract"], lang),
+        obligations_note=t("gov.obligations_note", lang).format(date=day_label(as_of.isoformat(), lang)),
         eur=lambda x, digits=2: money(x, lang, cur, digits),
         kpi=lambda value, k: kpi_value(value, k, lang),
         target=lambda s: target_text(s, lang),
@@ -132,8 +203,51 @@ def render_copil(report: dict[str, Any], *, lang: str = "fr") -> str:
         signed=lambda x: "—" if x is None else ("+" if x > 0 else "") + pct(x, lang),
         label=lambda key, fallback: label(key, lang, fallback),
         gap=lambda a, b: str(Decimal(a) - Decimal(b)),
-        plain=plain,
     )
+
+
+def run_date(d: dict[str, Any]) -> date:
+    """The date a run counts its days from: its ``as_of``; for a run recorded before it was
+    kept, the day it was recorded."""
+    if d.get("as_of"):
+        return date.fromisoformat(d["as_of"])
+    if d.get("run"):
+        return date.fromisoformat(d["run"]["created_at"][:10])
+    return month_days(d["month"])[-1]
+
+
+def aht_rows(report: dict[str, Any]) -> list[tuple[str, list[float | None], float | None]]:
+    """Each flow's handling time over the recorded months (oldest first), and the business
+    case's: (flow, [AHT per month], projected AHT)."""
+    d = report["document"]
+    months = [*report["history"], d][-TREND_MONTHS:]
+    projected = {
+        f["flow"]: f.get("projected_aht_s") for f in (d.get("business_case") or {}).get("by_flow") or []
+    }
+    rows = []
+    for flow in d["units"]["by_flow"]:
+        series = [((m.get("units") or {}).get("by_flow") or {}).get(flow, {}).get("aht_s") for m in months]
+        rows.append((flow, series, projected.get(flow)))
+    return rows
+
+
+def bonus_lines(d: dict[str, Any], rule: BonusRule) -> list[BonusLine]:
+    """What each bonus SLA reached and was paid this month."""
+    slas = {s["name"]: s for s in d["slas"]}
+    return [
+        BonusLine(
+            share=share,
+            actual=slas[share.sla]["actual"],
+            month_value=slas[share.sla].get("month_value"),
+            amount=Decimal(slas[share.sla]["bonus"]),
+        )
+        for share in rule.shares
+        if share.sla in slas
+    ]
+
+
+def _withheld(d: dict[str, Any], rule: BonusRule) -> bool:
+    return rule.only_if_all_met and any(s["met"] is False for s in d["slas"])
 
 
 def write_copil(
@@ -192,6 +306,7 @@ def open_actions(report: dict[str, Any]) -> list[dict[str, Any]]:
     """
     d = report["document"]
     return [
+        *_coverage_actions(d),
         *_sla_actions(d),
         *_invoice_actions(d),
         *_warning_actions(d),
@@ -228,25 +343,92 @@ def _remediation(s: dict[str, Any], currency: str) -> dict[str, str]:
 
 
 def _invoice_actions(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dispute of each line the records contradict, a request for the ACD log-in export of each
+    flow whose logged hours rest on the estimate, a request for the missing records of each line
+    a partial month cannot check, a request to support each unverifiable line."""
     invoice = d.get("invoice")
     if not invoice:
         return []
     flagged = [x for x in invoice["differences"] if x["flag"] != "ok"]
     # The total restates the lines: dispute it only when no line explains it.
     lines = [x for x in flagged if x["item"] != "total"] or flagged
-    return [_action("invoice", _dispute(x, d["currency"]), "client") for x in lines]
+    out = [_action("invoice", _dispute(x, d["currency"]), "client") for x in lines if x["flag"] != "evidence"]
+    for e in invoice.get("evidence") or []:
+        request = EvidenceRequest.model_validate(e)
+        if request.unit == "logged_hour" and request.measured is not None and d.get("complete", True):
+            out.append(_action("evidence", _evidence(request, d), "provider"))
+    if not d.get("complete", True):
+        out += [
+            _action("evidence", _records(x, d), "provider")
+            for x in lines
+            if x["flag"] == "evidence" and x["item"] != "total"
+        ]
+    return out
+
+
+def _evidence(e: EvidenceRequest, d: dict[str, Any]) -> dict[str, str]:
+    return {
+        lang: evidence_text(e, provider=d["provider"], month=d["month"], lang=lang, currency=d["currency"])
+        for lang in ("fr", "en")
+    }
+
+
+def _records(x: dict[str, Any], d: dict[str, Any]) -> dict[str, str]:
+    difference = Difference.model_validate(x)
+
+    def words(lang: str) -> dict[str, str]:
+        return {
+            "provider": d["provider"],
+            "item": difference_item(difference, lang),
+            "billed": invoice_figure(x["billed"], x["item"], x["flag"], lang, d["currency"]),
+            "computed": invoice_figure(x["computed"], x["item"], x["flag"], lang, d["currency"]),
+            "note": difference.note(lang),
+        }
+
+    return _both("act.evidence_records", words)
+
+
+def _coverage_actions(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """Ask for the missing records of a month over but not covered, or of a month without any."""
+    if not d.get("coverage"):
+        return []
+    covered = Coverage.model_validate(d["coverage"])
+    if covered.status == "none":
+        return [
+            _action(
+                "coverage",
+                _both(
+                    "act.no_data",
+                    lambda lang: {"provider": d["provider"], "month": month_label(d["month"], lang)},
+                ),
+                "provider",
+            )
+        ]
+    if covered.status != "partial":
+        return []
+
+    def words(lang: str) -> dict[str, str]:
+        return {
+            "provider": d["provider"],
+            "missing": days_text([x.isoformat() for x in covered.missing_days], lang),
+            "month": month_label(d["month"], lang),
+        }
+
+    return [_action("coverage", _both("act.coverage", words), "provider")]
 
 
 def _dispute(x: dict[str, Any], currency: str) -> dict[str, str]:
+    difference = Difference.model_validate(x)
+
     def words(lang: str) -> dict[str, str]:
         figure = {
             k: invoice_figure(x[k], x["item"], x["flag"], lang, currency)
             for k in ("billed", "computed", "difference")
         }
         return {
-            "item": invoice_item(x["item"], lang),
+            "item": difference_item(difference, lang),
             "flag": label(f"flag.{x['flag']}", lang, x["flag"]),
-            "note": invoice_note(x["note"], lang),
+            "note": invoice_note(difference.note(lang), lang),
             **figure,
         }
 
@@ -295,13 +477,30 @@ def _obligation_text(o: dict[str, Any]) -> dict[str, str]:
 
 def _earn_back_actions(report: dict[str, Any]) -> list[dict[str, Any]]:
     d = report["document"]
-    return [
+    pending = [
         _action(
             "earn_back", _follow_up(e, month=d["month"], currency=d["currency"]), "provider", due=e["closes"]
         )
         for e in earn_back_rows(report)
         if e["status"] == "pending" and e.get("closes")
     ]
+    to_settle = [
+        _action("to_settle", _settle(e, currency=d["currency"]), "client")
+        for e in earn_back_rows(report)
+        if e["status"] == "to_settle"
+    ]
+    return pending + to_settle
+
+
+def _settle(e: dict[str, Any], *, currency: str) -> dict[str, str]:
+    return _both(
+        "act.to_settle",
+        lambda lang: {
+            "credit_month": month_label(e["month"], lang),
+            "sla": e["sla"],
+            "amount": money(e["amount"], lang, currency, 2),
+        },
+    )
 
 
 def _follow_up(e: dict[str, Any], *, month: str, currency: str) -> dict[str, str]:
@@ -408,9 +607,9 @@ def _definition(s: dict[str, Any], lang: str) -> str:
     flows = s.get("flows")
     parts.append(f"{t('def.flows', lang)} {', '.join(flows)}" if flows else t("def.all_flows", lang))
     if s.get("channels"):
-        parts.append(f"{t('def.channels', lang)} {', '.join(s['channels'])}")
+        parts.append(f"{t('def.channels', lang)} {', '.join(channel_label(c, lang) for c in s['channels'])}")
     if s.get("hours"):
-        parts.append(f"{t('def.hours', lang)} {plain(s['hours'])}")
+        parts.append(f"{t('def.hours', lang)} {hours_text(s['hours'], lang)}")
     if s.get("short_abandon_s") is not None:
         how = t(f"def.short.{s.get('short_abandons') or 'exclude'}", lang)
         parts.append(t("def.short_abandons", lang).format(s=num(s["short_abandon_s"], lang), how=how))
@@ -444,12 +643,7 @@ def _method(contract: dict[str, Any], lang: str) -> list[str]:
     if n:
         out.append(t("gov.earn_back_rule_1" if n == 1 else "gov.earn_back_rule", lang).format(n=n))
     if Decimal(str(c.get("bonus_pool_share") or 0)) > 0:
-        all_met = t("gov.method_all_met", lang) if c.get("bonus_only_if_all_met", True) else ""
-        out.append(
-            t("gov.method_bonus", lang).format(
-                pool_share=pct(c["bonus_pool_share"], lang, 1), all_met=all_met
-            )
-        )
+        out.append(bonus_text(bonus_rule(Contract.model_validate(contract)), lang=lang))
     return out
 
 

@@ -34,6 +34,7 @@ from arbitre.decision.qualify import qualify
 from arbitre.decision.scenarios import INTERNAL, ScenarioCost, all_at, evaluate
 from arbitre.decision.sensitivity import Bar, tornado
 from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
+from arbitre.domain.periods import local_period
 from arbitre.errors import InputError
 from arbitre.forecast import History, backtest
 from arbitre.forecast.growth import yearly_growth
@@ -323,7 +324,7 @@ def _document(
         "currency": costs.currency,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "frame": json.loads(frame.model_dump_json(exclude={"flows"})),
-        "reference_period": _period(workloads),
+        "reference_period": _period(workloads, tz=ws.settings.timezone),
         "flows": flows,
         "scenarios": [_scenario(s) for s in scenarios],
         "recommended": best.name,
@@ -484,13 +485,13 @@ def _reason(r: Any) -> dict[str, Any]:
     }
 
 
-def _period(workloads: Sequence[FlowWorkload]) -> dict[str, Any]:
+def _period(workloads: Sequence[FlowWorkload], *, tz: str) -> dict[str, Any]:
+    """The reference period as whole local calendar days (not the UTC dates of its instants)."""
     if not workloads:
         return {}
     w = workloads[0]
-    start = datetime.fromtimestamp(int(w.start_s[0]), UTC).date().isoformat()
-    end = datetime.fromtimestamp(int(w.start_s[-1]), UTC).date().isoformat()
-    return {"start": start, "end": end, "months": round(w.months, 2)}
+    period = local_period(int(w.start_s[0]), int(w.start_s[-1]), tz=tz)
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "months": round(w.months, 2)}
 
 
 def _workload(w: FlowWorkload) -> dict[str, Any]:

@@ -171,7 +171,7 @@ def pc_months(table: pa.Table) -> list[str]:
 
 def _copil_demo(ws: Workspace, *, month: str) -> Path:
     """The report the monthly committee discusses (French HTML and PDF, English HTML)."""
-    (report,) = copil(ws, month=month)
+    (report,) = copil(ws, month=month, today=DEMO_TODAY)
     path = write_copil(ws, report, fmt="html", lang="fr")
     write_copil(ws, report, fmt="html", lang="en")
     write_copil(ws, report, fmt="pdf", lang="fr")

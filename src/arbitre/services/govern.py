@@ -22,17 +22,26 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 from sqlalchemy import select
 
-from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits, shift_month
+from arbitre.contract.coverage import Coverage, charge, coverage
+from arbitre.contract.credits import (
+    MonthCredits,
+    PastMonth,
+    SlaOutcome,
+    bonus_rule,
+    month_credits,
+    shift_month,
+)
 from arbitre.contract.obligations import PendingCredit, obligations
-from arbitre.contract.reconcile import Reconciliation, parse_invoice, reconcile
-from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate, month_days, scope_sql
-from arbitre.contract.units import ProviderMonth, provider_month
-from arbitre.contract.volumes import ExcludedDay, excluded_days, month_volumes
+from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
+from arbitre.contract.sla import EXCLUDED_DAYS, KPI_BASIS, SlaResult, evaluate, month_days, scope_sql
+from arbitre.contract.units import ProviderMonth, provider_month, staffing
+from arbitre.contract.volumes import DayAboveBand, days_above_band, days_rule, month_volumes
 from arbitre.contract.watch import (
     CALLS,
     EMAILS,
@@ -44,9 +53,10 @@ from arbitre.contract.watch import (
     sla_remaining_days,
     trend,
 )
+from arbitre.contract.words import Said
 from arbitre.domain.contract import Contract
 from arbitre.errors import InputError
-from arbitre.services.contracts import list_contracts, load_contract
+from arbitre.services.contracts import contract_in_force, list_contracts, load_contract
 from arbitre.services.decide import latest_decision
 from arbitre.services.quality_checks import quality_month, with_quality
 from arbitre.store.appdb import GovernanceRun, session_scope
@@ -66,13 +76,19 @@ def govern(
     today: date | None = None,
     record: bool = True,
 ) -> list[dict[str, Any]]:
-    """The month's results of every contract in force (or of ``contract_id``), recorded."""
+    """The month's results of every contract in force (or of ``contract_id``), recorded.
+
+    ``today`` is the run date (by default today in the workspace's time zone): the month must have
+    begun by then, the obligations count their days from it, and the month is charged as complete
+    only when it is over by then and the provider's records cover it (`arbitre.contract.coverage`).
+    """
     check_month(month)
+    today = today or local_today(ws.settings.timezone)
+    check_begun(month, today=today)
     in_force = contracts_in_force(ws, month=month, contract_id=contract_id)
     if invoice is not None and len(in_force) > 1:
         raise InputError("an invoice belongs to one contract: give --contract", field="--invoice")
     invoice_text = _read(invoice) if invoice is not None else None
-    today = today or date.today()
     out = []
     for contract, version in in_force:
         # Without --invoice, the invoice given with an earlier run of the month still stands.
@@ -89,17 +105,16 @@ def govern(
 def contracts_in_force(
     ws: Workspace, *, month: str, contract_id: str | None = None
 ) -> list[tuple[Contract, int]]:
-    """The stored contracts (or ``contract_id``) in force in ``month``, each with its latest
-    version; none is an error that says which contracts there are."""
+    """The stored contracts (or ``contract_id``) in force in ``month``, each with the version in
+    force then (`arbitre.services.contracts.contract_in_force`); none is an error that says which
+    contracts there are."""
     ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
     if not ids:
         raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
-    contracts = [load_contract(ws, cid) for cid in ids]
-    in_force = [(c, v) for c, v in contracts if month in c.months()]
+    versions = [contract_in_force(ws, cid, month=month) for cid in ids]
+    in_force = [found for found in versions if found is not None and month in found[0].months()]
     if not in_force:
-        raise InputError(
-            f"no contract in force in {month} ({', '.join(c.id for c, _ in contracts)})", field="--month"
-        )
+        raise InputError(f"no contract in force in {month} ({', '.join(ids)})", field="--month")
     return in_force
 
 
@@ -154,7 +169,12 @@ def _run(
     con = connect(tz)
     try:
         daily = _daily(con, source, contract, month=month, tz=tz)
-        excluded = excluded_days(contract, month=month, daily=daily)
+        covered = coverage(contract, month=month, daily=daily, today=today)
+        days = month_days(month)
+        # Month to date, the month's band is checked on the days with data so far.
+        through = None if today > days[-1] else covered.data_through
+        above = days_above_band(contract, month=month, daily=daily, through=through)
+        excluded = [d for d in above if d.excluded]
         con.register(
             "_excluded", pa.table({"flow": [e.flow for e in excluded], "day": [e.day for e in excluded]})
         )
@@ -177,25 +197,29 @@ def _run(
         ]
     finally:
         con.close()
-    days = month_days(month)
-    through = max((d for (_, d), n in daily.items() if n > 0), default=None)
-    complete = today > days[-1]
-    # Earlier months count once refereed whole: a month-to-date run charges nothing for good.
+    complete = covered.complete
+    # Earlier months count once refereed whole: a provisional run charges nothing for good.
     history = [
         r
         for r in runs(ws, contract.id)
         if r["month"] < month and r.get("contract_version") is not None and r.get("complete", True)
     ]
+    terms = _earn_back_terms(ws, contract.id, {int(r["contract_version"]) for r in history})
     credits = month_credits(
         contract,
         month=month,
         fees=units.invoice.total,
         outcomes={r.sla.name: SlaOutcome(r.met, r.beat_bonus) for r in results},
-        history=[_past(r) for r in history],
+        history=[_past(r, terms) for r in history],
         complete=complete,
     )
     reconciliation = (
-        reconcile(parse_invoice(invoice[1], file=str(invoice[0])), contract=contract, month=units)
+        reconcile(
+            parse_invoice(invoice[1], file=str(invoice[0])),
+            contract=contract,
+            month=units,
+            missing_days=None if complete else _missing_words(covered),
+        )
         if invoice[1] is not None
         else None
     )
@@ -206,8 +230,11 @@ def _run(
         "provider": contract.provider.name,
         "month": month,
         "currency": contract.currency,
+        "as_of": today.isoformat(),
         "complete": complete,
-        "data_through": None if through is None else through.isoformat(),
+        "data_through": None if covered.data_through is None else covered.data_through.isoformat(),
+        "coverage": covered.model_dump(mode="json"),
+        "charge": charge(covered, net_fees=credits.net_fees).model_dump(mode="json"),
         "units": _units(units),
         "fees": _m(units.invoice.total),
         "fees_lines": [
@@ -218,6 +245,7 @@ def _run(
         "cap": _m(credits.cap),
         "slas": [_sla(r, credits) for r in results],
         **_money(credits),
+        "bonus_rule": bonus_rule(contract).model_dump(mode="json"),
         "volumes": [
             {
                 "flow": v.flow,
@@ -230,17 +258,26 @@ def _run(
             for v in month_volumes(contract, month=month, actual=_by_flow(daily))
         ],
         "exclusions": {
+            "rule": days_rule(contract).model_dump(mode="json"),
             "days": [_excluded(e) for e in excluded],
+            "days_above_band": [d.model_dump(mode="json") for d in above],
             "periods": [
                 {"start": p.start.isoformat(), "end": p.end.isoformat(), "reason": p.reason}
                 for p in contract.exclusions.periods
                 if p.start.date() <= days[-1] and p.end.date() >= days[0]
             ],
         },
-        "invoice": None if reconciliation is None else _invoice(reconciliation, invoice),
+        "invoice": None
+        if reconciliation is None
+        else _invoice(reconciliation, invoice, occupancy=contract.productivity_occupancy),
     }
+    doc["staffing"] = [
+        s.model_dump(mode="json") for s in staffing(units, billed_logged_hours=_billed_hours(reconciliation))
+    ]
     doc["warnings"] = (
-        [] if complete or through is None else _warnings(contract, results, month=month, through=through)
+        []
+        if today > days[-1] or covered.data_through is None
+        else _warnings(contract, results, month=month, through=covered.data_through)
     )
     doc["obligations"] = _obligations(contract, credits, today=today)
     doc["trend"] = [*[_trend(r) for r in history], _trend(doc)]
@@ -249,6 +286,30 @@ def _run(
     quality = quality_month(ws, month=month, sites=contract.provider.sites, flows=contract.flows)
     doc["quality"] = None if quality is None else quality.model_dump(mode="json")
     return doc
+
+
+def _earn_back_terms(ws: Workspace, contract_id: str, versions: set[int]) -> dict[int, int]:
+    """The earn-back months of each contract version (0: none), to settle each credit under the
+    terms of the version that charged it."""
+    out = {}
+    for v in sorted(versions):
+        c, _ = load_contract(ws, contract_id, version=v)
+        out[v] = c.credits.earn_back.months if c.credits.earn_back is not None else 0
+    return out
+
+
+def _missing_words(covered: Coverage) -> Said:
+    """What the records lack, for the invoice check of a month they do not cover."""
+    n, total = len(covered.missing_days), covered.days
+    if covered.status == "none":
+        return Said(
+            "aucune interaction du prestataire ce mois : demander son export",
+            "no interaction of the provider this month: ask for its export",
+        )
+    return Said(
+        f"les interactions couvrent {covered.covered} jours sur {total} ({n} manquants) : demander l'export des jours manquants",
+        f"the records cover {covered.covered} days of {total} ({n} missing): ask for the missing days' export",
+    )
 
 
 def _warnings(
@@ -347,11 +408,12 @@ def _by_flow(daily: dict[tuple[str, date], int]) -> dict[str, int]:
     return out
 
 
-def _past(result: dict[str, Any]) -> PastMonth:
+def _past(result: dict[str, Any], terms: dict[int, int]) -> PastMonth:
     return PastMonth(
         month=result["month"],
         met={s["name"]: s["met"] for s in result["slas"]},
         credits={s["name"]: Decimal(s["credit"]) for s in result["slas"]},
+        earn_back_months=terms.get(int(result["contract_version"])),
     )
 
 
@@ -373,6 +435,8 @@ def _units(units: ProviderMonth) -> dict[str, Any]:
             flow: {
                 "offered": f.offered,
                 "handled": f.handled,
+                "agents": f.agents,
+                "aht_s": None if f.aht_s is None else round(f.aht_s, 1),
                 "productive_hours": _m(f.productive_hours),
                 "logged_hours": _m(units.logged_hours_of(flow)),
                 "hours_by_band": {b: _m(h) for b, h in f.hours_by_band.items()},
@@ -401,6 +465,8 @@ def _sla(r: SlaResult, credits: MonthCredits) -> dict[str, Any]:
         else {"total": r.windows.total, "met": r.windows.met, "excluded": r.windows.excluded},
         "contacts": r.contacts,
         "excluded_contacts": r.excluded_contacts,
+        "counted": r.counted,
+        "counted_unit": KPI_BASIS[s.kpi],
         "met": r.met,
         "weight": str(s.weight),
         "credit_before_cap": _m(c.credit_before_cap),
@@ -432,17 +498,29 @@ def _money(c: MonthCredits) -> dict[str, Any]:
     }
 
 
-def _excluded(e: ExcludedDay) -> dict[str, Any]:
+def _excluded(e: DayAboveBand) -> dict[str, Any]:
     return {
         "flow": e.flow,
         "day": e.day.isoformat(),
         "forecast": round(float(e.forecast), 1),
+        "limit": round(float(e.limit), 1),
         "actual": e.actual,
         "reason": "volume above the forecast band",
     }
 
 
-def _invoice(r: Reconciliation, invoice: tuple[str | None, str | None]) -> dict[str, Any]:
+def _billed_hours(reconciliation: Reconciliation | None) -> dict[str, Decimal]:
+    """The logged hours billed per flow (none without an invoice)."""
+    billed: dict[str, Decimal] = {}
+    for ln in reconciliation.billed if reconciliation is not None else ():
+        if ln.unit == "logged_hour" and ln.flow is not None and ln.quantity is not None:
+            billed[ln.flow] = billed.get(ln.flow, Decimal(0)) + ln.quantity
+    return billed
+
+
+def _invoice(
+    r: Reconciliation, invoice: tuple[str | None, str | None], *, occupancy: Decimal
+) -> dict[str, Any]:
     path, text = invoice
     return {
         "file": path,
@@ -461,29 +539,12 @@ def _invoice(r: Reconciliation, invoice: tuple[str | None, str | None]) -> dict[
         ],
         "billed_total": _m(r.billed_total),
         # The units the interactions give for each billed unit and flow; their price is `fees_lines`.
-        "computed": [
-            {
-                "unit": c.unit,
-                "flow": c.flow,
-                "quantity": None if c.quantity is None else str(c.quantity),
-                "note": c.note,
-            }
-            for c in r.computed
-        ],
+        "computed": [c.model_dump(mode="json") for c in r.computed],
         "computed_total": _m(r.computed_total),
-        "differences": [
-            {
-                "item": d.item,
-                "billed": None if d.billed is None else str(d.billed),
-                "computed": None if d.computed is None else str(d.computed),
-                "difference": None if d.difference is None else str(d.difference),
-                "share": None if d.share is None else round(d.share, 4),
-                "flag": d.flag,
-                "note": d.note,
-            }
-            for d in r.differences
-        ],
+        "split": None if r.split is None else r.split.model_dump(mode="json"),
+        "differences": [d.model_dump(mode="json") for d in r.differences],
         "flagged": sum(1 for d in r.differences if d.flag != "ok"),
+        "evidence": [e.model_dump(mode="json") for e in evidence_requests(r, occupancy=occupancy)],
     }
 
 
@@ -496,6 +557,7 @@ def _trend(doc: dict[str, Any]) -> dict[str, Any]:
         "bonus_total": doc["bonus_total"],
         "net_fees": doc["net_fees"],
         "contacts_handled": doc["units"]["contacts_handled"],
+        "aht_s": {flow: f.get("aht_s") for flow, f in doc["units"]["by_flow"].items()},
     }
 
 
@@ -513,6 +575,19 @@ def _business_case(
         return None
     projected = sum((Decimal(p["per_month"]) for p in priced if p is not None), Decimal(0))
     contacts = sum(float(f["contacts_per_month"]) for f in flows)
+    workloads = {w.get("flow"): w for w in (decision.get("inputs") or {}).get("workloads") or []}
+    by_flow = [
+        {
+            "flow": f["flow"],
+            "projected_contacts": round(float(f["contacts_per_month"])),
+            "actual_contacts": units.by_flow[f["flow"]].handled,
+            "projected_aht_s": (workloads.get(f["flow"]) or {}).get("aht_s"),
+            "actual_aht_s": None
+            if units.by_flow[f["flow"]].aht_s is None
+            else round(units.by_flow[f["flow"]].aht_s or 0.0, 1),
+        }
+        for f in flows
+    ]
     inhouse = sum((Decimal(f["inhouse"]["per_month"]) for f in flows), Decimal(0))
     actual = credits.net_fees
     handled = units.handled
@@ -533,6 +608,8 @@ def _business_case(
         "difference_share": None
         if per_contact_projected is None or per_contact_actual is None or per_contact_projected == 0
         else float(round(per_contact_actual / per_contact_projected - 1, 4)),
+        "reference_period": decision.get("reference_period") or None,
+        "by_flow": by_flow,
     }
 
 
@@ -586,6 +663,25 @@ def _record(
         )
 
 
+def local_today(tz: str, *, now: datetime | None = None) -> date:
+    """The date in the workspace's time zone ``tz`` (at ``now``, by default the clock's): the
+    run date, so that a run at 00:30 in Paris on 1 July counts June as over.
+
+    >>> local_today("Europe/Paris", now=datetime(2026, 6, 30, 22, 30, tzinfo=UTC))
+    datetime.date(2026, 7, 1)
+    """
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
+
+
+def check_begun(month: str, *, today: date) -> None:
+    """Refuse a month that has not begun by the run date ``today``: nothing can be refereed."""
+    if month > f"{today.year:04d}-{today.month:02d}":
+        raise InputError(
+            f"{month} has not begun (the run date is {today.isoformat()}): a month is refereed once it has begun",
+            field="--month",
+        )
+
+
 def check_month(month: str) -> None:
     """Refuse anything but a month ``YYYY-MM`` (the `--month` of the commands)."""
     if (
@@ -609,4 +705,4 @@ def _read(path: Path) -> str:
             raise InputError(f"not UTF-8 or Windows-1252 text ({exc.reason})", file=str(path)) from None
 
 
-__all__ = ["check_month", "contracts_in_force", "govern", "runs"]
+__all__ = ["check_begun", "check_month", "contracts_in_force", "govern", "local_today", "runs"]

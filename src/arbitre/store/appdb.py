@@ -103,8 +103,9 @@ class StorePartition(Base):
 class ContractVersion(Base):
     """One version of a contract: its YAML as given, who stored it and when, and what changed.
 
-    A contract is never edited in place: each change is a new version, so that a month's results
-    can always be reproduced with the contract as it stood.
+    A contract is never edited in place: each change is a new version, in force from its
+    ``effective_month`` on, so that a month's results can always be reproduced with the contract
+    as it stood then.
     """
 
     __tablename__ = "contract_versions"
@@ -117,6 +118,9 @@ class ContractVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)  # the YAML as given
     changes: Mapped[str] = mapped_column(Text)  # JSON: [{"field", "before", "after"}]
+    # YYYY-MM: the first month refereed under this version (None: stored before effective
+    # months were recorded, in force from the contract's start).
+    effective_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
 
 
 class GovernanceRun(Base):
