@@ -21,6 +21,7 @@ FORBIDDEN = {
     "forecast": {"store", "ingest", "services", "cli", "reports"},
     "costing": {"store", "ingest", "services", "cli", "reports", "decision"},
     "decision": {"store", "ingest", "services", "cli", "reports"},
+    "fit": {"store", "ingest", "services", "cli", "reports", "kpi"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},

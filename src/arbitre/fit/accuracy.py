@@ -1,0 +1,99 @@
+"""How far each model's predictions fall from what the KPI engine observed, and which fits best.
+
+Per flow and model, over the intervals compared (contacts offered and agents seen):
+
+- mean absolute error, Σ wᵢ·|predictedᵢ − observedᵢ| / Σ wᵢ, and bias, Σ wᵢ·(predictedᵢ −
+  observedᵢ) / Σ wᵢ (positive: the model predicts more than happened), for the service level,
+  the abandon rate and the ASA;
+- the weight wᵢ of an interval is its volume (real contacts: offered less short abandons), so a
+  busy Monday morning counts more than a quiet night, as it does in the monthly KPIs;
+- an ASA the model cannot give (Erlang C with no more agents than load: the queue never
+  empties) leaves that interval out of the ASA errors only; ``asa_intervals`` says how many
+  remain.
+
+The best model is the one with the smallest sum of the two mean absolute errors on shares
+(service level + abandon rate, in points): the figures a contract holds a provider to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from arbitre._types import FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Errors:
+    """One model's errors over the intervals compared (shares as fractions, ASA in seconds)."""
+
+    model: str
+    intervals: int
+    mae_service_level: float | None
+    bias_service_level: float | None
+    mae_abandon_rate: float | None
+    bias_abandon_rate: float | None
+    mae_asa_s: float | None
+    bias_asa_s: float | None
+    asa_intervals: int
+
+    @property
+    def score(self) -> float:
+        """The ranking criterion: MAE of service level + MAE of abandon rate (inf if unknown)."""
+        if self.mae_service_level is None or self.mae_abandon_rate is None:
+            return float("inf")
+        return self.mae_service_level + self.mae_abandon_rate
+
+
+def weighted_errors(
+    model: str,
+    *,
+    weight: FloatArray,
+    predicted: tuple[FloatArray, FloatArray, FloatArray],
+    observed: tuple[FloatArray, FloatArray, FloatArray],
+) -> Errors:
+    """Volume-weighted MAE and bias of (service level, abandon rate, ASA) predictions.
+
+    Intervals where an observed value is missing (NaN: no answered contact for the ASA) are left
+    out of that KPI's errors.
+
+    >>> e = weighted_errors("m", weight=np.array([1.0, 3.0]),
+    ...     predicted=(np.array([0.8, 0.9]), np.array([0.1, 0.0]), np.array([10.0, np.inf])),
+    ...     observed=(np.array([0.7, 0.9]), np.array([0.05, 0.05]), np.array([12.0, 5.0])))
+    >>> round(e.mae_service_level, 4), round(e.bias_abandon_rate, 4), e.mae_asa_s, e.asa_intervals
+    (0.025, -0.025, 2.0, 1)
+    """
+    w = np.asarray(weight, dtype=np.float64)
+    out: list[tuple[float | None, float | None, int]] = []
+    for p, o in zip(predicted, observed, strict=True):
+        ok = np.isfinite(p) & np.isfinite(o) & (w > 0)
+        total = float(w[ok].sum())
+        if total <= 0.0:
+            out.append((None, None, 0))
+            continue
+        diff = p[ok] - o[ok]
+        out.append(
+            (float(np.sum(w[ok] * np.abs(diff)) / total), float(np.sum(w[ok] * diff) / total), int(ok.sum()))
+        )
+    (sl_mae, sl_bias, _), (ab_mae, ab_bias, _), (asa_mae, asa_bias, asa_n) = out
+    return Errors(
+        model=model,
+        intervals=int(np.sum(w > 0)),
+        mae_service_level=sl_mae,
+        bias_service_level=sl_bias,
+        mae_abandon_rate=ab_mae,
+        bias_abandon_rate=ab_bias,
+        mae_asa_s=asa_mae,
+        bias_asa_s=asa_bias,
+        asa_intervals=asa_n,
+    )
+
+
+def best(errors: list[Errors]) -> Errors | None:
+    """The model with the smallest `Errors.score`; None when no model could be compared.
+
+    Ties go to the simpler model, in the order given (Erlang C, Erlang A, the simulation).
+    """
+    ranked = [e for e in errors if np.isfinite(e.score)]
+    return min(ranked, key=lambda e: e.score) if ranked else None
