@@ -153,7 +153,7 @@ def test_flows_without_a_queue_are_listed_as_not_fitted(voice: Truth, tmp_path: 
     [
         ({"tz": "Europe/Paris'; DROP TABLE fit_rows; --"}, "unknown time zone"),
         ({"tz": "../../etc/passwd"}, "unknown time zone"),
-        ({"replications": 0}, "--replications"),
+        ({"replications": -1}, "--replications"),
     ],
 )
 def test_hostile_or_wrong_options_are_refused_in_one_line(

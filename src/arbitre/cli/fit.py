@@ -108,7 +108,7 @@ def _print(result: FitResult) -> None:
         )
     period = f" — {result.period_start} to {result.period_end}" if result.period_start else ""
     print_table(
-        f"{result.source}{period} (mean absolute error per interval, points: service level / abandon rate)",
+        f"{result.source}{period} (error per interval, root mean square, points: service level / abandon rate)",
         [
             "flow",
             "queued",
@@ -132,7 +132,7 @@ def _print(result: FitResult) -> None:
 def _errors(m: ModelFit | None) -> str:
     if m is None:
         return "—"
-    return f"{_pts(m.mae_service_level)} / {_pts(m.mae_abandon_rate)}"
+    return f"{_pts(m.rmse_service_level)} / {_pts(m.rmse_abandon_rate)}"
 
 
 def _pts(share: float | None) -> str:

@@ -2,17 +2,21 @@
 
 Per flow and model, over the intervals compared (contacts offered and agents seen):
 
-- mean absolute error, Σ wᵢ·|predictedᵢ − observedᵢ| / Σ wᵢ, and bias, Σ wᵢ·(predictedᵢ −
-  observedᵢ) / Σ wᵢ (positive: the model predicts more than happened), for the service level,
-  the abandon rate and the ASA;
+- mean absolute error, Σ wᵢ·|predictedᵢ − observedᵢ| / Σ wᵢ, root mean square error,
+  √(Σ wᵢ·(predictedᵢ − observedᵢ)² / Σ wᵢ), and bias, Σ wᵢ·(predictedᵢ − observedᵢ) / Σ wᵢ
+  (positive: the model predicts more than happened), for the service level, the abandon rate and
+  the ASA;
 - the weight wᵢ of an interval is its volume (real contacts: offered less short abandons), so a
   busy Monday morning counts more than a quiet night, as it does in the monthly KPIs;
 - an ASA the model cannot give (Erlang C with no more agents than load: the queue never
   empties) leaves that interval out of the ASA errors only; ``asa_intervals`` says how many
   remain.
 
-The best model is the one with the smallest sum of the two mean absolute errors on shares
-(service level + abandon rate, in points): the figures a contract holds a provider to.
+The best model is the one with the smallest sum of the root mean square errors of the service
+level and the abandon rate (in points: the figures a contract holds a provider to). The square,
+not the absolute value: a quiet half hour with one call ends at 0 % or 100 % abandoned, and the
+mean absolute error is smallest for a model that always says 0 % (the typical outcome), the
+square error for one that says the right probability (the average outcome).
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ class Errors:
     model: str
     intervals: int
     mae_service_level: float | None
+    rmse_service_level: float | None
     bias_service_level: float | None
     mae_abandon_rate: float | None
+    rmse_abandon_rate: float | None
     bias_abandon_rate: float | None
     mae_asa_s: float | None
     bias_asa_s: float | None
@@ -40,10 +46,10 @@ class Errors:
 
     @property
     def score(self) -> float:
-        """The ranking criterion: MAE of service level + MAE of abandon rate (inf if unknown)."""
-        if self.mae_service_level is None or self.mae_abandon_rate is None:
+        """The ranking criterion: RMSE of service level + RMSE of abandon rate (inf if unknown)."""
+        if self.rmse_service_level is None or self.rmse_abandon_rate is None:
             return float("inf")
-        return self.mae_service_level + self.mae_abandon_rate
+        return self.rmse_service_level + self.rmse_abandon_rate
 
 
 def weighted_errors(
@@ -53,7 +59,7 @@ def weighted_errors(
     predicted: tuple[FloatArray, FloatArray, FloatArray],
     observed: tuple[FloatArray, FloatArray, FloatArray],
 ) -> Errors:
-    """Volume-weighted MAE and bias of (service level, abandon rate, ASA) predictions.
+    """Volume-weighted MAE, RMSE and bias of (service level, abandon rate, ASA) predictions.
 
     Intervals where an observed value is missing (NaN: no answered contact for the ASA) are left
     out of that KPI's errors.
@@ -65,24 +71,26 @@ def weighted_errors(
     (0.025, -0.025, 2.0, 1)
     """
     w = np.asarray(weight, dtype=np.float64)
-    out: list[tuple[float | None, float | None, int]] = []
+    out: list[tuple[float | None, float | None, float | None, int]] = []
     for p, o in zip(predicted, observed, strict=True):
         ok = np.isfinite(p) & np.isfinite(o) & (w > 0)
         total = float(w[ok].sum())
         if total <= 0.0:
-            out.append((None, None, 0))
+            out.append((None, None, None, 0))
             continue
         diff = p[ok] - o[ok]
-        out.append(
-            (float(np.sum(w[ok] * np.abs(diff)) / total), float(np.sum(w[ok] * diff) / total), int(ok.sum()))
-        )
-    (sl_mae, sl_bias, _), (ab_mae, ab_bias, _), (asa_mae, asa_bias, asa_n) = out
+        mae = float(np.sum(w[ok] * np.abs(diff)) / total)
+        rmse = float(np.sqrt(np.sum(w[ok] * diff * diff) / total))
+        out.append((mae, rmse, float(np.sum(w[ok] * diff) / total), int(ok.sum())))
+    (sl_mae, sl_rmse, sl_bias, _), (ab_mae, ab_rmse, ab_bias, _), (asa_mae, _, asa_bias, asa_n) = out
     return Errors(
         model=model,
         intervals=int(np.sum(w > 0)),
         mae_service_level=sl_mae,
+        rmse_service_level=sl_rmse,
         bias_service_level=sl_bias,
         mae_abandon_rate=ab_mae,
+        rmse_abandon_rate=ab_rmse,
         bias_abandon_rate=ab_bias,
         mae_asa_s=asa_mae,
         bias_asa_s=asa_bias,

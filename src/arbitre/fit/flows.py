@@ -108,7 +108,7 @@ class Observed:
 @dataclass(frozen=True, slots=True)
 class FitOptions:
     """The rules of the fit: the interval, the KPI rules' short abandons, the sessions' gap,
-    the simulation's replications and the confidence level of the intervals."""
+    the simulation's replications (0: no simulation) and the confidence level of the intervals."""
 
     interval_s: float
     short_abandon_s: float = 5.0
@@ -381,7 +381,11 @@ def _fit_pool(
     """Erlang C, Erlang A and the replay of one pool of flows, on the whole grid."""
     mine = [s for s in (samples[k] for k in members) if s is not None]
     spec = flows[members[0]]
+    # A caller answered in an interval means at least one agent was on duty through some of it;
+    # the sessions miss an agent's wait for the first call, which matters most at low traffic.
+    answering = dense.open_[members].any(axis=0)
     agents = seen.agents[members].sum(axis=0)
+    agents = np.where(answering & (agents > 0.0), np.maximum(agents, 1.0), agents)
     volume = dense.volume[members].sum(axis=0)
     answered = dense.answered[members].sum(axis=0)
     handled_mean = _pooled_aht(mine, contacts)
@@ -398,22 +402,23 @@ def _fit_pool(
     pooled = _finite(exponential_patience(waits, gave_up, from_s=mine[0].from_s).mean_s[0])
     predicted: dict[str, list[Prediction]] = {}
     if np.any(active) and handled_mean is not None:
-        common = {
-            "volume": volume[active],
-            "interval_s": grid.interval_s,
-            "aht_s": aht[active],
-            "agents": agents[active],
-            "threshold_s": spec.threshold_s,
-            "concurrency": spec.concurrency,
-        }
         erlang = [(ERLANG_C, None)] + ([(ERLANG_A, pooled)] if pooled is not None else [])
         for name, patience in erlang:
-            p = erlang_prediction(patience_s=patience, **common)
+            p = erlang_prediction(
+                volume=volume[active],
+                interval_s=grid.interval_s,
+                aht_s=aht[active],
+                agents=agents[active],
+                threshold_s=spec.threshold_s,
+                patience_s=patience,
+                concurrency=spec.concurrency,
+            )
             full = Prediction(
                 name,
                 *(_on_grid(x, active, grid.n) for x in (p.service_level, p.abandon_rate, p.asa_s)),
             )
             predicted[name] = [full] * len(members)
+    if np.any(active) and handled_mean is not None and options.replications > 0:
         group = np.concatenate([np.full(int(s.mine.sum()), i) for i, s in enumerate(mine)])
         keep = np.concatenate([s.real for s in mine])
         every = np.concatenate([np.flatnonzero(s.mine) for s in mine])
@@ -565,8 +570,10 @@ def _model_fit(e: Errors) -> ModelFit:
     return ModelFit(
         model=e.model,  # type: ignore[arg-type]
         mae_service_level=e.mae_service_level,
+        rmse_service_level=e.rmse_service_level,
         bias_service_level=e.bias_service_level,
         mae_abandon_rate=e.mae_abandon_rate,
+        rmse_abandon_rate=e.rmse_abandon_rate,
         bias_abandon_rate=e.bias_abandon_rate,
         mae_asa_s=e.mae_asa_s,
         bias_asa_s=e.bias_asa_s,

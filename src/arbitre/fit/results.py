@@ -72,8 +72,10 @@ class ModelFit(_Result):
 
     model: ModelName
     mae_service_level: float | None
+    rmse_service_level: float | None
     bias_service_level: float | None
     mae_abandon_rate: float | None
+    rmse_abandon_rate: float | None
     bias_abandon_rate: float | None
     mae_asa_s: float | None
     bias_asa_s: float | None
@@ -92,8 +94,9 @@ class FlowFit(_Result):
       short-abandon threshold when short abandons are excluded, else 0).
     - ``pool``: the flows modelled as one queue with this one (their agents serve them together,
       this flow included); ``model_patience_s``: the patience Erlang A used — the pool's.
-    - ``models``: each model's errors; ``best_model``: the one with the smallest service-level and
-      abandon-rate errors (None when no interval could be compared: no agent ids in the export).
+    - ``models``: each model's errors; ``best_model``: the one with the smallest root mean square
+      errors of service level and abandon rate (None when no interval could be compared: no agent
+      ids in the export).
     """
 
     flow: str

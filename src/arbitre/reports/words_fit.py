@@ -36,6 +36,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "mae_sl": ("Écart moyen niveau de service", "Mean error, service level"),
     "bias_sl": ("Biais niveau de service", "Bias, service level"),
     "mae_ab": ("Écart moyen taux d'abandon", "Mean error, abandon rate"),
+    "rmse_sl": ("Écart quadratique niveau de service", "RMS error, service level"),
+    "rmse_ab": ("Écart quadratique taux d'abandon", "RMS error, abandon rate"),
     "bias_ab": ("Biais taux d'abandon", "Bias, abandon rate"),
     "mae_asa": ("Écart moyen ASA", "Mean error, ASA"),
     "intervals": ("Intervalles comparés", "Intervals compared"),
@@ -100,10 +102,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "against the observed intervals.",
     ),
     "verdict": (
-        "{best} est le modèle le plus proche des données : écart moyen de {sl} sur le niveau de "
-        "service et de {ab} sur le taux d'abandon ({others}).",
-        "{best} fits best: on average its service level is off by {sl} and its abandon rate by {ab} "
-        "({others}).",
+        "{best} est le modèle le plus proche des données : d'un intervalle à l'autre, il s'écarte "
+        "de {sl} sur le niveau de service et de {ab} sur le taux d'abandon (écart quadratique "
+        "moyen ; {others}).",
+        "{best} fits best: interval by interval, its service level is off by {sl} and its abandon "
+        "rate by {ab} (root mean square; {others}).",
     ),
     "verdict_other": ("{model} : {sl} et {ab}", "{model}: {sl} and {ab}"),
 }
@@ -138,15 +141,16 @@ def verdict(flow: FlowFit, lang: str = "fr") -> str:
 
     >>> from arbitre.fit.results import ModelFit
     >>> def m(name, sl, ab):
-    ...     return ModelFit(model=name, mae_service_level=sl, bias_service_level=0.0, mae_abandon_rate=ab,
-    ...                     bias_abandon_rate=0.0, mae_asa_s=None, bias_asa_s=None, intervals=9, asa_intervals=0)
+    ...     return ModelFit(model=name, mae_service_level=sl, rmse_service_level=sl, bias_service_level=0.0,
+    ...                     mae_abandon_rate=ab, rmse_abandon_rate=ab, bias_abandon_rate=0.0, mae_asa_s=None,
+    ...                     bias_asa_s=None, intervals=9, asa_intervals=0)
     >>> f = FlowFit(flow="x", channel="voice_in", queued=9, abandoned=1, short_abandoned=0,
     ...     patience_mle_s=60.0, patience_ci_s=(30.0, 120.0), patience_from_s=5.0, patience_by_band=[],
     ...     kaplan_meier=None, aht_s=100.0, threshold_s=20.0, concurrency=1, pool=["x"],
     ...     model_patience_s=60.0, agents=None, models=[m("erlang_c", 0.2, 0.08), m("erlang_a", 0.1, 0.02)],
     ...     best_model="erlang_a")
     >>> verdict(f, "en")
-    'Erlang A fits best: on average its service level is off by 10.0 pts and its abandon rate by 2.0 pts (Erlang C: 20.0 pts and 8.0 pts).'
+    'Erlang A fits best: interval by interval, its service level is off by 10.0 pts and its abandon rate by 2.0 pts (root mean square; Erlang C: 20.0 pts and 8.0 pts).'
     """
     if flow.best_model is None:
         return w("no_models", lang)
@@ -155,13 +159,13 @@ def verdict(flow: FlowFit, lang: str = "fr") -> str:
     others = [m for m in flow.models if m.model != flow.best_model]
     return w("verdict", lang).format(
         best=w(winner.model, lang),
-        sl=points(winner.mae_service_level, lang),
-        ab=points(winner.mae_abandon_rate, lang),
+        sl=points(winner.rmse_service_level, lang),
+        ab=points(winner.rmse_abandon_rate, lang),
         others="; ".join(_other(m, lang) for m in others),
     )
 
 
 def _other(m: ModelFit, lang: str) -> str:
     return w("verdict_other", lang).format(
-        model=w(m.model, lang), sl=points(m.mae_service_level, lang), ab=points(m.mae_abandon_rate, lang)
+        model=w(m.model, lang), sl=points(m.rmse_service_level, lang), ab=points(m.rmse_abandon_rate, lang)
     )

@@ -68,11 +68,12 @@ def fit(
     nothing fitted on a bad file). The time zone defaults to the workspace's, else the mapping's
     source time zone, else Europe/Paris; the interval to the workspace's, else 30 minutes; the
     KPI rules to the spec's defaults (the short-abandon rule decides which abandons count).
-    The simulation draws from ``seed``: the same seed gives the same result.
+    The simulation draws from ``seed``: the same seed gives the same result; ``replications`` 0
+    leaves it out.
     """
     path = Path(source)
-    if replications < 1:
-        raise InputError(field="--replications", expected="a whole number ≥ 1", got=replications)
+    if replications < 0:
+        raise InputError(field="--replications", expected="a whole number ≥ 0", got=replications)
     if Workspace.is_workspace(path):
         ws = Workspace.open(path)
         try:
