@@ -16,7 +16,7 @@ from arbitre.reports.charts import SCHEMA, Spec
 from arbitre.reports.words_fit import w
 
 COLOURS = {"erlang_c": "#9aa5b8", "erlang_a": "#c2410c", "simulation": "#1d4ed8"}
-MAX_POINTS = 1500
+MAX_POINTS = 500
 
 
 def predicted_vs_observed(

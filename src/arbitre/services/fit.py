@@ -9,6 +9,7 @@ docs/model-fit.md says what is estimated and how.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,6 @@ import pyarrow.compute as pc
 
 from arbitre.domain.channels import Channel
 from arbitre.domain.hours import MINUTES_PER_WEEK
-from arbitre.domain.interactions import NAMES
 from arbitre.domain.kpis import KpiRules
 from arbitre.domain.settings import HourBands, WorkspaceSettings
 from arbitre.domain.targets import CHANNEL_DEFAULTS
@@ -82,7 +82,7 @@ def fit(
             con = connect(zone)
             try:
                 con.execute(
-                    f"CREATE TEMP TABLE fit_rows AS SELECT {_COLUMNS}, customer_key, repeat_gap_s "
+                    f"CREATE TEMP TABLE fit_rows AS SELECT {_COLUMNS} "
                     f"FROM {InteractionStore(ws).source_sql()} WHERE {_WANTED}"
                 )
                 return _run(
@@ -114,8 +114,19 @@ def fit(
         con.close()
 
 
-# What the fit and the KPI engine read (not the transcripts, reasons, languages, ids).
-_COLUMNS = ", ".join(c for c in NAMES if c not in ("contact_id", "site", "language", "reason", "transcript"))
+# What the fit reads: when and how each contact was handled, and by whom.
+_COLUMNS = "flow, channel, arrived_at, answered_at, ended_at, abandoned, talk_s, hold_s, wrap_s, agent_id"
+# The KPI engine's other columns, absent here: the waiting KPIs do not read them.
+_NOT_READ = ", ".join(
+    f"CAST(NULL AS {kind}) AS {name}"
+    for name, kind in (
+        ("customer_id", "VARCHAR"),
+        ("resolved", "BOOLEAN"),
+        ("csat", "TINYINT"),
+        ("nps", "TINYINT"),
+        ("qa_score", "DOUBLE"),
+    )
+)
 # Queued contacts, and every answered contact with an agent (their agents' time counts too).
 _WANTED = (
     f"channel IN ({', '.join(repr(c.value) for c in QUEUED)}) "
@@ -288,7 +299,8 @@ def _contacts(
 def _observed(
     con: duckdb.DuckDBPyConnection, *, tz: str, rules: KpiRules, index: dict[str, int], hours: np.ndarray
 ) -> Observed:
-    queued = f"(SELECT * FROM fit_rows WHERE channel IN ({', '.join(repr(c.value) for c in QUEUED)}))"
+    channels = ", ".join(repr(c.value) for c in QUEUED)
+    queued = f"(SELECT *, {_NOT_READ} FROM fit_rows WHERE channel IN ({channels}))"
     table = compute_kpis_table(con, queued, by=["flow", "interval"], rules=rules, tz=tz)
     flow = _codes(table.column("flow"), index)
     offered = _floats(table, "offered")
@@ -352,47 +364,50 @@ def _interval_table(fits: FlowFits, tz: str) -> pa.Table:
 
 
 def write_fit_report(run: FitRun, path: Path, *, lang: str = "fr") -> Path:
-    """The HTML report of a fit, charts inline (SVG): one file that opens anywhere, offline."""
+    """The HTML report of a fit, charts inline (SVG): one file that opens anywhere, offline.
+
+    The charts are drawn in a few threads (vl-convert draws outside Python's lock): a dozen
+    charts take about the time of four.
+    """
     from arbitre.reports import fit_charts
+    from arbitre.reports.charts import Spec
     from arbitre.reports.html import render_page, write_document
     from arbitre.reports.render import to_svg
     from arbitre.reports.words_fit import points, verdict, w
 
     table = run.intervals
     flows = np.asarray(table.column("flow").to_pylist(), dtype=object)
-    charts: dict[str, dict[str, str | None]] = {}
+    specs: dict[tuple[str, str], Spec] = {}
     for f in run.result.flows:
         mine = flows == f.flow
-        entry: dict[str, str | None] = {"survival": None, "service_level": None, "abandon_rate": None}
         if f.kaplan_meier is not None:
-            entry["survival"] = to_svg(
-                fit_charts.survival(
-                    f.kaplan_meier,
-                    mean_s=f.patience_mle_s,
-                    from_s=f.patience_from_s,
-                    title=f"{w('survival_title', lang)} — {f.flow}",
-                    lang=lang,
-                ),
+            specs[f.flow, "survival"] = fit_charts.survival(
+                f.kaplan_meier,
+                mean_s=f.patience_mle_s,
+                from_s=f.patience_from_s,
+                title=f"{w('survival_title', lang)} — {f.flow}",
                 lang=lang,
             )
         if f.models and np.any(mine):
             volume = table.column("volume").to_numpy()[mine]
             for kpi in ("service_level", "abandon_rate"):
-                entry[kpi] = to_svg(
-                    fit_charts.predicted_vs_observed(
-                        table.column(f"observed_{kpi}").to_numpy(zero_copy_only=False)[mine],
-                        {
-                            m.model: table.column(f"{m.model}_{kpi}").to_numpy(zero_copy_only=False)[mine]
-                            for m in f.models
-                        },
-                        volume,
-                        kpi=kpi,
-                        title=f"{w('scatter_title', lang)} — {w(kpi, lang)}",
-                        lang=lang,
-                    ),
+                specs[f.flow, kpi] = fit_charts.predicted_vs_observed(
+                    table.column(f"observed_{kpi}").to_numpy(zero_copy_only=False)[mine],
+                    {
+                        m.model: table.column(f"{m.model}_{kpi}").to_numpy(zero_copy_only=False)[mine]
+                        for m in f.models
+                    },
+                    volume,
+                    kpi=kpi,
+                    title=f"{w('scatter_title', lang)} — {w(kpi, lang)}",
                     lang=lang,
                 )
-        charts[f.flow] = entry
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = dict(zip(specs, pool.map(lambda spec: to_svg(spec, lang=lang), specs.values()), strict=True))
+    charts = {
+        f.flow: {k: drawn.get((f.flow, k)) for k in ("survival", "service_level", "abandon_rate")}
+        for f in run.result.flows
+    }
     html = render_page(
         "fit.html",
         lang=lang,
