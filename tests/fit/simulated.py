@@ -47,24 +47,7 @@ def simulated_records(
     (it empties overnight); every answered contact names its agent."""
     plan = np.array(agents or [5, 7, 9, 10, 10, 10, 9, 9, 8, 7, 6, 5], dtype=np.int64)
     rate = np.array(calls_per_interval or (plan * INTERVAL_S / aht_s * 0.95).tolist(), dtype=np.float64)
-    columns: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "contact_id",
-            "flow",
-            "channel",
-            "site",
-            "arrived_at",
-            "answered_at",
-            "ended_at",
-            "abandoned",
-            "talk_s",
-            "hold_s",
-            "wrap_s",
-            "agent_id",
-        )
-    }
-    n_int = plan.size
+    days_out = []
     for day in range(days):
         counts = rng.poisson(rate)
         arrival = np.sort(
@@ -75,39 +58,39 @@ def simulated_records(
         out = simulate_queue(
             arrival_s=arrival, service_s=service, patience_s=patience, agents=plan, interval_s=INTERVAL_S
         )
-        base = T0.timestamp() + day * 86400.0
-        for i in range(arrival.size):
-            served = bool(np.isfinite(out.start_s[i]))
-            columns["contact_id"].append(f"{flow}-{day}-{i}")
-            columns["flow"].append(flow)
-            columns["channel"].append(channel)
-            columns["site"].append("internal")
-            columns["arrived_at"].append(datetime.fromtimestamp(base + arrival[i], UTC))
-            columns["answered_at"].append(
-                datetime.fromtimestamp(base + out.start_s[i], UTC) if served else None
-            )
-            columns["ended_at"].append(datetime.fromtimestamp(base + out.end_s[i], UTC))
-            columns["abandoned"].append(not served)
-            columns["talk_s"].append(float(service[i]) if served else None)
-            columns["hold_s"].append(0.0 if served else None)
-            columns["wrap_s"].append(0.0 if served else None)
-            columns["agent_id"].append(f"{agent_prefix}{int(out.agent[i]):03d}" if served else None)
-        assert n_int * INTERVAL_S > 0
-    ts = pa.timestamp("us", tz="UTC")
+        days_out.append((day, arrival, service, out))
+    base = np.concatenate([np.full(a.size, T0.timestamp() + d * 86400.0) for d, a, _, _ in days_out])
+    arrival = np.concatenate([a for _, a, _, _ in days_out]) + base
+    start = np.concatenate([o.start_s for *_, o in days_out]) + base
+    end = np.concatenate([o.end_s for *_, o in days_out]) + base
+    service = np.concatenate([s for _, _, s, _ in days_out])
+    seat = np.concatenate([o.agent for *_, o in days_out])
+    served = np.isfinite(start)
+    n = arrival.size
+    number = np.concatenate([np.arange(a.size) for _, a, _, _ in days_out])
+    day_of = np.concatenate([np.full(a.size, d) for d, a, _, _ in days_out])
+
+    def instants(seconds: np.ndarray) -> pa.Array:
+        micros = np.round(np.nan_to_num(seconds) * 1e6).astype(np.int64)
+        return pa.array(micros, pa.timestamp("us", tz="UTC"), mask=~np.isfinite(seconds))
+
+    def handled(values: np.ndarray) -> pa.Array:
+        return pa.array(values, pa.float64(), mask=~served)
+
     table = pa.table(
         {
-            "contact_id": pa.array(columns["contact_id"], pa.string()),
-            "flow": pa.array(columns["flow"], pa.string()),
-            "channel": pa.array(columns["channel"], pa.string()),
-            "site": pa.array(columns["site"], pa.string()),
-            "arrived_at": pa.array(columns["arrived_at"], ts),
-            "answered_at": pa.array(columns["answered_at"], ts),
-            "ended_at": pa.array(columns["ended_at"], ts),
-            "abandoned": pa.array(columns["abandoned"], pa.bool_()),
-            "talk_s": pa.array(columns["talk_s"], pa.float64()),
-            "hold_s": pa.array(columns["hold_s"], pa.float64()),
-            "wrap_s": pa.array(columns["wrap_s"], pa.float64()),
-            "agent_id": pa.array(columns["agent_id"], pa.string()),
+            "contact_id": pa.array([f"{flow}-{d}-{i}" for d, i in zip(day_of, number, strict=True)]),
+            "flow": pa.array([flow] * n),
+            "channel": pa.array([channel] * n),
+            "site": pa.array(["internal"] * n),
+            "arrived_at": instants(arrival),
+            "answered_at": instants(start),
+            "ended_at": instants(end),
+            "abandoned": pa.array(~served),
+            "talk_s": handled(service),
+            "hold_s": handled(np.zeros(n)),
+            "wrap_s": handled(np.zeros(n)),
+            "agent_id": pa.array([f"{agent_prefix}{k:03d}" for k in seat], mask=~served),
         }
     )
     return Truth(patience_s=patience_s, aht_s=aht_s, agents=plan, days=days, records=table)

@@ -21,50 +21,32 @@ square error for one that says the right probability (the average outcome).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from arbitre._types import FloatArray
+from arbitre.fit.results import ModelFit, ModelName
 
 
-@dataclass(frozen=True, slots=True)
-class Errors:
-    """One model's errors over the intervals compared (shares as fractions, ASA in seconds)."""
-
-    model: str
-    intervals: int
-    mae_service_level: float | None
-    rmse_service_level: float | None
-    bias_service_level: float | None
-    mae_abandon_rate: float | None
-    rmse_abandon_rate: float | None
-    bias_abandon_rate: float | None
-    mae_asa_s: float | None
-    bias_asa_s: float | None
-    asa_intervals: int
-
-    @property
-    def score(self) -> float:
-        """The ranking criterion: RMSE of service level + RMSE of abandon rate (inf if unknown)."""
-        if self.rmse_service_level is None or self.rmse_abandon_rate is None:
-            return float("inf")
-        return self.rmse_service_level + self.rmse_abandon_rate
+def score(errors: ModelFit) -> float:
+    """The ranking criterion: RMSE of service level + RMSE of abandon rate (inf if unknown)."""
+    if errors.rmse_service_level is None or errors.rmse_abandon_rate is None:
+        return float("inf")
+    return errors.rmse_service_level + errors.rmse_abandon_rate
 
 
 def weighted_errors(
-    model: str,
+    model: ModelName,
     *,
     weight: FloatArray,
     predicted: tuple[FloatArray, FloatArray, FloatArray],
     observed: tuple[FloatArray, FloatArray, FloatArray],
-) -> Errors:
+) -> ModelFit:
     """Volume-weighted MAE, RMSE and bias of (service level, abandon rate, ASA) predictions.
 
     Intervals where an observed value is missing (NaN: no answered contact for the ASA) are left
     out of that KPI's errors.
 
-    >>> e = weighted_errors("m", weight=np.array([1.0, 3.0]),
+    >>> e = weighted_errors("erlang_a", weight=np.array([1.0, 3.0]),
     ...     predicted=(np.array([0.8, 0.9]), np.array([0.1, 0.0]), np.array([10.0, np.inf])),
     ...     observed=(np.array([0.7, 0.9]), np.array([0.05, 0.05]), np.array([12.0, 5.0])))
     >>> round(e.mae_service_level, 4), round(e.bias_abandon_rate, 4), e.mae_asa_s, e.asa_intervals
@@ -83,7 +65,7 @@ def weighted_errors(
         rmse = float(np.sqrt(np.sum(w[ok] * diff * diff) / total))
         out.append((mae, rmse, float(np.sum(w[ok] * diff) / total), int(ok.sum())))
     (sl_mae, sl_rmse, sl_bias, _), (ab_mae, ab_rmse, ab_bias, _), (asa_mae, _, asa_bias, asa_n) = out
-    return Errors(
+    return ModelFit(
         model=model,
         intervals=int(np.sum(w > 0)),
         mae_service_level=sl_mae,
@@ -98,10 +80,10 @@ def weighted_errors(
     )
 
 
-def best(errors: list[Errors]) -> Errors | None:
-    """The model with the smallest `Errors.score`; None when no model could be compared.
+def best(errors: list[ModelFit]) -> ModelFit | None:
+    """The model with the smallest `score`; None when no model could be compared.
 
     Ties go to the simpler model, in the order given (Erlang C, Erlang A, the simulation).
     """
-    ranked = [e for e in errors if np.isfinite(e.score)]
-    return min(ranked, key=lambda e: e.score) if ranked else None
+    ranked = [e for e in errors if np.isfinite(score(e))]
+    return min(ranked, key=score) if ranked else None

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from arbitre._types import BoolArray, FloatArray, IntArray
-from arbitre.fit.accuracy import Errors, best, weighted_errors
+from arbitre.fit.accuracy import best, weighted_errors
 from arbitre.fit.agents import DEFAULT_GAP_S, AgentsSeen, Grid, Waiting, agents_seen, pools
 from arbitre.fit.patience import ExponentialFit, SurvivalCurve, exponential_patience, kaplan_meier
 from arbitre.fit.predict import ERLANG_A, ERLANG_C, MODELS, SIMULATION, Prediction, erlang_prediction
@@ -39,7 +39,6 @@ from arbitre.fit.results import (
     BandPatience,
     FlowFit,
     KaplanMeier,
-    ModelFit,
     SurvivalPoint,
 )
 
@@ -187,7 +186,7 @@ def fit_flows(
     ]
     streams = rng.spawn(len(flows))
     results: list[FlowFit] = []
-    tables: list[_FlowIntervals] = []
+    tables: list[IntervalTable] = []
     for p in sorted({int(pool_of[k]) for k, sample in enumerate(samples) if sample is not None}):
         members = [k for k, sample in enumerate(samples) if sample is not None and pool_of[k] == p]
         fitted = _fit_pool(members, flows, samples, contacts, dense, seen, grid, options, streams[p])
@@ -198,17 +197,6 @@ def fit_flows(
             results.append(fit)
             tables.append(table)
     return FlowFits(flows=results, intervals=_stack(tables), agents=seen, grid=grid)
-
-
-@dataclass(frozen=True, slots=True)
-class _FlowIntervals:
-    flow: str
-    start_s: IntArray
-    volume: FloatArray
-    agents: FloatArray
-    aht_s: FloatArray
-    observed: Prediction
-    predicted: dict[str, Prediction]
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,7 +437,7 @@ def _flow_result(
     seen: AgentsSeen,
     grid: Grid,
     bands: list[str],
-) -> tuple[FlowFit, _FlowIntervals]:
+) -> tuple[FlowFit, IntervalTable]:
     spec = flows[k]
     i = members.index(k)
     compared = dense.open_[k] & (dense.volume[k] > 0) & (pool.agents > 0) & np.isfinite(pool.aht_s)
@@ -463,7 +451,7 @@ def _flow_result(
     }
     errors = [
         weighted_errors(
-            name,
+            name,  # type: ignore[arg-type]
             weight=volume,
             predicted=(p.service_level, p.abandon_rate, p.asa_s),
             observed=(obs.service_level, obs.abandon_rate, obs.asa_s),
@@ -501,12 +489,12 @@ def _flow_result(
         pool=[flows[m].name for m in members],
         model_patience_s=pool.patience_s,
         agents=_summary(seen, k, members, grid, spec.concurrency) if sample.has_agents else None,
-        models=[_model_fit(e) for e in errors],
-        best_model=None if winner is None else winner.model,  # type: ignore[arg-type]
+        models=errors,
+        best_model=None if winner is None else winner.model,
     )
-    table = _FlowIntervals(
-        flow=spec.name,
-        start_s=grid.start(j).astype(np.int64),
+    table = IntervalTable(
+        flow=[spec.name] * j.size,
+        interval_start_s=grid.start(j).astype(np.int64),
         volume=volume,
         agents=pool.agents[j],
         aht_s=pool.aht_s[j],
@@ -566,22 +554,6 @@ def _km(curve: SurvivalCurve | None, top_s: float) -> KaplanMeier | None:
     )
 
 
-def _model_fit(e: Errors) -> ModelFit:
-    return ModelFit(
-        model=e.model,  # type: ignore[arg-type]
-        mae_service_level=e.mae_service_level,
-        rmse_service_level=e.rmse_service_level,
-        bias_service_level=e.bias_service_level,
-        mae_abandon_rate=e.mae_abandon_rate,
-        rmse_abandon_rate=e.rmse_abandon_rate,
-        bias_abandon_rate=e.bias_abandon_rate,
-        mae_asa_s=e.mae_asa_s,
-        bias_asa_s=e.bias_asa_s,
-        intervals=e.intervals,
-        asa_intervals=e.asa_intervals,
-    )
-
-
 def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
@@ -592,7 +564,7 @@ def _pair(fit: ExponentialFit, b: int) -> tuple[float, float] | None:
     return float(fit.ci_low_s[b]), float(fit.ci_high_s[b])
 
 
-def _stack(tables: list[_FlowIntervals]) -> IntervalTable:
+def _stack(tables: list[IntervalTable]) -> IntervalTable:
     def cat(values: list[FloatArray]) -> FloatArray:
         return np.concatenate(values) if values else np.zeros(0)
 
@@ -608,11 +580,11 @@ def _stack(tables: list[_FlowIntervals]) -> IntervalTable:
             asa_s=cat([p.asa_s for p in filled]),
         )
 
-    sizes = [t.start_s.size for t in tables]
+    sizes = [t.volume.size for t in tables]
     names = sorted({m for t in tables for m in t.predicted}, key=MODELS.index)
     return IntervalTable(
-        flow=[t.flow for t in tables for _ in range(t.start_s.size)],
-        interval_start_s=np.concatenate([t.start_s for t in tables])
+        flow=[f for t in tables for f in t.flow],
+        interval_start_s=np.concatenate([t.interval_start_s for t in tables])
         if tables
         else np.zeros(0, dtype=np.int64),
         volume=cat([t.volume for t in tables]),

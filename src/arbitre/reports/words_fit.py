@@ -57,10 +57,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "scatter_title": ("Prédit contre observé", "Predicted against observed"),
     "bands": ("Patience par tranche horaire", "Patience by hour band"),
     "band": ("Tranche", "Band"),
-    "band.day": ("Journée en semaine", "Weekday daytime"),
-    "band.evening": ("Soirée", "Evening"),
-    "band.night": ("Nuit", "Night"),
-    "band.weekend": ("Week-end", "Weekend"),
     "too_few": ("trop peu d'abandons", "too few abandons"),
     "pool": ("Modélisé avec", "Modelled with"),
     "pool_note": (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -33,6 +33,7 @@ from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.buckets import format_interval, minute_of_week_sql, seconds_between_sql
 from arbitre.kpi.engine import compute_kpis_table
 from arbitre.services.imports import load
+from arbitre.services.kpis import check_zone
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
@@ -78,7 +79,7 @@ def fit(
         ws = Workspace.open(path)
         try:
             settings = ws.settings
-            zone = _zone(tz or settings.timezone)
+            zone = check_zone(tz or settings.timezone)
             con = connect(zone)
             try:
                 con.execute(
@@ -100,7 +101,7 @@ def fit(
             ws.close()
     if not path.exists():
         raise InputError("no such file or workspace", file=str(path))
-    zone = _zone(tz or (mapping.source.timezone if mapping else None) or DEFAULT_TZ)
+    zone = check_zone(tz or (mapping.source.timezone if mapping else None) or DEFAULT_TZ)
     con = connect(zone)
     try:
         _, checked = load(path, mapping or IDENTITY, con)
@@ -132,16 +133,6 @@ _WANTED = (
     f"channel IN ({', '.join(repr(c.value) for c in QUEUED)}) "
     "OR (agent_id IS NOT NULL AND NOT abandoned AND answered_at IS NOT NULL)"
 )
-
-
-def _zone(tz: str) -> str:
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            f"unknown time zone {tz!r}: expected an IANA name such as Europe/Paris", field="--tz"
-        ) from None
-    return tz
 
 
 def _run(
