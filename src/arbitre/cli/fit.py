@@ -56,7 +56,7 @@ def fit(
         raise InputError(field="--lang", expected="fr or en", got=lang)
     from arbitre.ingest.mapping import load_mapping
     from arbitre.services.fit import fit as run_fit
-    from arbitre.services.fit import report_path, write_fit_report
+    from arbitre.services.fit import record_fit, report_path, write_fit_report
     from arbitre.store.workspace import Workspace
     from arbitre.tabular import write_json, write_table
 
@@ -69,10 +69,12 @@ def fit(
             replications=replications,
         )
         target = report
-        if target is None and Workspace.is_workspace(source):
+        if Workspace.is_workspace(source):
             ws = Workspace.open(source)
             try:
-                target = report_path(ws, lang)
+                target = target or report_path(ws, lang)
+                if tz is None or tz == ws.settings.timezone:
+                    record_fit(ws, run.result)  # the plan and the decision read it (docs/model-fit.md)
             finally:
                 ws.close()
         if target is not None:

@@ -8,7 +8,11 @@ docs/model-fit.md says what is estimated and how.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +32,7 @@ from arbitre.domain.settings import HourBands, WorkspaceSettings
 from arbitre.domain.targets import CHANNEL_DEFAULTS
 from arbitre.errors import InputError, RejectedRows
 from arbitre.fit.flows import Contacts, FitOptions, FlowFits, FlowSpec, Observed, fit_flows
+from arbitre.fit.planning import PlanningPatience, planning_patience
 from arbitre.fit.results import FitResult, SkippedFlow
 from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.buckets import format_interval, minute_of_week_sql, seconds_between_sql
@@ -414,3 +419,65 @@ def write_fit_report(run: FitRun, path: Path, *, lang: str = "fr") -> Path:
 def report_path(ws: Workspace, lang: str) -> Path:
     """Where a workspace's fit report goes: its reports folder, named in the report's language."""
     return ws.reports_dir / ("ajustement-des-modeles.html" if lang == "fr" else "model-fit.html")
+
+
+# --- the fit the plan and the decision use -------------------------------------------------
+
+RECORD_FILE = "model-fit.json"
+
+
+def record_fit(ws: Workspace, result: FitResult) -> Path:
+    """Keep ``result`` in the workspace with the fingerprint of the store and settings it was
+    fitted on (`recorded_fit` returns it while they have not changed); written atomically."""
+    path = ws.root / RECORD_FILE
+    document = {"fingerprint": _fingerprint(ws), "result": result.model_dump(mode="json")}
+    fd, tmp = tempfile.mkstemp(dir=ws.root, prefix=f".{RECORD_FILE}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def recorded_fit(ws: Workspace) -> FitResult | None:
+    """The fit recorded for the store and settings as they are now; None if there is none, if
+    they changed since (an import, new opening hours), or if the record cannot be read."""
+    path = ws.root / RECORD_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("fingerprint") != _fingerprint(ws):
+            return None
+        return FitResult.model_validate(document["result"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def planning_inputs(ws: Workspace) -> dict[str, PlanningPatience]:
+    """Each queued flow's patience and model for the plan, the costing and the decision.
+
+    From the fit recorded for the store as it is (`arbitre fit` records one); otherwise the fit is
+    run now without its simulation (the plan sizes with Erlang C or A: `arbitre.fit.planning`)
+    and recorded, so that the next plan or decision on the same store reads it.
+    """
+    result = recorded_fit(ws)
+    if result is None:
+        result = fit(ws.root, replications=0).result
+        try:
+            record_fit(ws, result)
+        except OSError:
+            pass  # a workspace we may not write to: fitted again next time, the same figures
+    return {f.flow: planning_patience(f) for f in result.flows}
+
+
+def _fingerprint(ws: Workspace) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps(sorted(InteractionStore(ws).partitions().items())).encode())
+    digest.update(ws.settings.model_dump_json(include=_SETTINGS_READ).encode())
+    return digest.hexdigest()
+
+
+# The settings a fit reads: its clock, intervals, opening hours, hour bands and targets.
+_SETTINGS_READ = {"timezone", "interval_min", "opening_hours", "flows", "hour_bands", "staffing"}
