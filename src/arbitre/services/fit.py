@@ -88,7 +88,7 @@ def fit(
             con = connect(zone)
             try:
                 con.execute(
-                    f"CREATE TEMP TABLE fit_rows AS SELECT {_COLUMNS} "
+                    f"CREATE TEMP VIEW fit_rows AS SELECT {_COLUMNS} "
                     f"FROM {InteractionStore(ws).source_sql()} WHERE {_WANTED}"
                 )
                 return _run(
@@ -112,7 +112,7 @@ def fit(
         _, checked = load(path, mapping or IDENTITY, con)
         if checked.errors:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
-        con.execute(f"CREATE TEMP TABLE fit_rows AS SELECT {_COLUMNS} FROM clean WHERE {_WANTED}")
+        con.execute(f"CREATE TEMP VIEW fit_rows AS SELECT {_COLUMNS} FROM clean WHERE {_WANTED}")
         return _run(
             con, settings=None, label=path.name, tz=zone, seed=seed, replications=replications, rules=rules
         )
