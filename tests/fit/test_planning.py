@@ -102,6 +102,14 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "ws"
 
 
+def unfitted_copy(company: Path, tmp_path: Path) -> Path:
+    """A copy of the workspace without a recorded fit."""
+    root = tmp_path / "ws"
+    shutil.copytree(company, root)
+    (root / RECORD_FILE).unlink(missing_ok=True)
+    return root
+
+
 def test_the_plan_uses_the_fitted_patience_and_says_where_it_comes_from(company: Path) -> None:
     ws = Workspace.open(company)
     try:
@@ -123,9 +131,7 @@ def test_the_plan_uses_the_fitted_patience_and_says_where_it_comes_from(company:
 def test_the_fit_is_recorded_once_and_refitted_when_the_store_changes(
     company: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "ws"
-    shutil.copytree(company, root)
-    (root / RECORD_FILE).unlink(missing_ok=True)
+    root = unfitted_copy(company, tmp_path)
     ws = Workspace.open(root)
     try:
         first = planning_inputs(ws)
@@ -150,9 +156,7 @@ def test_the_fit_is_recorded_once_and_refitted_when_the_store_changes(
 def test_a_workspace_where_the_record_cannot_be_written_still_gets_its_fit(
     company: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "ws"
-    shutil.copytree(company, root)
-    (root / RECORD_FILE).unlink(missing_ok=True)
+    root = unfitted_copy(company, tmp_path)
 
     def read_only(*_: object, **__: object) -> None:
         raise PermissionError("read-only workspace")
@@ -168,9 +172,7 @@ def test_a_workspace_where_the_record_cannot_be_written_still_gets_its_fit(
 
 
 def test_arbitre_fit_records_the_fit_the_plan_then_reads(company: Path, tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    shutil.copytree(company, root)
-    (root / RECORD_FILE).unlink(missing_ok=True)
+    root = unfitted_copy(company, tmp_path)
     result = CliRunner().invoke(build(["fit"]), ["fit", str(root), "--replications", "1"])
     assert result.exit_code == 0, result.stderr
     ws = Workspace.open(root)
