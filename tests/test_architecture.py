@@ -23,6 +23,7 @@ FORBIDDEN = {
     "decision": {"store", "ingest", "services", "cli", "reports"},
     "tender": {"store", "ingest", "services", "cli", "reports", "demo"},
     "quality": {"store", "ingest", "services", "cli", "reports", "demo"},
+    "fit": {"store", "ingest", "services", "cli", "reports", "kpi"},
     "demo": {"store", "ingest", "services", "cli"},
     "reports": {"store", "ingest", "services", "cli"},
     "ingest": {"services", "cli"},

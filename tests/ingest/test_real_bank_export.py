@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import gzip
-from pathlib import Path
 
 import pytest
 
 from arbitre.domain.kpis import KpiRules
+from arbitre.examples import MAPPINGS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.kpi.engine import compute_kpis
 from arbitre.services.imports import import_file
@@ -23,7 +23,7 @@ from arbitre.store.workspace import Workspace
 from tests.conftest import SHARED_DATA
 
 BANK = SHARED_DATA / "anonymous_bank_1999_02.txt.gz"
-MAPPING = Path(__file__).resolve().parents[1] / "data" / "anonymous-bank-1999.yaml"
+MAPPING = MAPPINGS / "anonymous-bank-1999.yaml"  # the shipped example mapping
 
 pytestmark = pytest.mark.skipif(
     not BANK.exists(), reason="the bank's call records are not beside the project"

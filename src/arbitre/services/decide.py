@@ -39,6 +39,7 @@ from arbitre.errors import InputError
 from arbitre.forecast import History, backtest
 from arbitre.forecast.growth import yearly_growth
 from arbitre.services.activity import activity_map
+from arbitre.services.fit import planning_inputs
 from arbitre.services.forecast import load_history
 from arbitre.services.workloads import build_workloads, until
 from arbitre.store.appdb import DecisionRecord, session_scope
@@ -353,6 +354,7 @@ def _document(
             "offers": [json.loads(o.model_dump_json()) for o in offers],
             "decision": json.loads(frame.model_dump_json()),
             "workloads": [_workload(w) for w in workloads],
+            "patience": {f: p.model_dump(mode="json") for f, p in planning_inputs(ws).items()},
         },
     }
 

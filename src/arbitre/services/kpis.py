@@ -47,13 +47,7 @@ def kpis(
         raise InputError("give at least one interaction file or workspace")
     keys = _keys(by)
     workspaces = [Workspace.open(p) for p in inputs if Workspace.is_workspace(p)]
-    tz = tz or (workspaces[0].settings.timezone if workspaces else DEFAULT_TZ)
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            f"unknown time zone {tz!r}: expected an IANA name such as Europe/Paris", field="--tz"
-        ) from None
+    tz = check_zone(tz or (workspaces[0].settings.timezone if workspaces else DEFAULT_TZ))
     interval_min = interval_min or (workspaces[0].settings.interval_min if workspaces else 30)
     base = rules or KpiRules()
     try:
@@ -105,6 +99,17 @@ def kpis(
         con.close()
         for ws in workspaces:
             ws.close()
+
+
+def check_zone(tz: str) -> str:
+    """``tz`` when it names an IANA time zone; otherwise a one-line error naming ``--tz``."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {tz!r}: expected an IANA name such as Europe/Paris", field="--tz"
+        ) from None
+    return tz
 
 
 def _on_spark(

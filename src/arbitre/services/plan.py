@@ -27,7 +27,9 @@ from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.domain.channels import Channel
 from arbitre.domain.targets import StaffingTargets
 from arbitre.errors import InfeasibleError, InputError
+from arbitre.fit.planning import PlanningPatience
 from arbitre.forecast import Event, Forecast, forecast
+from arbitre.services.fit import planning_inputs
 from arbitre.services.forecast import load_history
 from arbitre.staffing.requirement import requirement
 from arbitre.staffing.workforce import BANDS, band_hours, band_of_intervals, fte
@@ -42,6 +44,7 @@ class FlowHistory:
     channel: Channel
     patience_s: float | None  # mean patience, exponential MLE; None when nobody abandoned
     contact_rate: float | None  # outbound: answered ÷ attempts
+    fitted: PlanningPatience | None = None  # queued flows: the fit the patience comes from
 
 
 def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
@@ -51,6 +54,8 @@ def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
     divided by the total time all queued contacts spent waiting (Mandelbaum & Zeltyn); short
     abandons are kept, they are impatience too. Only contacts arriving within the flow's opening
     hours count: a caller who hangs up on the closed message tells nothing of patience.
+    Queued flows (voice, chat) take the patience and the model of their fit instead
+    (`arbitre.services.fit.planning_inputs`, docs/model-fit.md): None under Erlang C.
     """
     tz = ws.settings.timezone
     local = f"timezone('{tz}', arrived_at)"
@@ -78,6 +83,7 @@ def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
         k: rows.column(k).to_numpy().astype(np.float64)
         for k in ("abandons", "waited_s", "answered", "offered")
     }
+    fits = planning_inputs(ws)
     out = {}
     for flow in sorted(set(flows)):
         mine = np.array([f == flow for f in flows])
@@ -88,7 +94,8 @@ def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
         rate = float(values["answered"][mine].sum() / offered) if offered else None
         seen = [c for c, m in zip(channels, mine, strict=True) if m]
         channel = max(set(seen), key=seen.count)
-        out[flow] = FlowHistory(Channel(channel), patience, rate)
+        fitted = fits.get(flow)
+        out[flow] = FlowHistory(Channel(channel), fitted.patience_s if fitted else patience, rate, fitted)
     return out
 
 
@@ -152,6 +159,7 @@ def staffing_plan(
                 "model": model,
                 "targets": targets.model_dump(exclude_none=True),
                 "patience_s": patience,
+                "patience_source": None if targets.patience_s or info.fitted is None else info.fitted.source,
                 "contacts": float(result.volume[f].sum()),
                 "peak_agents": int(agents.max()) if agents.size else 0,
                 "agent_hours": float(agents.sum() * interval_s / 3600.0),
