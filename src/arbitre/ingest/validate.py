@@ -18,8 +18,16 @@ from arbitre._types import IntArray
 from arbitre.domain.channels import CHANNELS
 from arbitre.domain.interactions import BY_NAME, COLUMNS, NATURAL_KEY, Column
 from arbitre.errors import InputError, RowError
-from arbitre.ingest.mapping import Mapping, check_columns, quote_ident, sql_literal
+from arbitre.ingest.mapping import (
+    Compiled,
+    Mapping,
+    check_columns,
+    compile_expressions,
+    quote_ident,
+    sql_literal,
+)
 from arbitre.ingest.readers import Source
+from arbitre.ingest.sandbox import sandbox
 
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "oui", "o", "vrai", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "non", "faux", "")
@@ -54,19 +62,43 @@ class Validated:
 
 
 def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> Validated:
-    """Map and check ``source``; leaves view ``clean`` (canonical columns, ``extra``, ``__row``)
-    over table ``typed``, which the caller drops when done."""
+    """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)
+    in ``con``, which the caller drops when done.
+
+    The mapping runs on a `sandbox` connection (the file's own rows are all it can see); only the
+    checked rows come back to ``con``.
+    """
     names = list(source.table.column_names)
     check_columns(mapping, names, file=source.file)
+    compiled = compile_expressions(mapping, names)
+    tz = str(con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0])
+    box = sandbox(tz)
+    try:
+        checked = _check_rows(source, mapping, compiled, box)
+        # The clean rows, streamed into the caller's connection.
+        reader = box.sql("SELECT * FROM clean").to_arrow_reader(1 << 17)
+        con.register("clean_rows", reader)
+        con.execute("CREATE OR REPLACE TEMP TABLE clean AS SELECT * FROM clean_rows")
+        con.unregister("clean_rows")
+    finally:
+        box.close()
+    checked.con = con
+    return checked
+
+
+def _check_rows(
+    source: Source, mapping: Mapping, compiled: Compiled, con: duckdb.DuckDBPyConnection
+) -> Validated:
+    names = list(source.table.column_names)
     table = source.table.append_column("__row", pa.array(np.arange(source.table.num_rows, dtype=np.int64)))
     con.register("src_raw", table)
-    where = f"WHERE {mapping.source.where}" if mapping.source.where else ""
+    where = f"WHERE ({compiled.where})" if compiled.where else ""
     types = {n: str(t) for n, t in zip(names, source.table.schema.types, strict=True)}
     types.update(dict.fromkeys(mapping.derive, "derived"))
-    derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in mapping.derive.items())
+    derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in compiled.derive.items())
     from_sql = f"(SELECT *, {derived} FROM src_raw) AS src" if derived else "src_raw"
-    mapped = [f"{_raw_expr(c, mapping, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
-    used = mapping.used_columns() | set(BY_NAME)
+    mapped = [f"{_raw_expr(c, mapping, compiled, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
+    used = _used_columns(mapping, compiled) | set(BY_NAME)
     extra = [n for n in names if n not in used]
     extra_sql = (
         "CAST(json_object("
@@ -115,6 +147,16 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
     return Validated(con, source.table.num_rows, filtered, duplicates, errors, rejected, extra)
 
 
+def _used_columns(mapping: Mapping, compiled: Compiled) -> set[str]:
+    """Source columns some rule reads (by name, or in an expression), and derived names."""
+    used = set(mapping.derive) | compiled.used
+    for canonical in mapping.mapped():
+        rule = mapping.rule(canonical)
+        if rule is not None and rule.column is not None:
+            used.add(rule.column)
+    return used
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -126,13 +168,13 @@ def _first_line(exc: Exception) -> str:
 # --- mapping to raw values --------------------------------------------------------------------
 
 
-def _raw_expr(column: Column, mapping: Mapping, types: dict[str, str]) -> str:
+def _raw_expr(column: Column, mapping: Mapping, compiled: Compiled, types: dict[str, str]) -> str:
     rule = mapping.rule(column.name)
     if rule is None:
         return quote_ident(column.name) if column.name in types else "CAST(NULL AS VARCHAR)"
     if rule.value is not None:
         return sql_literal(rule.value)
-    expr = quote_ident(rule.column) if rule.column is not None else f"({rule.expr})"
+    expr = quote_ident(rule.column) if rule.column is not None else f"({compiled.exprs[column.name]})"
     if rule.map:
         # Mapped values are text like the source's; conversion to the column's type comes after.
         whens = " ".join(f"WHEN {sql_literal(k)} THEN {_text_literal(v)}" for k, v in rule.map.items())
@@ -289,7 +331,6 @@ def _timestamp(raw: str, kind_sql: str, *, text: str, tz: str | None, fmt: str |
     return f"coalesce({with_offset}, {naive})"
 
 
-# --- duplicates and error collection -----------------------------------------------------------
 # --- duplicates and error collection ---------------------------------------------------------
 
 

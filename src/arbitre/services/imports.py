@@ -160,8 +160,7 @@ def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     )
     for name in registered:
         con.unregister(name)
-    con.execute("DROP VIEW clean")
-    con.execute("DROP TABLE typed")
+    con.execute("DROP TABLE clean")
 
 
 def _write_rejected(source: Source, checked: Validated) -> str:
