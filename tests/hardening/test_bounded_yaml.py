@@ -18,8 +18,10 @@ from arbitre.yamlio import MAX_DEPTH, MAX_YAML_BYTES, load_model, parse_model
 from tests.hardening.conftest import arbitre
 
 # Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
-BOMB = "name: bomb\n" + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)
+BOMB = (
+    "name: bomb\n"
+    + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
 )
 MODELS = [Mapping, Contract, WorkspaceSettings, Offer, DecisionSettings, ShiftRules]
 

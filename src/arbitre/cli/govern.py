@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from arbitre.cli.output import err, out, print_json, print_table
+from arbitre.cli.output import out, print_json, print_table, status
 from arbitre.services.contracts import contract_history, list_contracts, store_contract
 from arbitre.services.govern import govern as run_govern
 from arbitre.store.workspace import Workspace
@@ -84,7 +84,7 @@ def govern(
     """SLAs on the contract's definitions, credits and bonus, invoice check, warnings; recorded."""
     ws = Workspace.open(directory)
     try:
-        with err.status(f"Refereeing {month}…"):
+        with status(f"Refereeing {month}…"):
             documents = run_govern(ws, month=month, contract_id=contract_id, invoice=invoice, who=who)
     finally:
         ws.close()

@@ -1,6 +1,11 @@
 """How commands print: one JSON document on stdout with --json, readable tables otherwise.
 
 Progress and messages go to standard error, so ``--json`` output can be piped as it is.
+
+Names are data, never markup: flows, sites, providers, contracts and files come from users and
+providers (``SAV [/]`` once crashed every table). Both consoles print text as it is — no Rich
+markup, no ``:emoji:`` codes, control characters stripped — tables and titles included. A
+message that wants bold says so with `bold`, which escapes what it wraps.
 """
 
 from __future__ import annotations
@@ -11,13 +16,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.status import Status
 from rich.table import Table
+from rich.text import Text
 
 # Piped output (a file, a script, CI logs) gets wide tables rather than rich's 80 columns.
-out = Console(highlight=False, soft_wrap=True)
+_PLAIN = {"highlight": False, "soft_wrap": True, "markup": False, "emoji": False}
+out = Console(**_PLAIN)  # type: ignore[arg-type]
 if not out.is_terminal:
-    out = Console(highlight=False, soft_wrap=True, width=180)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(**_PLAIN, width=180)  # type: ignore[arg-type]
+err = Console(stderr=True, **_PLAIN)  # type: ignore[arg-type]
+
+
+def status(message: str) -> Status:
+    """A spinner on standard error saying ``message`` (as text: a file name is not markup)."""
+    return err.status(escape(message))
+
+
+def bold(value: object) -> Text:
+    """``value`` in bold, as text (never read as markup)."""
+    return Text(str(value), style="bold")
 
 
 def print_json(document: Any) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from arbitre.cli.output import err, fmt_num, print_json, print_table
+from arbitre.cli.output import bold, err, fmt_num, print_json, print_table, status
 from arbitre.domain.settings import WorkspaceSettings
 from arbitre.errors import InputError
 from arbitre.ingest.mapping import load_mapping
@@ -50,7 +51,11 @@ def init(
         print_json({"workspace": str(ws.root), "settings": settings.model_dump(mode="json")})
     else:
         err.print(
-            f"Workspace [bold]{settings.name}[/] created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals)."
+            Text.assemble(
+                "Workspace ",
+                bold(settings.name),
+                f" created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals).",
+            )
         )
         err.print(f"Next: arbitre import {ws.root} FILE.csv   (docs/import.md)")
 
@@ -94,7 +99,7 @@ def import_(
     summaries = []
     try:
         for file in files:
-            with err.status(f"Importing {file.name}…"):
+            with status(f"Importing {file.name}…"):
                 summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
             summaries.append(summary)
             if not json:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +28,14 @@ from sqlalchemy.engine import Engine
 from arbitre.domain.settings import WorkspaceSettings
 from arbitre.errors import WorkspaceError
 from arbitre.store import appdb
-from arbitre.store.files import collect_garbage
+from arbitre.store.files import FILE_MODE, collect_garbage, private_folder
 from arbitre.yamlio import load_model
 
 SETTINGS_FILE = "arbitre.yaml"
 DB_FILE = "arbitre.db"
 KEY_FILE = Path(".secret") / "pseudonym.key"
 LOCK_FILE = ".arbitre.lock"
+READERS_FILE = ".arbitre.readers"
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Workspace:
     root: Path
     settings: WorkspaceSettings
     _engines: dict[str, Engine] = field(default_factory=dict, repr=False)
+    _readers: weakref.finalize[[int], Workspace] | None = field(default=None, repr=False)
 
     @classmethod
     def init(
@@ -61,12 +64,16 @@ class Workspace:
             settings = WorkspaceSettings(name=name or root.resolve().name)
         if database_url is not None:
             settings = settings.model_copy(update={"database_url": database_url})
+        if not root.exists():
+            private_folder(root)  # a folder we create is the owner's alone
         root.mkdir(parents=True, exist_ok=True)
-        (root / "interactions").mkdir(exist_ok=True)
-        (root / "reports").mkdir(exist_ok=True)
+        private_folder(root / "interactions")
+        private_folder(root / "reports")
         _write_key(root / KEY_FILE)
         ws = cls(root=root, settings=settings)
         appdb.upgrade(ws.engine)
+        if (root / DB_FILE).exists():
+            os.chmod(root / DB_FILE, FILE_MODE)
         # The settings file is written last: a folder without it is not (yet) a workspace.
         write_settings(root / SETTINGS_FILE, settings)
         return ws
@@ -100,7 +107,8 @@ class Workspace:
             try:
                 with appdb.session_scope(self.engine) as session:
                     referenced = set(session.scalars(select(appdb.StorePartition.file)))
-                collect_garbage(self.interactions_dir, referenced)
+                with self.readers_gone() as alone:
+                    collect_garbage(self.interactions_dir, referenced, months=alone)
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -131,7 +139,8 @@ class Workspace:
     @property
     def reports_dir(self) -> Path:
         path = self.root / "reports"
-        path.mkdir(exist_ok=True)
+        if not path.is_dir():
+            private_folder(path)
         return path
 
     @cached_property
@@ -153,6 +162,42 @@ class Workspace:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def hold_readers_lock(self) -> None:
+        """Take the readers' lock (shared) until `close`: the store files this object reads from
+        now on stay in place, whatever an import commits meanwhile."""
+        if self._readers is None:
+            path = self.root / READERS_FILE
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except OSError:  # a read-only workspace: lock the file if it is there
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except OSError:
+                    return
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            # Released by close(), or when this object is collected, or when the process ends.
+            self._readers = weakref.finalize(self, os.close, fd)
+
+    @contextmanager
+    def readers_gone(self) -> Iterator[bool]:
+        """Whether no reader holds the store (the readers' lock taken alone, without waiting);
+        while True, no reader can start."""
+        try:
+            handle = open(self.root / READERS_FILE, "a+")
+        except OSError:
+            yield False
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def save_settings(self, settings: WorkspaceSettings) -> None:
         write_settings(self.root / SETTINGS_FILE, settings)
         self.settings = settings
@@ -161,6 +206,9 @@ class Workspace:
         for engine in self._engines.values():
             engine.dispose()
         self._engines.clear()
+        if self._readers is not None:
+            self._readers()  # closes the file: releases the readers' lock
+            self._readers = None
 
 
 def write_settings(path: Path, settings: WorkspaceSettings) -> None:
@@ -169,12 +217,14 @@ def write_settings(path: Path, settings: WorkspaceSettings) -> None:
     header = "# Arbitre workspace settings (docs/workspace.md). Times are local to `timezone`.\n"
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
     os.replace(tmp, path)
 
 
 def _write_key(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, exist_ok=True)
+    private_folder(path.parent)
     if path.exists():  # left by an init that failed later on: keep it, data may depend on it
         return
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
