@@ -10,9 +10,9 @@ from rich.text import Text
 
 from arbitre.cli.output import bold, err, fmt_num, print_json, print_table, status
 from arbitre.domain.settings import WorkspaceSettings
-from arbitre.errors import InputError
+from arbitre.errors import ArbitreError, InputError
 from arbitre.ingest.mapping import load_mapping
-from arbitre.services.imports import import_file
+from arbitre.services.imports import ImportSummary, import_file
 from arbitre.store.workspace import Workspace
 
 
@@ -96,11 +96,18 @@ def import_(
     """Import interaction files: validated, pseudonymised, deduplicated, one atomic commit per file."""
     ws = Workspace.open(directory)
     spec = load_mapping(mapping) if mapping else None
-    summaries = []
+    summaries: list[ImportSummary] = []
     try:
         for file in files:
             with status(f"Importing {file.name}…"):
-                summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
+                try:
+                    summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
+                except ArbitreError as exc:
+                    # Each file is its own commit: say which ones went in before this one failed.
+                    if summaries:
+                        done = ", ".join(f"{Path(s.file).name} (import {s.import_id})" for s in summaries)
+                        exc.add_note(f"committed before this error: {done}")
+                    raise
             summaries.append(summary)
             if not json:
                 for error in summary.errors:

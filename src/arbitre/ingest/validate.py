@@ -29,9 +29,14 @@ from arbitre.ingest.mapping import (
 from arbitre.ingest.readers import Source
 from arbitre.ingest.sandbox import sandbox
 
+# Ids are kept as the text written: never through a floating-point number.
+ID_COLUMNS = ("contact_id", "agent_id", "customer_id")
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "oui", "o", "vrai", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "non", "faux", "")
-_TS_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
+# A real offset: from -14:00 to +14:00 (+25:00 once went through and broke every later command).
+_TS_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$"
+# Instants a contact can have: one dated 0001 or 9999 once broke map, forecast and plan for good.
+EARLIEST, LATEST = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
 _TS_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 
 
@@ -114,6 +119,16 @@ def _check_rows(
             f"FROM {from_sql} {where}"
         )
         mapped_types = {r[0]: str(r[1]) for r in con.sql("DESCRIBE mapped").fetchall()}
+        for name in ID_COLUMNS:
+            if mapped_types[name].upper() in ("FLOAT", "DOUBLE", "REAL") or mapped_types[name].startswith(
+                "DECIMAL"
+            ):
+                raise InputError(
+                    f"{name} comes as {mapped_types[name].lower()} numbers, which lose digits: "
+                    "expected ids as text or whole numbers",
+                    file=source.file,
+                    field=name,
+                )
         decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
         values, presents, checks, rule_flags = _typed_select(mapping, mapped_types, decimal=decimal)
         con.execute(
@@ -235,6 +250,12 @@ def _typed_select(
         if column.kind == "timestamp" and tz is None:
             reason += " (a file without offsets needs source.timezone in a mapping)"
         check(column.name, reason, f"{present} AND {raw} IS NULL")
+        if column.kind == "timestamp":
+            check(
+                column.name,
+                "expected a time from 1970 to 2099",
+                f"{raw} < TIMESTAMPTZ '{EARLIEST}' OR {raw} >= TIMESTAMPTZ '{LATEST}'",
+            )
     # Rules between columns (specs/interactions.md).
     check("answered_at", "answered_at is before arrived_at", '"answered_at" < "arrived_at"')
     check("ended_at", "ended_at is before answered_at", '"ended_at" < "answered_at"')

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
 from arbitre.domain.kpis import REPEAT_GAP_CAP_S
+from arbitre.errors import WorkspaceError
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
 from arbitre.store.files import STAGING, collect_garbage, fsync, private_folder, write_parquet
 from arbitre.store.workspace import Workspace
@@ -116,7 +117,15 @@ class InteractionStore:
     def _committed(self) -> dict[str, tuple[str, int]]:
         with session_scope(self.ws.engine) as session:
             rows = session.execute(select(StorePartition.month, StorePartition.file, StorePartition.rows))
-            return {m: (f, n) for m, f, n in rows}
+            parts = {m: (f, n) for m, f, n in rows}
+        missing = sorted(m for m, (f, _) in parts.items() if not (self.root / f).is_file())
+        if missing:
+            raise WorkspaceError(
+                f"the interaction store of {self.ws.root} is damaged: the file of month "
+                f"{', '.join(missing)} is missing ({parts[missing[0]][0]}); restore it from a backup, "
+                "or import that month's files into a new workspace"
+            )
+        return parts
 
     def files(self, months: Iterable[str] | None = None) -> list[Path]:
         parts = self.partitions()
@@ -182,6 +191,8 @@ class InteractionStore:
             result.inserted = int(con.sql(f"SELECT count(*) FROM {incoming}").fetchall()[0][0])
             rewrite = {m for (m,) in con.sql(f"SELECT DISTINCT month FROM {incoming}").fetchall()}
             fresh_rows = incoming
+            if not rewrite:  # a file of no rows (a header alone): nothing to write
+                return result
         # The months to rewrite, as they will be: kept rows and incoming ones.
         contents = []
         for month in sorted(rewrite):

@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.exc
 import yaml
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -88,8 +89,15 @@ class Workspace:
                 f"{root} is not a workspace (no {SETTINGS_FILE}); create one with `arbitre init {root}`"
             )
         ws = cls(root=root, settings=load_model(path, WorkspaceSettings))
-        if appdb.current_revision(ws.engine) != appdb.head_revision():
-            appdb.upgrade(ws.engine)
+        try:
+            if appdb.current_revision(ws.engine) != appdb.head_revision():
+                appdb.upgrade(ws.engine)
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            ws.close()
+            raise WorkspaceError(
+                f"{root}: its database cannot be used ({_first_line(exc)}); "
+                "restore arbitre.db from a backup, or check database_url in arbitre.yaml"
+            ) from None
         ws.recover()
         return ws
 
@@ -99,7 +107,11 @@ class Workspace:
         The committed state never depends on those files; removing them makes the folder exactly
         what it was before the interrupted import.
         """
-        with open(self.root / LOCK_FILE, "a+") as handle:
+        try:
+            handle = open(self.root / LOCK_FILE, "a+")
+        except OSError:
+            return  # a read-only workspace: nothing can have been left, nothing can be removed
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -155,7 +167,13 @@ class Workspace:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive lock for writers of the store (imports), across processes."""
-        with open(self.root / LOCK_FILE, "a+") as handle:
+        try:
+            handle = open(self.root / LOCK_FILE, "a+")
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{self.root} cannot be written ({exc.strerror}): nothing was imported"
+            ) from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -209,6 +227,10 @@ class Workspace:
         if self._readers is not None:
             self._readers()  # closes the file: releases the readers' lock
             self._readers = None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def write_settings(path: Path, settings: WorkspaceSettings) -> None:
