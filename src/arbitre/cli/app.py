@@ -57,6 +57,7 @@ COMMANDS: dict[str, str] = {
 }
 
 MAX_LISTED_ERRORS = 1000
+MAX_WHOLE = 2**53  # whole numbers beyond it do not survive a float (the engines compute in floats)
 
 
 def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,9 +66,12 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
+            flag = f"--{name.replace('_', '-')}"
             if isinstance(value, float) and not math.isfinite(value):
+                _fail(f"{flag}: expected a finite number, got {value}", code=2, usage=True)
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_WHOLE:
                 _fail(
-                    f"--{name.replace('_', '-')}: expected a finite number, got {value}", code=2, usage=True
+                    f"{flag}: expected a whole number below 2^53, got {str(value)[:20]}…", code=2, usage=True
                 )
         try:
             return command(*args, **kwargs)
@@ -84,6 +88,8 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:  # a file that cannot be read or written: say which, and why
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}")
+        except OverflowError:
+            _fail("a number given is too large to compute with")
         except ValueError as exc:  # an engine refusing a value a user gave
             _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         except Exception as exc:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from arbitre.domain.settings import WorkspaceSettings
-from arbitre.errors import WorkspaceError
+from arbitre.errors import InputError, WorkspaceError
 from arbitre.store import appdb
 from arbitre.store.files import FILE_MODE, collect_garbage, private_folder
 from arbitre.yamlio import load_model
@@ -72,7 +72,11 @@ class Workspace:
         private_folder(root / "reports")
         _write_key(root / KEY_FILE)
         ws = cls(root=root, settings=settings)
-        appdb.upgrade(ws.engine)
+        try:
+            appdb.upgrade(ws.engine)
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            ws.close()
+            raise WorkspaceError(f"{root}: the database cannot be created ({_first_line(exc)})") from None
         if (root / DB_FILE).exists():
             os.chmod(root / DB_FILE, FILE_MODE)
         # The settings file is written last: a folder without it is not (yet) a workspace.
@@ -141,7 +145,15 @@ class Workspace:
     def engine(self) -> Engine:
         url = self.database_url
         if url not in self._engines:
-            self._engines[url] = appdb.make_engine(url)
+            try:
+                self._engines[url] = appdb.make_engine(url)
+            except (sqlalchemy.exc.ArgumentError, ValueError, ImportError) as exc:
+                # The URL is not echoed: it may hold a password.
+                raise InputError(
+                    f"the database URL cannot be used ({type(exc).__name__}): expected a SQLAlchemy URL "
+                    "such as sqlite:///path/arbitre.db or postgresql+psycopg://user@host/db",
+                    field="database_url",
+                ) from None
         return self._engines[url]
 
     @property
