@@ -34,7 +34,9 @@ ID_COLUMNS = ("contact_id", "agent_id", "customer_id")
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "oui", "o", "vrai", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "non", "faux", "")
 # A real offset: from -14:00 to +14:00 (+25:00 once went through and broke every later command).
-_TS_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?))$"
+_TS_WITH_OFFSET = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?))$"
+)
 # Instants a contact can have: one dated 0001 or 9999 once broke map, forecast and plan for good.
 EARLIEST, LATEST = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
 _TS_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
@@ -250,6 +252,12 @@ def _typed_select(
         if column.kind == "timestamp" and tz is None:
             reason += " (a file without offsets needs source.timezone in a mapping)"
         check(column.name, reason, f"{present} AND {raw} IS NULL")
+        if column.kind == "string":  # names and ids: printed, charted, written to files
+            check(
+                column.name,
+                "expected text without control characters",
+                f"regexp_matches({raw}, '[\\x00-\\x1f\\x7f]')",
+            )
         if column.kind == "timestamp":
             check(
                 column.name,
