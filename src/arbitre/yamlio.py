@@ -107,7 +107,10 @@ def parse_with_lines(text: str, *, file: str) -> tuple[Any, dict[Loc, int]]:
     """
     if len(text) > MAX_YAML_BYTES:
         raise InputError(f"a YAML text of {len(text):,} characters (at most {MAX_YAML_BYTES:,})", file=file)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not accept, found as the reader starts
+        raise InputError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
     try:
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}

@@ -88,8 +88,9 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:  # a file that cannot be read or written: say which, and why
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}")
-        except OverflowError:
-            _fail("a number given is too large to compute with")
+        except ArithmeticError as exc:  # a number given out of range, a zero where a rate must be > 0
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            _fail(f"a value given cannot be computed with ({type(exc).__name__}: {detail})")
         except ValueError as exc:  # an engine refusing a value a user gave
             _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         except Exception as exc:

@@ -190,6 +190,12 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
         if strict and "utf8" in str(exc).lower().replace("-", ""):
             raise _NotUtf8 from None
         raise _csv_error(path, str(exc), encoding, delimiter, options.skip_rows) from None
+    except UnicodeDecodeError as exc:  # a byte the encoding does not have (0x8D in Windows-1252)
+        raise InputError(
+            f"not {'UTF-8 nor Windows-1252' if not options.encoding else encoding} text "
+            f"(byte 0x{exc.object[exc.start]:02X}): set source.encoding in a mapping",
+            file=str(path),
+        ) from None
     lines = _CsvLines(path, encoding, delimiter, options.skip_rows, table.num_rows)
     return Source(str(path), "csv", table, lines, encoding=encoding, delimiter=delimiter)
 
@@ -324,9 +330,13 @@ def _read_jsonl(path: Path, options: SourceOptions) -> Source:
     too, losing digits)."""
     encoding = options.encoding or "utf-8"
     table: pa.Table | None = None
-    if encoding == "utf-8":
+    starts, objects = _record_lines(path, encoding)
+    # Arrow only on a file of one object per line: it crashes the process on a line "null".
+    if encoding == "utf-8" and objects and starts.size:
         try:
             table = pajson.read_json(path)
+            if table.num_rows != starts.size:  # two objects on a line: name the line instead
+                raise _Inexact
             if any(pa.types.is_floating(f.type) for f in table.schema):
                 raise _Inexact
             # Arrow infers timestamps from text, losing whether an offset was written: keep them text.
@@ -339,7 +349,6 @@ def _read_jsonl(path: Path, options: SourceOptions) -> Source:
                 table = pajson.read_json(path, parse_options=options)
         except (pa.ArrowInvalid, _Inexact):
             table = None
-    starts = _record_lines(path, encoding, parse=table is None)
     if table is None:
         table = _records_to_table(_records(path, encoding), path, starts)
     source = Source(
@@ -353,17 +362,26 @@ class _Inexact(Exception):
     """Arrow read a column as floating point: read the numbers as written instead."""
 
 
-def _record_lines(path: Path, encoding: str, *, parse: bool) -> IntArray:
-    """The line of each record (blank lines are skipped); with ``parse``, check each line too."""
+def _record_lines(path: Path, encoding: str) -> tuple[IntArray, bool]:
+    """The line of each record (blank lines are skipped), and whether each one is an object."""
     starts: list[int] = []
-    with _open_text(path, encoding) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            if parse:
-                _parse_line(line, path, number)
-            starts.append(number)
-    return np.asarray(starts, dtype=np.int64)
+    objects = True
+    number = 0
+    try:
+        with _open_text(path, encoding) as handle:
+            for number, line in enumerate(handle, start=1):
+                text = line.lstrip()
+                if not text:
+                    continue
+                objects = objects and text.startswith("{")
+                starts.append(number)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not {encoding} text ({exc.reason}): set source.encoding in a mapping",
+            file=str(path),
+            line=number + 1,
+        ) from None
+    return np.asarray(starts, dtype=np.int64), objects
 
 
 def _parse_line(line: str, path: Path, number: int) -> dict[str, object]:
@@ -376,7 +394,7 @@ def _parse_line(line: str, path: Path, number: int) -> dict[str, object]:
         ) from None
     if not isinstance(record, dict):
         raise InputError(
-            file=str(path), line=number, expected="a JSON object per line", got=type(record).__name__
+            file=str(path), line=number, expected="a JSON object per line", got=line.strip()[:40]
         )
     return record
 
