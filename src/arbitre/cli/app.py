@@ -42,6 +42,7 @@ MODULES: tuple[str, ...] = (
 COMMANDS: dict[str, str] = {
     "init": "workspace",
     "import": "workspace",
+    "key": "workspace",
     "kpi": "analyse",
     "map": "analyse",
     "staff": "staff",

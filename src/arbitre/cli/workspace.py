@@ -1,4 +1,4 @@
-"""Commands that create a workspace and feed it: `init`, `import`."""
+"""Commands that create a workspace and feed it: `init`, `import`, `key rotate`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,41 @@ from arbitre.ingest.mapping import load_mapping
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.store.workspace import Workspace
 
+key_app = typer.Typer(help="The pseudonymisation key of a workspace (docs/privacy.md).", no_args_is_help=True)
+
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("import")(import_)
+    app.add_typer(key_app, name="key")
+
+
+@key_app.command("rotate")
+def rotate(
+    directory: Annotated[Path, typer.Argument(help="The workspace.")],
+    who: Annotated[
+        str | None, typer.Option("--as", help="Name recorded in the import log (default: the login name).")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+) -> None:
+    """Add a new key and re-pseudonymise the whole store with it, atomically (docs/privacy.md)."""
+    from arbitre.services.keys import rotate_key
+
+    ws = Workspace.open(directory)
+    try:
+        with status("Re-pseudonymising the store…"):
+            done = rotate_key(ws, who=who)
+    finally:
+        ws.close()
+    if json:
+        print_json(
+            {"rotation_id": done.rotation_id, "keys": done.keys, "months": done.months, "rows": done.rows}
+        )
+        return
+    err.print(
+        f"Key rotated: {done.rows:,} contacts of {done.months} month(s) re-pseudonymised "
+        f"(rotation {done.rotation_id}; {done.keys} keys in the chain). Back up .secret/pseudonym.key."
+    )
 
 
 def init(

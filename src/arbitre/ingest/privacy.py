@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 PSEUDONYM_PREFIX = {"customer_id": "c_", "agent_id": "a_", "contact_id": "p_"}
 # Free-text columns redacted at import (extra: the source's unmapped columns, as JSON).
@@ -35,19 +35,33 @@ def _salt(key: bytes, column: str) -> str:
     return f"{key.hex()}:{column}:"
 
 
-def pseudonym(value: str, *, key: bytes, column: str) -> str:
-    """The pseudonym of one id.
+Keys = bytes | Sequence[bytes]
+
+
+def pseudonym(value: str, *, key: Keys, column: str) -> str:
+    """The pseudonym of one id; with several keys (a rotated workspace), hashed with each in turn.
 
     >>> pseudonym("C0012345", key=bytes(32), column="customer_id")
     'c_777f649ba13c394c'
+    >>> pseudonym("C0012345", key=[bytes(32), bytes(range(32))], column="customer_id") == pseudonym(
+    ...     pseudonym("C0012345", key=bytes(32), column="customer_id"), key=bytes(range(32)), column="customer_id")
+    True
     """
-    digest = hashlib.sha256((_salt(key, column) + value).encode("utf-8")).hexdigest()
-    return PSEUDONYM_PREFIX[column] + digest[:16]
+    for one in _chain(key):
+        digest = hashlib.sha256((_salt(one, column) + value).encode("utf-8")).hexdigest()
+        value = PSEUDONYM_PREFIX[column] + digest[:16]
+    return value
 
 
-def pseudonym_sql(expr: str, *, key: bytes, column: str) -> str:
+def pseudonym_sql(expr: str, *, key: Keys, column: str) -> str:
     """The same pseudonym as `pseudonym`, as a DuckDB expression over ``expr`` (NULL stays NULL)."""
-    return f"('{PSEUDONYM_PREFIX[column]}' || left(sha256('{_salt(key, column)}' || {expr}), 16))"
+    for one in _chain(key):
+        expr = f"('{PSEUDONYM_PREFIX[column]}' || left(sha256('{_salt(one, column)}' || {expr}), 16))"
+    return expr
+
+
+def _chain(key: Keys) -> list[bytes]:
+    return [key] if isinstance(key, bytes) else list(key)
 
 
 def pseudonym_key_sql(expr: str) -> str:

@@ -18,6 +18,7 @@ from arbitre.ingest.mapping import IDENTITY, Mapping, sql_literal
 from arbitre.ingest.privacy import (
     PERSONAL_ID_SHAPE,
     REDACTED_COLUMNS,
+    Keys,
     contains_personal_data,
     pseudonym_key_sql,
     pseudonym_sql,
@@ -91,7 +92,7 @@ def import_file(
         source, checked = load(path, mapping, con)
         if checked.errors and not skip_invalid:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
-        _protect(con, ws.key)
+        _protect(con, ws.keys)
         import_id = new_import_id()
         store = InteractionStore(ws)
         with ws.lock():
@@ -134,7 +135,7 @@ def import_file(
         con.close()
 
 
-def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+def _protect(con: duckdb.DuckDBPyConnection, key: Keys) -> None:
     """Table ``incoming``: ``clean`` with pseudonymised ids, redacted texts, and its store month.
 
     Ids are hashed in SQL, row by row. Free texts (transcripts, contact reasons, extra columns;

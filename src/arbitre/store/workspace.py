@@ -11,6 +11,7 @@ DIR/
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import secrets
 import weakref
@@ -29,7 +30,7 @@ from sqlalchemy.engine import Engine
 from arbitre.domain.settings import WorkspaceSettings
 from arbitre.errors import InputError, WorkspaceError
 from arbitre.store import appdb
-from arbitre.store.files import FILE_MODE, collect_garbage, private_folder
+from arbitre.store.files import FILE_MODE, collect_garbage, fsync, private_folder
 from arbitre.yamlio import load_model
 
 SETTINGS_FILE = "arbitre.yaml"
@@ -121,6 +122,7 @@ class Workspace:
             except BlockingIOError:
                 return  # an import holds the lock: its staged files are not leftovers
             try:
+                finish_key_rotation(self)
                 with appdb.session_scope(self.engine) as session:
                     referenced = set(session.scalars(select(appdb.StorePartition.file)))
                 with self.readers_gone() as alone:
@@ -168,13 +170,26 @@ class Workspace:
         return path
 
     @cached_property
-    def key(self) -> bytes:
-        """The pseudonymisation key; it never leaves the workspace."""
+    def keys(self) -> tuple[bytes, ...]:
+        """The pseudonymisation keys, oldest first (one until `arbitre key rotate`, then a chain:
+        an id is hashed with each in turn); they never leave the workspace."""
         path = self.root / KEY_FILE
         try:
-            return bytes.fromhex(path.read_text().strip())
+            lines = path.read_text().split()
         except FileNotFoundError:
             raise WorkspaceError(f"the pseudonymisation key {path} is missing") from None
+        try:
+            keys = tuple(bytes.fromhex(line) for line in lines)
+        except ValueError:
+            keys = ()
+        if not keys or any(len(k) != 32 for k in keys):
+            raise WorkspaceError(f"the pseudonymisation key {path} is damaged: restore it from a backup")
+        return keys
+
+    @property
+    def key(self) -> bytes:
+        """The first pseudonymisation key."""
+        return self.keys[0]
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -239,6 +254,35 @@ class Workspace:
         if self._readers is not None:
             self._readers()  # closes the file: releases the readers' lock
             self._readers = None
+
+
+NEXT_KEY_FILE = KEY_FILE.with_name("pseudonym.key.next")
+KEY_ROTATION = "key-rotation"
+
+
+def finish_key_rotation(ws: Workspace) -> bool:
+    """After a crash in `arbitre key rotate`: put the new keys in place if the store was committed
+    with them (a ``key-rotation`` import recorded with their fingerprint), else drop them.
+
+    Call it holding the workspace lock. Returns whether new keys were put in place.
+    """
+    pending = ws.root / NEXT_KEY_FILE
+    if not pending.exists():
+        return False
+    fingerprint = hashlib.sha256(pending.read_bytes()).hexdigest()
+    with appdb.session_scope(ws.engine) as session:
+        committed = session.scalars(
+            select(appdb.ImportRecord.id).where(
+                appdb.ImportRecord.mode == KEY_ROTATION, appdb.ImportRecord.file_sha256 == fingerprint
+            )
+        ).first()
+    if committed is None:
+        pending.unlink()
+        return False
+    os.replace(pending, ws.root / KEY_FILE)
+    fsync(pending.parent)
+    ws.__dict__.pop("keys", None)
+    return True
 
 
 def _first_line(exc: BaseException) -> str:
