@@ -241,3 +241,47 @@ def test_a_read_only_workspace_is_read_by_kpi_and_refused_by_import_and_map_in_o
             assert ran.returncode == 1 and ran.one_line_error, ran.stderr
     finally:
         _immutable(workspace.root, False)
+
+
+def test_a_huge_invoice_number_and_a_zero_occupancy_end_in_one_line(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Both once ended in a traceback of ``govern``; the contract's own checks are issue 17 item 6."""
+    example = Path(__file__).parents[2] / "src/arbitre/examples/contracts/callmada-2026.yaml"
+    zero = tmp_path / "occ0.yaml"
+    zero.write_text(
+        example.read_text(encoding="utf-8")
+        .replace("productivity_occupancy: 0.85", "productivity_occupancy: 0")
+        .replace("id: callmada-2026", "id: occ0"),
+        encoding="utf-8",
+    )
+    for contract in (example, zero):
+        assert arbitre("contract", str(workspace.root), str(contract)).returncode == 0
+    calls = write_csv(
+        tmp_path / "calls.csv",
+        HEADER + ",talk_s,hold_s,wrap_s",
+        [
+            "1,sav-voice-fr,voice_in,callmada:tana,2026-05-05T09:00:00+02:00,2026-05-05T09:00:10+02:00,"
+            "2026-05-05T09:03:00+02:00,false,150,10,10"
+        ],
+    )
+    assert arbitre("import", str(workspace.root), str(calls)).returncode == 0
+    huge = tmp_path / "huge.csv"
+    huge.write_text(
+        "flow,unit,band,quantity,unit_price,amount\nsav-voice-fr,logged_hour,,1e999999,8.50,1e999999\n"
+    )
+    small = tmp_path / "small.csv"
+    small.write_text("flow,unit,band,quantity,unit_price,amount\nsav-voice-fr,logged_hour,,10,8.50,85\n")
+    for contract, invoice in (("callmada-2026", huge), ("occ0", small)):
+        args = [
+            "govern",
+            str(workspace.root),
+            "--month",
+            "2026-05",
+            "--contract",
+            contract,
+            "--invoice",
+            str(invoice),
+        ]
+        ran = arbitre(*args, "--json")
+        assert ran.returncode == 1 and ran.stdout == "" and ran.one_line_error, ran.stderr

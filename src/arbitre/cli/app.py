@@ -90,8 +90,10 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}")
         except ArithmeticError as exc:  # a number given out of range, a zero where a rate must be > 0
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _fail(f"a value given cannot be computed with ({type(exc).__name__}: {detail})")
+            _fail(
+                f"a value given cannot be computed with ({type(exc).__name__}): a number too large, "
+                "or a zero where a rate or a share must be positive, in the files or options given"
+            )
         except ValueError as exc:  # an engine refusing a value a user gave
             _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         except Exception as exc:
