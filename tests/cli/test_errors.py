@@ -101,19 +101,7 @@ def test_init_and_staff_take_hostile_values_without_a_traceback(tmp_path: Path) 
             ran = arbitre("init", str(target), option, value, "--json")
             if ran.returncode != 0:
                 _assert_clean_failure(ran, ["init", option, value, "--json"])
-    base = [
-        "staff",
-        "--volume",
-        "100",
-        "--interval",
-        "1800",
-        "--aht",
-        "180",
-        "--sl",
-        "0.8",
-        "--threshold",
-        "20",
-    ]
+    base = "staff --volume 100 --interval 1800 --aht 180 --sl 0.8 --threshold 20".split()
     for i in range(1, len(base), 2):
         for value in HOSTILE_VALUES:
             args = [*base[:i], base[i], value, *base[i + 2 :], "--json"]
