@@ -29,6 +29,9 @@ from arbitre.ingest.mapping import (
 from arbitre.ingest.readers import Source
 from arbitre.ingest.sandbox import sandbox
 
+# Size limits of one value: a name or an id, a free text (a transcript of 16 MiB is a long book).
+MAX_NAME_CHARS = 1_000
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 # Ids are kept as the text written: never through a floating-point number.
 ID_COLUMNS = ("contact_id", "agent_id", "customer_id")
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "oui", "o", "vrai", "x")
@@ -257,6 +260,15 @@ def _typed_select(
                 column.name,
                 "expected text without control characters",
                 f"regexp_matches({raw}, '[\\x00-\\x1f\\x7f]')",
+            )
+            check(
+                column.name,
+                f"expected at most {MAX_NAME_CHARS:,} characters",
+                f"length({raw}) > {MAX_NAME_CHARS}",
+            )
+        if column.kind == "text":
+            check(
+                column.name, f"expected at most {MAX_TEXT_BYTES:,} bytes", f"strlen({raw}) > {MAX_TEXT_BYTES}"
             )
         if column.kind == "timestamp":
             check(
