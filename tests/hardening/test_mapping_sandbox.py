@@ -37,12 +37,14 @@ HOSTILE = [
     "$1",
     "COLUMNS('.*')",
     "repeat(flow, 1000000000)",
+    "format('{:1000000000}', flow)",
     "query('SELECT 1')",
 ]
 
 
 def _mapping(tmp_path: Path, key: Path, where: str, expr: str) -> Path:
-    text = expr.format(key=key, out=tmp_path / "written.csv").replace("\\", "\\\\").replace('"', '\\"')
+    text = expr.replace("{key}", str(key)).replace("{out}", str(tmp_path / "written.csv"))
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
     body = {
         "expr": f'name: evil\ncolumns:\n  flow: {{expr: "{text}"}}\n',
         "derive": f'name: evil\nderive:\n  x: "{text}"\ncolumns:\n  flow: x\n',

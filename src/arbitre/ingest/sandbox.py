@@ -90,7 +90,7 @@ ALLOWED_FUNCTIONS = frozenset(
     concat concat_ws contains starts_with ends_with prefix suffix strpos instr position split_part
     string_split str_split string_split_regex regexp_split_to_array string_to_array
     regexp_replace regexp_extract regexp_extract_all regexp_matches regexp_full_match
-    like_escape not_like_escape ilike_escape not_ilike_escape ascii chr unicode ord format printf
+    like_escape not_like_escape ilike_escape not_ilike_escape ascii chr unicode ord
     md5 sha1 sha256 hash to_hex hex lpad rpad repeat
     strptime try_strptime strftime date_part datepart date_trunc datetrunc date_add date_sub
     date_diff datediff make_date make_time make_timestamp make_timestamptz epoch epoch_ms epoch_us
