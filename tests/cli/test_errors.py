@@ -122,3 +122,18 @@ def test_init_and_staff_take_hostile_values_without_a_traceback(tmp_path: Path) 
             ran = arbitre(*args)
             if ran.returncode != 0:
                 _assert_clean_failure(ran, args)
+
+
+def test_threshold_nan_is_a_usage_error_in_one_line(tmp_path: Path) -> None:
+    """Issue 17: `--threshold nan` once reached DuckDB as a column named nan (a traceback)."""
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "contact_id,flow,channel,site,arrived_at,abandoned\n1,sav,voice_in,internal,2026-01-05T09:00:00+01:00,true\n",
+        encoding="utf-8",
+    )
+    for value in ("nan", "inf", "-inf"):
+        ran = arbitre("kpi", str(path), "--threshold", value, "--json")
+        assert ran.returncode == 2 and ran.stdout == ""
+        assert (
+            ran.stderr.strip() == f"arbitre: usage: --threshold: expected a finite number, got {float(value)}"
+        )
