@@ -5,15 +5,15 @@ parsed by DuckDB itself (``json_serialize_sql``) and accepted only as **one scal
 over the source's columns, built from an allow-list of node kinds and functions: no statement,
 subquery, table function, window, aggregate, lambda, parameter or ``*``, no ``COPY``, ``ATTACH``,
 ``SET`` or pragma (those are statements, and a statement is never an expression). What runs is
-DuckDB's own rendering of the checked tree (``json_deserialize_sql``), parsed again and compared,
-and that rendering is parsed and checked again: the text that runs is the text checked.
+DuckDB's own rendering of the checked tree (``json_deserialize_sql``), and that rendering is
+parsed and checked again: the text that runs is the text checked.
 
 It runs on a `sandbox` connection: external access off (no file, no network, no extension can be
 reached, Python replacement scans off), extensions never auto-loaded, the configuration locked.
 The pseudonymisation key never enters that connection: ids are hashed later, on another one.
 
 >>> check_expression("lower(trim(\\"Canal\\"))", columns={"Canal"}, what="columns.channel.expr").sql
-'lower(trim(Canal))'
+'lower("trim"(Canal))'
 >>> check_expression("(SELECT content FROM read_text('/etc/passwd'))", columns=set(), what="derive.x")
 Traceback (most recent call last):
 ...
