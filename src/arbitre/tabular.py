@@ -37,6 +37,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from arbitre.errors import InputError
+from arbitre.outputs import claim, write_csv
+
 _OPTIONS = (
     orjson.OPT_INDENT_2
     | orjson.OPT_SERIALIZE_NUMPY
@@ -165,17 +168,23 @@ def table_json(table: pa.Table, *, indent: bool = True) -> bytes:
     return b"[" + outer.encode() + body + ("\n" if indent else "").encode() + b"]"
 
 
-def write_table(table: pa.Table, path: Path, *, quote_header: bool = True) -> None:
+def write_table(table: pa.Table, path: Path, *, quote_header: bool = True, force: bool = False) -> None:
     """``table`` to a ``.parquet`` file, else CSV (header, comma-separated), column-wise by Arrow.
 
     NaN and infinities are written as empty cells in CSV, as missing values are; text cells are
-    quoted (Arrow's way), the header too unless ``quote_header`` is false.
+    quoted (Arrow's way), the header too unless ``quote_header`` is false, and a text cell that a
+    spreadsheet would run as a formula starts with ``'``. An existing file that is not this
+    table's kind is not overwritten unless ``force`` (`arbitre.outputs.claim`).
     """
-    if path.suffix.lower() == ".parquet":
-        pq.write_table(table, path)
-        return
-    options = pacsv.WriteOptions(quoting_header="needed" if quote_header else "none")
-    pacsv.write_csv(_finite(table), path, write_options=options)
+    claim(path, columns=table.column_names, force=force)
+    try:
+        if path.suffix.lower() == ".parquet":
+            pq.write_table(table, path)
+            return
+        options = pacsv.WriteOptions(quoting_header="needed" if quote_header else "none")
+        write_csv(_finite(table), path, options=options)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 
 
 def _finite(table: pa.Table) -> pa.Table:

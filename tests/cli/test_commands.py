@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.examples import MAPPINGS, SAMPLES
-from tests.helpers import write_csv
-
-HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned"
-GOOD = "1,sav,voice_in,internal,2026-01-05T09:00:00+01:00,2026-01-05T09:00:10+01:00,2026-01-05T09:03:00+01:00,false"
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
+from tests.helpers import GOOD, HEADER, Ran, write_csv
 
 
 def arbitre(*args: str) -> Ran:

@@ -116,7 +116,7 @@ def test_parquet_and_json_lines_are_validated_with_their_row_numbers(tmp_path: P
                 "arrived_at": "2026-01-05T09:00:00+01:00",
                 "abandoned": False,
                 "csat": 7,
-                "source_tag": {"a": 1},
+                "source_tag": "web",
             }
         ),
     ]
@@ -124,6 +124,11 @@ def test_parquet_and_json_lines_are_validated_with_their_row_numbers(tmp_path: P
     checked = check(tmp_path / "a.jsonl")
     assert [(e.line, e.column) for e in checked.errors] == [(3, "csat")]
     assert checked.extra_columns == ["source_tag"]
+    # A nested value is refused with its line (issue 17: it was once kept as an id's text).
+    nested = lines[-1].replace('"web"', '{"a": 1}')
+    (tmp_path / "n.jsonl").write_text("\n".join([*lines[:-1], nested]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3, field source_tag: expected one value"):
+        check(tmp_path / "n.jsonl")
 
 
 def test_a_broken_json_line_is_named(tmp_path: Path) -> None:

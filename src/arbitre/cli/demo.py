@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from arbitre.cli.decide import print_summary
-from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, out, print_json, print_table
+from arbitre.cli.output import bold, fmt_num, fmt_pct, fmt_s, out, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.contract.reconcile import Difference
 from arbitre.services.demo_accounts import DemoAccount, create_demo_accounts
@@ -106,7 +107,9 @@ def demo(
         return
     imported = sum(s.inserted for s in result.imports)
     out.print(
-        f"\n[bold]{result.mapping['workspace']}[/] — demo workspace in {result.workspace} (seed {seed})"
+        Text.assemble(
+            "\n", bold(result.mapping["workspace"]), f" — demo workspace in {result.workspace} (seed {seed})"
+        )
     )
     out.print(
         f"{fmt_num(result.contacts)} contacts of 2025 and {fmt_num(result.provider_contacts)} of the provider's "

@@ -45,6 +45,9 @@ def forecast(
         typer.Option(help="CSV of known events: name,start,end,multiplier,flow (docs/forecasting.md)."),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the intervals to FILE.csv or FILE.parquet.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if this command did not write it.")
+    ] = False,
     json: Annotated[
         bool, typer.Option("--json", help="Print the whole forecast as one JSON document.")
     ] = False,
@@ -66,7 +69,7 @@ def forecast(
     finally:
         ws.close()
     if out is not None:
-        write_intervals(document, out)
+        write_intervals(document, out, force=force)
         err.print(f"Intervals written to {out}")
     if json:
         print_json(document)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from arbitre.cli.output import err, out, print_json, print_table
+from arbitre.cli.output import out, print_json, print_table, status
 from arbitre.contract.coverage import Charge, Coverage
 from arbitre.contract.reconcile import Difference
 from arbitre.errors import InputError
@@ -130,7 +130,7 @@ def govern(
     check_lang(lang)
     ws = Workspace.open(directory)
     try:
-        with err.status(f"Refereeing {month}…"):
+        with status(f"Refereeing {month}…"):
             documents = run_govern(ws, month=month, contract_id=contract_id, invoice=invoice, who=who)
     finally:
         ws.close()

@@ -1,6 +1,11 @@
 """How commands print: one JSON document on stdout with --json, readable tables otherwise.
 
 Progress and messages go to standard error, so ``--json`` output can be piped as it is.
+
+Names are data, never markup: flows, sites, providers, contracts and files come from users and
+providers (``SAV [/]`` once crashed every table). Both consoles print text as it is — no Rich
+markup, no ``:emoji:`` codes, control characters stripped — tables and titles included. A
+message that wants bold says so with `bold`, which escapes what it wraps.
 """
 
 from __future__ import annotations
@@ -11,13 +16,49 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.status import Status
 from rich.table import Table
+from rich.text import Text
 
 # Piped output (a file, a script, CI logs) gets wide tables rather than rich's 80 columns.
-out = Console(highlight=False, soft_wrap=True)
+# Control characters (an escape sequence in a flow name would drive the terminal) are shown
+# as ``\x1b``, never sent; a line break in a name becomes a space.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {0x0A: " ", 0x0D: " ", 0x09: " "}
+
+
+def safe(text: str) -> str:
+    r"""``text`` with its control characters made visible.
+
+    >>> safe("SAV\x1b[2J\nFR")
+    'SAV\\x1b[2J FR'
+    """
+    return text.translate(_CONTROLS)
+
+
+class _PlainConsole(Console):
+    """A console that prints text as it is: no markup, no emoji codes, no control characters."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        super().print(*(safe(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+_PLAIN: dict[str, Any] = {"highlight": False, "soft_wrap": True, "markup": False, "emoji": False}
+out: Console = _PlainConsole(**_PLAIN)
 if not out.is_terminal:
-    out = Console(highlight=False, soft_wrap=True, width=180)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = _PlainConsole(**_PLAIN, width=180)
+err: Console = _PlainConsole(stderr=True, **_PLAIN)
+
+
+def status(message: str) -> Status:
+    """A spinner on standard error saying ``message`` (as text: a file name is not markup)."""
+    return err.status(escape(safe(message)))
+
+
+def bold(value: object) -> Text:
+    """``value`` in bold, as text (never read as markup)."""
+    return Text(safe(str(value)), style="bold")
 
 
 def print_json(document: Any) -> None:
@@ -58,9 +99,11 @@ def print_table(
     title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]], *, text: int = 1
 ) -> None:
     """A table whose first ``text`` columns are words (left-aligned) and the rest numbers."""
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(
+        title=Text(safe(title)) if title is not None else None, title_justify="left", header_style="bold"
+    )
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i < text else "right")
+        table.add_column(Text(safe(column)), justify="left" if i < text else "right")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(safe(cell)) for cell in row))
     out.print(table)

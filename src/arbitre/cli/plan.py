@@ -9,7 +9,7 @@ from typing import Annotated
 import pyarrow as pa
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, print_table
+from arbitre.cli.output import err, fmt_num, fmt_pct, print_table, status
 from arbitre.errors import InputError
 from arbitre.services.forecast import load_events
 from arbitre.services.plan import staffing_plan
@@ -34,6 +34,9 @@ def plan(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the intervals to a .csv or .parquet file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if this command did not write it.")
+    ] = False,
     json: Annotated[
         bool, typer.Option("--json", help="Print the plan as JSON (flows and intervals).")
     ] = False,
@@ -45,7 +48,7 @@ def plan(
         raise InputError(field="--start", expected="a date YYYY-MM-DD", got=start) from None
     ws = Workspace.open(directory)
     try:
-        with err.status("Forecasting and sizing…"):
+        with status("Forecasting and sizing…"):
             document = staffing_plan(
                 ws,
                 start=first,
@@ -56,7 +59,7 @@ def plan(
     finally:
         ws.close()
     if out is not None:
-        write_table(pa.Table.from_pylist(document["intervals"]), out)
+        write_table(pa.Table.from_pylist(document["intervals"]), out, force=force)
         err.print(f"Intervals written to {out}")
     if json:
         write_json(document)

@@ -64,7 +64,7 @@ def progress(description: str, *, total: int | None = None, enabled: bool = True
         return
     columns = [
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         *([MofNCompleteColumn()] if total is not None else []),
         TimeElapsedColumn(),

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from arbitre.cli.output import err, out
+from arbitre.cli.output import out, status
 from arbitre.errors import InputError
+from arbitre.outputs import claim
 from arbitre.services.business_case import business_case as load_business_case
 from arbitre.services.business_case import write_business_case
 from arbitre.services.copil import copil as load_copil
@@ -38,12 +39,17 @@ def business_case(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Decide again even if the recorded decision is current.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if it is not an Arbitre report.")
+    ] = False,
 ) -> None:
     """The business case: scenarios, per-flow reasons and allocation, sensitivity, inputs appendix."""
     _check(format, lang)
+    if output is not None:
+        claim(output, force=force)
     ws = Workspace.open(directory)
     try:
-        with err.status("Preparing the business case…"):
+        with status("Preparing the business case…"):
             document = load_business_case(ws, fresh=fresh)
             path = write_business_case(
                 ws, document, fmt="pdf" if format == "pdf" else "html", lang=lang, path=output
@@ -73,6 +79,9 @@ def copil(
         str | None,
         typer.Option("--as", help="Who runs the month when it is refereed (default: the system user)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if it is not an Arbitre report.")
+    ] = False,
 ) -> None:
     """The steering-committee report of a month: SLAs, credits, trends, volumes, invoice, actions.
 
@@ -81,9 +90,11 @@ def copil(
     over. One report per contract in force.
     """
     _check(format, lang)
+    if output is not None:
+        claim(output, force=force)
     ws = Workspace.open(directory)
     try:
-        with err.status(f"Preparing the steering-committee report of {month}…"):
+        with status(f"Preparing the steering-committee report of {month}…"):
             reports = load_copil(ws, month=month, contract_id=contract_id, fresh=fresh, who=who)
             if output is not None and len(reports) > 1:
                 raise InputError(

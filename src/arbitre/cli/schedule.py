@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, out, print_table
+from arbitre.cli.output import bold, err, fmt_num, fmt_pct, out, print_table
 from arbitre.domain.hours import DAYS
 from arbitre.services.schedule import schedule_file, write_intervals_csv
 from arbitre.tabular import write_json
@@ -43,12 +44,15 @@ def schedule(
     mip_gap: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Relative gap to the optimum at which to stop.")
     ] = 0.005,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if this command did not write it.")
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Shift scheduling: weekly tours covering the agents needed per interval at the fewest paid hours."""
     document = schedule_file(requirements, rules=rules, total=total, time_limit_s=time_limit, mip_gap=mip_gap)
     if out_file is not None:
-        write_intervals_csv(document, path=out_file)
+        write_intervals_csv(document, path=out_file, force=force)
         err.print(f"Coverage per interval: {out_file}")
     if json:
         write_json(document)
@@ -61,9 +65,12 @@ def _print_flow(flow: dict[str, Any]) -> None:
     name = flow["flow"] or "requirement"
     weeks = flow["weeks"]
     out.print(
-        f"[bold]{name}[/bold] — {weeks} week{'s' if weeks > 1 else ''} from {flow['first_monday']}, "
-        f"{flow['interval_min']}-min intervals; solver: {flow['status']}, gap {fmt_pct(flow['gap'])}, "
-        f"{flow['solve_s']:.1f} s"
+        Text.assemble(
+            bold(name),
+            f" — {weeks} week{'s' if weeks > 1 else ''} from {flow['first_monday']}, "
+            f"{flow['interval_min']}-min intervals; solver: {flow['status']}, gap {fmt_pct(flow['gap'])}, "
+            f"{flow['solve_s']:.1f} s",
+        )
     )
     print_table(
         None,

@@ -30,6 +30,9 @@ def simulate(
     out: Annotated[
         Path | None, typer.Option(help="Write every simulated contact to this Parquet file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file even if this command did not write it.")
+    ] = False,
     threshold: Annotated[
         float | None, typer.Option(help="Service-level threshold in seconds for every channel.")
     ] = None,
@@ -49,6 +52,7 @@ def simulate(
             seed=seed,
             by=[by] if by else [],
             out=out,
+            force=force,
             threshold_s=threshold,
             short_abandon_s=short_abandon,
         )

@@ -1,4 +1,4 @@
-"""Commands that create a workspace and feed it: `init`, `import`."""
+"""Commands that create a workspace and feed it: `init`, `import`, `key rotate`."""
 
 from __future__ import annotations
 
@@ -6,18 +6,50 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from arbitre.cli.output import err, fmt_num, print_json, print_table
+from arbitre.cli.output import bold, err, fmt_num, print_json, print_table, status
 from arbitre.domain.settings import WorkspaceSettings
-from arbitre.errors import InputError
+from arbitre.errors import ArbitreError, InputError
 from arbitre.ingest.mapping import load_mapping
-from arbitre.services.imports import import_file
+from arbitre.services.imports import ImportSummary, import_file
 from arbitre.store.workspace import Workspace
+
+key_app = typer.Typer(help="The pseudonymisation key of a workspace (docs/privacy.md).", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("import")(import_)
+    app.add_typer(key_app, name="key")
+
+
+@key_app.command("rotate")
+def rotate(
+    directory: Annotated[Path, typer.Argument(help="The workspace.")],
+    who: Annotated[
+        str | None, typer.Option("--as", help="Name recorded in the import log (default: the login name).")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+) -> None:
+    """Add a new key and re-pseudonymise the whole store with it, atomically (docs/privacy.md)."""
+    from arbitre.services.keys import rotate_key
+
+    ws = Workspace.open(directory)
+    try:
+        with status("Re-pseudonymising the store…"):
+            done = rotate_key(ws, who=who)
+    finally:
+        ws.close()
+    if json:
+        print_json(
+            {"rotation_id": done.rotation_id, "keys": done.keys, "months": done.months, "rows": done.rows}
+        )
+        return
+    err.print(
+        f"Key rotated: {done.rows:,} contacts of {done.months} month(s) re-pseudonymised "
+        f"(rotation {done.rotation_id}; {done.keys} keys in the chain). Back up .secret/pseudonym.key."
+    )
 
 
 def init(
@@ -50,7 +82,11 @@ def init(
         print_json({"workspace": str(ws.root), "settings": settings.model_dump(mode="json")})
     else:
         err.print(
-            f"Workspace [bold]{settings.name}[/] created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals)."
+            Text.assemble(
+                "Workspace ",
+                bold(settings.name),
+                f" created in {ws.root} ({settings.timezone}, {settings.currency}, {settings.interval_min}-minute intervals).",
+            )
         )
         err.print(f"Next: arbitre import {ws.root} FILE.csv   (docs/import.md)")
 
@@ -91,11 +127,18 @@ def import_(
     """Import interaction files: validated, pseudonymised, deduplicated, one atomic commit per file."""
     ws = Workspace.open(directory)
     spec = load_mapping(mapping) if mapping else None
-    summaries = []
+    summaries: list[ImportSummary] = []
     try:
         for file in files:
-            with err.status(f"Importing {file.name}…"):
-                summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
+            with status(f"Importing {file.name}…"):
+                try:
+                    summary = import_file(ws, file, mapping=spec, skip_invalid=not strict, who=who)
+                except ArbitreError as exc:
+                    # Each file is its own commit: say which ones went in before this one failed.
+                    if summaries:
+                        done = ", ".join(f"{Path(s.file).name} (import {s.import_id})" for s in summaries)
+                        exc.add_note(f"committed before this error: {done}")
+                    raise
             summaries.append(summary)
             if not json:
                 for error in summary.errors:

@@ -21,19 +21,25 @@ A mapping is a YAML file (docs/import.md, examples in ``arbitre/examples/mapping
 
 Every mapping compiles to one SQL select over the source, so a file of ten million rows is mapped
 in one vectorised pass. Source columns that no mapping entry uses are kept in ``extra``.
+
+A mapping may come from a provider: its expressions are checked and run in a sandbox
+(``sandbox.py``), its constants must be finite, and a refused expression names its line.
 """
 
 from __future__ import annotations
 
-import re
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+import duckdb
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model, field_validator, model_validator
 
 from arbitre.domain.interactions import BY_NAME, NAMES
 from arbitre.errors import InputError
-from arbitre.yamlio import load_model
+from arbitre.ingest.sandbox import check_expression, sandbox
+from arbitre.yamlio import Loc, line_of, parse_model_with_lines, read_text
 
 Duration = Literal["s", "ms", "min", "h:mm:ss"]
 
@@ -50,6 +56,21 @@ class ColumnRule(BaseModel):
     default: str | int | float | bool | None = None
     format: str | None = None
     duration: Duration | None = None
+
+    @field_validator("value", "default")
+    @classmethod
+    def _finite(cls, v: object) -> object:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError("a constant must be a finite number")
+        return v
+
+    @field_validator("map")
+    @classmethod
+    def _finite_map(cls, v: dict[str, object] | None) -> dict[str, object] | None:
+        for value in (v or {}).values():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError("a mapped value must be a finite number")
+        return v
 
     @model_validator(mode="after")
     def _one_source(self) -> ColumnRule:
@@ -118,6 +139,13 @@ class Mapping(BaseModel):
     source: SourceOptions = Field(default_factory=SourceOptions)
     derive: dict[str, str] = Field(default_factory=dict)
     columns: Columns = Field(default_factory=Columns)  # type: ignore[valid-type]
+    # Where the mapping came from (its file and the line of each field), to name refused parts.
+    _file: str | None = PrivateAttr(default=None)
+    _lines: dict[Loc, int] = PrivateAttr(default_factory=dict)
+
+    def where_is(self, loc: Loc) -> tuple[str | None, int | None]:
+        """The mapping's file and the line of the field at ``loc`` (None when built in Python)."""
+        return self._file, line_of(self._lines, loc) if self._lines else None
 
     def rule(self, canonical: str) -> ColumnRule | None:
         """The rule for a canonical column; a bare string is a source column name."""
@@ -130,28 +158,69 @@ class Mapping(BaseModel):
         """The canonical columns this mapping gives a rule for."""
         return [name for name in NAMES if getattr(self.columns, name) is not None]
 
-    def used_columns(self) -> set[str]:
-        """Source columns some rule reads (by name, or quoted in an expression), and derived ones."""
-        used: set[str] = set(self.derive)
-        expressions = list(self.derive.values())
-        for canonical in self.mapped():
-            rule = self.rule(canonical)
-            assert rule is not None
-            if rule.column is not None:
-                used.add(rule.column)
-            if rule.expr is not None:
-                expressions.append(rule.expr)
-        for expr in expressions:
-            used.update(re.findall(r'"((?:[^"]|"")+)"', expr))
-        return used
-
 
 IDENTITY = Mapping(name="canonical")
 
 
 def load_mapping(path: Path | str) -> Mapping:
-    """Read and validate a mapping file; errors name the line."""
-    return load_model(Path(path), Mapping)
+    """Read and validate a mapping file; errors name the line, refused expressions included."""
+    path = Path(path)
+    mapping, lines = parse_model_with_lines(read_text(path), Mapping, file=str(path))
+    mapping._file, mapping._lines = str(path), lines
+    compile_expressions(mapping, None)  # refuse a hostile expression now, with its line
+    return mapping
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A mapping's expressions as they run: checked, rendered by DuckDB, and what they read."""
+
+    derive: dict[str, str]
+    exprs: dict[str, str]
+    where: str | None
+    used: set[str]
+
+
+def compile_expressions(mapping: Mapping, available: list[str] | None) -> Compiled:
+    """Check every expression of ``mapping`` (``derive``, ``expr``, ``source.where``).
+
+    ``available``: the file's columns (None before a file is read: then the names are not
+    checked). A ``derive`` may read the file's columns and the names derived before it.
+    """
+    names = None if available is None else {n.lower(): n for n in available}
+    used: set[str] = set()
+    derived: dict[str, str] = {}
+    con = sandbox()
+    try:
+
+        def check(text: str, loc: Loc, known: set[str] | None) -> str:
+            file, line = mapping.where_is(loc)
+            what = ".".join(str(p) for p in loc)
+            checked = check_expression(text, columns=known, what=what, file=file, line=line, con=con)
+            used.update(names[c] for c in checked.columns if names is not None and c in names)
+            return checked.sql
+
+        for name, text in mapping.derive.items():
+            if names is not None and name.lower() in names:
+                file, line = mapping.where_is(("derive", name))
+                raise InputError(
+                    f"the derived name {name!r} is already a column of the file", file=file, line=line
+                )
+            known = None if names is None else set(names) | {d.lower() for d in derived}
+            derived[name] = check(text, ("derive", name), known)
+        everything = None if names is None else set(names) | {d.lower() for d in derived}
+        exprs = {}
+        for canonical in mapping.mapped():
+            rule = mapping.rule(canonical)
+            if rule is not None and rule.expr is not None:
+                exprs[canonical] = check(rule.expr, ("columns", canonical, "expr"), everything)
+        where = mapping.source.where
+        where_sql = check(where, ("source", "where"), everything) if where is not None else None
+    except duckdb.Error as exc:  # the parser itself failed: refuse rather than guess
+        raise InputError(f"a mapping expression cannot be checked: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+    return Compiled(derived, exprs, where_sql, used)
 
 
 def sql_literal(value: Any) -> str:

@@ -2,6 +2,11 @@
 
 A reader returns the file's columns as they are (CSV cells as text, nothing converted yet) and a
 way back from a row to the line of the file where it starts, so that every error can name it.
+
+What a reader will not guess: a file mixing UTF-8 and another encoding is refused with the lines
+that are not UTF-8 (one stray byte once turned a whole UTF-8 file into mojibake); JSON-lines
+numbers are kept as the text written (an id of 2^64 once became a float, and two contacts one);
+nested values (objects, lists, Parquet structs) are refused with their line.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,17 +88,55 @@ def _read_csv(path: Path, options: SourceOptions) -> Source:
     Arrow checks UTF-8 while it reads, so the common case costs one pass over the file.
     """
     head = _head(path)
+    if not options.encoding and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("UTF-16 text: save it as UTF-8, or set source.encoding: utf-16", file=str(path))
+    if b"\x00" in head and not (options.encoding or "").lower().startswith("utf-16"):
+        raise InputError("not a text file (it holds NUL bytes): expected CSV text", file=str(path))
     if options.encoding:
         return _read_csv_as(path, options, head, options.encoding)
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
         return _read_csv_as(path, options, head, encoding)
     except _NotUtf8:
+        _refuse_mixed_encodings(path)
         return _read_csv_as(path, options, head, "cp1252")
+
+
+# A valid UTF-8 sequence of two to four bytes (beyond ASCII).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _refuse_mixed_encodings(path: Path) -> None:
+    """A file that is not UTF-8 is read as Windows-1252 only when no line of it is UTF-8 text
+    beyond ASCII; otherwise the lines that are not UTF-8 are named."""
+    utf8: list[int] = []
+    other: list[int] = []
+    with _open_bytes(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                other.append(number)
+            else:
+                if _UTF8_SEQUENCE.search(line):
+                    utf8.append(number)
+    if utf8 and other:
+        shown = ", ".join(map(str, other[:10])) + (f" and {len(other) - 10} more" if len(other) > 10 else "")
+        raise InputError(
+            f"mixes encodings: {len(utf8)} line(s) are UTF-8 (first: line {utf8[0]}) and line(s) {shown} "
+            "are not; fix those lines, or set source.encoding in a mapping",
+            file=str(path),
+            line=other[0],
+        )
 
 
 class _NotUtf8(Exception):
     pass
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str) -> Source:
@@ -102,10 +146,15 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
     except UnicodeDecodeError:
         raise _NotUtf8 from None
     text_head = text_head.lstrip("\ufeff")
-    for _ in range(options.skip_rows):
-        text_head = text_head.split("\n", 1)[1] if "\n" in text_head else ""
-    delimiter = options.delimiter or sniff_delimiter(text_head)
-    header = next(csv.reader(io.StringIO(text_head.split("\n", 1)[0]), delimiter=delimiter), [])
+    head_lines = _NEWLINE.split(text_head, maxsplit=options.skip_rows + 1)  # CR, LF or CRLF
+    first = head_lines[options.skip_rows] if len(head_lines) > options.skip_rows else ""
+    delimiter = options.delimiter or sniff_delimiter(first)
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise InputError(
+            f"cannot read the header as CSV: {exc}", file=str(path), line=1 + options.skip_rows
+        ) from None
     names = [h.strip() for h in header]
     if strict and any("\ufffd" in n for n in names):
         raise _NotUtf8
@@ -141,6 +190,12 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
         if strict and "utf8" in str(exc).lower().replace("-", ""):
             raise _NotUtf8 from None
         raise _csv_error(path, str(exc), encoding, delimiter, options.skip_rows) from None
+    except UnicodeDecodeError as exc:  # a byte the encoding does not have (0x8D in Windows-1252)
+        raise InputError(
+            f"not {'UTF-8 nor Windows-1252' if not options.encoding else encoding} text "
+            f"(byte 0x{exc.object[exc.start]:02X}): set source.encoding in a mapping",
+            file=str(path),
+        ) from None
     lines = _CsvLines(path, encoding, delimiter, options.skip_rows, table.num_rows)
     return Source(str(path), "csv", table, lines, encoding=encoding, delimiter=delimiter)
 
@@ -242,18 +297,48 @@ class _CsvLines:
 def _read_parquet(path: Path) -> Source:
     try:
         table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read as Parquet: {exc}", file=str(path)) from None
-    return Source(str(path), "parquet", table, lambda rows: np.asarray(rows, dtype=np.int64) + 1)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"cannot read as Parquet: {str(exc).splitlines()[0][:200]}", file=str(path)
+        ) from None
+    source = Source(str(path), "parquet", table, lambda rows: np.asarray(rows, dtype=np.int64) + 1)
+    _refuse_nested(source)
+    return source
+
+
+def _refuse_nested(source: Source) -> None:
+    """An object, list or map in a column is refused with the line of its first value."""
+    for field, column in zip(source.table.schema, source.table.columns, strict=True):
+        if pa.types.is_nested(field.type) or (
+            pa.types.is_dictionary(field.type) and pa.types.is_nested(field.type.value_type)
+        ):
+            present = np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False))
+            if present.size:
+                line = int(source.line_of(present[:1])[0])
+                raise InputError(
+                    file=source.file,
+                    line=line,
+                    field=field.name,
+                    expected="one value (text, number, boolean or time)",
+                    got=f"a nested value ({field.type})",
+                )
 
 
 def _read_jsonl(path: Path, options: SourceOptions) -> Source:
-    """Arrow's reader for speed; on mixed types or a broken line, Python's, to name the line."""
+    """Arrow's reader for speed; Python's (numbers kept as the text written) on mixed types, a
+    broken line to name, or a column of decimal numbers (where Arrow puts integers beyond 2^63
+    too, losing digits)."""
     encoding = options.encoding or "utf-8"
     table: pa.Table | None = None
-    if encoding == "utf-8":
+    starts, objects = _record_lines(path, encoding)
+    # Arrow only on a file of one object per line: it crashes the process on a line "null".
+    if encoding == "utf-8" and objects and starts.size:
         try:
             table = pajson.read_json(path)
+            if table.num_rows != starts.size:  # two objects on a line: name the line instead
+                raise _Inexact
+            if any(pa.types.is_floating(f.type) for f in table.schema):
+                raise _Inexact
             # Arrow infers timestamps from text, losing whether an offset was written: keep them text.
             stamps = [
                 f.name for f in table.schema if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)
@@ -262,39 +347,54 @@ def _read_jsonl(path: Path, options: SourceOptions) -> Source:
                 schema = pa.schema([(name, pa.string()) for name in stamps])
                 options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
                 table = pajson.read_json(path, parse_options=options)
-        except pa.ArrowInvalid:
+        except (pa.ArrowInvalid, _Inexact):
             table = None
-    starts = _record_lines(path, encoding, parse=table is None)
     if table is None:
-        table = _records_to_table(_records(path, encoding))
-    return Source(
+        table = _records_to_table(_records(path, encoding), path, starts)
+    source = Source(
         str(path), "jsonl", table, lambda rows: starts[np.asarray(rows, dtype=np.int64)], encoding=encoding
     )
+    _refuse_nested(source)
+    return source
 
 
-def _record_lines(path: Path, encoding: str, *, parse: bool) -> IntArray:
-    """The line of each record (blank lines are skipped); with ``parse``, check each line too."""
+class _Inexact(Exception):
+    """Arrow read a column as floating point: read the numbers as written instead."""
+
+
+def _record_lines(path: Path, encoding: str) -> tuple[IntArray, bool]:
+    """The line of each record (blank lines are skipped), and whether each one is an object."""
     starts: list[int] = []
-    with _open_text(path, encoding) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            if parse:
-                _parse_line(line, path, number)
-            starts.append(number)
-    return np.asarray(starts, dtype=np.int64)
+    objects = True
+    number = 0
+    try:
+        with _open_text(path, encoding) as handle:
+            for number, line in enumerate(handle, start=1):
+                text = line.lstrip()
+                if not text:
+                    continue
+                objects = objects and text.startswith("{")
+                starts.append(number)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not {encoding} text ({exc.reason}): set source.encoding in a mapping",
+            file=str(path),
+            line=number + 1,
+        ) from None
+    return np.asarray(starts, dtype=np.int64), objects
 
 
 def _parse_line(line: str, path: Path, number: int) -> dict[str, object]:
     try:
-        record = json.loads(line)
+        # Numbers stay the text written: 18446744073709551617 and 0.10 come through as written.
+        record = json.loads(line, parse_int=str, parse_float=str, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"not valid JSON: {exc.msg} at character {exc.colno}", file=str(path), line=number
         ) from None
     if not isinstance(record, dict):
         raise InputError(
-            file=str(path), line=number, expected="a JSON object per line", got=type(record).__name__
+            file=str(path), line=number, expected="a JSON object per line", got=line.strip()[:40]
         )
     return record
 
@@ -304,23 +404,31 @@ def _records(path: Path, encoding: str) -> list[dict[str, object]]:
         return [_parse_line(line, path, n) for n, line in enumerate(handle, start=1) if line.strip()]
 
 
-def _records_to_table(records: list[dict[str, object]]) -> pa.Table:
-    """Columns in order of first appearance; values kept as JSON scalars rendered to text."""
+def _constant(name: str) -> str:
+    return name  # NaN and Infinity: text, refused later where a number is expected
+
+
+def _records_to_table(records: list[dict[str, object]], path: Path, starts: IntArray) -> pa.Table:
+    """Columns in order of first appearance; scalars as the text written, nested values refused."""
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(record))
     columns = {}
     for name in names:
-        values = []
-        for record in records:
+        values: list[str | None] = []
+        for i, record in enumerate(records):
             value = record.get(name)
             if value is None or isinstance(value, str):
                 values.append(value)
             elif isinstance(value, bool):
                 values.append("true" if value else "false")
-            elif isinstance(value, int | float):
-                values.append(repr(value))
             else:
-                values.append(json.dumps(value, ensure_ascii=False))
+                raise InputError(
+                    file=str(path),
+                    line=int(starts[i]),
+                    field=name,
+                    expected="one value (text, number, boolean or time)",
+                    got="a nested value (an object or a list)",
+                )
         columns[name] = pa.array(values, type=pa.string())
     return pa.table(columns)

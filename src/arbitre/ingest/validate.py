@@ -18,12 +18,30 @@ from arbitre._types import IntArray
 from arbitre.domain.channels import CHANNELS
 from arbitre.domain.interactions import BY_NAME, COLUMNS, NATURAL_KEY, Column
 from arbitre.errors import InputError, RowError
-from arbitre.ingest.mapping import Mapping, check_columns, quote_ident, sql_literal
+from arbitre.ingest.mapping import (
+    Compiled,
+    Mapping,
+    check_columns,
+    compile_expressions,
+    quote_ident,
+    sql_literal,
+)
 from arbitre.ingest.readers import Source
+from arbitre.ingest.sandbox import sandbox
 
+# Size limits of one value: a name or an id, a free text (a transcript of 16 MiB is a long book).
+MAX_NAME_CHARS = 1_000
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+# Ids are kept as the text written: never through a floating-point number.
+ID_COLUMNS = ("contact_id", "agent_id", "customer_id")
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "oui", "o", "vrai", "x")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "non", "faux", "")
-_TS_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
+# A real offset: from -14:00 to +14:00 (+25:00 once went through and broke every later command).
+_TS_WITH_OFFSET = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?))$"
+)
+# Instants a contact can have: one dated 0001 or 9999 once broke map, forecast and plan for good.
+EARLIEST, LATEST = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
 _TS_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 
 
@@ -54,19 +72,43 @@ class Validated:
 
 
 def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> Validated:
-    """Map and check ``source``; leaves view ``clean`` (canonical columns, ``extra``, ``__row``)
-    over table ``typed``, which the caller drops when done."""
+    """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)
+    in ``con``, which the caller drops when done.
+
+    The mapping runs on a `sandbox` connection (the file's own rows are all it can see); only the
+    checked rows come back to ``con``.
+    """
     names = list(source.table.column_names)
     check_columns(mapping, names, file=source.file)
+    compiled = compile_expressions(mapping, names)
+    tz = str(con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0])
+    box = sandbox(tz)
+    try:
+        checked = _check_rows(source, mapping, compiled, box)
+        # The clean rows, streamed into the caller's connection.
+        reader = box.sql("SELECT * FROM clean").to_arrow_reader(1 << 17)
+        con.register("clean_rows", reader)
+        con.execute("CREATE OR REPLACE TEMP TABLE clean AS SELECT * FROM clean_rows")
+        con.unregister("clean_rows")
+    finally:
+        box.close()
+    checked.con = con
+    return checked
+
+
+def _check_rows(
+    source: Source, mapping: Mapping, compiled: Compiled, con: duckdb.DuckDBPyConnection
+) -> Validated:
+    names = list(source.table.column_names)
     table = source.table.append_column("__row", pa.array(np.arange(source.table.num_rows, dtype=np.int64)))
     con.register("src_raw", table)
-    where = f"WHERE {mapping.source.where}" if mapping.source.where else ""
+    where = f"WHERE ({compiled.where})" if compiled.where else ""
     types = {n: str(t) for n, t in zip(names, source.table.schema.types, strict=True)}
     types.update(dict.fromkeys(mapping.derive, "derived"))
-    derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in mapping.derive.items())
+    derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in compiled.derive.items())
     from_sql = f"(SELECT *, {derived} FROM src_raw) AS src" if derived else "src_raw"
-    mapped = [f"{_raw_expr(c, mapping, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
-    used = mapping.used_columns() | set(BY_NAME)
+    mapped = [f"{_raw_expr(c, mapping, compiled, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
+    used = _used_columns(mapping, compiled) | set(BY_NAME)
     extra = [n for n in names if n not in used]
     extra_sql = (
         "CAST(json_object("
@@ -82,6 +124,16 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
             f"FROM {from_sql} {where}"
         )
         mapped_types = {r[0]: str(r[1]) for r in con.sql("DESCRIBE mapped").fetchall()}
+        for name in ID_COLUMNS:
+            if mapped_types[name].upper() in ("FLOAT", "DOUBLE", "REAL") or mapped_types[name].startswith(
+                "DECIMAL"
+            ):
+                raise InputError(
+                    f"{name} comes as {mapped_types[name].lower()} numbers, which lose digits: "
+                    "expected ids as text or whole numbers",
+                    file=source.file,
+                    field=name,
+                )
         decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
         values, presents, checks, rule_flags = _typed_select(mapping, mapped_types, decimal=decimal)
         con.execute(
@@ -115,6 +167,16 @@ def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -
     return Validated(con, source.table.num_rows, filtered, duplicates, errors, rejected, extra)
 
 
+def _used_columns(mapping: Mapping, compiled: Compiled) -> set[str]:
+    """Source columns some rule reads (by name, or in an expression), and derived names."""
+    used = set(mapping.derive) | compiled.used
+    for canonical in mapping.mapped():
+        rule = mapping.rule(canonical)
+        if rule is not None and rule.column is not None:
+            used.add(rule.column)
+    return used
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -126,13 +188,13 @@ def _first_line(exc: Exception) -> str:
 # --- mapping to raw values --------------------------------------------------------------------
 
 
-def _raw_expr(column: Column, mapping: Mapping, types: dict[str, str]) -> str:
+def _raw_expr(column: Column, mapping: Mapping, compiled: Compiled, types: dict[str, str]) -> str:
     rule = mapping.rule(column.name)
     if rule is None:
         return quote_ident(column.name) if column.name in types else "CAST(NULL AS VARCHAR)"
     if rule.value is not None:
         return sql_literal(rule.value)
-    expr = quote_ident(rule.column) if rule.column is not None else f"({rule.expr})"
+    expr = quote_ident(rule.column) if rule.column is not None else f"({compiled.exprs[column.name]})"
     if rule.map:
         # Mapped values are text like the source's; conversion to the column's type comes after.
         whens = " ".join(f"WHEN {sql_literal(k)} THEN {_text_literal(v)}" for k, v in rule.map.items())
@@ -193,6 +255,27 @@ def _typed_select(
         if column.kind == "timestamp" and tz is None:
             reason += " (a file without offsets needs source.timezone in a mapping)"
         check(column.name, reason, f"{present} AND {raw} IS NULL")
+        if column.kind == "string":  # names and ids: printed, charted, written to files
+            check(
+                column.name,
+                "expected text without control characters",
+                f"regexp_matches({raw}, '[\\x00-\\x1f\\x7f]')",
+            )
+            check(
+                column.name,
+                f"expected at most {MAX_NAME_CHARS:,} characters",
+                f"length({raw}) > {MAX_NAME_CHARS}",
+            )
+        if column.kind == "text":
+            check(
+                column.name, f"expected at most {MAX_TEXT_BYTES:,} bytes", f"strlen({raw}) > {MAX_TEXT_BYTES}"
+            )
+        if column.kind == "timestamp":
+            check(
+                column.name,
+                "expected a time from 1970 to 2099",
+                f"{raw} < TIMESTAMPTZ '{EARLIEST}' OR {raw} >= TIMESTAMPTZ '{LATEST}'",
+            )
     # Rules between columns (specs/interactions.md).
     check("answered_at", "answered_at is before arrived_at", '"answered_at" < "arrived_at"')
     check("ended_at", "ended_at is before answered_at", '"ended_at" < "answered_at"')
@@ -289,7 +372,6 @@ def _timestamp(raw: str, kind_sql: str, *, text: str, tz: str | None, fmt: str |
     return f"coalesce({with_offset}, {naive})"
 
 
-# --- duplicates and error collection -----------------------------------------------------------
 # --- duplicates and error collection ---------------------------------------------------------
 
 

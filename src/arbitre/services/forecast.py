@@ -17,8 +17,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from arbitre.errors import InputError
 from arbitre.forecast import (
@@ -37,6 +35,7 @@ from arbitre.forecast.backtest import DEFAULT_WINDOWS
 from arbitre.kpi.buckets import time_key_sql
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
+from arbitre.tabular import write_table
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVENT_COLUMNS = ("name", "start", "end", "multiplier", "flow")
@@ -272,7 +271,7 @@ def _backtest_entry(b: FlowBacktest) -> dict[str, Any]:
     }
 
 
-def write_intervals(document: dict[str, Any], path: Path | str) -> Path:
+def write_intervals(document: dict[str, Any], path: Path | str, *, force: bool = False) -> Path:
     """Write the interval records of a forecast document as CSV or Parquet (by the file's suffix)."""
     path = Path(path)
     records = document["intervals"]
@@ -284,14 +283,7 @@ def write_intervals(document: dict[str, Any], path: Path | str) -> Path:
             "aht_s": pa.array([r["aht_s"] for r in records], pa.float64()),
         }
     )
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            pacsv.write_csv(table, path)
-        elif suffix == ".parquet":
-            pq.write_table(table, path)
-        else:
-            raise InputError(field="--out", expected="a file ending in .csv or .parquet", got=path.name)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(field="--out", expected="a file ending in .csv or .parquet", got=path.name)
+    write_table(table, path, force=force)
     return path

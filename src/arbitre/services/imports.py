@@ -12,13 +12,21 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from arbitre.errors import RejectedRows, RowError
-from arbitre.ingest.mapping import IDENTITY, Mapping
-from arbitre.ingest.privacy import pseudonym_key_sql, pseudonym_sql, redact
+from arbitre.errors import InputError, RejectedRows, RowError
+from arbitre.ingest.mapping import IDENTITY, Mapping, sql_literal
+from arbitre.ingest.privacy import (
+    PERSONAL_ID_SHAPE,
+    REDACTED_COLUMNS,
+    Keys,
+    contains_personal_data,
+    pseudonym_key_sql,
+    pseudonym_sql,
+    redact,
+)
 from arbitre.ingest.readers import Source, read_source
 from arbitre.ingest.validate import Validated, validate
+from arbitre.outputs import claim, write_csv
 from arbitre.store.appdb import ImportRecord
 from arbitre.store.interactions import InteractionStore, connect, new_import_id
 from arbitre.store.workspace import Workspace
@@ -84,7 +92,7 @@ def import_file(
         source, checked = load(path, mapping, con)
         if checked.errors and not skip_invalid:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
-        _protect(con, ws.key)
+        _protect(con, ws.keys)
         import_id = new_import_id()
         store = InteractionStore(ws)
         with ws.lock():
@@ -127,11 +135,14 @@ def import_file(
         con.close()
 
 
-def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+def _protect(con: duckdb.DuckDBPyConnection, key: Keys) -> None:
     """Table ``incoming``: ``clean`` with pseudonymised ids, redacted texts, and its store month.
 
-    Ids are hashed in SQL, row by row; texts (transcripts, extra columns, few and long) are
-    redacted in Python once per distinct value and joined back.
+    Ids are hashed in SQL, row by row. Free texts (transcripts, contact reasons, extra columns;
+    few distinct values, long ones) are redacted in Python once per distinct value and joined
+    back. A contact id that is itself personal data (a caller's number as call id, an e-mail as
+    ticket id) becomes its keyed pseudonym: a cheap shape test in SQL finds the few candidates,
+    `contains_personal_data` decides.
     """
     replace = [
         f"{pseudonym_sql('c.agent_id', key=key, column='agent_id')} AS agent_id",
@@ -139,19 +150,32 @@ def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     ]
     joins: list[str] = []
     registered: list[str] = []
-    for column in ("transcript", "extra"):  # extra columns can hold a caller's number too
+    for column in REDACTED_COLUMNS:
         values = con.sql(f"SELECT DISTINCT {column} FROM clean WHERE {column} IS NOT NULL").to_arrow_table()
         plain = values.column(0).to_pylist()
-        if not plain:
-            continue
         changed = [redact(t) for t in plain]
+        if plain == changed:
+            continue
+        pairs = [(v, p) for v, p in zip(plain, changed, strict=True) if v != p]
         con.register(
             f"map_{column}",
-            pa.table({"v": pa.array(plain, pa.string()), "p": pa.array(changed, pa.string())}),
+            pa.table(
+                {"v": pa.array([v for v, _ in pairs], pa.string()), "p": pa.array([p for _, p in pairs])}
+            ),
         )
         registered.append(f"map_{column}")
         joins.append(f"LEFT JOIN map_{column} ON c.{column} = map_{column}.v")
-        replace.append(f"map_{column}.p AS {column}")
+        replace.append(f"coalesce(map_{column}.p, c.{column}) AS {column}")
+    candidates = con.sql(
+        f"SELECT DISTINCT contact_id FROM clean WHERE regexp_matches(contact_id, {sql_literal(PERSONAL_ID_SHAPE)})"
+    ).fetchall()
+    personal = [v for (v,) in candidates if contains_personal_data(v)]
+    if personal:
+        con.register("personal_ids", pa.table({"v": pa.array(personal, pa.string())}))
+        registered.append("personal_ids")
+        joins.append("LEFT JOIN personal_ids ON c.contact_id = personal_ids.v")
+        hashed = pseudonym_sql("c.contact_id", key=key, column="contact_id")
+        replace.append(f"CASE WHEN personal_ids.v IS NULL THEN c.contact_id ELSE {hashed} END AS contact_id")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, {pseudonym_key_sql('customer_id')} AS customer_key, "
         "CAST(NULL AS DOUBLE) AS repeat_gap_s "
@@ -160,12 +184,17 @@ def _protect(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     )
     for name in registered:
         con.unregister(name)
-    con.execute("DROP VIEW clean")
-    con.execute("DROP TABLE typed")
+    con.execute("DROP TABLE clean")
 
 
 def _write_rejected(source: Source, checked: Validated) -> str:
-    """The rejected rows, as read, with their line and reasons, in ``NAME.rejected.csv`` beside."""
+    """The rejected rows, as read, with their line and reasons, in ``NAME.rejected.csv`` beside
+    (``calls.2026-03.csv`` → ``calls.2026-03.rejected.csv``).
+
+    The file is replaced only when it is the rejected rows of a file of the same columns (a
+    re-run); any other file of that name is kept and the rows go to ``NAME.rejected.2.csv`` (3…).
+    Cells a spreadsheet would run as formulas start with ``'``; the file is created mode 600.
+    """
     rows = np.asarray(checked.rejected, dtype=np.int64)
     table = source.table.take(pa.array(rows))
     table = pa.table({name: table.column(name).cast(pa.string()) for name in table.column_names})
@@ -177,10 +206,27 @@ def _write_rejected(source: Source, checked: Validated) -> str:
     table = table.add_column(
         1, "_errors", pa.array(["; ".join(reasons.get(int(x), [])) for x in lines], pa.string())
     )
-    target = Path(source.file)
-    target = target.with_name(target.name.split(".")[0] + ".rejected.csv")
-    pacsv.write_csv(table, target)
+    source_path = Path(source.file)
+    stem = source_path.name[: -len(source_path.suffix)] if source_path.suffix else source_path.name
+    for n in range(1, 1000):
+        target = source_path.with_name(f"{stem}.rejected{'' if n == 1 else f'.{n}'}.csv")
+        if not target.exists() or _is_own(target, table.column_names):
+            break
+    else:
+        raise InputError("no free name for the rejected rows", file=str(target))
+    try:
+        write_csv(table, target)
+    except OSError as exc:
+        raise InputError(f"cannot write the rejected rows: {exc.strerror or exc}", file=str(target)) from None
     return str(target)
+
+
+def _is_own(path: Path, columns: list[str]) -> bool:
+    try:
+        claim(path, columns=columns)
+    except InputError:
+        return False
+    return True
 
 
 def _sha256(path: Path) -> str:

@@ -313,7 +313,7 @@ def _tour_record(tour: Tour, first_monday: date) -> dict[str, Any]:
     }
 
 
-def write_intervals_csv(document: dict[str, Any], *, path: Path) -> Path:
+def write_intervals_csv(document: dict[str, Any], *, path: Path, force: bool = False) -> Path:
     """Every flow's per-interval records of a `schedule_file` document, as one CSV file (Arrow's
     writer, column by column)."""
     records = [r for flow in document["flows"] for r in flow["intervals"]]
@@ -327,7 +327,7 @@ def write_intervals_csv(document: dict[str, Any], *, path: Path) -> Path:
             for name in INTERVAL_COLUMNS
         }
     )
-    write_table(table, path, quote_header=False)
+    write_table(table, path, quote_header=False, force=force)
     return path
 
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from arbitre.domain.kpis import KpiRules
 from arbitre.errors import InputError
 from arbitre.kpi.engine import check_group_keys
+from arbitre.outputs import claim
 from arbitre.staffing.simulation import Scenario, ScenarioError, SimulationResult, simulate
 from arbitre.yamlio import line_of, parse_model, parse_with_lines
 
@@ -132,6 +133,7 @@ def run_simulation(
     seed: int = 7,
     by: Sequence[str] = ("pool,interval",),
     out: Path | str | None = None,
+    force: bool = False,
     threshold_s: float | None = None,
     short_abandon_s: float | None = None,
 ) -> dict[str, Any]:
@@ -159,6 +161,7 @@ def run_simulation(
         keep_records=out is not None,
     )
     if out is not None:
+        claim(Path(out), columns=result.records.column_names, force=force)
         pq.write_table(result.records, str(out))
     return document(result, seed=seed, written_keys=written, scenario_file=scenario_file, out=out)
 

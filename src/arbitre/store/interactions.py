@@ -1,10 +1,17 @@
 """The interaction store: one Parquet file per month, named in the app database, read with DuckDB.
 
-Writes never modify a file in place. An import writes new month files into a staging folder,
-then one database transaction repoints the months to them (``store_partitions``) and records
-the import; only then are the old files removed. A crash at any point leaves either the old
-state or the new one: files that no partition row names are leftovers, removed by `collect_garbage`
-under the workspace lock before the next write.
+Writes never modify a file in place. An import writes new month files (a new name each time)
+into a staging folder, then one database transaction repoints the months to them
+(``store_partitions``) and records the import. A crash at any point leaves either the old state
+or the new one: files that no partition row names are leftovers, removed by `collect_garbage`.
+
+Readers see a snapshot: a reader takes the workspace's readers' lock (shared) before it reads
+the partition rows, and keeps it until the workspace is closed; a replaced month file is removed
+only by whoever can take that lock alone. So a `kpi` or a `map` running while an import commits
+reads the old files or the new ones, never a file removed under it.
+
+Files are private: folders 700, Parquet files 600, written without min/max statistics on the
+personal and free-text columns (`PRIVATE_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from sqlalchemy.orm import Session
 
 from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
 from arbitre.domain.kpis import REPEAT_GAP_CAP_S
+from arbitre.errors import WorkspaceError
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
-from arbitre.store.files import STAGING, collect_garbage, fsync
+from arbitre.store.files import STAGING, collect_garbage, fsync, private_folder, write_parquet
 from arbitre.store.workspace import Workspace
 
 # Beyond the record: ``customer_key`` (the customer's pseudonym as a 64-bit integer),
@@ -101,10 +109,23 @@ class InteractionStore:
     # --- reading ---------------------------------------------------------------------------
 
     def partitions(self) -> dict[str, tuple[str, int]]:
-        """Month → (file relative to the store, rows), as committed."""
+        """Month → (file relative to the store, rows), as committed; the files stay in place until
+        the workspace is closed (the readers' lock is held from here)."""
+        self.ws.hold_readers_lock()
+        return self._committed()
+
+    def _committed(self) -> dict[str, tuple[str, int]]:
         with session_scope(self.ws.engine) as session:
             rows = session.execute(select(StorePartition.month, StorePartition.file, StorePartition.rows))
-            return {m: (f, n) for m, f, n in rows}
+            parts = {m: (f, n) for m, f, n in rows}
+        missing = sorted(m for m, (f, _) in parts.items() if not (self.root / f).is_file())
+        if missing:
+            raise WorkspaceError(
+                f"the interaction store of {self.ws.root} is damaged: the file of month "
+                f"{', '.join(missing)} is missing ({parts[missing[0]][0]}); restore it from a backup, "
+                "or import that month's files into a new workspace"
+            )
+        return parts
 
     def files(self, months: Iterable[str] | None = None) -> list[Path]:
         parts = self.partitions()
@@ -143,7 +164,7 @@ class InteractionStore:
         differs replaces it (an update, listed in ``changes``), even across months.
         """
         result = MergeResult(import_id=import_id)
-        parts = self.partitions()
+        parts = self._committed()  # the writer holds the workspace lock: no commit in between
         by_file = {str(self.root / f): m for m, (f, _) in parts.items()}
         key = ", ".join(_q(k) for k in NATURAL_KEY)
         cols = [c.name for c in COLUMNS] + ["extra"]
@@ -170,6 +191,8 @@ class InteractionStore:
             result.inserted = int(con.sql(f"SELECT count(*) FROM {incoming}").fetchall()[0][0])
             rewrite = {m for (m,) in con.sql(f"SELECT DISTINCT month FROM {incoming}").fetchall()}
             fresh_rows = incoming
+            if not rewrite:  # a file of no rows (a header alone): nothing to write
+                return result
         # The months to rewrite, as they will be: kept rows and incoming ones.
         contents = []
         for month in sorted(rewrite):
@@ -187,8 +210,8 @@ class InteractionStore:
         con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents)}")
         untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
         changed = _repeat_gaps(con, untouched)
-        stage = self.root / STAGING / import_id
-        stage.mkdir(parents=True, exist_ok=True)
+        private_folder(self.root)
+        stage = private_folder(self.root / STAGING / import_id)
         for month in sorted(rewrite | changed):
             if month in rewrite:
                 content = f"SELECT * EXCLUDE (month) FROM rewritten WHERE month = '{month}'"
@@ -196,14 +219,13 @@ class InteractionStore:
                 old_file = untouched[month].replace("'", "''")
                 content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
             target = stage / f"{month}.parquet"
-            con.execute(
-                f"COPY (SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
+            rows = write_parquet(
+                con,
+                f"SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
                 f"LEFT JOIN (SELECT {key}, gap FROM gaps WHERE month = '{month}') g USING ({key}) "
-                f"ORDER BY arrived_at, contact_id) TO '{target}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+                f"ORDER BY arrived_at, contact_id",
+                target,
             )
-            fsync(target)
-            rows = int(con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0])
             result.staged[month] = (target, rows)
         fsync(stage)
         return result
@@ -276,7 +298,7 @@ class InteractionStore:
         final: dict[str, tuple[str, int]] = {}
         for month, (path, rows) in merge.staged.items():
             rel = Path(f"month={month}") / f"{merge.import_id}.parquet"
-            (self.root / rel.parent).mkdir(parents=True, exist_ok=True)
+            private_folder(self.root / rel.parent)
             os.replace(path, self.root / rel)  # same file system: atomic, and unnamed until commit
             fsync(self.root / rel.parent)
             final[month] = (str(rel), rows)
@@ -290,11 +312,13 @@ class InteractionStore:
         self.collect_garbage()
 
     def collect_garbage(self) -> list[Path]:
-        """Remove files no partition names (left by a crash or replaced by a commit).
+        """Remove files no partition names (left by a crash or replaced by a commit); replaced
+        month files only when no reader holds the store.
 
         Call it only while holding the workspace lock: an import in progress stages files.
         """
-        return collect_garbage(self.root, {f for f, _ in self.partitions().values()})
+        with self.ws.readers_gone() as alone:
+            return collect_garbage(self.root, {f for f, _ in self._committed().values()}, months=alone)
 
 
 def _repeat_gaps(con: duckdb.DuckDBPyConnection, untouched: dict[str, str]) -> set[str]:
