@@ -61,6 +61,14 @@ def kpi(
             help="Spark master URL for --engine spark (default: the workspace's compute setting, local[2])."
         ),
     ] = None,
+    all_hours: Annotated[
+        bool,
+        typer.Option(
+            "--all-hours",
+            help="Count every contact in the service level, abandon rate and ASA, also those arriving "
+            "while the flow is closed (default for a workspace: within its opening hours).",
+        ),
+    ] = False,
     json: Annotated[
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
@@ -77,6 +85,7 @@ def kpi(
             tz=tz,
             interval_min=interval_min,
             mapping=load_mapping(mapping) if mapping else None,
+            all_hours=all_hours,
         )
     if json:
         print_json(rows)
@@ -84,13 +93,29 @@ def kpi(
     keys = [
         k
         for k in (rows[0] if rows else {})
-        if k not in _KPI_COLUMNS and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score")
+        if k not in _KPI_COLUMNS
+        and k not in ("short_abandoned", "abandoned", "csat_mean", "qa_score", "outside_hours")
     ]
-    header = [*keys, "offered", "answered", "SL", "abandon", "ASA", "AHT", "FCR", "repeat 7d", "CSAT", "NPS"]
+    hours = any(r.get("outside_hours") is not None for r in rows)
+    header = [
+        *keys,
+        "offered",
+        *(["closed"] if hours else []),
+        "answered",
+        "SL",
+        "abandon",
+        "ASA",
+        "AHT",
+        "FCR",
+        "repeat 7d",
+        "CSAT",
+        "NPS",
+    ]
     table = [
         [
             *(str(r[k]) for k in keys),
             fmt_num(r["offered"]),
+            *([fmt_num(r["outside_hours"])] if hours else []),
             fmt_num(r["answered"]),
             fmt_pct(r["service_level"]),
             fmt_pct(r["abandon_rate"]),

@@ -13,7 +13,9 @@ import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 from sqlalchemy import delete, insert, select
@@ -121,6 +123,33 @@ class InteractionStore:
             return f"(SELECT * EXCLUDE (filename) FROM ({EMPTY_SELECT}))"
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         return f"read_parquet([{listing}])"
+
+    def months_until(self, last: date | None) -> list[str]:
+        """The stored months that may hold a contact of a local day up to ``last`` (all if None)."""
+        parts = sorted(self.partitions())
+        if last is None:
+            return parts
+        # A contact of the last local day may sit in the next month's file (UTC months).
+        after = (last.replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
+        return [m for m in parts if m <= after]
+
+    def window_sql(self, *, tz: str, last: date | None = None, first: date | None = None) -> str:
+        """The committed contacts arriving from the local day ``first`` to ``last`` included, in
+        ``tz`` (either bound optional): what a decision made on a history up to ``last`` reads,
+        whatever was imported since.
+        """
+        source = self.source_sql(self.months_until(last))
+        zone = ZoneInfo(tz)
+        bounds = []
+        if first is not None:
+            start = datetime.combine(first, time(), zone)
+            bounds.append(f"arrived_at >= TIMESTAMPTZ '{start.isoformat()}'")
+        if last is not None:
+            end = datetime.combine(last + timedelta(days=1), time(), zone)
+            bounds.append(f"arrived_at < TIMESTAMPTZ '{end.isoformat()}'")
+        if not bounds:
+            return source
+        return f"(SELECT * FROM {source} WHERE {' AND '.join(bounds)})"
 
     def attach(
         self,
