@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from arbitre._types import FloatArray, IntArray
 from arbitre.domain.hours import DAYS, MINUTES_PER_DAY, WeeklyHours
+from arbitre.domain.periods import calendar_months
 from arbitre.domain.settings import HourBands
 
 # A week (or month, or day) is a seasonal peak when it carries this much more than the typical one.
@@ -54,7 +55,7 @@ class ClosedHour(BaseModel):
 class OutsideHours(BaseModel):
     """The demand that arrives while the flow is closed: its own figure, never dropped.
 
-    ``contacts`` over the period (``per_month`` an average month of 365.25 ÷ 12 days), ``share``
+    ``contacts`` over the period (``per_month`` its average calendar month), ``share``
     of all contacts, ``bands`` the share of them in each hour band, ``weekdays`` their count per
     weekday (Monday first), ``busiest`` the closed hours of the week that receive the most.
     """
@@ -165,7 +166,7 @@ def _outside(counts: Counts, *, inside: np.ndarray, bands: HourBands) -> Outside
     ]
     return OutsideHours(
         contacts=n,
-        per_month=n / days * 365.25 / 12 if days else 0.0,
+        per_month=n / calendar_months(counts.dates[0], counts.dates[-1]) if days else 0.0,
         share=n / total if total else None,
         bands=_band_shares(closed, bands),
         weekdays=[int(x) for x in closed.sum(axis=1)],

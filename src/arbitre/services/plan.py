@@ -44,8 +44,11 @@ class FlowHistory:
     contact_rate: float | None  # outbound: answered ÷ attempts
 
 
-def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
-    """Channel, patience and contact rate per flow, from the store.
+def flow_histories(
+    ws: Workspace, *, first: date | None = None, last: date | None = None
+) -> dict[str, FlowHistory]:
+    """Channel, patience and contact rate per flow, from the store (the local days ``first`` to
+    ``last`` when given).
 
     Patience: with exponential patience, the maximum-likelihood rate is the number of abandons
     divided by the total time all queued contacts spent waiting (Mandelbaum & Zeltyn); short
@@ -65,7 +68,7 @@ def flow_histories(ws: Workspace) -> dict[str, FlowHistory]:
                                      WHEN abandoned AND ended_at IS NOT NULL THEN epoch(ended_at) - epoch(arrived_at) END), 0) AS waited_s,
                    count(*) FILTER (WHERE NOT abandoned AND answered_at IS NOT NULL) AS answered,
                    count(*) AS offered
-            FROM {InteractionStore(ws).source_sql()} GROUP BY ALL
+            FROM {InteractionStore(ws).window_sql(tz=tz, first=first, last=last)} GROUP BY ALL
             """
         ).to_arrow_table()
     finally:
