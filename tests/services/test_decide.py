@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.demo.generate import generate_history
+from arbitre.reports.decision_format import scenario_label
 from arbitre.services.business_case import render_business_case, write_business_case
 from arbitre.services.decide import current_decision, decide, latest_decision
 from arbitre.services.demo import DEMO_INPUTS
@@ -217,14 +218,17 @@ def test_the_business_case_traces_every_figure_to_its_inputs(document: dict[str,
     for f in document["flows"]:
         assert f["flow"] in html
     for s in document["scenarios"]:
-        assert s["name"] in html
-    # The workspace's own cost figures come with their source; the defaults with theirs.
-    sources = document["inputs"]["costs"]["sources"]
-    assert "payroll 2025" in sources["agent_gross_salary_per_year"]
-    assert sources["agent_gross_salary_per_year"] in html
-    assert sources["paid_hours_per_year"][:40] in html
+        assert scenario_label(s["name"], "fr") in html
+    # The workspace's own cost figures come with their source; the defaults with theirs — each
+    # in the report's language.
+    costs = document["inputs"]["costs"]
+    assert "paie 2025" in costs["sources_fr"]["agent_gross_salary_per_year"]
+    assert costs["sources_fr"]["agent_gross_salary_per_year"] in html
+    assert costs["sources_fr"]["paid_hours_per_year"][:40] in html
     english = render_business_case(document, lang="en")
     assert "Business case" in english and "Appendix" in english
+    assert costs["sources"]["agent_gross_salary_per_year"] in english
+    assert costs["sources"]["paid_hours_per_year"][:40] in english
 
 
 def test_the_business_case_pdf_says_what_the_html_says(

@@ -279,7 +279,12 @@ def tco(
         feasible=offer.feasible,
         warning=None,
     )
-    warning = savings_warning(result, inhouse=inhouse, offer=offer, settings=settings, retained=retained)
+    # Work that stays with today's provider saves nothing and needs no warning.
+    warning = (
+        savings_warning(result, inhouse=inhouse, offer=offer, settings=settings, retained=retained)
+        if moves
+        else None
+    )
     return replace(result, warning=warning)
 
 

@@ -123,10 +123,9 @@ def verdicts(
             if q.recommendation is not Recommendation.KEEP:
                 parts.append(
                     Text(
-                        "le cadre de la décision garde ce flux en interne (la liste keep_in_house de "
-                        "decision.yaml), quelles que soient les raisons",
-                        "the decision frame keeps this flow in-house (the keep_in_house list of "
-                        "decision.yaml), whatever the reasons",
+                        "le cadre de la décision (decision.yaml) garde ce flux en interne, quelles que "
+                        "soient les raisons",
+                        "the decision frame (decision.yaml) keeps this flow in-house, whatever the reasons",
                     )
                 )
         else:

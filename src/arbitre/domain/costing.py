@@ -95,6 +95,13 @@ class InHouseCosts(_Strict):
     telecom_per_talk_minute: Money
     shrinkage_includes_absenteeism: bool = True
     sources: dict[str, str] = Field(default_factory=dict)
+    sources_fr: dict[str, str] = Field(default_factory=dict)  # the same in French (the defaults')
+
+    def source(self, field: str, lang: str) -> str | None:
+        """Where a figure comes from, in ``lang`` when a translation is known (French defaults)."""
+        if lang == "fr" and field in self.sources_fr:
+            return self.sources_fr[field]
+        return self.sources.get(field)
 
 
 class Shore(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from arbitre.reports.words_decision import BUSINESS_CASE
 from arbitre.reports.words_governance import GOVERNANCE
+from arbitre.reports.words_mapping import MAPPING
 
 LANGS = ("fr", "en")
 
@@ -66,6 +67,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 _TEXT.update(BUSINESS_CASE)
 _TEXT.update(GOVERNANCE)
+_TEXT.update(MAPPING)
 
 
 def t(key: str, lang: str = "fr") -> str:

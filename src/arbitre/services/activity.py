@@ -14,6 +14,7 @@ from arbitre.kpi.engine import compute_kpis
 from arbitre.mapping.profile import Profile, profile
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
 from arbitre.reports import charts
+from arbitre.reports import decision_format as fmt
 from arbitre.reports.html import render_page
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
@@ -187,6 +188,8 @@ def write_mapping_report(
         "mapping.html",
         lang=lang,
         result=result,
+        fmt=fmt,
+        colon="\u00a0:" if lang == "fr" else ":",
         monthly_svg=to_svg(monthly, lang=lang),
         bands_svg=to_svg(bands, lang=lang),
         heatmaps=heatmaps,

@@ -384,6 +384,7 @@ def _document(
                     "lines": {k: _money(v / inhouse.months) for k, v in inhouse.by_component().items()},
                 },
                 "offers": _flow_offers(mine, offers),
+                "best_offer": _best(mine, offers),
                 "tco": {s.name: _money(s.by_flow.get(w.flow)) for s in scenarios},
             }
         )
@@ -454,6 +455,21 @@ def _today(
     }
 
 
+def _best(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any] | None:
+    """The offer with the lowest price per contact at the flow's real mix (`best_offer`)."""
+    best = best_offer([flow_offer(o, [p for _, p in mine]) for o in offers])
+    if best is None:
+        return None
+    return {
+        "offer": best.offer,
+        "per_contact": _money(best.variable_per_contact),
+        "covers": round(best.covers, 4),
+        "standalone_per_contact": _money(best.standalone_per_contact),
+        "minimum_monthly": _money(best.minimum_monthly),
+        "minimum_dominates": best.minimum_dominates,
+    }
+
+
 def _flow_offers(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any]:
     """The flow at each offer (`arbitre.decision.offers.FlowOffer`); ``per_month`` and
     ``per_contact`` are what it would invoice for the whole flow alone (None when it takes only
@@ -479,8 +495,11 @@ def _scenario(s: ScenarioCost) -> dict[str, Any]:
             warnings.append(
                 {
                     "offer": t.offer_id,
-                    "message": t.warning.message,
-                    "reasons": [r.message for r in t.warning.reasons],
+                    "fr": t.warning.text.fr,
+                    "en": t.warning.text.en,
+                    "reasons": [
+                        {"code": r.code, "fr": r.text.fr, "en": r.text.en} for r in t.warning.reasons
+                    ],
                 }
             )
     providers = []

@@ -1,0 +1,120 @@
+"""One language per report: the words of the other language and the engine's codes in a rendered report.
+
+`foreign_words` reads a report as its reader does — the visible text of the HTML (charts' SVG text
+included, styles and scripts left out) — and lists what does not belong to its language: common
+words of the other language, internal codes (``voice_in``, ``cx_differentiator``,
+``all-in-house``: identifiers with underscores, or the engine's own names), and numbers written
+the other language's way (``12.5`` in French, ``12,5`` in English). Names people gave — flows,
+offers, providers, labels, quoted — are given as ``names`` and left out before reading.
+
+The lists are of words that exist in one language only (``contacts``, ``service``, ``budget`` are
+both French and English and never flagged).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+# English words that are not French words.
+ENGLISH = frozenset(
+    """
+    the and of with without for from is are be been by this that which these those not all each
+    per month months year years day days evening evenings night nights hour hours closed open
+    opening calls call emails offer offers savings saves cheapest provider providers keep outsource
+    outsourced recommended reasons reason warning warnings level rate average peak peaks team cost
+    costs flow flows channel channels language languages outside within against than more less only
+    over under above below between weekday daytime inbound outbound handled unserved today yes
+    scenario scenarios in at to it its would could should will what when where why how who new
+    share shares split whole current lowest highest set-up in-house handover cases pay paid
+    premium premiums employer training absence absenteeism overtime equipment premises seats seat
+    recruiting manager managers leader leaders gross loaded appendix inputs input figure figures
+    sensitivity assumption assumptions step change changes low high week weeks target targets met
+    missed replications checked ordinary mean handle time wait waiting unanswered does take takes
+    taken bid answer answers agent
+    """.split()
+)
+
+# French words that are not English words.
+FRENCH = frozenset(
+    """
+    le la les des du de et ou pour par avec sans sur dans aux au une un est sont qui que mois jour
+    jours soir nuit appels coût coûts économie économies interne prestataire prestataires offre
+    offres moins cher chère garder externaliser externalisé heures heure fermé fermée ouvert
+    semaine semaines lundi mardi mercredi jeudi vendredi samedi dimanche lun mar mer jeu ven sam dim
+    non oui flux canal canaux délai conseillers conseiller équipe raisons raison tout toute tous
+    hybride tranche recommandé scénario scénarios situation actuelle actuel selon entre chez
+    seul seule langue langues taux pic pics contrôle ces cette leur leurs aujourd'hui jusqu'au
+    """.split()
+)
+
+# French elided words (l'équipe, d'économie, qu'il, jusqu'au, aujourd'hui).
+ELISIONS = frozenset({"l", "d", "qu", "n", "s", "c", "j", "m", "t", "jusqu", "lorsqu", "puisqu", "aujourd"})
+
+# The engine's names that must never reach a reader.
+CODES = frozenset(
+    {
+        "all-in-house",
+        "keep_in_house",
+        "voice_in",
+        "voice_out",
+        "backoffice",
+        "cx_differentiator",
+        "per_productive_hour",
+        "per_logged_hour",
+        "outside_hours",
+        "history_until",
+    }
+)
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_FR_DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+_EN_DECIMAL_COMMA = re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d,])")
+
+
+def visible_text(document: str) -> str:
+    """The text a reader sees in an HTML page: tags, styles and scripts out, entities decoded."""
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", document, flags=re.S | re.I)
+    text = re.sub(r"<title>.*?</title>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return html.unescape(text)
+
+
+def foreign_words(text: str, lang: str, *, names: Iterable[str] = ()) -> list[str]:
+    """What in ``text`` (HTML or plain) is not ``lang`` (fr or en): ``word: …``, ``code: …`` and
+    ``number: …`` findings, each with a little context, sorted and without repeats."""
+    if lang not in ("fr", "en"):
+        raise ValueError(f"lang must be fr or en, got {lang!r}")
+    plain = visible_text(text) if "<" in text else text
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        plain = plain.replace(name, " ")
+    findings: set[str] = set()
+
+    def context(start: int, end: int) -> str:
+        return " ".join(plain[max(0, start - 30) : end + 30].split())
+
+    for code in CODES:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(code)}(?![\w-])", plain):
+            findings.add(f"code: {code} — …{context(m.start(), m.end())}…")
+    for m in _SNAKE.finditer(plain):
+        findings.add(f"code: {m.group()} — …{context(m.start(), m.end())}…")
+    other = ENGLISH if lang == "fr" else FRENCH
+    for m in _WORD.finditer(plain):
+        word = m.group().lower().replace("’", "'")
+        head, _, tail = word.partition("'") if "-" not in word else (word, "", "")
+        if tail and lang == "fr":
+            foreign = head in ENGLISH or tail == "s"  # today's, provider's: English possessives
+        elif tail:
+            foreign = head in ELISIONS  # l'équipe, d'économie, qu'un: French elisions
+        else:
+            foreign = word in other
+        if foreign:
+            findings.add(f"word: {m.group()} — …{context(m.start(), m.end())}…")
+    numbers = _FR_DECIMAL_POINT if lang == "fr" else _EN_DECIMAL_COMMA
+    for m in numbers.finditer(plain):
+        findings.add(f"number: {m.group()} — …{context(m.start(), m.end())}…")
+    return sorted(findings)
+
+
+__all__ = ["CODES", "ELISIONS", "ENGLISH", "FRENCH", "foreign_words", "visible_text"]
