@@ -99,8 +99,9 @@ def foreign_words(text: str, lang: str, *, names: Iterable[str] = ()) -> list[st
             findings.add(f"code: {code} — …{context(m.start(), m.end())}…")
     for m in _SNAKE.finditer(plain):
         findings.add(f"code: {m.group()} — …{context(m.start(), m.end())}…")
+    words = _SNAKE.sub(" ", plain)  # a code is reported once, not as its words too
     other = ENGLISH if lang == "fr" else FRENCH
-    for m in _WORD.finditer(plain):
+    for m in _WORD.finditer(words):
         word = m.group().lower().replace("’", "'")
         head, _, tail = word.partition("'") if "-" not in word else (word, "", "")
         if tail and lang == "fr":
@@ -110,7 +111,9 @@ def foreign_words(text: str, lang: str, *, names: Iterable[str] = ()) -> list[st
         else:
             foreign = word in other
         if foreign:
-            findings.add(f"word: {m.group()} — …{context(m.start(), m.end())}…")
+            findings.add(
+                f"word: {m.group()} — …{' '.join(words[max(0, m.start() - 30) : m.end() + 30].split())}…"
+            )
     numbers = _FR_DECIMAL_POINT if lang == "fr" else _EN_DECIMAL_COMMA
     for m in numbers.finditer(plain):
         findings.add(f"number: {m.group()} — …{context(m.start(), m.end())}…")

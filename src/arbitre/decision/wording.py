@@ -81,6 +81,7 @@ BAND_NAMES: dict[str, Text] = {
     "evening": Text("soir", "evening"),
     "night": Text("nuit", "night"),
     "weekend": Text("week-end", "weekend"),
+    "all": Text("toutes heures", "all hours"),  # a block of deferred work spans every band
 }
 
 # Nouns for "41 % des appels arrivent…", by channel (arbitre.domain.channels.Channel values).

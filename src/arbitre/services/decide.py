@@ -442,12 +442,17 @@ def _document(
 def _today(
     mine: Sequence[tuple[int, PricedBlock]], today: Sequence[Decimal], w: FlowWorkload
 ) -> dict[str, Any]:
-    """What the flow costs today: each block where it is handled now, a month."""
-    per_month = sum((today[i] for i, _ in mine), Decimal(0))
-    contacts = Decimal(str(w.contacts / w.months))
+    """What the flow costs today, a month: its in-house part as one team (the in-house cost of the
+    blocks handled in-house), and each provider's share of its invoice."""
+    inside = [p.inhouse for _, p in mine if p.today == INTERNAL]
     sites: dict[str, Decimal] = {}
+    if inside:
+        sites[INTERNAL] = combine_inhouse(inside, flow=w.flow).per_month
     for i, p in mine:
-        sites[p.today] = sites.get(p.today, Decimal(0)) + today[i]
+        if p.today != INTERNAL:
+            sites[p.today] = sites.get(p.today, Decimal(0)) + today[i]
+    per_month = sum(sites.values(), Decimal(0))
+    contacts = Decimal(str(w.contacts / w.months))
     return {
         "sites": {k: _money(v) for k, v in sites.items()},
         "per_month": _money(per_month),

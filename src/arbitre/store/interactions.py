@@ -125,20 +125,21 @@ class InteractionStore:
         return f"read_parquet([{listing}])"
 
     def months_until(self, last: date | None) -> list[str]:
-        """The stored months that may hold a contact of a local day up to ``last`` (all if None)."""
+        """The stored months up to the month of the local day ``last`` (all if None): the store's
+        months are the workspace's local months at import."""
         parts = sorted(self.partitions())
         if last is None:
             return parts
-        # A contact of the last local day may sit in the next month's file (UTC months).
-        after = (last.replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
-        return [m for m in parts if m <= after]
+        return [m for m in parts if m <= last.strftime("%Y-%m")]
 
     def window_sql(self, *, tz: str, last: date | None = None, first: date | None = None) -> str:
         """The committed contacts arriving from the local day ``first`` to ``last`` included, in
         ``tz`` (either bound optional): what a decision made on a history up to ``last`` reads,
         whatever was imported since.
         """
-        source = self.source_sql(self.months_until(last))
+        # One month more than the window's: a store imported in another time zone holds the
+        # contacts of a month's last hours in the next month's file; the bounds below cut them.
+        source = self.source_sql(None if last is None else self.months_until(last + timedelta(days=31)))
         zone = ZoneInfo(tz)
         bounds = []
         if first is not None:
