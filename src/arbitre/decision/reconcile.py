@@ -236,13 +236,13 @@ def _price_of_reasons(
         name = block_name(problem.blocks[i])
         site = problem.sites[int(low[i])]
         where_fr.append(f"{name.fr} {'en interne' if site == 'internal' else 'chez ' + site}")
-        where_en.append(f"{name.en} {'in-house' if site == 'internal' else 'to ' + site}")
+        where_en.append(f"{name.en} {'in-house' if site == 'internal' else 'at ' + site}")
     cost = _money(extra, currency)
     return Text(
         f"suivre les raisons coûte {cost[0]} par mois de plus que l'allocation la moins chère, qui "
         f"placerait {wording.enumerate_words(where_fr, 'fr')}",
         f"following the reasons costs {cost[1]} a month more than the lowest-cost allocation, which "
-        f"would place {wording.enumerate_words(where_en, 'en')}",
+        f"would put {wording.enumerate_words(where_en, 'en')}",
     )
 
 
