@@ -4,41 +4,27 @@ English, with no word of the other language, no code of the engine, no decimal o
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from html import unescape
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.demo.generate import generate_history
 from arbitre.services.activity import activity_map, write_mapping_report
 from arbitre.services.business_case import render_business_case
-from arbitre.services.demo import DEMO_INPUTS
-from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
+from tests.helpers import demo_company
 from tests.reports.language_check import foreign_words
 
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two months of the demo company at a tenth of its size, with its costs, frame and offers."""
-    history = generate_history(seed=9, start=date(2025, 3, 3), end=date(2025, 5, 5), scale=0.1)
     folder = tmp_path_factory.mktemp("language")
-    pq.write_table(history.interactions, folder / "history.parquet")
-    ws = Workspace.init(folder / "ws", settings=history.settings)
-    try:
-        import_file(ws, folder / "history.parquet")
-    finally:
-        ws.close()
-    for name in ("costs.yaml", "decision.yaml"):
-        shutil.copyfile(DEMO_INPUTS / name, folder / "ws" / name)
-    shutil.copytree(DEMO_INPUTS / "offers", folder / "ws" / "offers")
-    return folder / "ws"
+    return demo_company(folder, seed=9, start=date(2025, 3, 3), end=date(2025, 5, 5), scale=0.1)
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,9 @@ from arbitre.demo.generate import generate_history
 from arbitre.reports.decision_format import scenario_label
 from arbitre.services.business_case import render_business_case, write_business_case
 from arbitre.services.decide import current_decision, decide, latest_decision
-from arbitre.services.demo import DEMO_INPUTS
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
+from tests.helpers import demo_company
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -31,18 +31,9 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four months of the demo company at a fifth of its size, with its costs, frame and offers."""
-    history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 5, 5), scale=0.2)
-    folder = tmp_path_factory.mktemp("decide")
-    pq.write_table(history.interactions, folder / "history.parquet")
-    ws = Workspace.init(folder / "ws", settings=history.settings)
-    try:
-        import_file(ws, folder / "history.parquet")
-    finally:
-        ws.close()
-    for name in ("costs.yaml", "decision.yaml"):
-        shutil.copyfile(DEMO_INPUTS / name, folder / "ws" / name)
-    shutil.copytree(DEMO_INPUTS / "offers", folder / "ws" / "offers")
-    return folder / "ws"
+    return demo_company(
+        tmp_path_factory.mktemp("decide"), seed=5, start=date(2025, 1, 6), end=date(2025, 5, 5), scale=0.2
+    )
 
 
 @pytest.fixture(scope="module")
