@@ -108,6 +108,8 @@ def test_pandas_and_the_engine_both_follow_the_spec_on_a_hand_worked_day(tmp_pat
     (engine,) = _engine(ws)
     ws.close()
     assert reference == EXPECTED
+    # The engine also counts the contacts arriving outside opening hours: none known here (null).
+    assert engine.pop("outside_hours") is None
     assert engine == EXPECTED
 
 
