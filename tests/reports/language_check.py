@@ -32,7 +32,7 @@ ENGLISH = frozenset(
     recruiting manager managers leader leaders gross loaded appendix inputs input figure figures
     sensitivity assumption assumptions step change changes low high week weeks target targets met
     missed replications checked ordinary mean handle time wait waiting unanswered does take takes
-    taken bid answer answers agent
+    taken bid answer answers agent daily every
     """.split()
 )
 

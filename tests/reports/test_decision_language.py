@@ -68,6 +68,7 @@ def test_the_french_business_case_has_none_of_the_words_and_codes_the_issue_foun
         assert code not in html, code
     # The offers annex as a table in words; numbers with a decimal comma.
     assert "à l'heure productive" in html and "tolérance de volume ±15\u202f%" in html
+    assert "tous les jours 08:00–22:00" in html  # Atlas answers every day (its "daily" hours)
     assert "Taux d'actualisation annuel" in html and "8\u202f%" in html
     # The savings warning in French, quoting the studies' range and the providers' claims.
     warnings = [w for s in document["scenarios"] for w in s["warnings"]]

@@ -310,7 +310,10 @@ def hours_spec_text(spec: Mapping[str, str] | None, lang: str) -> str:
     out = []
     for days, hours in spec.items():
         names = []
-        for part in days.split(","):
+        if days.strip().lower() in ("daily", "all", "mon-sun"):
+            names.append("tous les jours" if lang == "fr" else "every day")
+            days = ""
+        for part in filter(None, days.split(",")):
             ends = [p.strip() for p in part.split("-")]
             names.append("–".join(_day(d, lang) for d in ends) if all(d[:3] in DAYS for d in ends) else part)
         shown = ("fermé" if lang == "fr" else "closed") if hours.strip().lower() == "closed" else hours
