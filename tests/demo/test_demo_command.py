@@ -120,5 +120,5 @@ def test_the_demo_s_steering_report_counts_from_its_run_date_in_one_language(
         quality.get("grid_title", ""),
         *(c["title"] for c in quality.get("criteria", [])),
     ]
-    assert foreign_words(fr, "fr", data=data) == []
-    assert foreign_words(en, "en", data=data) == []
+    assert foreign_words(fr, "fr", names=data) == []
+    assert foreign_words(en, "en", names=data) == []

@@ -63,7 +63,8 @@ class AllocationProblem:
     ``fixed_cost[s]`` is paid once a month if the site takes anything (fixed fee, amortised
     set-up, governance); ``min_contacts_per_flow[s]`` the smallest monthly volume of one flow the
     site accepts (0: none); ``max_share`` the most of all contacts one provider may take;
-    ``keep_in_house`` the flows that stay in-house (flows not among the blocks are ignored).
+    ``keep_in_house`` the flows that stay in-house (flows not among the blocks are ignored) and
+    ``keep_blocks`` the blocks that do (by index: the parts of a flow its qualification keeps).
     """
 
     blocks: tuple[Block, ...]
@@ -75,6 +76,7 @@ class AllocationProblem:
     min_contacts_per_flow: FloatArray
     max_share: float = 1.0
     keep_in_house: frozenset[str] = frozenset()
+    keep_blocks: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         n_b, n_s = len(self.blocks), len(self.sites)
@@ -128,9 +130,15 @@ class AllocationProblem:
     def eligible(self) -> BoolArray:
         """(blocks, sites): where a block may go — a finite cost, and only in-house for kept flows."""
         e = np.isfinite(self.cost)
-        kept = np.array([b.flow in self.keep_in_house for b in self.blocks], dtype=bool)
-        e[kept, 1:] = False
+        e[self.kept(), 1:] = False
         return e
+
+    def kept(self) -> BoolArray:
+        """Per block: whether it must stay in-house (its flow, or the block itself, is kept)."""
+        return np.array(
+            [b.flow in self.keep_in_house or i in self.keep_blocks for i, b in enumerate(self.blocks)],
+            dtype=bool,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +267,7 @@ def all_in_house_cost(problem: AllocationProblem) -> float | None:
 def _precheck(p: AllocationProblem) -> Text | None:
     """Causes of infeasibility that can be named precisely without solving."""
     eligible = p.eligible()
-    kept = np.array([b.flow in p.keep_in_house for b in p.blocks], dtype=bool)
+    kept = p.kept()
     for b in np.flatnonzero(~eligible.any(axis=1)):
         blk = p.blocks[b]
         name = block_name(blk)

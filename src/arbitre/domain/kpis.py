@@ -6,11 +6,13 @@ at 30 s, counts short abandons, or averages intervals over the month needs no co
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from arbitre.domain.channels import DEFAULT_THRESHOLD_S, Channel
+from arbitre.domain.hours import WeeklyHours
 
 KPI_NAMES: tuple[str, ...] = (
     "offered",
@@ -38,8 +40,51 @@ KPI_NAMES: tuple[str, ...] = (
 # KPIs that an interval mean can average (ratios and means); counts are always summed.
 AVERAGEABLE: frozenset[str] = frozenset(KPI_NAMES) - {"offered", "answered", "abandoned", "short_abandoned"}
 
+# The count the scope adds beside the KPIs: contacts arriving while their flow is closed (null when
+# the rules carry no opening hours).
+OUTSIDE_HOURS = "outside_hours"
+# The KPIs that only count contacts within opening hours under the ``opening_hours`` scope.
+WAITING_KPIS: tuple[str, ...] = ("service_level", "abandon_rate", "asa_s")
+
 Aggregation = Literal["pooled", "interval_mean"]
 ShortAbandons = Literal["exclude", "count"]
+Scope = Literal["all", "opening_hours"]
+HoursSpec = dict[str, str]
+_FLOW_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+
+
+class OpeningHours(BaseModel):
+    """Weekly opening hours per flow, in the settings' form, for the KPI scope.
+
+    ``default`` is the hours of a flow not named in ``flows`` (the workspace's opening hours).
+
+    >>> OpeningHours(default={"mon-fri": "08:00-20:00"}).of("sav").hours_per_week()
+    60.0
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: HoursSpec
+    flows: dict[str, HoursSpec] = Field(default_factory=dict)
+
+    @field_validator("default")
+    @classmethod
+    def _default(cls, v: HoursSpec) -> HoursSpec:
+        WeeklyHours.parse(v)
+        return v
+
+    @field_validator("flows")
+    @classmethod
+    def _flows(cls, v: dict[str, HoursSpec]) -> dict[str, HoursSpec]:
+        for flow, spec in v.items():
+            if not _FLOW_ID.fullmatch(flow):
+                raise ValueError(f"flow id {flow!r}: expected letters, digits, '-', '_', '.' or ':'")
+            WeeklyHours.parse(spec)
+        return v
+
+    def of(self, flow: str) -> WeeklyHours:
+        """The hours of ``flow``: its own, else the default."""
+        return WeeklyHours.parse(self.flows.get(flow) or self.default)
 
 
 class KpiRules(BaseModel):
@@ -53,6 +98,13 @@ class KpiRules(BaseModel):
       ``interval_mean`` computes it per interval of ``interval_min`` minutes and averages the
       intervals that have contacts (how some contracts state a monthly service level).
     - ``repeat_window_s``: the window of ``repeat_rate_7d`` (7 days by default).
+    - ``scope``: which contacts the waiting KPIs (service level, abandon rate, ASA) count —
+      ``all`` (the definitions of specs/interactions.md), or ``opening_hours``: only the contacts
+      arriving within their flow's ``opening_hours``. A call arriving while the flow is closed was
+      never offered to an agent: it is unserved demand, counted apart (``outside_hours``), not an
+      abandon. Counts (offered, answered, abandoned) and the other KPIs keep every contact.
+    - ``opening_hours``: the weekly hours per flow the scope reads; with them ``outside_hours``
+      counts the contacts arriving outside (whatever the scope).
 
     >>> KpiRules().threshold(Channel.CHAT)
     60.0
@@ -68,6 +120,19 @@ class KpiRules(BaseModel):
     aggregation: Aggregation = "pooled"
     interval_min: Literal[15, 30, 60] = 30
     repeat_window_s: float = Field(default=7 * 86400.0, gt=0)
+    scope: Scope = "all"
+    opening_hours: OpeningHours | None = None
+
+    @model_validator(mode="after")
+    def _scope_has_hours(self) -> KpiRules:
+        if self.scope == "opening_hours" and self.opening_hours is None:
+            raise ValueError("scope opening_hours needs the opening_hours of the flows")
+        return self
+
+    @classmethod
+    def within(cls, hours: OpeningHours) -> KpiRules:
+        """The default rules, with the waiting KPIs of the contacts arriving within ``hours``."""
+        return cls(scope="opening_hours", opening_hours=hours)
 
     @field_validator("thresholds_s")
     @classmethod

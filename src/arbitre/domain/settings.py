@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from arbitre._types import BoolArray
 from arbitre.domain.channels import Channel
 from arbitre.domain.hours import ALWAYS, DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, WeeklyHours
+from arbitre.domain.kpis import OpeningHours
 from arbitre.domain.targets import StaffingTargets, resolve
 
 HoursSpec = dict[str, str]
@@ -131,6 +132,13 @@ class WorkspaceSettings(_Strict):
         """The opening hours of ``flow``: its own, else the workspace's."""
         spec = self.flows[flow].opening_hours if flow in self.flows else None
         return WeeklyHours.parse(spec or self.opening_hours)
+
+    def opening(self) -> OpeningHours:
+        """The opening hours of every flow, as the KPI scope reads them (`KpiRules.within`)."""
+        return OpeningHours(
+            default=dict(self.opening_hours),
+            flows={f: dict(s.opening_hours) for f, s in self.flows.items() if s.opening_hours},
+        )
 
     def targets_of(self, flow: str, channel: Channel) -> StaffingTargets:
         """The staffing targets of ``flow``: its own, the workspace's, then the channel's defaults."""

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from arbitre.reports.charts import SCHEMA, Spec
+from arbitre.reports.decision_format import scenario_label
 from arbitre.reports.i18n import t
 
 
@@ -18,7 +19,7 @@ def scenario_bars(scenarios: Sequence[dict[str, Any]], *, recommended: str, lang
     """Present value of each scenario over the term, the recommended one highlighted."""
     values = [
         {
-            "scenario": s["name"],
+            "scenario": scenario_label(s["name"], lang),
             "npv": float(Decimal(s["npv"])),
             "kind": t("bc.recommended" if s["name"] == recommended else "bc.other", lang),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from arbitre.reports.words_decision import BUSINESS_CASE
 from arbitre.reports.words_governance import GOVERNANCE
+from arbitre.reports.words_mapping import MAPPING
 from arbitre.reports.words_quality import QUALITY
 from arbitre.reports.words_tender import TENDER
 
@@ -68,6 +69,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 _TEXT.update(BUSINESS_CASE)
 _TEXT.update(GOVERNANCE)
+_TEXT.update(MAPPING)
 _TEXT.update(TENDER)
 _TEXT.update(QUALITY)
 

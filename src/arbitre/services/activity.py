@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from arbitre.domain.channels import Channel
 from arbitre.domain.kpis import KpiRules
 from arbitre.kpi.engine import compute_kpis
 from arbitre.mapping.profile import Profile, profile
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
 from arbitre.reports import charts
+from arbitre.reports import decision_format as fmt
 from arbitre.reports.html import render_page
 from arbitre.reports.i18n import t
 from arbitre.reports.render import to_svg
@@ -19,21 +22,29 @@ from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
 
-def activity_map(ws: Workspace) -> dict[str, Any]:
-    """The map of the workspace's activity, one entry per flow and channel (see docs/mapping.md)."""
+def activity_map(ws: Workspace, *, first: date | None = None, last: date | None = None) -> dict[str, Any]:
+    """The map of the workspace's activity, one entry per flow and channel (see docs/mapping.md).
+
+    ``first`` and ``last`` bound the period (local days, included; None: all the store). Service
+    level, abandonment and ASA count the contacts arriving within each flow's opening hours
+    (`KpiRules.within`); the contacts arriving while closed are their own figure
+    (``outside_hours``): unserved demand for calls and chats, work deferred to the next opening
+    for e-mail, back-office and social messages.
+    """
     settings = ws.settings
     tz, interval_min = settings.timezone, settings.interval_min
     con = connect(tz)
     try:
-        source = InteractionStore(ws).source_sql()
+        source = InteractionStore(ws).window_sql(tz=tz, first=first, last=last)
         span = period(con, source, tz=tz)
         counts = flow_counts(con, source, tz=tz, interval_min=interval_min)
         handles = handle_times(con, source)
         langs = languages(con, source)
+        rules = KpiRules.within(settings.opening())
         kpis = {
             (r["flow"], r["channel"]): r
             for r in compute_kpis(
-                con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz, repeat_key="customer_key"
+                con, source, by=["flow", "channel"], rules=rules, tz=tz, repeat_key="customer_key"
             )
         }
     finally:
@@ -67,6 +78,7 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
         if span is None
         else {"start": span[0].isoformat(), "end": span[1].isoformat(), "days": (span[1] - span[0]).days + 1},
         "bands": settings.hour_bands.model_dump(),
+        "kpi_scope": rules.scope,
         "flows": flows,
     }
 
@@ -105,6 +117,7 @@ def _flow_entry(
         },
         "opening_hours": hours,
         "outside_opening_hours": p.outside_opening_share,
+        "outside_hours": {**p.outside.model_dump(), "treatment": _treatment(channel)},
         "bands": p.band_shares,
         "handle_time": None
         if handle is None
@@ -123,6 +136,7 @@ def _flow_entry(
                 "offered",
                 "answered",
                 "abandoned",
+                "outside_hours",
                 "service_level",
                 "abandon_rate",
                 "asa_s",
@@ -133,6 +147,16 @@ def _flow_entry(
             )
         },
     }
+
+
+def _treatment(channel: str) -> str | None:
+    """What happens to a contact arriving while the flow is closed: ``unserved`` (a call or a
+    chat nobody can answer), ``deferred`` (work handled at the next opening), None (outbound
+    calls are made while open)."""
+    c = Channel(channel)
+    if c is Channel.VOICE_OUT:
+        return None
+    return "unserved" if c.realtime else "deferred"
 
 
 def write_mapping_report(
@@ -164,6 +188,8 @@ def write_mapping_report(
         "mapping.html",
         lang=lang,
         result=result,
+        fmt=fmt,
+        colon="\u00a0:" if lang == "fr" else ":",
         monthly_svg=to_svg(monthly, lang=lang),
         bands_svg=to_svg(bands, lang=lang),
         heatmaps=heatmaps,

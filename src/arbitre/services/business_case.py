@@ -8,13 +8,12 @@ WeasyPrint, so both say the same thing.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from arbitre.reports import decision_charts
-from arbitre.reports.html import Format, pct, plain, render_page, write_document
-from arbitre.reports.i18n import t
+from arbitre.reports import decision_format as fmt
+from arbitre.reports.html import Format, pct, render_page, write_document
 from arbitre.reports.render import to_svg
 from arbitre.services.decide import current_decision, decide
 from arbitre.store.workspace import Workspace
@@ -36,7 +35,9 @@ def render_business_case(document: dict[str, Any], *, lang: str = "fr") -> str:
     baseline = scenarios[0]
     npv = decision_charts.scenario_bars(scenarios, recommended=document["recommended"], lang=lang)
     cumulative = decision_charts.cumulative_cost(
-        {s["name"]: s["monthly"] for s in scenarios}, start_month=document["frame"]["start_month"], lang=lang
+        {fmt.scenario_label(s["name"], lang): s["monthly"] for s in scenarios},
+        start_month=document["frame"]["start_month"],
+        lang=lang,
     )
     tornado_svg = (
         to_svg(decision_charts.tornado(document["sensitivity"], lang=lang), lang=lang)
@@ -50,10 +51,11 @@ def render_business_case(document: dict[str, Any], *, lang: str = "fr") -> str:
         d=document,
         rec=recommended,
         base=baseline,
-        best_offer={f["flow"]: _best_offer(f) for f in document["flows"]},
+        inhouse=next((s for s in scenarios if s["name"] == "all-in-house"), None),
         line_names=line_names,
-        site_name=lambda site: t("site.internal", lang) if site == "internal" else site,
-        plain=plain,
+        label=lambda name: fmt.scenario_label(name, lang),
+        colon="\u00a0:" if lang == "fr" else ":",
+        fmt=fmt,
         sim=lambda x: (
             "—"
             if x is None
@@ -78,19 +80,6 @@ def write_business_case(
     name = "dossier-de-decision" if lang == "fr" else "business-case"
     target = path or ws.reports_dir / f"{name}.{fmt}"
     return write_document(html, target, fmt=fmt)
-
-
-def _best_offer(flow: dict[str, Any]) -> tuple[str, str] | None:
-    """The cheapest feasible offer for the whole flow: (price per contact, offer id)."""
-    prices = [
-        (Decimal(o["per_contact"]), k)
-        for k, o in flow["offers"].items()
-        if o.get("feasible") and o.get("per_contact") is not None
-    ]
-    if not prices:
-        return None
-    price, offer = min(prices)
-    return str(price), offer
 
 
 __all__ = ["business_case", "render_business_case", "write_business_case"]

@@ -15,6 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,25 +24,32 @@ import numpy as np
 
 from arbitre.costing.defaults import french_defaults, load_costs
 from arbitre.costing.inhouse import HIDDEN
-from arbitre.costing.portfolio import combine_inhouse, combine_offer
+from arbitre.costing.portfolio import combine_inhouse
 from arbitre.costing.workload import FlowWorkload
-from arbitre.decision.allocate import Allocation, allocate
-from arbitre.decision.blocks import PricedBlock, price_blocks, problem, variable_per_month
+from arbitre.decision.allocate import Allocation, AllocationProblem, allocate
+from arbitre.decision.blocks import INTERNAL, PricedBlock, price_blocks, problem
 from arbitre.decision.check import FlowCheck, check_plan
 from arbitre.decision.evidence import FlowEvidence, Qualification
+from arbitre.decision.offers import best_offer, flow_offer
 from arbitre.decision.plan import flow_allocation
 from arbitre.decision.qualify import qualify
-from arbitre.decision.scenarios import INTERNAL, ScenarioCost, all_at, evaluate
+from arbitre.decision.reconcile import Verdict, kept_blocks, verdicts
+from arbitre.decision.scenarios import ScenarioCost, all_at, block_months, evaluate
 from arbitre.decision.sensitivity import Bar, tornado
 from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
-from arbitre.domain.periods import local_period
 from arbitre.errors import InputError
 from arbitre.forecast import History, backtest
 from arbitre.forecast.growth import yearly_growth
 from arbitre.services.activity import activity_map
 from arbitre.services.fit import planning_inputs
-from arbitre.services.forecast import load_history
-from arbitre.services.workloads import build_workloads, until
+from arbitre.services.workloads import (
+    Window,
+    build_workloads,
+    current_offers,
+    decision_history,
+    handled_by,
+    window,
+)
 from arbitre.store.appdb import DecisionRecord, session_scope
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
@@ -51,7 +59,9 @@ COSTS_FILE = "costs.yaml"
 DECISION_FILE = "decision.yaml"
 OFFERS_DIR = "offers"
 ALL_IN_HOUSE = "all-in-house"
-OPTIMISED = "optimised"
+CURRENT = "current"  # today's set-up: each block where it is handled today
+OPTIMISED = "optimised"  # the cheapest plan within the frame and the flows' reasons
+LOWEST_COST = "lowest-cost"  # the cheapest plan within the frame, the reasons aside
 
 
 def load_inputs(ws: Workspace) -> tuple[InHouseCosts, list[Offer], DecisionSettings]:
@@ -85,32 +95,69 @@ def decide(
     """The decision document (see docs/decision.md); recorded in the app database unless not ``record``."""
     costs, offers, frame = load_inputs(ws)
     tz = ws.settings.timezone
+    history = decision_history(ws, frame)
+    span = window(history)
     workloads = build_workloads(ws, decision=frame)
-    priced = price_blocks(workloads, costs=costs, offers=offers, frame=frame, timezone=tz)
+    today_sites = handled_by(ws, span)
+    site_offers = current_offers(
+        offers,
+        {site for h in today_sites.values() for site, _, _ in h.counts},
+        by_flow={f: {site for site, _, _ in h.counts} for f, h in today_sites.items()},
+    )
+    priced = price_blocks(
+        workloads,
+        costs=costs,
+        offers=offers,
+        frame=frame,
+        timezone=tz,
+        handled_by=today_sites,
+        site_offers=site_offers,
+    )
     if not priced:
         raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
-    history = until(load_history(ws), frame.history_until)
     growth, growth_source = _growth(frame, history)
-    alloc = allocate(problem(priced, offers=offers, frame=frame))
-    scenarios = [
-        evaluate(ALL_IN_HOUSE, priced, [INTERNAL] * len(priced), frame=frame, growth_per_year=growth)
-    ]
+    current = tuple(p.today for p in priced)
+    mapping = activity_map(ws, first=span.first, last=span.last)
+    qualifications = _qualify(ws, workloads, priced, offers, frame, mapping, history)
+    # The reasons say which parts of each flow may go out; the allocation finds the cheapest plan
+    # within them, and a second one without them prices what the reasons cost.
+    free = problem(priced, offers=offers, frame=frame)
+    shape = replace(free, keep_blocks=kept_blocks(qualifications, free.blocks))
+    alloc = allocate(shape)
+    lowest = allocate(free) if shape.keep_blocks else alloc
+
+    def scenario(name: str, assignment: Sequence[str], baseline: ScenarioCost | None) -> ScenarioCost:
+        return evaluate(
+            name, priced, assignment, frame=frame, growth_per_year=growth, current=current, baseline=baseline
+        )
+
+    everything_inside = (INTERNAL,) * len(priced)
+    # Savings are measured against today's set-up; "all in-house" is a scenario beside it.
+    base = scenario(CURRENT if current != everything_inside else ALL_IN_HOUSE, current, None)
+    scenarios = [base]
+    if current != everything_inside:
+        scenarios.append(scenario(ALL_IN_HOUSE, everything_inside, base))
     keep = frozenset(frame.keep_in_house)
     for offer in offers:
-        assignment = all_at(offer.id, priced, keep=keep)
-        if any(s != INTERNAL for s in assignment):
-            scenarios.append(
-                evaluate(f"all-{offer.id}", priced, assignment, frame=frame, growth_per_year=growth)
-            )
+        assignment = all_at(offer.id, priced, keep=keep, current=current)
+        if assignment != current and any(s == offer.id for s in assignment):
+            scenarios.append(scenario(f"all-{offer.id}", assignment, base))
     if alloc.solved:
-        scenarios.append(
-            evaluate(OPTIMISED, priced, list(alloc.assignment), frame=frame, growth_per_year=growth)
-        )
-    # The business case is the exact cost: recommend the cheapest scenario at present value (the
+        scenarios.append(scenario(OPTIMISED, list(alloc.assignment), base))
+    if lowest.solved and lowest.assignment != alloc.assignment:
+        scenarios.append(scenario(LOWEST_COST, list(lowest.assignment), base))
+    # The business case is the exact cost: recommend the cheapest scenario at present value among
+    # those that keep to the frame (dependency limit, flows kept in-house) and to the reasons (the
     # optimised plan unless the exact pricing of commitments and one-offs says otherwise).
-    best = min(scenarios, key=lambda s: (s.npv, s.name != OPTIMISED))
-    mapping = activity_map(ws)
-    qualifications = _qualify(ws, workloads, priced, offers, frame, mapping, history)
+    allowed = [s for s in scenarios if _within(s, shape)]
+    best = min(allowed or scenarios, key=lambda s: (s.npv, s.name != OPTIMISED))
+    verdict = verdicts(
+        shape,
+        best.assignment,
+        lowest.assignment if lowest.solved else None,
+        qualifications,
+        currency=costs.currency,
+    )
     bars = (
         tornado(
             priced=priced,
@@ -122,12 +169,25 @@ def decide(
             timezone=tz,
             growth_per_year=growth,
         )
-        if sensitivity and best.name != ALL_IN_HOUSE
+        if sensitivity and best.assignment != current
         else []
     )
     checks = check_plan(priced, best.assignment, offers=offers, bands=ws.settings.hour_bands, timezone=tz)
     document = _document(
-        ws, priced, alloc, scenarios, best, qualifications, bars, costs, offers, frame, workloads
+        ws,
+        priced,
+        alloc,
+        scenarios,
+        best,
+        qualifications,
+        bars,
+        costs,
+        offers,
+        frame,
+        workloads,
+        span,
+        shape=shape,
+        verdict=verdict,
     )
     document["simulation"] = [_check(c) for c in checks]
     document["growth"] = {"per_year": str(growth), **growth_source}
@@ -161,14 +221,7 @@ def _qualify(
         if m is None or not mine:
             continue
         inhouse = combine_inhouse([p.inhouse for p in mine], flow=w.flow)
-        best: tuple[Decimal, str] | None = None
-        for offer in offers:
-            parts = [p.offers.get(offer.id) for p in mine]
-            if any(part is None for part in parts):
-                continue
-            cost = combine_offer([p for p in parts if p is not None])
-            if cost.per_contact is not None and (best is None or cost.per_contact < best[0]):
-                best = (cost.per_contact, offer.id)
+        best = best_offer([flow_offer(o, mine) for o in offers])
         peaks = m["peak_to_average"]
         profile = frame.profile(w.flow)
         out[w.flow] = qualify(
@@ -191,8 +244,14 @@ def _qualify(
                 service_level_target=w.targets.sl,
                 abandon_rate=m["kpis"].get("abandon_rate"),
                 inhouse_cost_per_contact=inhouse.per_contact,
-                offer_cost_per_contact=best[0] if best else None,
-                best_offer=best[1] if best else None,
+                offer_cost_per_contact=best.variable_per_contact if best else None,
+                best_offer=best.offer if best else None,
+                offer_covers=best.covers if best else 1.0,
+                offer_minimum=best.minimum_monthly if best and best.minimum_dominates else None,
+                offer_standalone_per_contact=best.standalone_per_contact
+                if best and best.minimum_dominates
+                else None,
+                outside_hours_per_month=m["outside_hours"]["per_month"],
                 company_channels=len(channels),
                 company_languages=len(languages),
                 seven_days=seven_days,
@@ -269,12 +328,16 @@ def _document(
     offers: Sequence[Offer],
     frame: DecisionSettings,
     workloads: Sequence[FlowWorkload],
+    span: Window,
+    *,
+    shape: AllocationProblem,
+    verdict: dict[str, Verdict],
 ) -> dict[str, Any]:
-    shape = problem(priced, offers=offers, frame=frame)
     site_index = {s: i for i, s in enumerate(shape.sites)}
     chosen = np.array([site_index[s] for s in best.assignment], dtype=np.int64)
-    block_months = _block_months(priced, best.assignment)
-    per_block = np.array([float(x) for x in block_months])
+    monthly = block_months(priced, best.assignment)
+    today = block_months(priced, [p.today for p in priced])
+    per_block = np.array([float(x) for x in monthly])
     flows = []
     for w in workloads:
         mine = [(i, p) for i, p in enumerate(priced) if p.block.flow == w.flow]
@@ -290,6 +353,7 @@ def _document(
                 "channel": w.channel.value,
                 "recommendation": fa.recommendation.value,
                 "summary": {"fr": fa.summary.fr, "en": fa.summary.en},
+                "verdict": verdict[w.flow].model_dump(mode="json") if w.flow in verdict else None,
                 "reasons": [] if q is None else [_reason(r) for r in q.reasons],
                 "qualification": None
                 if q is None
@@ -304,11 +368,15 @@ def _document(
                         "language": p.block.language,
                         "site": best.assignment[i],
                         "contacts_per_month": round(p.block.contacts_per_month, 1),
-                        "monthly_cost": _money(block_months[i]),
+                        "monthly_cost": _money(monthly[i]),
+                        "today": p.today,
+                        "today_monthly_cost": _money(today[i]),
                     }
                     for i, p in mine
                 ],
                 "contacts_per_month": round(w.contacts / w.months, 1),
+                "counted": _counted(w),
+                "today": _today(mine, today, w),
                 "inhouse": {
                     "per_month": _money(inhouse.per_month),
                     "per_contact": _money(inhouse.per_contact),
@@ -317,17 +385,31 @@ def _document(
                     "lines": {k: _money(v / inhouse.months) for k, v in inhouse.by_component().items()},
                 },
                 "offers": _flow_offers(mine, offers),
+                "best_offer": _best(mine, offers),
                 "tco": {s.name: _money(s.by_flow.get(w.flow)) for s in scenarios},
             }
         )
     return {
         "workspace": ws.settings.name,
         "currency": costs.currency,
+        "baseline": scenarios[0].name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "frame": json.loads(frame.model_dump_json(exclude={"flows"})),
-        "reference_period": _period(workloads, tz=ws.settings.timezone),
+        "reference_period": {
+            "start": span.first.isoformat(),
+            "end": span.last.isoformat(),
+            "months": round(span.months, 2),
+        },
         "flows": flows,
-        "scenarios": [_scenario(s) for s in scenarios],
+        "scenarios": [
+            {
+                **_scenario(s),
+                "within_frame": _in_frame(s, shape),
+                "follows_reasons": _follows(s, shape),
+                "provider_shares": {k: round(v, 4) for k, v in _shares(s, shape).items()},
+            }
+            for s in scenarios
+        ],
         "recommended": best.name,
         "hidden_components": sorted(HIDDEN),
         "allocation": {
@@ -354,46 +436,63 @@ def _document(
             "offers": [json.loads(o.model_dump_json()) for o in offers],
             "decision": json.loads(frame.model_dump_json()),
             "workloads": [_workload(w) for w in workloads],
-            "patience": {f: p.model_dump(mode="json") for f, p in planning_inputs(ws).items()},
+            "patience": {
+                f: p.model_dump(mode="json") for f, p in planning_inputs(ws, last=span.last).items()
+            },
         },
     }
 
 
-def _block_months(priced: Sequence[PricedBlock], assignment: Sequence[str]) -> list[Decimal]:
-    """Each block's share of its site's monthly cost: in-house its own cost; at an offer, the
-    offer's invoice for everything it takes, shared out in proportion to what each block adds to
-    it (the fixed fee and the minimum top-up belong to the site, not to a block)."""
-    out = [
-        p.inhouse.per_month if s == INTERNAL else Decimal(0) for p, s in zip(priced, assignment, strict=True)
-    ]
-    for site in dict.fromkeys(s for s in assignment if s != INTERNAL):
-        taken = [i for i, s in enumerate(assignment) if s == site]
-        parts = [priced[i].offers[site] for i in taken]
-        if any(part is None for part in parts):
-            raise ValueError(f"a block cannot go to {site}")
-        total = combine_offer([p for p in parts if p is not None]).per_month
-        weights = [variable_per_month(p) for p in parts if p is not None]
-        weight = sum(weights, Decimal(0))
-        for i, w in zip(taken, weights, strict=True):
-            out[i] = total * (w / weight if weight > 0 else Decimal(1) / len(taken))
-    return out
+def _today(
+    mine: Sequence[tuple[int, PricedBlock]], today: Sequence[Decimal], w: FlowWorkload
+) -> dict[str, Any]:
+    """What the flow costs today, a month: its in-house part as one team (the in-house cost of the
+    blocks handled in-house), and each provider's share of its invoice."""
+    inside = [p.inhouse for _, p in mine if p.today == INTERNAL]
+    sites: dict[str, Decimal] = {}
+    if inside:
+        sites[INTERNAL] = combine_inhouse(inside, flow=w.flow).per_month
+    for i, p in mine:
+        if p.today != INTERNAL:
+            sites[p.today] = sites.get(p.today, Decimal(0)) + today[i]
+    per_month = sum(sites.values(), Decimal(0))
+    contacts = Decimal(str(w.contacts / w.months))
+    return {
+        "sites": {k: _money(v) for k, v in sites.items()},
+        "per_month": _money(per_month),
+        "per_contact": _money(per_month / contacts) if contacts > 0 else None,
+    }
+
+
+def _best(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any] | None:
+    """The offer with the lowest price per contact at the flow's real mix (`best_offer`)."""
+    best = best_offer([flow_offer(o, [p for _, p in mine]) for o in offers])
+    if best is None:
+        return None
+    return {
+        "offer": best.offer,
+        "per_contact": _money(best.variable_per_contact),
+        "covers": round(best.covers, 4),
+        "standalone_per_contact": _money(best.standalone_per_contact),
+        "minimum_monthly": _money(best.minimum_monthly),
+        "minimum_dominates": best.minimum_dominates,
+    }
 
 
 def _flow_offers(mine: Sequence[tuple[int, PricedBlock]], offers: Sequence[Offer]) -> dict[str, Any]:
+    """The flow at each offer (`arbitre.decision.offers.FlowOffer`); ``per_month`` and
+    ``per_contact`` are what it would invoice for the whole flow alone (None when it takes only
+    part of it)."""
+    blocks = [p for _, p in mine]
     out: dict[str, Any] = {}
     for offer in offers:
-        parts = [p.offers.get(offer.id) for _, p in mine]
-        if any(part is None for part in parts):
-            out[offer.id] = {"feasible": False, "why": "channel, language or flow not in its bid"}
-            continue
-        cost = combine_offer([p for p in parts if p is not None])
+        fo = flow_offer(offer, blocks)
+        whole = fo.covers >= 1.0 - 1e-9
         out[offer.id] = {
-            "feasible": cost.feasible,
-            "per_month": _money(cost.per_month),
-            "per_contact": _money(cost.per_contact),
-            "fte": str(cost.fte.quantize(Decimal("0.01"))),
-            "refusals": [r.message for r in cost.reasons],
-            "unserved_contacts_per_month": _money(cost.unserved.contacts / cost.months),
+            **fo.model_dump(mode="json"),
+            "minimum_dominates": fo.minimum_dominates,
+            "per_month": _money(fo.standalone_per_month) if whole else None,
+            "per_contact": _money(fo.standalone_per_contact) if whole else None,
         }
     return out
 
@@ -405,8 +504,11 @@ def _scenario(s: ScenarioCost) -> dict[str, Any]:
             warnings.append(
                 {
                     "offer": t.offer_id,
-                    "message": t.warning.message,
-                    "reasons": [r.message for r in t.warning.reasons],
+                    "fr": t.warning.text.fr,
+                    "en": t.warning.text.en,
+                    "reasons": [
+                        {"code": r.code, "fr": r.text.fr, "en": r.text.en} for r in t.warning.reasons
+                    ],
                 }
             )
     providers = []
@@ -442,6 +544,37 @@ def _scenario(s: ScenarioCost) -> dict[str, Any]:
         "monthly": [_money(m) for m in s.monthly],
         "warnings": warnings,
     }
+
+
+def _within(s: ScenarioCost, shape: AllocationProblem) -> bool:
+    """Whether a scenario keeps to the frame and to the flows' reasons."""
+    return _in_frame(s, shape) and _follows(s, shape)
+
+
+def _in_frame(s: ScenarioCost, shape: AllocationProblem) -> bool:
+    """No provider above its share of the contacts; the flows the frame keeps, kept."""
+    if any(
+        site != INTERNAL
+        for b, site in zip(shape.blocks, s.assignment, strict=True)
+        if b.flow in shape.keep_in_house
+    ):
+        return False
+    return max(_shares(s, shape).values(), default=0.0) <= shape.max_share + 1e-9
+
+
+def _follows(s: ScenarioCost, shape: AllocationProblem) -> bool:
+    """The blocks the reasons keep in-house, kept."""
+    return all(s.assignment[i] == INTERNAL for i in shape.keep_blocks)
+
+
+def _shares(s: ScenarioCost, shape: AllocationProblem) -> dict[str, float]:
+    """Each provider's share of all the contacts in a scenario."""
+    total = sum(b.contacts_per_month for b in shape.blocks)
+    out: dict[str, float] = {}
+    for b, site in zip(shape.blocks, s.assignment, strict=True):
+        if site != INTERNAL:
+            out[site] = out.get(site, 0.0) + b.contacts_per_month / total
+    return out
 
 
 def _check(c: FlowCheck) -> dict[str, Any]:
@@ -487,13 +620,19 @@ def _reason(r: Any) -> dict[str, Any]:
     }
 
 
-def _period(workloads: Sequence[FlowWorkload], *, tz: str) -> dict[str, Any]:
-    """The reference period as whole local calendar days (not the UTC dates of its instants)."""
-    if not workloads:
-        return {}
-    w = workloads[0]
-    period = local_period(int(w.start_s[0]), int(w.start_s[-1]), tz=tz)
-    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "months": round(w.months, 2)}
+def _counted(w: FlowWorkload) -> dict[str, Any]:
+    """What the decision counts of the flow, per month, rounded for the document."""
+    c = w.count()
+    return {
+        "contacts_per_month": round(c.contacts_per_month, 1),
+        "arriving_open_per_month": round(c.arriving_open_per_month, 1),
+        "arriving_closed_per_month": round(c.arriving_closed_per_month, 1),
+        "treatment": c.treatment,
+        "waiting_at_opening": None if c.waiting_at_opening is None else round(c.waiting_at_opening, 1),
+        "unserved_per_month": round(c.unserved_per_month, 1),
+        "unserved_by_band": {k: round(v, 1) for k, v in c.unserved_by_band.items()},
+        "service_hours": w.hours,
+    }
 
 
 def _workload(w: FlowWorkload) -> dict[str, Any]:
@@ -503,6 +642,7 @@ def _workload(w: FlowWorkload) -> dict[str, Any]:
         "channel": w.channel.value,
         "contacts_in_scope": round(float(handled.sum())),
         "contacts_outside_scope": round(float((w.volume * ~w.in_scope).sum())),
+        "contacts_arriving_closed": round(float((w.volume * ~w.open_).sum())),
         "aht_s": round(float((w.aht_s * handled).sum() / handled.sum()), 1) if handled.sum() > 0 else None,
         "languages": {k: round(v, 4) for k, v in w.languages.items()},
         "patience_s": None if w.patience_s is None else round(w.patience_s, 1),
@@ -520,7 +660,11 @@ def _fingerprint(ws: Workspace, costs: InHouseCosts, offers: Sequence[Offer], fr
     for o in offers:
         digest.update(o.model_dump_json().encode())
     digest.update(frame.model_dump_json().encode())
-    digest.update(json.dumps(sorted(InteractionStore(ws).partitions().items())).encode())
+    # The months the decision reads (up to history_until): later imports leave it standing.
+    store = InteractionStore(ws)
+    parts = store.partitions()
+    months = store.months_until(frame.history_until)
+    digest.update(json.dumps([(m, parts[m]) for m in months]).encode())
     return digest.hexdigest()
 
 
