@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Iterable
 
-# English words that are not French words.
+# English words that are not French words (``productive``, ``notice``, ``sent`` are both).
 ENGLISH = frozenset(
     """
     the and of with without for from is are be been by this that which these those not all each per
@@ -34,18 +34,17 @@ ENGLISH = frozenset(
     missed replications checked ordinary mean handle time wait waiting unanswered does take takes
     taken bid answer answers agent daily every was were being whose then there their it's into onto
     upon after before also still yet again once tomorrow billed computed estimated measured logged
-    productive answered abandoned abandonment actual credit credits fees pending returned forfeited
-    settle price prices window windows weekend weekdays tue wed thu fri sat sun monday tuesday
-    wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december overdue soon upcoming meeting meetings committee committees
-    notice reversibility transfer transfers expires expired ask request evidence unverifiable
-    inside band bands forecast contract invoice line lines item items amount amounts difference
-    differences flagged quality security billing scope rights right assets knowledge recordings
-    tools material owned owns signed processor controller binding corporate rules adequacy decision
-    country countries safeguards certificate renewed staffed staffing occupancy implied assumed
-    survey evaluations seconds trend trends days' month's provider's client's run runs recorded
-    excluded because partial missing covered coverage none nothing charged provisional received
-    send sent must
+    answered abandoned abandonment actual credit credits fees pending returned forfeited settle
+    price prices window windows weekend weekdays tue wed thu fri sat sun monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august september
+    october november december overdue soon upcoming meeting meetings committee committees
+    reversibility transfer transfers expires expired ask request evidence unverifiable inside band
+    bands forecast contract invoice line lines amount amounts difference differences flagged
+    quality security billing scope rights right assets knowledge recordings tools material owned
+    owns signed processor controller binding corporate rules adequacy decision country countries
+    safeguards certificate renewed staffed staffing occupancy implied assumed survey evaluations
+    seconds trend trends days' month's provider's client's run runs recorded excluded because
+    partial missing covered coverage none nothing charged provisional received send must
     """.split()
 )
 
@@ -121,12 +120,15 @@ def foreign_words(text: str, lang: str, *, names: Iterable[str] = ()) -> list[st
     # Names are left out as whole words only: a flow named ``voice`` must not hide ``voice_in``.
     for name in sorted({n for n in names if n}, key=len, reverse=True):
         plain = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", plain)
-    # A file path or a fingerprint is not prose.
+    # A file path, a file's name or a fingerprint is not prose.
     plain = re.sub(r"(?:/[\w.@+-]+)+/?", " ", plain)
+    plain = re.sub(r"\b[\w.-]+\.(?:ya?ml|csv|json|html?|pdf|parquet|xlsx|docx|txt)\b", " ", plain)
     plain = re.sub(r"\b[0-9a-f]{12,64}\b", " ", plain)
     findings: set[str] = set()
     for m in _SCHEDULE.finditer(plain):
-        findings.add(f"code: {m.group()} — …{' '.join(plain[max(0, m.start() - 30) : m.end() + 30].split())}…")
+        findings.add(
+            f"code: {m.group()} — …{' '.join(plain[max(0, m.start() - 30) : m.end() + 30].split())}…"
+        )
 
     def context(start: int, end: int) -> str:
         return " ".join(plain[max(0, start - 30) : end + 30].split())

@@ -96,9 +96,7 @@ def kpi(
     keys = [
         k
         for k in (rows[0] if rows else {})
-        if k not in _KPI_COLUMNS
-        and k not in KPI_NAMES
-        and k != "outside_hours"
+        if k not in _KPI_COLUMNS and k not in KPI_NAMES and k != "outside_hours"
     ]
     hours = any(r.get("outside_hours") is not None for r in rows)
     header = [

@@ -23,7 +23,7 @@ from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.hours import WeeklyHours
 from arbitre.domain.kpis import KpiRules
 from arbitre.kpi import buckets
-from arbitre.kpi.buckets import Dialect, timestamp_sql
+from arbitre.kpi.buckets import Dialect, string_sql, timestamp_sql
 from arbitre.kpi.connection import Connection, dialect_of
 from arbitre.kpi.engine import compute_kpis
 
@@ -115,8 +115,8 @@ def hours_sql(hours: str | dict[str, str], *, column: str, tz: str, dialect: Dia
     return "(" + " OR ".join(f"{mow} BETWEEN {a} AND {b}" for a, b in ranges) + ")"
 
 
-def _quote(values: Sequence[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+def _quote(values: Sequence[str], dialect: Dialect) -> str:
+    return ", ".join(string_sql(v, dialect=dialect) for v in values)
 
 
 def scope_sql(
@@ -131,8 +131,8 @@ def scope_sql(
     """The provider's contacts of the month on the contract's flows (or ``flows``)."""
     start, end = month_bounds(month, tz)
     return (
-        f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites)})"
-        f" AND flow IN ({_quote(list(flows or contract.flows))})"
+        f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites, dialect)})"
+        f" AND flow IN ({_quote(list(flows or contract.flows), dialect)})"
         f" AND arrived_at >= {timestamp_sql(start, dialect=dialect)} AND arrived_at < {timestamp_sql(end, dialect=dialect)})"
     )
 
@@ -143,7 +143,7 @@ def sla_scope_sql(
     """The contacts an SLA is measured on, before exclusions."""
     where = []
     if sla.channels:
-        where.append(f"channel IN ({_quote([c.value for c in sla.channels])})")
+        where.append(f"channel IN ({_quote([c.value for c in sla.channels], dialect)})")
     if sla.hours is not None:
         where.append(hours_sql(sla.hours, column="arrived_at", tz=tz, dialect=dialect))
     inner = scope_sql(source, contract, month=month, tz=tz, flows=sla.flows, dialect=dialect)

@@ -43,6 +43,7 @@ from arbitre.kpi.buckets import (
     instant_us_sql,
     minute_of_week_sql,
     seconds_between_sql,
+    string_sql,
     time_key_sql,
     time_key_text,
 )
@@ -137,7 +138,9 @@ def kpi_sql(
     )
     answered = "NOT abandoned AND answered_at IS NOT NULL"
     hours = rules.opening_hours
-    in_hours = "TRUE" if hours is None else hours_sql(hours, minute="minute_of_week", flow="flow")
+    in_hours = (
+        "TRUE" if hours is None else hours_sql(hours, minute="minute_of_week", flow="flow", dialect=dialect)
+    )
     # The waiting KPIs count the contacts in scope: all of them, or those arriving within hours.
     waits = "queued AND in_hours" if rules.scope == "opening_hours" else "queued"
     minute_col = (
@@ -271,7 +274,7 @@ def kpi_sql(
     return f"WITH {ctes}\nSELECT {names} FROM ({select}{order}) AS kpis"
 
 
-def hours_sql(hours: OpeningHours, *, minute: str, flow: str) -> str:
+def hours_sql(hours: OpeningHours, *, minute: str, flow: str, dialect: Dialect = "duckdb") -> str:
     """A boolean SQL expression: whether the contact arrived within its flow's opening hours.
 
     ``minute`` is a column holding the local minute of the week (Monday 00:00 is 0), ``flow`` the
@@ -282,7 +285,8 @@ def hours_sql(hours: OpeningHours, *, minute: str, flow: str) -> str:
     "CASE f WHEN 'x' THEN FALSE ELSE (m >= 480 AND m < 600) END"
     """
     whens = " ".join(
-        f"WHEN {_literal(f)} THEN {_ranges_sql(hours.of(f), minute)}" for f in sorted(hours.flows)
+        f"WHEN {string_sql(f, dialect=dialect)} THEN {_ranges_sql(hours.of(f), minute)}"
+        for f in sorted(hours.flows)
     )
     default = _ranges_sql(WeeklyHours.parse(hours.default), minute)
     return f"CASE {flow} {whens} ELSE {default} END" if whens else default
@@ -295,11 +299,6 @@ def _ranges_sql(hours: WeeklyHours, minute: str) -> str:
         for a, b in ranges
     ]
     return " OR ".join(parts) if parts else "FALSE"
-
-
-def _literal(text: str) -> str:
-    """A string as an SQL literal (quotes doubled)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _ratio(num: str, den: str, scale: float) -> str:

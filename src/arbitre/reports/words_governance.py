@@ -658,7 +658,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "cli.col.result": ("résultat", "result"),
     "cli.col.credit": ("pénalité", "credit"),
     "cli.col.bonus": ("bonus", "bonus"),
-    "cli.missed": ("NON TENU", "MISSED"),
     "cli.money": (
         "Facturation {fees} · à risque {at_risk} · plafond {cap} · pénalités {credits} · restitué {earned_back} · "
         "bonus {bonus} · net {net}",
@@ -686,7 +685,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "{flag} : {item} : facturé {billed}, calculé {computed}{share} — {note}",
         "{flag}: {item}: billed {billed}, computed {computed}{share} — {note}",
     ),
-    "cli.warning": ("{status} : {sla} — {note}", "{status}: {sla} — {note}"),
+    "cli.sla_warning": ("{status} : {sla} — {note}", "{status}: {sla} — {note}"),
     "cli.obligation": ("{date} ({left}) : {what}", "{date} ({left}): {what}"),
     "cli.today": ("aujourd'hui", "today"),
     "cli.in_days": ("dans {n} jours", "in {n} days"),
