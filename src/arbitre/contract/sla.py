@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -22,6 +20,7 @@ import numpy as np
 from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.hours import WeeklyHours
 from arbitre.domain.kpis import KpiRules
+from arbitre.domain.month import Month
 from arbitre.kpi import buckets
 from arbitre.kpi.buckets import Dialect, string_sql, timestamp_sql
 from arbitre.kpi.connection import Connection, dialect_of
@@ -69,23 +68,6 @@ class SlaResult:
     counted: int = 0  # what the KPI is computed over (`KPI_BASIS`): its denominator over the month
 
 
-def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
-    """Local midnight of the month's first day and of the next month's, in ``tz``."""
-    y, m = int(month[:4]), int(month[5:])
-    zone = ZoneInfo(tz)
-    start = datetime(y, m, 1, tzinfo=zone)
-    end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=zone)
-    return start, end
-
-
-def month_days(month: str) -> list[date]:
-    """The days of ``month``."""
-    y, m = int(month[:4]), int(month[5:])
-    first = date(y, m, 1)
-    after = date(y + (m == 12), m % 12 + 1, 1)
-    return [first + timedelta(days=i) for i in range((after - first).days)]
-
-
 def kpi_rules(sla: Sla, *, interval_min: int) -> KpiRules:
     """The KPI engine's rules under the SLA's definition overrides."""
     base = KpiRules(interval_min=interval_min)  # type: ignore[arg-type]  # the workspace's 15/30/60
@@ -123,13 +105,13 @@ def scope_sql(
     source: str,
     contract: Contract,
     *,
-    month: str,
+    month: Month,
     tz: str,
     flows: Sequence[str] | None = None,
     dialect: Dialect = "duckdb",
 ) -> str:
     """The provider's contacts of the month on the contract's flows (or ``flows``)."""
-    start, end = month_bounds(month, tz)
+    start, end = month.bounds(tz)
     return (
         f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites, dialect)})"
         f" AND flow IN ({_quote(list(flows or contract.flows), dialect)})"
@@ -138,7 +120,7 @@ def scope_sql(
 
 
 def sla_scope_sql(
-    source: str, contract: Contract, sla: Sla, *, month: str, tz: str, dialect: Dialect = "duckdb"
+    source: str, contract: Contract, sla: Sla, *, month: Month, tz: str, dialect: Dialect = "duckdb"
 ) -> str:
     """The contacts an SLA is measured on, before exclusions."""
     where = []
@@ -168,7 +150,7 @@ def evaluate(
     contract: Contract,
     sla: Sla,
     *,
-    month: str,
+    month: Month,
     tz: str,
     interval_min: int,
     with_excluded_days: bool,
@@ -278,8 +260,6 @@ __all__ = [
     "hours_sql",
     "kpi_rules",
     "minute_of_week_sql",
-    "month_bounds",
-    "month_days",
     "scope_sql",
     "sla_scope_sql",
 ]

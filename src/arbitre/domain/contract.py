@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from arbitre.domain.channels import Channel
 from arbitre.domain.costing import Money, Pricing, Rate
 from arbitre.domain.hours import WeeklyHours
+from arbitre.domain.month import MONTH_PATTERN, Month, months_between
 
 #: The KPIs of the engine an SLA may use (specs/interactions.md), and which way is better.
 KPI_DIRECTIONS: dict[str, Literal["at_least", "at_most"]] = {
@@ -38,7 +39,7 @@ KPI_DIRECTIONS: dict[str, Literal["at_least", "at_most"]] = {
     "qa_human_score": "at_least",
     "qa_human_critical_rate": "at_most",
 }
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 Week = Annotated[list[Annotated[Decimal, Field(ge=0)]], Field(min_length=7, max_length=7)]
 
 
@@ -410,14 +411,9 @@ class Contract(_Strict):
             )
         return self
 
-    def months(self) -> list[str]:
-        """The months of the term, YYYY-MM."""
-        out = []
-        y, m = self.start.year, self.start.month
-        while (y, m) <= (self.end.year, self.end.month):
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+    def months(self) -> list[Month]:
+        """The months of the term."""
+        return months_between(Month.of(self.start), Month.of(self.end))
 
     def bonus_weights(self) -> dict[str, Decimal]:
         """Each SLA's share of the bonus pool: its bonus weight, else shared equally between the

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from arbitre.domain.month import Month
 from arbitre.reports.charts import SCHEMA, Spec
 from arbitre.reports.decision_format import scenario_label
 from arbitre.reports.i18n import t
@@ -161,6 +162,4 @@ def _label(start_month: str | None, i: int) -> str:
     """The i-th month of the term (1-based) as YYYY-MM from ``start_month``, or M1, M2…"""
     if start_month is None:
         return f"M{i}"
-    year, month = int(start_month[:4]), int(start_month[5:])
-    index = year * 12 + month - 1 + i - 1
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return Month.parse(start_month).shift(i - 1)

@@ -17,6 +17,7 @@ from typing import Any
 from arbitre.decision import wording
 from arbitre.decision.offers import Why, why_text
 from arbitre.domain.hours import DAYS
+from arbitre.domain.month import Month
 from arbitre.reports.html import duration, money, num, pct
 
 CHANNELS: dict[str, tuple[str, str]] = {
@@ -257,9 +258,9 @@ def month_text(value: str | None, lang: str) -> str:
     """2025-12 → "décembre 2025" / "December 2025"."""
     if not value:
         return "—"
-    year, month = int(value[:4]), int(value[5:7])
-    name = wording.MONTHS[month - 1]
-    return f"{name.fr} {year}" if lang == "fr" else f"{name.en} {year}"
+    month = Month.parse(value[:7])
+    name = wording.MONTHS[month.number - 1]
+    return f"{name.fr} {month.year}" if lang == "fr" else f"{name.en} {month.year}"
 
 
 def moment_text(value: str | None, lang: str) -> str:
