@@ -241,5 +241,6 @@ def map_(
             w("languages"),
         ],
         rows,
+        text=2,
     )
     err.print(w("scope_note"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,7 +47,7 @@ class _PlainConsole(Console):
 
 _PLAIN: dict[str, Any] = {"highlight": False, "soft_wrap": True, "markup": False, "emoji": False}
 out: Console = _PlainConsole(**_PLAIN)
-if not out.is_terminal:
+if not out.is_terminal and not os.environ.get("COLUMNS"):  # piped: wide enough for the tables
     out = _PlainConsole(**_PLAIN, width=180)
 err: Console = _PlainConsole(stderr=True, **_PLAIN)
 

@@ -130,7 +130,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "cli.languages": ("langues", "languages"),
     "cli.report": ("Rapport HTML : {path}", "HTML report: {path}"),
     "cli.scope_note": (
-        "Niveau de service et abandon : contacts arrivés pendant les horaires d'ouverture ; les appels arrivés fermé sont la colonne « hors horaires ».",
+        "Niveau de service et abandon : contacts arrivés pendant les horaires d'ouverture ; les appels arrivés pendant la fermeture sont comptés dans la colonne « hors horaires ».",
         'Service level and abandonment: contacts arriving within opening hours; calls arriving while closed are the "outside hours" column.',
     ),
     "bc.recommended": ("Recommandé", "Recommended"),
