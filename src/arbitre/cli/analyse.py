@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.output import err, fmt_kpi, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
@@ -99,65 +99,40 @@ def kpi(
         if k not in _KPI_COLUMNS and k not in KPI_NAMES and k != "outside_hours"
     ]
     hours = any(r.get("outside_hours") is not None for r in rows)
-    header = [
-        *keys,
-        "offered",
-        *(["closed"] if hours else []),
-        "answered",
-        "SL",
-        "abandon",
-        "ASA",
-        "AHT",
-        "FCR",
-        "repeat 7d",
-        "CSAT",
-        "NPS",
+    columns = [
+        *_COLUMNS[:1],
+        *([("closed", "outside_hours")] if hours else []),
+        *_COLUMNS[1:],
+        # Quality monitoring's KPIs, where the workspace has checks or evaluations.
+        *((name, k) for name, k in _QUALITY_COLUMNS if any(r.get(k) is not None for r in rows)),
     ]
-    table = [
-        [
-            *(str(r[k]) for k in keys),
-            fmt_num(r["offered"]),
-            *([fmt_num(r["outside_hours"])] if hours else []),
-            fmt_num(r["answered"]),
-            fmt_pct(r["service_level"]),
-            fmt_pct(r["abandon_rate"]),
-            fmt_s(r["asa_s"]),
-            fmt_s(r["aht_s"]),
-            fmt_pct(r["fcr"]),
-            fmt_pct(r["repeat_rate_7d"]),
-            fmt_pct(r["csat"]),
-            fmt_num(r["nps"], 1),
-        ]
-        for r in rows
-    ]
-    # Quality monitoring's KPIs, where the workspace has checks or evaluations.
-    for name, kpi, as_score in (
-        ("QA auto", "qa_auto_score", True),
-        ("critical auto", "qa_auto_critical_rate", False),
-        ("QA human", "qa_human_score", True),
-    ):
-        if any(r.get(kpi) is not None for r in rows):
-            header.append(name)
-            for row, r in zip(table, rows, strict=True):
-                row.append(fmt_num(r[kpi], 1) if as_score else fmt_pct(r[kpi]))
+    header = [*keys, *(name for name, _ in columns)]
+    table = [[*(str(r[k]) for k in keys), *(fmt_kpi(k, r[k]) for _, k in columns)] for r in rows]
     if not keys:
         header[0:0] = ["all"]
         table = [["all", *row] for row in table]
     print_table(None, header, table)
 
 
-_KPI_COLUMNS = {
-    "offered",
-    "answered",
-    "service_level",
-    "abandon_rate",
-    "asa_s",
-    "aht_s",
-    "fcr",
-    "repeat_rate_7d",
-    "csat",
-    "nps",
-}
+#: The table's KPI columns (header, KPI), each written by its unit in the registry.
+_COLUMNS = [
+    ("offered", "offered"),
+    ("answered", "answered"),
+    ("SL", "service_level"),
+    ("abandon", "abandon_rate"),
+    ("ASA", "asa_s"),
+    ("AHT", "aht_s"),
+    ("FCR", "fcr"),
+    ("repeat 7d", "repeat_rate_7d"),
+    ("CSAT", "csat"),
+    ("NPS", "nps"),
+]
+_QUALITY_COLUMNS = [
+    ("QA auto", "qa_auto_score"),
+    ("critical auto", "qa_auto_critical_rate"),
+    ("QA human", "qa_human_score"),
+]
+_KPI_COLUMNS = {k for _, k in _COLUMNS}
 assert not _KPI_COLUMNS & set(TIME_KEYS)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.hours import WeeklyHours
-from arbitre.domain.kpis import KpiRules
+from arbitre.domain.kpis import KPIS, SLA_KPIS, KpiRules
 from arbitre.domain.month import Month
 from arbitre.kpi import buckets
 from arbitre.kpi.buckets import Dialect, string_sql, timestamp_sql
@@ -28,21 +28,10 @@ from arbitre.kpi.engine import compute_kpis
 
 EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
 
-#: What each KPI is computed over (its denominator), as the report names it: contacts offered
+#: What each SLA KPI is computed over (its denominator), as the report names it: contacts offered
 #: (less short abandons when they are excluded), answered contacts (with the fact the KPI needs
-#: known), survey answers, quality evaluations.
-KPI_BASIS: dict[str, str] = {
-    "service_level": "contacts",
-    "abandon_rate": "contacts",
-    "asa_s": "answered",
-    "aht_s": "answered",
-    "fcr": "answered",
-    "repeat_rate_7d": "answered",
-    "csat": "survey_answers",
-    "csat_mean": "survey_answers",
-    "nps": "survey_answers",
-    "qa_score": "evaluations",
-}
+#: known), survey answers, human evaluations, automatic checks (the KPI registry's ``basis``).
+KPI_BASIS: dict[str, str] = {name: str(KPIS[name].basis) for name in SLA_KPIS}
 
 
 @dataclass(frozen=True)
@@ -223,7 +212,8 @@ def _counted(
     answered = "NOT abandoned AND answered_at IS NOT NULL"
     columns = {
         "survey_answers": "count(nps)" if sla.kpi == "nps" else "count(csat)",
-        "evaluations": "count(qa_score)",
+        "evaluations": "count(qa_human_score)" if sla.kpi.startswith("qa_human") else "count(qa_score)",
+        "checks": "count(qa_auto_score)",
     }
     basis = KPI_BASIS[sla.kpi]
     if basis == "contacts":

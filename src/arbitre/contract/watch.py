@@ -38,6 +38,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from arbitre.domain.contract import KPI_DIRECTIONS, Contract, Sla, Volumes
+from arbitre.domain.kpis import KPIS
 from arbitre.domain.month import Month
 
 Status = Literal["on_track", "at_risk", "missed"]
@@ -45,7 +46,7 @@ Better = Literal["at_least", "at_most"]
 Direction = Literal["improving", "worsening", "stable"]
 
 #: KPIs that are a share of contacts (numerator ÷ denominator), hence projectable by counts.
-RATIO_KPIS = frozenset({"service_level", "abandon_rate", "fcr", "repeat_rate_7d", "csat"})
+RATIO_KPIS = frozenset(k.name for k in KPIS.values() if k.share_of_contacts)
 
 _EPS = 1e-12  # as `Sla.meets`: a rate equal to the target meets it despite float rounding
 _NNBSP = "\u202f"  # narrow no-break space: "86,2 %", "18 400"

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 
 from arbitre.domain.channels import Channel
-from arbitre.domain.kpis import KpiRules
 from arbitre.kpi.engine import compute_kpis
 from arbitre.mapping.profile import Profile, profile
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
@@ -40,7 +39,7 @@ def activity_map(ws: Workspace, *, first: date | None = None, last: date | None 
         counts = flow_counts(con, source, tz=tz, interval_min=interval_min)
         handles = handle_times(con, source)
         langs = languages(con, source)
-        rules = KpiRules.within(settings.opening())
+        rules = settings.kpi_rules()
         kpis = {
             (r["flow"], r["channel"]): r
             for r in compute_kpis(
