@@ -26,12 +26,13 @@ from arbitre.costing.defaults import french_defaults, load_costs
 from arbitre.costing.inhouse import HIDDEN
 from arbitre.costing.portfolio import combine_inhouse
 from arbitre.costing.workload import FlowWorkload
-from arbitre.decision.allocate import Allocation, AllocationProblem, allocate
+from arbitre.decision.allocate import Allocation, allocate
 from arbitre.decision.blocks import INTERNAL, PricedBlock, price_blocks, problem
 from arbitre.decision.check import FlowCheck, check_plan
 from arbitre.decision.evidence import FlowEvidence, Qualification
 from arbitre.decision.offers import best_offer, flow_offer
 from arbitre.decision.plan import flow_allocation
+from arbitre.decision.problem import AllocationProblem
 from arbitre.decision.qualify import qualify
 from arbitre.decision.reconcile import Verdict, kept_blocks, verdicts
 from arbitre.decision.scenarios import ScenarioCost, all_at, block_months, evaluate
