@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.services.decide import latest_decision
 from arbitre.services.govern import runs
+from arbitre.store.decisions import latest_decision
 from arbitre.store.workspace import Workspace
 from tests.demo.figures import demo_figures
 
@@ -44,7 +44,7 @@ def recorded_figures(folder: Path) -> dict[str, Any]:
         months = runs(ws, "callmada-2026")
     finally:
         ws.close()
-    return demo_figures(decision, months)
+    return demo_figures(decision.model_dump(mode="json"), months)
 
 
 @pytest.fixture(scope="session")

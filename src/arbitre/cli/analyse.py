@@ -13,8 +13,9 @@ from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.reports import decision_format as fmt
 from arbitre.reports import html
+from arbitre.reports.activity import write_activity_map
 from arbitre.reports.i18n import t
-from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.services.activity import activity_map
 from arbitre.services.kpis import kpis
 from arbitre.store.workspace import Workspace
 
@@ -145,7 +146,7 @@ def map_(
     ws = Workspace.open(directory)
     try:
         result = activity_map(ws)
-        report = write_mapping_report(ws, result, lang=lang)
+        report = write_activity_map(result, ws.reports_dir, lang=lang)
     finally:
         ws.close()
     lang = "fr" if lang == "fr" else "en"
@@ -155,7 +156,7 @@ def map_(
 
     err.print(w("report", path=report))
     if json:
-        print_json(result)
+        print_json(result.model_dump(mode="json"))
         return
 
     def pct(x: float | None) -> str:
@@ -166,36 +167,35 @@ def map_(
 
     rows = [
         [
-            f["flow"],
-            fmt.channel_label(f["channel"], lang),
-            number(f["contacts"]),
-            number(f["contacts_per_day"]),
-            number(f["peak_to_average"]["interval"], 2),
-            number(f["peak_to_average"]["day"], 2),
-            pct(f["outside_opening_hours"]),
-            number(f["outside_hours"]["per_month"]),
-            pct(f["bands"]["evening"]),
-            pct(f["bands"]["weekend"]),
-            html.duration(f["handle_time"]["mean_s"] if f["handle_time"] else None, lang),
-            pct(f["kpis"]["service_level"]),
-            pct(f["kpis"]["abandon_rate"]),
+            f.flow,
+            fmt.channel_label(f.channel, lang),
+            number(f.contacts),
+            number(f.contacts_per_day),
+            number(f.peak_to_average.interval, 2),
+            number(f.peak_to_average.day, 2),
+            pct(f.outside_opening_hours),
+            number(f.outside_hours.per_month),
+            pct(f.bands["evening"]),
+            pct(f.bands["weekend"]),
+            html.duration(f.handle_time.mean_s if f.handle_time else None, lang),
+            pct(f.kpis.service_level),
+            pct(f.kpis.abandon_rate),
             ", ".join(
-                f"{fmt.language_name(x['language'], lang)} {html.pct(x['share'], lang, 0)}"
-                for x in f["languages"][:3]
+                f"{fmt.language_name(x.language, lang)} {html.pct(x.share, lang, 0)}" for x in f.languages[:3]
             ),
         ]
-        for f in result["flows"]
+        for f in result.flows
     ]
-    period = result["period"]
+    period = result.period
     title = (
         w(
             "map_title",
-            workspace=result["workspace"],
-            start=fmt.date_text(period["start"], lang),
-            end=fmt.date_text(period["end"], lang),
+            workspace=result.workspace,
+            start=fmt.date_text(period.start, lang),
+            end=fmt.date_text(period.end, lang),
         )
         if period
-        else result["workspace"]
+        else result.workspace
     )
     print_table(
         title,

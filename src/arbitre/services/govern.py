@@ -57,9 +57,9 @@ from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
 from arbitre.services.contracts import contract_in_force, list_contracts, load_contract
-from arbitre.services.decide import latest_decision
 from arbitre.services.quality_checks import quality_month, with_quality
 from arbitre.store.appdb import GovernanceRun, session_scope
+from arbitre.store.decisions import latest_decision
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
@@ -567,32 +567,31 @@ def _business_case(
     offer = contract.provider.offer
     if decision is None or offer is None:
         return None
-    flows = [f for f in decision["flows"] if f["flow"] in contract.flows]
-    priced = [f["offers"].get(offer) for f in flows]
-    if not flows or any(p is None or p.get("per_month") is None for p in priced):
+    flows = [f for f in decision.flows if f.flow in contract.flows]
+    priced = [f.offers.get(offer) for f in flows]
+    if not flows or any(p is None or p.per_month is None for p in priced):
         return None
-    projected = sum((Decimal(p["per_month"]) for p in priced if p is not None), Decimal(0))
-    contacts = sum(float(f["contacts_per_month"]) for f in flows)
-    workloads = {w.get("flow"): w for w in (decision.get("inputs") or {}).get("workloads") or []}
+    projected = sum((p.per_month for p in priced if p is not None and p.per_month is not None), Decimal(0))
+    contacts = sum(f.contacts_per_month for f in flows)
     by_flow = [
         {
-            "flow": f["flow"],
-            "projected_contacts": round(float(f["contacts_per_month"])),
-            "actual_contacts": units.by_flow[f["flow"]].handled,
-            "projected_aht_s": (workloads.get(f["flow"]) or {}).get("aht_s"),
+            "flow": f.flow,
+            "projected_contacts": round(f.contacts_per_month),
+            "actual_contacts": units.by_flow[f.flow].handled,
+            "projected_aht_s": None if (w := decision.workload(f.flow)) is None else w.aht_s,
             "actual_aht_s": None
-            if units.by_flow[f["flow"]].aht_s is None
-            else round(units.by_flow[f["flow"]].aht_s or 0.0, 1),
+            if units.by_flow[f.flow].aht_s is None
+            else round(units.by_flow[f.flow].aht_s or 0.0, 1),
         }
         for f in flows
     ]
-    inhouse = sum((Decimal(f["inhouse"]["per_month"]) for f in flows), Decimal(0))
+    inhouse = sum((f.inhouse.per_month for f in flows), Decimal(0))
     actual = credits.net_fees
     handled = units.handled
     per_contact_projected = projected / Decimal(str(contacts)) if contacts else None
     per_contact_actual = actual / handled if handled else None
     return {
-        "decision_id": decision.get("decision_id"),
+        "decision_id": decision.decision_id,
         "offer": offer,
         "projected_monthly": _m(projected),
         "actual_monthly": _m(actual),
@@ -606,7 +605,7 @@ def _business_case(
         "difference_share": None
         if per_contact_projected is None or per_contact_actual is None or per_contact_projected == 0
         else float(round(per_contact_actual / per_contact_projected - 1, 4)),
-        "reference_period": decision.get("reference_period") or None,
+        "reference_period": decision.reference_period.model_dump(mode="json"),
         "by_flow": by_flow,
     }
 
