@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from arbitre.decision.allocate import AllocationProblem, Block, allocate
+from arbitre.decision.allocate import allocate
 from arbitre.decision.evidence import Direction, Qualification, Recommendation, Scope
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.decision.reconcile import kept_blocks, may_go_out, verdicts
 from arbitre.decision.wording import Text
 

@@ -32,6 +32,7 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.reports.html import num, pct
+from tests.demo.conftest import BuiltDemo
 
 THRESHOLD_S = {"voice_in": 20, "chat": 60, "social": 3600, "email": 86400, "backoffice": 86400}
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -41,11 +42,8 @@ YEAR = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("practitioner") / "ws"
-    result = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--scale", "0.05", "--json"])
-    assert result.exit_code == 0, result.output
-    return folder
+def demo(small_demo: BuiltDemo) -> Path:
+    return small_demo.folder
 
 
 @pytest.fixture(scope="module")

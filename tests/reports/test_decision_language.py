@@ -13,8 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.services.activity import activity_map, write_mapping_report
-from arbitre.services.business_case import render_business_case
+from arbitre.decision.document import DecisionDocument
+from arbitre.reports.activity import write_activity_map
+from arbitre.reports.business_case import render_business_case
+from arbitre.services.activity import activity_map
 from arbitre.store.workspace import Workspace
 from tests.helpers import demo_company
 from tests.reports.language_check import foreign_words
@@ -49,14 +51,14 @@ def names_of(document: dict[str, Any]) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_business_case_speaks_one_language(document: dict[str, Any], lang: str) -> None:
-    html = render_business_case(document, lang=lang)
+    html = render_business_case(DecisionDocument.model_validate(document), lang=lang)
     assert foreign_words(html, lang, names=names_of(document)) == []
 
 
 def test_the_french_business_case_has_none_of_the_words_and_codes_the_issue_found(
     document: dict[str, Any],
 ) -> None:
-    html = unescape(render_business_case(document, lang="fr"))
+    html = unescape(render_business_case(DecisionDocument.model_validate(document), lang="fr"))
     for code in (
         "cx_differentiator",
         "all-in-house",
@@ -80,15 +82,11 @@ def test_the_activity_map_speaks_one_language(company: Path, tmp_path: Path, lan
     ws = Workspace.open(company)
     try:
         result = activity_map(ws)
-        path = write_mapping_report(ws, result, lang=lang, path=tmp_path / f"map-{lang}.html")
+        path = write_activity_map(result, tmp_path, lang=lang, path=tmp_path / f"map-{lang}.html")
     finally:
         ws.close()
     html = path.read_text(encoding="utf-8")
-    names = {
-        result["workspace"],
-        *(f["flow"] for f in result["flows"]),
-        *(f["label"] or "" for f in result["flows"]),
-    }
+    names = {result.workspace, *(f.flow for f in result.flows), *(f.label or "" for f in result.flows)}
     assert foreign_words(html, lang, names=names) == []
     if lang == "fr":
         assert "dim. fermé" in html and "dim. closed" not in html

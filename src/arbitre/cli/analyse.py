@@ -7,14 +7,15 @@ from typing import Annotated
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.output import err, fmt_kpi, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.reports import decision_format as fmt
 from arbitre.reports import html
+from arbitre.reports.activity import write_activity_map
 from arbitre.reports.i18n import t
-from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.services.activity import activity_map
 from arbitre.services.kpis import kpis
 from arbitre.store.workspace import Workspace
 
@@ -99,65 +100,40 @@ def kpi(
         if k not in _KPI_COLUMNS and k not in KPI_NAMES and k != "outside_hours"
     ]
     hours = any(r.get("outside_hours") is not None for r in rows)
-    header = [
-        *keys,
-        "offered",
-        *(["closed"] if hours else []),
-        "answered",
-        "SL",
-        "abandon",
-        "ASA",
-        "AHT",
-        "FCR",
-        "repeat 7d",
-        "CSAT",
-        "NPS",
+    columns = [
+        *_COLUMNS[:1],
+        *([("closed", "outside_hours")] if hours else []),
+        *_COLUMNS[1:],
+        # Quality monitoring's KPIs, where the workspace has checks or evaluations.
+        *((name, k) for name, k in _QUALITY_COLUMNS if any(r.get(k) is not None for r in rows)),
     ]
-    table = [
-        [
-            *(str(r[k]) for k in keys),
-            fmt_num(r["offered"]),
-            *([fmt_num(r["outside_hours"])] if hours else []),
-            fmt_num(r["answered"]),
-            fmt_pct(r["service_level"]),
-            fmt_pct(r["abandon_rate"]),
-            fmt_s(r["asa_s"]),
-            fmt_s(r["aht_s"]),
-            fmt_pct(r["fcr"]),
-            fmt_pct(r["repeat_rate_7d"]),
-            fmt_pct(r["csat"]),
-            fmt_num(r["nps"], 1),
-        ]
-        for r in rows
-    ]
-    # Quality monitoring's KPIs, where the workspace has checks or evaluations.
-    for name, kpi, as_score in (
-        ("QA auto", "qa_auto_score", True),
-        ("critical auto", "qa_auto_critical_rate", False),
-        ("QA human", "qa_human_score", True),
-    ):
-        if any(r.get(kpi) is not None for r in rows):
-            header.append(name)
-            for row, r in zip(table, rows, strict=True):
-                row.append(fmt_num(r[kpi], 1) if as_score else fmt_pct(r[kpi]))
+    header = [*keys, *(name for name, _ in columns)]
+    table = [[*(str(r[k]) for k in keys), *(fmt_kpi(k, r[k]) for _, k in columns)] for r in rows]
     if not keys:
         header[0:0] = ["all"]
         table = [["all", *row] for row in table]
     print_table(None, header, table)
 
 
-_KPI_COLUMNS = {
-    "offered",
-    "answered",
-    "service_level",
-    "abandon_rate",
-    "asa_s",
-    "aht_s",
-    "fcr",
-    "repeat_rate_7d",
-    "csat",
-    "nps",
-}
+#: The table's KPI columns (header, KPI), each written by its unit in the registry.
+_COLUMNS = [
+    ("offered", "offered"),
+    ("answered", "answered"),
+    ("SL", "service_level"),
+    ("abandon", "abandon_rate"),
+    ("ASA", "asa_s"),
+    ("AHT", "aht_s"),
+    ("FCR", "fcr"),
+    ("repeat 7d", "repeat_rate_7d"),
+    ("CSAT", "csat"),
+    ("NPS", "nps"),
+]
+_QUALITY_COLUMNS = [
+    ("QA auto", "qa_auto_score"),
+    ("critical auto", "qa_auto_critical_rate"),
+    ("QA human", "qa_human_score"),
+]
+_KPI_COLUMNS = {k for _, k in _COLUMNS}
 assert not _KPI_COLUMNS & set(TIME_KEYS)
 
 
@@ -170,7 +146,7 @@ def map_(
     ws = Workspace.open(directory)
     try:
         result = activity_map(ws)
-        report = write_mapping_report(ws, result, lang=lang)
+        report = write_activity_map(result, ws.reports_dir, lang=lang)
     finally:
         ws.close()
     lang = "fr" if lang == "fr" else "en"
@@ -180,7 +156,7 @@ def map_(
 
     err.print(w("report", path=report))
     if json:
-        print_json(result)
+        print_json(result.model_dump(mode="json"))
         return
 
     def pct(x: float | None) -> str:
@@ -191,36 +167,35 @@ def map_(
 
     rows = [
         [
-            f["flow"],
-            fmt.channel_label(f["channel"], lang),
-            number(f["contacts"]),
-            number(f["contacts_per_day"]),
-            number(f["peak_to_average"]["interval"], 2),
-            number(f["peak_to_average"]["day"], 2),
-            pct(f["outside_opening_hours"]),
-            number(f["outside_hours"]["per_month"]),
-            pct(f["bands"]["evening"]),
-            pct(f["bands"]["weekend"]),
-            html.duration(f["handle_time"]["mean_s"] if f["handle_time"] else None, lang),
-            pct(f["kpis"]["service_level"]),
-            pct(f["kpis"]["abandon_rate"]),
+            f.flow,
+            fmt.channel_label(f.channel, lang),
+            number(f.contacts),
+            number(f.contacts_per_day),
+            number(f.peak_to_average.interval, 2),
+            number(f.peak_to_average.day, 2),
+            pct(f.outside_opening_hours),
+            number(f.outside_hours.per_month),
+            pct(f.bands["evening"]),
+            pct(f.bands["weekend"]),
+            html.duration(f.handle_time.mean_s if f.handle_time else None, lang),
+            pct(f.kpis.service_level),
+            pct(f.kpis.abandon_rate),
             ", ".join(
-                f"{fmt.language_name(x['language'], lang)} {html.pct(x['share'], lang, 0)}"
-                for x in f["languages"][:3]
+                f"{fmt.language_name(x.language, lang)} {html.pct(x.share, lang, 0)}" for x in f.languages[:3]
             ),
         ]
-        for f in result["flows"]
+        for f in result.flows
     ]
-    period = result["period"]
+    period = result.period
     title = (
         w(
             "map_title",
-            workspace=result["workspace"],
-            start=fmt.date_text(period["start"], lang),
-            end=fmt.date_text(period["end"], lang),
+            workspace=result.workspace,
+            start=fmt.date_text(period.start, lang),
+            end=fmt.date_text(period.end, lang),
         )
         if period
-        else result["workspace"]
+        else result.workspace
     )
     print_table(
         title,

@@ -95,6 +95,20 @@ def fmt_s(value: float | None) -> str:
     return f"{value / 3600:,.1f} h"
 
 
+def fmt_kpi(name: str, value: float | None) -> str:
+    """A KPI's value by its unit in the registry (`arbitre.domain.kpis.KPIS`): a share in %, seconds
+    as a person reads them, a score to one decimal, a count whole (``outside_hours``, the count
+    beside the KPIs, too)."""
+    from arbitre.domain.kpis import KPIS  # not at import: `arbitre staff` starts without pydantic
+
+    unit = KPIS[name].unit if name in KPIS else "count"
+    if unit == "share":
+        return fmt_pct(value)
+    if unit == "seconds":
+        return fmt_s(value)
+    return fmt_num(value, 1 if unit == "score" else 0)
+
+
 def print_table(
     title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]], *, text: int = 1
 ) -> None:

@@ -20,7 +20,7 @@ from arbitre._types import FloatArray, IntArray
 from arbitre.costing.inhouse import InHouseCost, inhouse_cost
 from arbitre.costing.pricing import OfferCost, answering, minute_of_week, offer_cost
 from arbitre.costing.workload import FlowWorkload
-from arbitre.decision.allocate import AllocationProblem, Block
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.domain.channels import Channel
 from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
 from arbitre.domain.targets import CHANNEL_DEFAULTS

@@ -57,7 +57,8 @@ class FlowOffer(BaseModel):
     provider's invoice, per contact, at their real mix; ``standalone_per_month`` what the provider
     would invoice for them alone, with its fixed fee and minimum; ``minimum_top_up`` what the
     minimum adds to that invoice (positive: the volume earns less than the minimum, which then
-    makes the price); ``feasible`` that it takes the whole flow with no refusal (volume, capacity).
+    makes the price), and ``minimum_dominates`` says so; ``feasible`` that it takes the whole flow
+    with no refusal (volume, capacity).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -76,11 +77,7 @@ class FlowOffer(BaseModel):
     feasible: bool
     refusals: list[Why]
     not_taken: list[Refused]
-
-    @property
-    def minimum_dominates(self) -> bool:
-        """The minimum, not the flow's volume, makes what the flow would pay alone."""
-        return self.minimum_top_up > 0
+    minimum_dominates: bool  # the minimum, not the flow's volume, makes what it would pay alone
 
 
 def flow_offer(offer: Offer, blocks: Sequence[PricedBlock]) -> FlowOffer:
@@ -116,8 +113,10 @@ def flow_offer(offer: Offer, blocks: Sequence[PricedBlock]) -> FlowOffer:
             feasible=False,
             refusals=[],
             not_taken=refused,
+            minimum_dominates=False,
         )
     alone = combine_offer(parts)
+    top_up = alone.invoice.amount("minimum_commitment")
     variable = sum((variable_per_month(oc) for oc in parts), ZERO)
     per_contact = Decimal(str(contacts))
     return FlowOffer(
@@ -130,11 +129,12 @@ def flow_offer(offer: Offer, blocks: Sequence[PricedBlock]) -> FlowOffer:
         standalone_per_contact=ratio(alone.per_month, per_contact),
         fixed_monthly=fixed,
         minimum_monthly=offer.pricing.minimum_monthly,
-        minimum_top_up=alone.invoice.amount("minimum_commitment"),
+        minimum_top_up=top_up,
         fte=alone.fte,
         feasible=not refused and alone.feasible,
         refusals=[_why(r) for r in alone.reasons],
         not_taken=refused,
+        minimum_dominates=top_up > 0,
     )
 
 

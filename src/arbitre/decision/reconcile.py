@@ -23,10 +23,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from arbitre.decision import wording
-from arbitre.decision.allocate import AllocationProblem, Block
 from arbitre.decision.blocks import ALL
 from arbitre.decision.evidence import Direction, Qualification, Recommendation
 from arbitre.decision.plan import block_name, flow_allocation
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.decision.program import INTERNAL
 from arbitre.decision.thresholds import MOVE_MARGIN
 from arbitre.decision.wording import Text

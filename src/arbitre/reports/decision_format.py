@@ -14,9 +14,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
+
 from arbitre.decision import wording
 from arbitre.decision.offers import Why, why_text
+from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
 from arbitre.domain.hours import DAYS
+from arbitre.domain.month import Month
+from arbitre.domain.targets import StaffingTargets
 from arbitre.reports.html import duration, money, num, pct
 
 CHANNELS: dict[str, tuple[str, str]] = {
@@ -257,16 +262,16 @@ def month_text(value: str | None, lang: str) -> str:
     """2025-12 → "décembre 2025" / "December 2025"."""
     if not value:
         return "—"
-    year, month = int(value[:4]), int(value[5:7])
-    name = wording.MONTHS[month - 1]
-    return f"{name.fr} {year}" if lang == "fr" else f"{name.en} {year}"
+    month = Month.parse(value[:7])
+    name = wording.MONTHS[month.number - 1]
+    return f"{name.fr} {month.year}" if lang == "fr" else f"{name.en} {month.year}"
 
 
-def moment_text(value: str | None, lang: str) -> str:
-    """An ISO instant → "7 décembre 2026 à 12 h 52 (UTC)" / "7 December 2026, 12:52 UTC"."""
+def moment_text(value: datetime | str | None, lang: str) -> str:
+    """An instant (or its ISO text) → "7 décembre 2026 à 12 h 52 (UTC)" / "7 December 2026, 12:52 UTC"."""
     if not value:
         return "—"
-    t = datetime.fromisoformat(value)
+    t = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     day = date_text(t.date(), lang)
     return (
         f"{day} à {t.hour} h {t.minute:02d} (UTC)"
@@ -338,8 +343,9 @@ def _day(key: str, lang: str) -> str:
     return (fr if lang == "fr" else en).get(k, key)
 
 
-def targets_text(targets: Mapping[str, Any], lang: str) -> str:
+def targets_text(given: StaffingTargets | Mapping[str, Any], lang: str) -> str:
     """Service targets → "80 % en 20 s · occupation ≤ 90 % · indisponibilité 30 %"."""
+    targets = _data(given, exclude_none=True)
     parts = []
     if targets.get("sl") is not None and targets.get("threshold_s") is not None:
         parts.append(
@@ -422,8 +428,9 @@ def _band(key: str, lang: str) -> str:
     return key if name is None else (name.fr if lang == "fr" else name.en)
 
 
-def parameter_rows(costs: Mapping[str, Any], lang: str) -> list[tuple[str, str, str]]:
+def parameter_rows(model: InHouseCosts, lang: str) -> list[tuple[str, str, str]]:
     """The in-house cost model as (label, value, source) rows, sources in ``lang`` where known."""
+    costs = _data(model)
     currency = str(costs.get("currency", "EUR"))
     french = costs.get("sources_fr") or {}
     sources = costs.get("sources") or {}
@@ -436,8 +443,9 @@ def parameter_rows(costs: Mapping[str, Any], lang: str) -> list[tuple[str, str, 
     return rows
 
 
-def frame_rows(frame: Mapping[str, Any], lang: str, currency: str = "EUR") -> list[tuple[str, str]]:
+def frame_rows(model: DecisionSettings, lang: str, currency: str = "EUR") -> list[tuple[str, str]]:
     """The decision frame as (label, value) rows, then one row per flow's profile."""
+    frame = _data(model)
     rows = []
     for key, (fr, en, kind) in FRAME.items():
         if key in frame:
@@ -457,9 +465,10 @@ def frame_rows(frame: Mapping[str, Any], lang: str, currency: str = "EUR") -> li
     return rows
 
 
-def offer_rows(offer: Mapping[str, Any], lang: str) -> dict[str, str]:
+def offer_rows(given: Offer, lang: str) -> dict[str, str]:
     """An offer as the cells of the offers' table: location, scope, price, fees, transition,
     productivity, limits and hours — each in words."""
+    offer = _data(given)
     fr = lang == "fr"
     cur = str(offer.get("currency", "EUR"))
     p = offer["pricing"]
@@ -549,6 +558,14 @@ def offer_rows(offer: Mapping[str, Any], lang: str) -> dict[str, str]:
         if offer.get("hours")
         else ("24 h/24, 7 j/7" if fr else "around the clock"),
     }
+
+
+def _data(model: BaseModel | Mapping[str, Any], *, exclude_none: bool = False) -> Mapping[str, Any]:
+    """An input model's fields as its JSON values: the rows above walk them by their tables of
+    labels and kinds (`COST_PARAMETERS`, `FRAME`, `PROFILE`)."""
+    if isinstance(model, BaseModel):
+        return model.model_dump(mode="json", exclude_none=exclude_none)
+    return model
 
 
 def status_text(status: str, lang: str) -> str:

@@ -425,6 +425,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "basis.answered": ("contacts traités", "answered contacts"),
     "basis.survey_answers": ("réponses à l'enquête", "survey answers"),
     "basis.evaluations": ("évaluations", "evaluations"),
+    "basis.checks": ("contrôles automatiques", "automatic checks"),
     # --- bonus ---------------------------------------------------------------------------
     "gov.bonus_rule": (
         "Bonus : une enveloppe de {pool} de la facturation du mois{cap} ; chaque SLA à objectif de bonus en a une part "

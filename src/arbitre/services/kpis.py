@@ -57,8 +57,8 @@ def kpis(
     interval_min = interval_min or (workspaces[0].settings.interval_min if workspaces else 30)
     if rules is not None:
         base = rules
-    elif workspaces and not all_hours:
-        base = KpiRules.within(workspaces[0].settings.opening())
+    elif workspaces:
+        base = workspaces[0].settings.kpi_rules(all_hours=all_hours)
     else:
         base = KpiRules()
     try:

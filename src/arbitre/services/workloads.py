@@ -72,10 +72,78 @@ def until(history: History, last_day: date | None) -> History:
     return history.head(days)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the decision reads of the reference period besides the volumes, in one scan of the
+    store: each flow's share of contacts per language, mean talk seconds of its answered
+    contacts, and who handled its contacts by hour band and language (today's set-up)."""
+
+    languages: dict[str, dict[str, float]]
+    talk_s: dict[str, float]
+    handled_by: dict[str, HandledBy]
+
+
+def reference_facts(ws: Workspace, span: Window) -> Facts:
+    """The `Facts` of the reference period ``span``: one query with two grouping sets (per flow,
+    site, language and minute of the week; per flow for the talk time)."""
+    tz = ws.settings.timezone
+    con = connect(tz)
+    try:
+        source = InteractionStore(ws).window_sql(tz=tz, first=span.first, last=span.last)
+        table = con.sql(
+            f"""
+            SELECT flow, site, language, minute, count(*) AS n,
+                   avg(talk_s) FILTER (WHERE NOT abandoned AND answered_at IS NOT NULL) AS talk_s,
+                   GROUPING(site) AS per_flow
+            FROM (SELECT flow, site, language, talk_s, abandoned, answered_at,
+                         {minute_of_week_sql("arrived_at", tz)} AS minute FROM {source}) AS s
+            GROUP BY GROUPING SETS ((flow, site, language, minute), (flow))
+            """
+        ).to_arrow_table()
+    finally:
+        con.close()
+    per_flow = table.column("per_flow").to_numpy().astype(bool)
+    flows = table.column("flow").to_pylist()
+    talk = {
+        str(f): float(v)
+        for f, v, whole in zip(flows, table.column("talk_s").to_pylist(), per_flow, strict=True)
+        if whole and v is not None
+    }
+    detail = table.filter(~per_flow)
+    masks = ws.settings.hour_bands.minute_masks()
+    minute = detail.column("minute").to_numpy().astype(np.int64)
+    band = band_of_intervals(minute // MINUTES_PER_DAY, minute % MINUTES_PER_DAY, masks)
+    counts: dict[str, dict[tuple[str, str, str | None], float]] = {}
+    by_language: dict[str, dict[str, int]] = {}
+    for flow, site, language, b, n in zip(
+        detail.column("flow").to_pylist(),
+        detail.column("site").to_pylist(),
+        detail.column("language").to_pylist(),
+        band.tolist(),
+        detail.column("n").to_pylist(),
+        strict=True,
+    ):
+        key = (str(site), BANDS[b], language)
+        mine = counts.setdefault(str(flow), {})
+        mine[key] = mine.get(key, 0.0) + float(n)
+        spoken = by_language.setdefault(str(flow), {})
+        spoken[language or "?"] = spoken.get(language or "?", 0) + int(n)
+    shares = {
+        flow: {lang: n / sum(per.values()) for lang, n in per.items()} for flow, per in by_language.items()
+    }
+    return Facts(shares, talk, {flow: HandledBy(c) for flow, c in counts.items()})
+
+
 def build_workloads(
-    ws: Workspace, *, decision: DecisionSettings, months: int = REFERENCE_MONTHS
+    ws: Workspace,
+    *,
+    decision: DecisionSettings,
+    history: History,
+    facts: Facts,
+    months: int = REFERENCE_MONTHS,
 ) -> list[FlowWorkload]:
-    """Every flow over the last ``months`` months of history up to ``history_until``.
+    """Every flow over the last ``months`` months of ``history`` (the store up to
+    ``history_until``, `decision_history`), with the ``facts`` of that period.
 
     Served: the flow's service hours from the decision (``FlowProfile.service_hours``), else its
     opening hours. Workload (`scope_of`): every contact of deferred work — what arrives while
@@ -83,7 +151,6 @@ def build_workloads(
     and chats arriving outside are unserved demand, reported (`FlowWorkload.count`), not priced.
     """
     settings = ws.settings
-    history = decision_history(ws, decision)
     axis = history.axis
     span = window(history, months=months)
     days_kept = (span.last - span.first).days + 1
@@ -96,7 +163,7 @@ def build_workloads(
     minute = np.array([d.hour * 60 + d.minute for d in local], dtype=np.int64)
     band = band_of_intervals(weekday, minute, settings.hour_bands.minute_masks())
     known = flow_histories(ws, first=span.first, last=span.last)
-    langs, talk = _languages_and_talk(ws, span)
+    langs, talk = facts.languages, facts.talk_s
     out = []
     for f, flow in enumerate(history.flows):
         offered = history.offered[f, keep]
@@ -137,65 +204,6 @@ def build_workloads(
 
 def _channel(configured: Channel | None, seen: Channel) -> Channel:
     return configured or seen
-
-
-def _languages_and_talk(ws: Workspace, span: Window) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Share of contacts per language, and mean talk seconds of answered contacts, per flow, over
-    the reference period."""
-    tz = ws.settings.timezone
-    con = connect(tz)
-    try:
-        source = InteractionStore(ws).window_sql(tz=tz, first=span.first, last=span.last)
-        rows = con.sql(
-            f"SELECT flow, coalesce(language, '?') AS language, count(*) AS n FROM {source} GROUP BY ALL"
-        ).fetchall()
-        talk = dict(
-            con.sql(
-                f"SELECT flow, avg(talk_s) FROM {source} WHERE NOT abandoned AND answered_at IS NOT NULL GROUP BY flow"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-    totals: dict[str, int] = {}
-    for flow, _, n in rows:
-        totals[flow] = totals.get(flow, 0) + int(n)
-    shares: dict[str, dict[str, float]] = {}
-    for flow, language, n in rows:
-        shares.setdefault(flow, {})[language] = int(n) / totals[flow]
-    return shares, {k: float(v) for k, v in talk.items() if v is not None}
-
-
-def handled_by(ws: Workspace, span: Window) -> dict[str, HandledBy]:
-    """Who handled each flow's contacts over the reference period, by hour band and language:
-    the store's ``site`` of each contact (``internal`` or a provider's site)."""
-    tz = ws.settings.timezone
-    con = connect(tz)
-    try:
-        source = InteractionStore(ws).window_sql(tz=tz, first=span.first, last=span.last)
-        table = con.sql(
-            f"""
-            SELECT flow, site, language, {minute_of_week_sql("arrived_at", tz)} AS minute, count(*) AS n
-            FROM {source} GROUP BY ALL
-            """
-        ).to_arrow_table()
-    finally:
-        con.close()
-    masks = ws.settings.hour_bands.minute_masks()
-    minute = table.column("minute").to_numpy().astype(np.int64)
-    band = band_of_intervals(minute // MINUTES_PER_DAY, minute % MINUTES_PER_DAY, masks)
-    counts: dict[str, dict[tuple[str, str, str | None], float]] = {}
-    for flow, site, language, b, n in zip(
-        table.column("flow").to_pylist(),
-        table.column("site").to_pylist(),
-        table.column("language").to_pylist(),
-        band.tolist(),
-        table.column("n").to_pylist(),
-        strict=True,
-    ):
-        key = (str(site), BANDS[b], language)
-        mine = counts.setdefault(str(flow), {})
-        mine[key] = mine.get(key, 0.0) + float(n)
-    return {flow: HandledBy(c) for flow, c in counts.items()}
 
 
 def current_offers(
