@@ -93,7 +93,8 @@ def bids(
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import filled grids (all or none; prices sealed until the deadline), or list the bids."""
-    from arbitre.services.tender import import_bids, list_bids, load_tender
+    from arbitre.services.tender import load_tender
+    from arbitre.services.tender_bids import import_bids, list_bids
     from arbitre.store.workspace import Workspace
 
     when = _time(received_at, "--received-at") if received_at else None
@@ -160,7 +161,8 @@ def evaluate(
 ) -> None:
     """Enter an evaluator's grades of the technical answers (no price is shown or needed)."""
     from arbitre.domain.tender import Evaluation, Grade
-    from arbitre.services.tender import load_tender, read_grades, record_evaluation
+    from arbitre.services.tender import load_tender
+    from arbitre.services.tender_grades import read_grades, record_evaluation
     from arbitre.store.workspace import Workspace
 
     if (file is None) == (provider is None):
@@ -201,7 +203,7 @@ def score(
 ) -> None:
     """The technical evaluation and, once the deadline is past, every bid priced on the same
     volumes, ranked per lot with the sensitivity of the ranking and the flags."""
-    from arbitre.services.tender import score_tender
+    from arbitre.services.tender_score import score_tender
     from arbitre.store.workspace import Workspace
 
     ws = Workspace.open(directory)
@@ -326,8 +328,8 @@ def report(
     ] = None,
 ) -> None:
     """The tender report: comparison, scores, sensitivity, flags, recommendation, inputs and sources."""
-    from arbitre.services.tender import score_tender
     from arbitre.services.tender_report import write_tender_report
+    from arbitre.services.tender_score import score_tender
     from arbitre.store.workspace import Workspace
 
     _lang(lang)
