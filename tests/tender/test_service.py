@@ -89,7 +89,7 @@ def grade_all(ws: Workspace, providers: list[str], grades: dict[str, str]) -> No
 def test_init_writes_a_valid_tender_with_the_workspace_flows_and_refuses_a_path_as_name(
     ws: Workspace,
 ) -> None:
-    path = init_tender(ws, "rfp-1", flows=["sav-voice-fr", "sav-email-fr", "sav-chat-fr"])
+    path = init_tender(ws, "rfp-1", flows=["sav-voice-fr", "sav-email-fr", "sav-chat-fr"]).path
     tender = load_tender(ws, "rfp-1")
     assert path.name == "rfp-1.yaml" and tender.scope.flows == ["sav-voice-fr", "sav-email-fr", "sav-chat-fr"]
     assert [(lot.id, lot.flows) for lot in tender.all_lots()] == [

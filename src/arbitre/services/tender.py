@@ -12,14 +12,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from arbitre.domain.channels import Channel
-from arbitre.domain.tender import Tender
+from arbitre.domain.tender import BANDS, Tender
 from arbitre.errors import InputError
 from arbitre.mapping.queries import languages
+from arbitre.store.decisions import latest_decision
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
+from arbitre.tender.scope import outsourced_scope
 from arbitre.yamlio import parse_model
 
 TENDERS_DIR = "tenders"
@@ -56,12 +60,29 @@ def store_flows(ws: Workspace) -> dict[str, tuple[Channel, int]]:
     return out
 
 
-def init_tender(ws: Workspace, name: str, *, flows: Sequence[str] | None = None) -> Path:
+@dataclass(frozen=True)
+class InitResult:
+    """What `init_tender` wrote: the file, and where its scope comes from (``decision``: the
+    recorded decision ``decision_id``; ``flows``: chosen by hand; ``store``: no decision recorded,
+    or one that keeps every flow in-house — every flow of the store but outbound calls)."""
+
+    path: Path
+    source: Literal["decision", "flows", "store"]
+    decision_id: str | None
+    flows: list[str]
+    bands: list[str]
+    languages: list[str]
+
+
+def init_tender(ws: Workspace, name: str, *, flows: Sequence[str] | None = None) -> InitResult:
     """Write ``tenders/<name>.yaml``: the commented French example with this workspace's scope.
 
-    ``flows`` (default: every flow of the store but outbound calls) become the scope, their
-    service levels come from the workspace's staffing targets, and they are put in two lots: calls
-    and chats, written work. Refuses to overwrite an existing file.
+    The scope: ``flows`` when given (every band, the history's languages); otherwise what the
+    latest recorded decision's recommended allocation outsources (`arbitre.tender.scope`: its
+    flows, their bands and languages); otherwise, or when that decision keeps everything in-house,
+    every flow of the store but outbound calls. The flows' service levels come from the
+    workspace's staffing targets, and they are put in two lots: calls and chats, written work.
+    Refuses to overwrite an existing file.
     """
     path = tender_path(ws, name)
     if path.exists():
@@ -69,37 +90,78 @@ def init_tender(ws: Workspace, name: str, *, flows: Sequence[str] | None = None)
     known = store_flows(ws)
     if not known:
         raise InputError(f"{ws.root}: no interactions in the store; import some first (arbitre import)")
-    chosen = list(flows) if flows else [f for f, (c, _) in known.items() if c is not Channel.VOICE_OUT]
+    spoken = _spoken(ws)
+    decision = None if flows else latest_decision(ws)
+    outsourced = None if decision is None else outsourced_scope(decision)
+    source: Literal["decision", "flows", "store"]
+    if flows:
+        source, chosen, bands = "flows", list(flows), list[str](BANDS)
+    elif outsourced is not None:
+        source, chosen, bands = "decision", list(outsourced.flows), list(outsourced.bands)
+    else:
+        source, bands = "store", list(BANDS)
+        chosen = [f for f, (c, _) in known.items() if c is not Channel.VOICE_OUT]
     unknown = [f for f in chosen if f not in known]
     if unknown:
         raise InputError(
-            field="--flows", expected=f"flows of the store ({', '.join(sorted(known))})", got=unknown[0]
+            field="--flows"
+            if source == "flows"
+            else f"the flows of decision {outsourced and outsourced.decision_id}",
+            expected=f"flows of the store ({', '.join(sorted(known))})",
+            got=unknown[0],
         )
+    if outsourced is not None and source == "decision":
+        wanted = set(outsourced.languages) | {
+            lang for f in outsourced.any_language for lang in spoken.get(f, [])
+        }
+    else:
+        wanted = {lang for f in chosen for lang in spoken.get(f, [])}
+    langs = sorted(wanted) or ["fr"]
+    decision_id = None if decision is None else decision.decision_id
+    if source == "decision":
+        note = f"# Le périmètre que la décision {decision_id} (arbitre decide) confie à des prestataires ; à revoir."
+    elif decision is not None:
+        note = f"# La décision {decision_id} garde tout en interne : tous les flux (sauf les appels sortants) ; à revoir."
+    else:
+        note = "# Écrit par `arbitre tender init` à partir des flux de l'espace de travail ; à revoir."
     text = EXAMPLE.read_text(encoding="utf-8")
     text = re.sub(r"^id: \S+", f"id: {name}", text, count=1, flags=re.MULTILINE)
     head, rest = text.split(SCOPE_START, 1)
     _, tail = rest.split(SCOPE_END, 1)
-    text = head + _scope_block(ws, chosen, known) + SCOPE_END + tail
+    scope = _scope_block(ws, chosen, known, bands=bands, languages=langs, note=note)
+    text = head + scope + SCOPE_END + tail
     parse_model(text, Tender, file=str(path))  # what init writes is valid
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-    return path
+    return InitResult(path, source, decision_id, chosen, list(bands), langs)
 
 
-def _scope_block(ws: Workspace, flows: Sequence[str], known: dict[str, tuple[Channel, int]]) -> str:
-    langs = language_shares(ws)
-    spoken = sorted(
-        {lang for f in flows for lang, share in langs.get(f, {}).items() if share >= 0.01 and lang != "?"}
-    )
+def _spoken(ws: Workspace) -> dict[str, list[str]]:
+    """Each flow's languages of at least 1 % of its contacts in the history."""
+    return {
+        f: sorted(lang for lang, share in shares.items() if share >= 0.01 and lang != "?")
+        for f, shares in language_shares(ws).items()
+    }
+
+
+def _scope_block(
+    ws: Workspace,
+    flows: Sequence[str],
+    known: dict[str, tuple[Channel, int]],
+    *,
+    bands: Sequence[str],
+    languages: Sequence[str],
+    note: str,
+) -> str:
     lines = [
         SCOPE_START + " : flux, plages horaires, langues, niveaux de service, lots ---",
-        "# Écrit par `arbitre tender init` à partir des flux de l'espace de travail ; à revoir.",
+        note,
         "scope:",
         f"  flows: [{', '.join(flows)}]",
-        "  bands: [day, evening, night, weekend]   # plages de arbitre.yaml (hour_bands) confiées au prestataire",
-        f"  languages: [{', '.join(spoken or ['fr'])}]",
+        f"  bands: [{', '.join(bands)}]   # plages de arbitre.yaml (hour_bands) confiées au prestataire",
+        f"  languages: [{', '.join(languages)}]",
         "service_levels:                   # les cibles de l'espace de travail ; à ajuster",
     ]
     for f in flows:
@@ -176,6 +238,7 @@ def language_shares(ws: Workspace) -> dict[str, dict[str, float]]:
 __all__ = [
     "EXAMPLE",
     "TENDERS_DIR",
+    "InitResult",
     "init_tender",
     "language_shares",
     "load_tender",
