@@ -29,6 +29,7 @@ from arbitre.store.workspace import Workspace
 from arbitre.tender.document import DqeFlowOut, SourceOut, TenderScore, lot_out, sealed_lots, technical_out
 from arbitre.tender.dqe import FlowFacts, mean_aht_s, term_workloads
 from arbitre.tender.normalise import compare
+from arbitre.tender.spec import monthly_forecast
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Dqe:
     history_start: date
     history_end: date
     models: dict[str, str]
+    monthly: dict[str, dict[str, float]]  # the forecast contacts per month (YYYY-MM) and flow
 
 
 def flow_facts(ws: Workspace, tender: Tender) -> dict[str, FlowFacts]:
@@ -127,7 +129,16 @@ def dqe(ws: Workspace, tender: Tender) -> Dqe:
         history_start=first,
         history_end=last,
         models={i.flow: i.model for i in result.info},
+        monthly=_by_month(result, tender),
     )
+
+
+def _by_month(result: Forecast, tender: Tender) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for f in monthly_forecast(result, flows=tender.scope.flows):
+        for month, contacts in f.months:
+            out.setdefault(month, {})[f.flow] = contacts
+    return out
 
 
 # --- the score ----------------------------------------------------------------------------
