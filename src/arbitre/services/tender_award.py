@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from arbitre.domain.contract import Contract
 from arbitre.domain.costing import Offer
@@ -35,11 +35,10 @@ from arbitre.services.decide import OFFERS_DIR
 from arbitre.services.tender import load_tender
 from arbitre.services.tender_bids import unsealed_bids
 from arbitre.services.tender_grades import technical_board
-from arbitre.services.tender_score import dqe
+from arbitre.services.tender_score import priced
 from arbitre.store.workspace import Workspace
 from arbitre.tender.award import AwardError, award_offers, draft_contracts
 from arbitre.tender.document import lot_out
-from arbitre.tender.normalise import compare
 from arbitre.yamlio import parse_model
 
 MARK = "# arbitre tender award:"
@@ -78,15 +77,7 @@ def award(ws: Workspace, name: str, lot: str, provider: str, *, now: datetime | 
             expected=f"a provider who bid for lot {lot} ({', '.join(bidders) or 'none'})",
             got=provider,
         )
-    volumes = dqe(ws, tender)
-    comparisons = compare(
-        tender,
-        bids,
-        workloads=volumes.workloads,
-        reference_aht_s=volumes.reference_aht_s,
-        inhouse=volumes.inhouse,
-        timezone=ws.settings.timezone,
-    )
+    volumes, comparisons = priced(ws, tender, bids)
     comparison = next(c for c in comparisons if c.lot.id == lot)
     quote = next(q for q in comparison.quotes if q.provider == provider)
     if not quote.feasible:
@@ -102,17 +93,24 @@ def award(ws: Workspace, name: str, lot: str, provider: str, *, now: datetime | 
         if q.provider == provider
         for f in q.flows
     }
-    offers = award_offers(
-        bid,
-        the_lot,
-        workloads=volumes.workloads,
-        reference_aht_s=volumes.reference_aht_s,
-        term_cost=term_cost,
-    )
     try:
+        offers = award_offers(
+            bid,
+            the_lot,
+            workloads=volumes.workloads,
+            reference_aht_s=volumes.reference_aht_s,
+            term_cost=term_cost,
+        )
         contracts = draft_contracts(
             tender, bid, the_lot, offers=offers, workloads=volumes.workloads, monthly=volumes.monthly
         )
+    except ValidationError as exc:  # an id or a value the models refuse (a flow's name in a contract id)
+        first = exc.errors()[0]
+        raise InputError(
+            field=".".join(str(x) for x in first["loc"]) or "award",
+            expected=first["msg"].removeprefix("Value error, "),
+            got=str(first.get("input"))[:200],
+        ) from None
     except AwardError as exc:
         raise InputError(str(exc), field="--provider") from None
     offers_dir = ws.root / OFFERS_DIR

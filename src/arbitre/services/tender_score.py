@@ -6,6 +6,7 @@ bid is priced on the DQE, ranked per lot, with the sensitivity and the abnormall
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from arbitre.costing.defaults import load_costs
 from arbitre.costing.inhouse import InHouseCost, inhouse_cost
 from arbitre.costing.money import dec
 from arbitre.costing.workload import FlowWorkload
-from arbitre.domain.tender import Tender
+from arbitre.domain.tender import Bid, Tender
 from arbitre.errors import InputError
 from arbitre.forecast import Forecast, forecast
 from arbitre.mapping.queries import handle_times
@@ -28,7 +29,7 @@ from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 from arbitre.tender.document import DqeFlowOut, SourceOut, TenderScore, lot_out, sealed_lots, technical_out
 from arbitre.tender.dqe import FlowFacts, mean_aht_s, term_workloads
-from arbitre.tender.normalise import compare
+from arbitre.tender.normalise import LotComparison, compare
 from arbitre.tender.spec import monthly_forecast
 
 
@@ -159,15 +160,7 @@ def score_tender(ws: Workspace, name: str, *, now: datetime | None = None) -> Te
     sources = _sources(ws, tender)
     if not sealed and bidders:
         bids = unsealed_bids(ws, tender, now=now)
-        volumes = dqe(ws, tender)
-        comparisons = compare(
-            tender,
-            bids,
-            workloads=volumes.workloads,
-            reference_aht_s=volumes.reference_aht_s,
-            inhouse=volumes.inhouse,
-            timezone=ws.settings.timezone,
-        )
+        volumes, comparisons = priced(ws, tender, bids)
         lots = [lot_out(c, tender=tender, board=board) for c in comparisons]
         dqe_out = [_dqe_flow(f, w, volumes) for f, w in volumes.workloads.items()]
         history = {"start": volumes.history_start.isoformat(), "end": volumes.history_end.isoformat()}
@@ -197,6 +190,20 @@ def score_tender(ws: Workspace, name: str, *, now: datetime | None = None) -> Te
         history=history,
         inputs=sources,
     )
+
+
+def priced(ws: Workspace, tender: Tender, bids: Sequence[Bid]) -> tuple[Dqe, list[LotComparison]]:
+    """The DQE, and ``bids`` priced on it lot by lot (`arbitre.tender.normalise.compare`)."""
+    volumes = dqe(ws, tender)
+    comparisons = compare(
+        tender,
+        bids,
+        workloads=volumes.workloads,
+        reference_aht_s=volumes.reference_aht_s,
+        inhouse=volumes.inhouse,
+        timezone=ws.settings.timezone,
+    )
+    return volumes, comparisons
 
 
 def _dqe_flow(flow: str, w: FlowWorkload, volumes: Dqe) -> DqeFlowOut:
@@ -234,4 +241,4 @@ def _sources(ws: Workspace, tender: Tender) -> list[SourceOut]:
     return out
 
 
-__all__ = ["Dqe", "dqe", "flow_facts", "score_tender", "term_forecast"]
+__all__ = ["Dqe", "dqe", "flow_facts", "priced", "score_tender", "term_forecast"]
