@@ -47,7 +47,7 @@ from arbitre.services.imports import ImportSummary, import_file
 from arbitre.services.quality import import_evaluations, store_grid
 from arbitre.services.quality_checks import calibrate, check_month, current_runs, run_summary
 from arbitre.services.tender import init_tender, load_tender, questions, store_flows
-from arbitre.services.tender_award import AwardResult, award
+from arbitre.services.tender_award import AwardResult, award_lots
 from arbitre.services.tender_bids import import_bids, list_bids
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_report import write_tender_report
@@ -176,10 +176,8 @@ def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[Awar
     score = score_tender(ws, TENDER, now=AWARDED_AT)
     write_tender_report(ws, score, fmt="html", lang="fr")
     write_tender_report(ws, score, fmt="html", lang="en")
-    awards = [
-        award(ws, TENDER, lot.lot, lot.recommended, now=AWARDED_AT) for lot in score.lots if lot.recommended
-    ]
-    return score, awards
+    winners = {lot.lot: lot.recommended for lot in score.lots if lot.recommended}
+    return score, award_lots(ws, TENDER, winners, now=AWARDED_AT)
 
 
 def _govern_demo(

@@ -18,6 +18,7 @@ award does not guess which of them the tender supersedes (docs/tender.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,12 +31,13 @@ from pydantic import BaseModel, ValidationError
 
 from arbitre.domain.contract import Contract
 from arbitre.domain.costing import Offer
+from arbitre.domain.tender import Bid, Lot, Tender
 from arbitre.errors import InputError
 from arbitre.services.decide import OFFERS_DIR
 from arbitre.services.tender import load_tender
 from arbitre.services.tender_bids import unsealed_bids
 from arbitre.services.tender_grades import technical_board
-from arbitre.services.tender_score import priced
+from arbitre.services.tender_score import Dqe, priced
 from arbitre.store.workspace import Workspace
 from arbitre.tender.award import AwardError, award_offers, draft_contracts
 from arbitre.tender.document import lot_out
@@ -62,47 +64,74 @@ class AwardResult:
 
 def award(ws: Workspace, name: str, lot: str, provider: str, *, now: datetime | None = None) -> AwardResult:
     """Award ``lot`` of the tender ``name`` to ``provider`` (see the module docstring)."""
+    return award_lots(ws, name, {lot: provider}, now=now)[0]
+
+
+def award_lots(
+    ws: Workspace, name: str, winners: Mapping[str, str], *, now: datetime | None = None
+) -> list[AwardResult]:
+    """Award each lot of ``winners`` (lot → provider) of the tender ``name``: the DQE and the
+    bids priced once for them all; every lot checked and every file claimed before any is written."""
     tender = load_tender(ws, name)
     now = now or datetime.now(UTC)
     lots = {x.id: x for x in tender.all_lots()}
-    if lot not in lots:
-        raise InputError(field="--lot", expected=f"a lot of {tender.id} ({', '.join(lots)})", got=lot)
-    the_lot = lots[lot]
     bids = unsealed_bids(ws, tender, now=now)
-    bid = next((b for b in bids if b.provider == provider), None)
-    if bid is None or lot not in bid.lots:
-        bidders = sorted(b.provider for b in bids if lot in b.lots)
-        raise InputError(
-            field="--provider",
-            expected=f"a provider who bid for lot {lot} ({', '.join(bidders) or 'none'})",
-            got=provider,
-        )
+    for lot, provider in winners.items():
+        if lot not in lots:
+            raise InputError(field="--lot", expected=f"a lot of {tender.id} ({', '.join(lots)})", got=lot)
+        if not any(b.provider == provider and lot in b.lots for b in bids):
+            bidders = sorted(b.provider for b in bids if lot in b.lots)
+            raise InputError(
+                field="--provider",
+                expected=f"a provider who bid for lot {lot} ({', '.join(bidders) or 'none'})",
+                got=provider,
+            )
     volumes, comparisons = priced(ws, tender, bids)
-    comparison = next(c for c in comparisons if c.lot.id == lot)
-    quote = next(q for q in comparison.quotes if q.provider == provider)
-    if not quote.feasible:
-        raise InputError(
-            f"the bid of {provider} cannot take lot {lot} as the DQE sizes it: {'; '.join(quote.refusals)}",
-            field="--provider",
-        )
-    recommended = lot_out(comparison, tender=tender, board=technical_board(ws, tender)).recommended
-    term_cost = {
-        f.flow: f.cost.period_total
-        for c in comparisons
-        for q in c.quotes
-        if q.provider == provider
-        for f in q.flows
-    }
+    board = technical_board(ws, tender)
+    plans = []
+    for lot, provider in winners.items():
+        bid = next(b for b in bids if b.provider == provider)
+        comparison = next(c for c in comparisons if c.lot.id == lot)
+        quote = next(q for q in comparison.quotes if q.provider == provider)
+        if not quote.feasible:
+            raise InputError(
+                f"the bid of {provider} cannot take lot {lot} as the DQE sizes it: {'; '.join(quote.refusals)}",
+                field="--provider",
+            )
+        term_cost = {
+            f.flow: f.cost.period_total
+            for c in comparisons
+            for q in c.quotes
+            if q.provider == provider
+            for f in q.flows
+        }
+        offers, contracts = _documents(tender, bid, lots[lot], volumes, term_cost)
+        recommended = lot_out(comparison, tender=tender, board=board).recommended
+        plans.append((lot, provider, recommended, offers, contracts))
+    offers_dir = ws.root / OFFERS_DIR
+    contracts_dir = ws.root / CONTRACTS_DIR
+    for _, _, _, offers, contracts in plans:
+        for path in [offers_dir / f"{o.id}.yaml" for o in offers] + [
+            contracts_dir / f"{c.id}.yaml" for c in contracts
+        ]:
+            _claim(path)
+    return [_write(ws, tender.id, *plan) for plan in plans]
+
+
+def _documents(
+    tender: Tender, bid: Bid, lot: Lot, volumes: Dqe, term_cost: dict[str, Decimal]
+) -> tuple[list[Offer], list[Contract]]:
+    """The offers and draft contracts of one lot; a value the models refuse is an `InputError`."""
     try:
         offers = award_offers(
             bid,
-            the_lot,
+            lot,
             workloads=volumes.workloads,
             reference_aht_s=volumes.reference_aht_s,
             term_cost=term_cost,
         )
         contracts = draft_contracts(
-            tender, bid, the_lot, offers=offers, workloads=volumes.workloads, monthly=volumes.monthly
+            tender, bid, lot, offers=offers, workloads=volumes.workloads, monthly=volumes.monthly
         )
     except ValidationError as exc:  # an id or a value the models refuse (a flow's name in a contract id)
         first = exc.errors()[0]
@@ -113,13 +142,23 @@ def award(ws: Workspace, name: str, lot: str, provider: str, *, now: datetime | 
         ) from None
     except AwardError as exc:
         raise InputError(str(exc), field="--provider") from None
+    return offers, contracts
+
+
+def _write(
+    ws: Workspace,
+    tender_id: str,
+    lot: str,
+    provider: str,
+    recommended: str | None,
+    offers: list[Offer],
+    contracts: list[Contract],
+) -> AwardResult:
+    """Set aside the offers the lot's award replaces, then write its offers and contracts."""
     offers_dir = ws.root / OFFERS_DIR
-    contracts_dir = ws.root / CONTRACTS_DIR
-    mark = f"{MARK} {tender.id}, lot {lot}"
+    mark = f"{MARK} {tender_id}, lot {lot}"
     offer_paths = [offers_dir / f"{o.id}.yaml" for o in offers]
-    contract_paths = [contracts_dir / f"{c.id}.yaml" for c in contracts]
-    for path in offer_paths + contract_paths:
-        _claim(path)
+    contract_paths = [ws.root / CONTRACTS_DIR / f"{c.id}.yaml" for c in contracts]
     aside = _to_set_aside(offers_dir, mark=mark, keep=set(offer_paths))
     texts = [(p, _yaml(o, mark, Offer)) for p, o in zip(offer_paths, offers, strict=True)]
     texts += [(p, _yaml(c, mark, Contract)) for p, c in zip(contract_paths, contracts, strict=True)]
@@ -139,7 +178,7 @@ def award(ws: Workspace, name: str, lot: str, provider: str, *, now: datetime | 
         tmp = path.with_suffix(".yaml.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    return AwardResult(tender.id, lot, provider, recommended, offer_paths, moved, contract_paths)
+    return AwardResult(tender_id, lot, provider, recommended, offer_paths, moved, contract_paths)
 
 
 def _claim(path: Path) -> None:
@@ -191,4 +230,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["MARK", "AwardResult", "award"]
+__all__ = ["MARK", "AwardResult", "award", "award_lots"]
