@@ -128,6 +128,19 @@ def provider_month(
     bands: HourBands,
 ) -> ProviderMonth:
     """Count the month's units from the store and price them under the contract."""
+    return priced_month(contract, count_units(con, source, contract, month=month, tz=tz, bands=bands))
+
+
+def count_units(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    contract: Contract,
+    *,
+    month: Month,
+    tz: str,
+    bands: HourBands,
+) -> dict[str, FlowUnits]:
+    """Each flow of the contract's units of the month, counted from the store (a query)."""
     scoped = scope_sql(source, contract, month=month, tz=tz)
     mow = minute_of_week_sql("arrived_at", tz)
     answered = "(NOT abandoned AND answered_at IS NOT NULL)"
@@ -163,8 +176,7 @@ def provider_month(
         a.by_band[band] = a.by_band.get(band, 0) + int(handled)
         if lang:
             a.languages[lang] = a.languages.get(lang, 0) + int(handled)
-    by_flow = {flow: acc.get(flow, _Acc()).units(*people.get(flow, (0, None))) for flow in contract.flows}
-    return priced_month(contract, by_flow)
+    return {flow: acc.get(flow, _Acc()).units(*people.get(flow, (0, None))) for flow in contract.flows}
 
 
 def priced_month(contract: Contract, by_flow: Mapping[str, FlowUnits]) -> ProviderMonth:
@@ -232,6 +244,7 @@ __all__ = [
     "FlowStaffing",
     "FlowUnits",
     "ProviderMonth",
+    "count_units",
     "fees",
     "month_units",
     "priced_month",
