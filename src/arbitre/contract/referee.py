@@ -23,7 +23,6 @@ from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, bonus_
 from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
 from arbitre.contract.result import (
-    BilledItem,
     BusinessCase,
     EarnBackLine,
     ExcludedDay,
@@ -59,7 +58,7 @@ from arbitre.contract.watch import (
     trend,
 )
 from arbitre.contract.words import Said
-from arbitre.decision.document import DecisionDocument
+from arbitre.decision.document import DecisionDocument, FlowOfferEntry
 from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month
 from arbitre.quality.documents import QualityMonth
@@ -242,6 +241,34 @@ def referee(inputs: MonthInputs) -> MonthResult:
     )
 
 
+def projected_invoice(entries: Sequence[FlowOfferEntry]) -> Decimal:
+    """The offer's monthly invoice for the flows of ``entries`` together (each the whole flow at
+    one offer, as the decision priced it): the fixed fee once, each flow's variable part, topped up
+    to the monthly minimum once — never one minimum per flow (issue 18).
+
+    The fixed fee is what a flow's standalone invoice holds besides its variable part and its
+    top-up; progressive volume bands stay priced per flow, as the decision priced its blocks.
+
+    >>> from types import SimpleNamespace as Flow
+    >>> def entry(variable):
+    ...     top_up = max(Decimal(0), Decimal(15000) - variable)
+    ...     return Flow(variable_per_month=variable, per_month=variable + top_up, minimum_top_up=top_up,
+    ...                 minimum_monthly=Decimal(15000))
+    >>> projected_invoice([entry(Decimal(9000)), entry(Decimal(4000))])  # not 30,000
+    Decimal('15000.00')
+    """
+    if not entries:
+        raise ValueError("no flow to price")
+    variable = sum((e.variable_per_month or Decimal(0) for e in entries), Decimal(0))
+    first = entries[0]
+    fixed = (first.per_month or Decimal(0)) - (first.variable_per_month or Decimal(0)) - first.minimum_top_up
+    total = fixed + variable
+    minimum = first.minimum_monthly
+    if minimum is not None and total < minimum:
+        total = minimum
+    return total.quantize(CENT)
+
+
 def invoice_sha256(text: str | None) -> str:
     """The fingerprint of an invoice's text (an empty text without one)."""
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
@@ -359,18 +386,7 @@ def _invoice(r: Reconciliation, invoice: InvoiceText, *, occupancy: Decimal) -> 
     return InvoiceCheck(
         file=invoice.file,
         sha256=invoice_sha256(invoice.text),
-        billed=[
-            BilledItem(
-                line=b.line,
-                flow=b.flow,
-                unit=b.unit,
-                band=b.band,
-                quantity=b.quantity,
-                unit_price=b.unit_price,
-                amount=b.amount.quantize(CENT),
-            )
-            for b in r.billed
-        ],
+        billed=[b.model_copy(update={"amount": b.amount.quantize(CENT)}) for b in r.billed],
         billed_total=r.billed_total.quantize(CENT),
         computed=list(r.computed),
         computed_total=r.computed_total.quantize(CENT),
@@ -480,10 +496,12 @@ def _business_case(
     if decision is None or offer is None:
         return None
     flows = [f for f in decision.flows if f.flow in contract.flows]
-    priced = [f.offers.get(offer) for f in flows]
-    if not flows or any(p is None or p.per_month is None for p in priced):
+    priced = [
+        entry for f in flows if (entry := f.offers.get(offer)) is not None and entry.per_month is not None
+    ]
+    if not flows or len(priced) < len(flows):
         return None
-    projected = sum((p.per_month for p in priced if p is not None and p.per_month is not None), Decimal(0))
+    projected = projected_invoice(priced)
     contacts = sum(f.contacts_per_month for f in flows)
     inhouse = sum((f.inhouse.per_month for f in flows), Decimal(0))
     actual = credits.net_fees
@@ -528,5 +546,6 @@ __all__ = [
     "excluded_days",
     "invoice_sha256",
     "month_coverage",
+    "projected_invoice",
     "referee",
 ]

@@ -21,15 +21,16 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbitre.contract.coverage import Charge, Coverage
 from arbitre.contract.credits import BonusRule
-from arbitre.contract.reconcile import ComputedUnits, Difference, EvidenceRequest, TotalSplit
+from arbitre.contract.reconcile import BilledLine, ComputedUnits, Difference, EvidenceRequest, TotalSplit
 from arbitre.contract.units import FlowStaffing
 from arbitre.contract.volumes import DayAboveBand, DaysRule
 from arbitre.contract.words import Said
 from arbitre.decision.document import ReferencePeriod
+from arbitre.domain.contract import Contract
 from arbitre.domain.documents import Instant, Part, StoredDocument
 from arbitre.domain.month import Month
 from arbitre.quality.documents import QualityMonth
@@ -152,24 +153,12 @@ class Exclusions(Part):
     periods: list[ExcludedPeriod] = Field(default_factory=list)
 
 
-class BilledItem(Part):
-    """A line of the provider's invoice as read."""
-
-    line: int
-    flow: str | None
-    unit: str
-    band: str | None
-    quantity: Decimal | None
-    unit_price: Decimal | None
-    amount: Decimal
-
-
 class InvoiceCheck(Part):
     """The provider's invoice checked against the units and the contract's price."""
 
     file: str | None
     sha256: str
-    billed: list[BilledItem]
+    billed: list[BilledLine]
     billed_total: Decimal
     computed: list[ComputedUnits] = Field(
         default_factory=list
@@ -321,8 +310,18 @@ class MonthResult(StoredDocument):
         return self.month.last_day
 
 
+class MonthReview(BaseModel):
+    """What the steering committee reviews: the month's result, the earlier recorded months
+    (oldest first) and the contract version the month was refereed under."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document: MonthResult
+    history: list[MonthResult]
+    contract: Contract
+
+
 __all__ = [
-    "BilledItem",
     "BusinessCase",
     "EarnBackLine",
     "ExcludedDay",
@@ -334,6 +333,7 @@ __all__ = [
     "FlowVolume",
     "InvoiceCheck",
     "MonthResult",
+    "MonthReview",
     "ObligationItem",
     "RunRecord",
     "SlaMonth",

@@ -118,19 +118,6 @@ def staffing(month: ProviderMonth, *, billed_logged_hours: Mapping[str, Decimal]
     return out
 
 
-def provider_month(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    contract: Contract,
-    *,
-    month: Month,
-    tz: str,
-    bands: HourBands,
-) -> ProviderMonth:
-    """Count the month's units from the store and price them under the contract."""
-    return priced_month(contract, count_units(con, source, contract, month=month, tz=tz, bands=bands))
-
-
 def count_units(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -248,6 +235,5 @@ __all__ = [
     "fees",
     "month_units",
     "priced_month",
-    "provider_month",
     "staffing",
 ]

@@ -22,19 +22,19 @@ import json
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 from arbitre.contract.referee import InvoiceText, MonthInputs, excluded_days, referee
+from arbitre.contract.result import MonthResult
 from arbitre.contract.sla import evaluate, scope_sql
 from arbitre.contract.units import count_units
 from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
-from arbitre.services.contracts import contract_in_force, list_contracts, load_contract
 from arbitre.services.quality_checks import quality_month, with_quality
+from arbitre.store.contracts import contract_in_force, list_contracts, load_contract
 from arbitre.store.decisions import latest_decision
 from arbitre.store.governance import record_month, recorded_months, stored_invoice
 from arbitre.store.interactions import InteractionStore, connect
@@ -50,7 +50,7 @@ def govern(
     who: str | None = None,
     today: date | None = None,
     record: bool = True,
-) -> list[dict[str, Any]]:
+) -> list[MonthResult]:
     """The month's results of every contract in force (or of ``contract_id``), recorded.
 
     ``today`` is the run date (by default today in the workspace's time zone): the month must have
@@ -78,7 +78,7 @@ def govern(
                 invoice_text=None if bill is None else bill.text,
                 at=datetime.now(UTC),
             )
-        out.append(result.model_dump(mode="json", exclude={"schema_version"}))
+        out.append(result)
     return out
 
 
@@ -86,9 +86,9 @@ def contracts_in_force(
     ws: Workspace, *, month: Month, contract_id: str | None = None
 ) -> list[tuple[Contract, int]]:
     """The stored contracts (or ``contract_id``) in force in ``month``, each with the version in
-    force then (`arbitre.services.contracts.contract_in_force`); none is an error that says which
+    force then (`arbitre.store.contracts.contract_in_force`); none is an error that says which
     contracts there are."""
-    ids = [contract_id] if contract_id else [c["contract"] for c in list_contracts(ws)]
+    ids = [contract_id] if contract_id else [c.contract for c in list_contracts(ws)]
     if not ids:
         raise InputError(f"no contract stored in {ws.root}: store one with `arbitre contract {ws.root} FILE`")
     versions = [contract_in_force(ws, cid, month=month) for cid in ids]
@@ -96,11 +96,6 @@ def contracts_in_force(
     if not in_force:
         raise InputError(f"no contract in force in {month} ({', '.join(ids)})", field="--month")
     return in_force
-
-
-def runs(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
-    """The latest recorded result of each month of a contract, oldest month first."""
-    return [r.model_dump(mode="json", exclude={"schema_version"}) for r in recorded_months(ws, contract_id)]
 
 
 # --- gather: what the month is refereed on -----------------------------------------------------
@@ -233,4 +228,4 @@ def _read(path: Path) -> str:
             raise InputError(f"not UTF-8 or Windows-1252 text ({exc.reason})", file=str(path)) from None
 
 
-__all__ = ["check_begun", "check_month", "contracts_in_force", "gather", "govern", "local_today", "runs"]
+__all__ = ["check_begun", "check_month", "contracts_in_force", "gather", "govern", "local_today"]
