@@ -6,6 +6,11 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from arbitre.services.govern import govern
+from arbitre.store.governance import recorded_months
+from arbitre.store.workspace import Workspace
 
 # A small interaction file: the canonical header and one good row.
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned"
@@ -58,3 +63,13 @@ def demo_company(folder: Path, *, seed: int, start: date, end: date, scale: floa
         shutil.copyfile(DEMO_INPUTS / name, folder / "ws" / name)
     shutil.copytree(DEMO_INPUTS / "offers", folder / "ws" / "offers")
     return folder / "ws"
+
+
+def govern_json(ws: Workspace, **kwargs: Any) -> list[dict[str, Any]]:
+    """The months `govern` referees, in their JSON form (the ``--json`` of ``arbitre govern``)."""
+    return [r.model_dump(mode="json") for r in govern(ws, **kwargs)]
+
+
+def runs_json(ws: Workspace, contract_id: str) -> list[dict[str, Any]]:
+    """The latest recorded month of each month of a contract, in their JSON form, oldest first."""
+    return [r.model_dump(mode="json") for r in recorded_months(ws, contract_id)]

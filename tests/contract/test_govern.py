@@ -21,10 +21,9 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.services.contracts import contract_history, load_contract, store_contract
-from arbitre.services.govern import govern, runs
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
-from tests.helpers import write_csv
+from tests.helpers import govern_json, runs_json, write_csv
 
 PARIS = ZoneInfo("Europe/Paris")
 HEADER = (
@@ -107,7 +106,7 @@ def small(tmp_path: Path) -> Workspace:
 
 
 def test_the_month_is_refereed_as_computed_by_hand(small: Workspace) -> None:
-    (d,) = govern(small, month="2026-05", today=date(2026, 6, 5))
+    (d,) = govern_json(small, month="2026-05", today=date(2026, 6, 5))
     slas = {s["name"]: s for s in d["slas"]}
     # Exclusions: 10 May for volume (200 > 100 × 1.15), 20 May for the agreed period.
     assert [(e["flow"], e["day"]) for e in d["exclusions"]["days"]] == [("voice", "2026-05-10")]
@@ -127,9 +126,9 @@ def test_the_month_is_refereed_as_computed_by_hand(small: Workspace) -> None:
 
 
 def test_the_next_month_met_earns_the_credit_back(small: Workspace, tmp_path: Path) -> None:
-    govern(small, month="2026-05", today=date(2026, 6, 5))
+    govern_json(small, month="2026-05", today=date(2026, 6, 5))
     import_file(small, write_csv(tmp_path / "june.csv", HEADER, june_rows()))
-    (june,) = govern(small, month="2026-06", today=date(2026, 7, 5))
+    (june,) = govern_json(small, month="2026-06", today=date(2026, 7, 5))
     sl = next(s for s in june["slas"] if s["name"] == "sl")
     assert sl["actual"] == pytest.approx(0.9) and sl["met"] is True
     assert june["earn_back"] == [
@@ -150,22 +149,22 @@ def test_the_next_month_met_earns_the_credit_back(small: Workspace, tmp_path: Pa
 def test_a_month_to_date_run_neither_settles_nor_charges_for_good(small: Workspace, tmp_path: Path) -> None:
     import_file(small, write_csv(tmp_path / "june.csv", HEADER, june_rows()))
     # May run on 20 May: its credit is provisional, so June's run does not count it.
-    govern(small, month="2026-05", today=date(2026, 5, 20))
-    (june,) = govern(small, month="2026-06", today=date(2026, 7, 5))
+    govern_json(small, month="2026-05", today=date(2026, 5, 20))
+    (june,) = govern_json(small, month="2026-06", today=date(2026, 7, 5))
     assert june["earn_back"] == []
     # May refereed whole: its credit is open; June run mid-month leaves it pending.
-    govern(small, month="2026-05", today=date(2026, 6, 5))
-    (mid,) = govern(small, month="2026-06", today=date(2026, 6, 20))
+    govern_json(small, month="2026-05", today=date(2026, 6, 5))
+    (mid,) = govern_json(small, month="2026-06", today=date(2026, 6, 20))
     assert [(e["status"], e["decided_in"]) for e in mid["earn_back"]] == [("pending", None)]
     assert mid["earned_back_total"] == "0.00"
 
 
 def test_running_a_month_again_gives_the_same_figures_and_keeps_both_runs(small: Workspace) -> None:
-    (first,) = govern(small, month="2026-05", today=date(2026, 6, 5), who="a")
-    (again,) = govern(small, month="2026-05", today=date(2026, 6, 5), who="b")
+    (first,) = govern_json(small, month="2026-05", today=date(2026, 6, 5), who="a")
+    (again,) = govern_json(small, month="2026-05", today=date(2026, 6, 5), who="b")
     assert first["run"]["inputs_sha256"] == again["run"]["inputs_sha256"]
     assert {k: v for k, v in first.items() if k != "run"} == {k: v for k, v in again.items() if k != "run"}
-    assert runs(small, "small")[-1]["run"]["who"] == "b"
+    assert runs_json(small, "small")[-1]["run"]["who"] == "b"
 
 
 def test_the_invoice_is_checked_line_by_line(small: Workspace, tmp_path: Path) -> None:
@@ -174,7 +173,7 @@ def test_the_invoice_is_checked_line_by_line(small: Workspace, tmp_path: Path) -
         "flow,unit,band,quantity,unit_price,amount",
         ["voice,contact,,3000,2.00,6000.00", "mail,contact,,310,2,620.00", "voice,contact,weekend,0,2.50,0"],
     )
-    (d,) = govern(small, month="2026-05", invoice=invoice, today=date(2026, 6, 5))
+    (d,) = govern_json(small, month="2026-05", invoice=invoice, today=date(2026, 6, 5))
     inv = d["invoice"]
     flags = {x["item"]: x for x in inv["differences"]}
     assert flags["contact voice"]["flag"] == "over" and flags["contact voice"]["difference"] == "45"
@@ -185,7 +184,7 @@ def test_the_invoice_is_checked_line_by_line(small: Workspace, tmp_path: Path) -
     assert flags["total"]["billed"] == "6620.00" and flags["total"]["flag"] == "over"
     assert any(x["flag"] == "price" for x in inv["differences"])  # 2.50 where the contract says 2
     # Run again without the invoice: the one given with the month still stands.
-    (again,) = govern(small, month="2026-05", today=date(2026, 6, 5))
+    (again,) = govern_json(small, month="2026-05", today=date(2026, 6, 5))
     assert again["invoice"]["billed_total"] == "6620.00" and again["invoice"]["file"] == str(invoice)
 
 
@@ -234,7 +233,7 @@ def test_a_changed_contract_is_a_new_version_with_its_changes(small: Workspace, 
     stored = json.loads(result.stdout)
     assert stored["version"] == 2
     assert stored["changes"] == [{"field": "slas.0.target", "before": 0.8, "after": 0.85}]
-    (d,) = govern(small, month="2026-05", today=date(2026, 6, 5))
+    (d,) = govern_json(small, month="2026-05", today=date(2026, 6, 5))
     assert d["contract_version"] == 2 and d["slas"][0]["target"] == 0.85
 
 
@@ -261,7 +260,7 @@ def test_part_way_through_the_month_each_sla_is_projected(tmp_path: Path) -> Non
         import_file(ws, write_csv(tmp_path / "may.csv", HEADER, first_half))
         (tmp_path / "contract.yaml").write_text(CONTRACT, encoding="utf-8")
         store_contract(ws, tmp_path / "contract.yaml")
-        (d,) = govern(ws, month="2026-05", today=date(2026, 5, 15))
+        (d,) = govern_json(ws, month="2026-05", today=date(2026, 5, 15))
     finally:
         ws.close()
     assert d["complete"] is False and d["data_through"] == "2026-05-14"

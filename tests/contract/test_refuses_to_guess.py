@@ -18,10 +18,11 @@ from arbitre.cli.app import app
 from arbitre.errors import InputError
 from arbitre.services.contracts import store_contract
 from arbitre.services.copil import copil, open_actions, render_copil
-from arbitre.services.govern import govern, local_today, runs
+from arbitre.services.govern import local_today
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
 from tests.contract.test_govern import CONTRACT, HEADER, june_rows, may_rows, write_csv
+from tests.helpers import govern_json, runs_json
 
 MISSING = ("0510", "0511", "0512")  # 10, 11 and 12 May: the provider's export lost them
 
@@ -39,7 +40,7 @@ def partial(tmp_path: Path) -> Iterator[Workspace]:
 
 def test_a_month_partly_covered_is_flagged_day_by_day_and_not_charged_as_complete(partial: Workspace) -> None:
     """Before: refereed as complete, its fees charged and its credit counted for good."""
-    (d,) = govern(partial, month="2026-05", today=date(2026, 6, 5))
+    (d,) = govern_json(partial, month="2026-05", today=date(2026, 6, 5))
     assert d["complete"] is False
     assert d["coverage"]["status"] == "partial"
     assert d["coverage"]["missing_days"] == ["2026-05-10", "2026-05-11", "2026-05-12"]
@@ -58,16 +59,16 @@ def test_a_month_partly_covered_is_flagged_day_by_day_and_not_charged_as_complet
     assert "couvrent 28 jours sur 31 (manquants : 10, 11 et 12 mai 2026)" in fr
     assert "cover 28 days of 31 (missing: 10, 11 and 12 May 2026)" in en
     assert "n&#39;est pas facturé comme complet" in fr
-    (coverage,) = [a for a in open_actions(report) if a["kind"] == "coverage"]
-    assert "10, 11 and 12 May 2026" in coverage["en"] and coverage["owner"] == "provider"
+    (coverage,) = [a for a in open_actions(report) if a.kind == "coverage"]
+    assert "10, 11 and 12 May 2026" in coverage.en and coverage.owner == "provider"
 
 
 def test_a_provisional_month_neither_charges_a_credit_for_good_nor_settles_an_earn_back(
     partial: Workspace, tmp_path: Path
 ) -> None:
-    govern(partial, month="2026-05", today=date(2026, 6, 5))
+    govern_json(partial, month="2026-05", today=date(2026, 6, 5))
     import_file(partial, write_csv(tmp_path / "june.csv", HEADER, june_rows()))
-    (june,) = govern(partial, month="2026-06", today=date(2026, 7, 5))
+    (june,) = govern_json(partial, month="2026-06", today=date(2026, 7, 5))
     assert june["earn_back"] == []  # May was provisional: its credit is not one yet
     # The missing days come in: May refereed again is complete, and its credit is earned back.
     import_file(
@@ -76,14 +77,14 @@ def test_a_provisional_month_neither_charges_a_credit_for_good_nor_settles_an_ea
             tmp_path / "may-late.csv", HEADER, [r for r in may_rows() if r.split(",")[0][1:5] in MISSING]
         ),
     )
-    (may,) = govern(partial, month="2026-05", today=date(2026, 7, 5))
+    (may,) = govern_json(partial, month="2026-05", today=date(2026, 7, 5))
     assert may["complete"] is True and may["charge"]["status"] == "final"
-    (june,) = govern(partial, month="2026-06", today=date(2026, 7, 5))
+    (june,) = govern_json(partial, month="2026-06", today=date(2026, 7, 5))
     assert [(e["status"], e["amount"]) for e in june["earn_back"]] == [("returned", "326.50")]
 
 
 def test_a_month_without_any_record_of_the_provider_charges_nothing(partial: Workspace) -> None:
-    (d,) = govern(partial, month="2026-07", today=date(2026, 8, 3))
+    (d,) = govern_json(partial, month="2026-07", today=date(2026, 8, 3))
     assert d["coverage"]["status"] == "none" and d["complete"] is False
     assert d["charge"] == {"status": "nothing", "amount": None, "coverage": "none"}
     assert all(s["met"] is None for s in d["slas"])
@@ -92,15 +93,15 @@ def test_a_month_without_any_record_of_the_provider_charges_nothing(partial: Wor
         "Aucune interaction du prestataire pour ce mois : rien n&#39;est calculé ni facturé"
         in render_copil(report, lang="fr")
     )
-    assert next(a["kind"] for a in open_actions(report)) == "coverage"
+    assert next(a.kind for a in open_actions(report)) == "coverage"
 
 
 def test_a_month_that_has_not_begun_is_refused_and_nothing_is_recorded(partial: Workspace) -> None:
     """Before: a future month was refereed and recorded."""
     with pytest.raises(InputError) as info:
-        govern(partial, month="2026-08", today=date(2026, 7, 31))
+        govern_json(partial, month="2026-08", today=date(2026, 7, 31))
     assert info.value.field == "--month" and "2026-08 has not begun" in str(info.value)
-    assert runs(partial, "small") == []
+    assert runs_json(partial, "small") == []
     result = CliRunner().invoke(app, ["govern", str(partial.root), "--month", "2999-01", "--json"])
     assert result.exit_code == 1 and result.stdout == "" and "has not begun" in result.stderr
     report = CliRunner().invoke(app, ["report", "copil", str(partial.root), "--month", "2999-01"])

@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 from arbitre.cli.app import app
 from arbitre.errors import InputError
 from arbitre.services.contracts import contract_history, contract_in_force, store_contract
-from arbitre.services.govern import govern
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
 from tests.contract.test_govern import CONTRACT, HEADER, june_rows, may_rows, write_csv
+from tests.helpers import govern_json
 
 STRICTER = CONTRACT.replace("target: 0.80, weight: 0.5}", "target: 0.95, weight: 0.5}")
 NO_EARN_BACK = CONTRACT.replace(", earn_back: {months: 1}}", "}")
@@ -36,7 +36,7 @@ def refereed(tmp_path: Path) -> Iterator[Workspace]:
     import_file(ws, write_csv(tmp_path / "june.csv", HEADER, june_rows()))
     (tmp_path / "v1.yaml").write_text(CONTRACT, encoding="utf-8")
     store_contract(ws, tmp_path / "v1.yaml", who="test")
-    govern(ws, month="2026-05", today=date(2026, 6, 5))
+    govern_json(ws, month="2026-05", today=date(2026, 6, 5))
     yield ws
     ws.close()
 
@@ -53,11 +53,11 @@ def test_a_new_version_applies_from_the_month_after_the_last_one_refereed_never_
 ) -> None:
     """Before: a new version had no effective date and re-refereed May with its stricter target."""
     assert store(refereed, tmp_path, STRICTER) == 2
-    assert contract_history(refereed, "small")[-1]["effective_month"] == "2026-06"
-    (may,) = govern(refereed, month="2026-05", today=date(2026, 7, 5))
+    assert contract_history(refereed, "small")[-1].effective_month == "2026-06"
+    (may,) = govern_json(refereed, month="2026-05", today=date(2026, 7, 5))
     assert may["contract_version"] == 1 and may["slas"][0]["target"] == 0.80
     assert may["credits_total"] == "326.50"
-    (june,) = govern(refereed, month="2026-06", today=date(2026, 7, 5))
+    (june,) = govern_json(refereed, month="2026-06", today=date(2026, 7, 5))
     assert june["contract_version"] == 2 and june["slas"][0]["target"] == 0.95
     found = contract_in_force(refereed, "small", month="2026-05")
     assert found is not None and found[1] == 1
@@ -90,7 +90,7 @@ def test_a_new_version_never_forfeits_an_earn_back_earned_under_the_version_that
 ) -> None:
     """Before: version 2 without earn-back, stored after May, made May's credit vanish in June."""
     store(refereed, tmp_path, NO_EARN_BACK)
-    (june,) = govern(refereed, month="2026-06", today=date(2026, 7, 5))
+    (june,) = govern_json(refereed, month="2026-06", today=date(2026, 7, 5))
     assert june["contract_version"] == 2
     assert [(e["sla"], e["status"], e["amount"]) for e in june["earn_back"]] == [("sl", "returned", "326.50")]
     assert june["earned_back_total"] == "326.50"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 import arbitre
 from arbitre.contract.watch import (
     CALLS,
+    SlaValue,
     day_weights,
     expected_remaining,
     pace_remaining,
@@ -301,17 +302,16 @@ def test_the_pace_so_far_projects_a_flow_without_forecast() -> None:
 # --- trend -----------------------------------------------------------------------------------
 
 
-def month(m: str, **actuals: float | None) -> dict[str, Any]:
-    defs = {
-        "sl": {"kpi": "service_level", "direction": "at_least", "window": "month", "target": 0.8},
-        "ab": {"kpi": "abandon_rate", "direction": "at_most", "window": "month", "target": 0.08},
-        "abday": {"kpi": "abandon_rate", "direction": "at_most", "window": "day", "target": 0.08},
-        "asa": {"kpi": "asa_s", "direction": "at_most", "window": "month", "target": 30},
+def month(m: str, **actuals: float | None) -> tuple[Month, list[SlaValue]]:
+    defs: dict[str, tuple[str, Literal["at_least", "at_most"], str, float]] = {
+        "sl": ("service_level", "at_least", "month", 0.8),
+        "ab": ("abandon_rate", "at_most", "month", 0.08),
+        "abday": ("abandon_rate", "at_most", "day", 0.08),
+        "asa": ("asa_s", "at_most", "month", 30),
     }
-    return {
-        "month": m,
-        "slas": [{"name": n, **defs[n], "actual": a, "met": None} for n, a in actuals.items()],
-    }
+    return Month(m), [
+        SlaValue(n, defs[n][0], defs[n][2], defs[n][1], defs[n][3], a, None) for n, a in actuals.items()
+    ]
 
 
 def test_trend_reads_each_change_on_the_slas_better_side() -> None:

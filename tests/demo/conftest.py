@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.services.govern import runs
 from arbitre.store.decisions import latest_decision
 from arbitre.store.workspace import Workspace
 from tests.demo.figures import demo_figures
+from tests.helpers import runs_json
 
 SMALL = 0.05
 
@@ -41,7 +41,7 @@ def recorded_figures(folder: Path) -> dict[str, Any]:
     try:
         decision = latest_decision(ws)
         assert decision is not None
-        months = runs(ws, "callmada-2026")
+        months = runs_json(ws, "callmada-2026")
     finally:
         ws.close()
     return demo_figures(decision.model_dump(mode="json"), months)

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.domain.contract import Contract
-from arbitre.services.govern import runs
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import load_model
 from tests.demo.conftest import BuiltDemo
+from tests.helpers import runs_json
 from tests.reports.language_check import foreign_words
 
 
@@ -54,7 +54,7 @@ def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Pat
     # Each month is recorded with its invoice, so a later `arbitre govern` reproduces it.
     ws = Workspace.open(folder)
     try:
-        recorded = runs(ws, "callmada-2026")
+        recorded = runs_json(ws, "callmada-2026")
     finally:
         ws.close()
     assert [r["month"] for r in recorded] == ["2026-04", "2026-05", "2026-06"]
@@ -86,7 +86,7 @@ def test_the_demo_s_steering_report_counts_from_its_run_date_in_one_language(
     folder, summary = built
     ws = Workspace.open(folder)
     try:
-        june = runs(ws, "callmada-2026")[-1]
+        june = runs_json(ws, "callmada-2026")[-1]
     finally:
         ws.close()
     # The demo is set on 6 July 2026: the run says so, and its calendar counts from it.

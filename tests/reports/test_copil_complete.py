@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
+from arbitre.contract.result import MonthReview
 from arbitre.reports.governance_format import day_label, days_text
 from arbitre.services.contracts import store_contract
 from arbitre.services.copil import copil, open_actions, render_copil
@@ -105,13 +105,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
 
 
 @pytest.fixture(scope="module")
-def may(workspace: Workspace) -> dict[str, Any]:
+def may(workspace: Workspace) -> MonthReview:
     (report,) = copil(workspace, month="2026-05", today=date(2026, 6, 5))
     return report
 
 
 @pytest.fixture(scope="module")
-def june(workspace: Workspace) -> dict[str, Any]:
+def june(workspace: Workspace) -> MonthReview:
     (report,) = copil(workspace, month="2026-06", today=date(2026, 7, 6))
     return report
 
@@ -127,21 +127,22 @@ def test_each_report_is_written_in_one_language_without_internal_codes(
     assert foreign_words(html, lang, names=DATA) == []
 
 
-def test_csat_is_counted_in_survey_answers_not_contacts(may: dict[str, Any]) -> None:
+def test_csat_is_counted_in_survey_answers_not_contacts(may: MonthReview) -> None:
     """Before: "41,866 contacts counted" for the CSAT of the demo's June (about 6,200 answers)."""
-    csat = next(s for s in may["document"]["slas"] if s["name"] == "csat")
-    assert (csat["counted"], csat["counted_unit"], csat["contacts"]) == (551, "survey_answers", 3200)
-    assert csat["actual"] == pytest.approx(10 / 19)
+    csat = may.document.sla("csat")
+    assert csat is not None
+    assert (csat.counted, csat.counted_unit, csat.contacts) == (551, "survey_answers", 3200)
+    assert csat.actual == pytest.approx(10 / 19)
     html = render_copil(may, lang="fr")
     assert "551 réponses à l&#39;enquête" in html
     assert "551 survey answers" in render_copil(may, lang="en")
 
 
-def test_the_bonus_wording_describes_the_rule_that_paid(june: dict[str, Any]) -> None:
+def test_the_bonus_wording_describes_the_rule_that_paid(june: MonthReview) -> None:
     """Before: "shared between the SLAs that beat their bonus target", which reads as the whole
     pool going to the one SLA that beat it; each has a fixed share."""
-    d = june["document"]
-    assert (d["fees"], d["bonus_pool"], d["bonus_total"]) == ("6600.00", "132.00", "66.00")
+    d = june.document
+    assert (str(d.fees), str(d.bonus_pool), str(d.bonus_total)) == ("6600.00", "132.00", "66.00")
     en = render_copil(june, lang="en")
     assert "each SLA with a bonus target has a fixed share of it, paid when it reaches that target" in en
     assert "sl 50% (≥ 95.0%) and mail 50% (≥ 99.0%)" in en and "a share not earned is not paid" in en
@@ -151,7 +152,7 @@ def test_the_bonus_wording_describes_the_rule_that_paid(june: dict[str, Any]) ->
     assert "mail 100,0\u202f% pour ≥ 99,0\u202f% : 66,00\u00a0€" in fr
 
 
-def test_the_report_has_reversibility_data_protection_audits_and_committees(june: dict[str, Any]) -> None:
+def test_the_report_has_reversibility_data_protection_audits_and_committees(june: MonthReview) -> None:
     fr = render_copil(june, lang="fr")
     for heading in ("Engagements du contrat", "Réversibilité", "Protection des données", "Audits", "Comités"):
         assert f">{heading}</h" in fr
@@ -169,15 +170,15 @@ def test_the_report_has_reversibility_data_protection_audits_and_committees(june
     )
 
 
-def test_the_report_shows_the_aht_trend_and_the_provider_s_staffing(june: dict[str, Any]) -> None:
+def test_the_report_shows_the_aht_trend_and_the_provider_s_staffing(june: MonthReview) -> None:
     """Every call is talk 240 + hold 20 + wrap 40 = 300 s, every e-mail 360 s; one agent id per
     row is not given, so no agent is counted."""
     en = render_copil(june, lang="en")
     row = _row(en, ">voice</td><td>5 min")
     assert row.count("5 min 00 s") == 2  # May and June
-    staffing = {f["flow"]: f for f in june["document"]["staffing"]}
+    staffing = {f.flow: f for f in june.document.staffing}
     # June: 3,000 calls × 300 s = 250 productive hours; 300 e-mails × 360 s = 30 hours.
-    assert (staffing["voice"]["productive_hours"], staffing["mail"]["productive_hours"]) == (
+    assert (str(staffing["voice"].productive_hours), str(staffing["mail"].productive_hours)) == (
         "250.00",
         "30.00",
     )
@@ -186,7 +187,7 @@ def test_the_report_shows_the_aht_trend_and_the_provider_s_staffing(june: dict[s
     )
 
 
-def test_days_above_their_band_are_explained_with_the_figures(may: dict[str, Any]) -> None:
+def test_days_above_their_band_are_explained_with_the_figures(may: MonthReview) -> None:
     """10 May: 200 calls against a top of 115 (3,100 ÷ 31 × 1.15); the contract excludes every
     day above its band."""
     fr = render_copil(may, lang="fr")
@@ -195,7 +196,7 @@ def test_days_above_their_band_are_explained_with_the_figures(may: dict[str, Any
     assert "115,0" in row and "200" in row and "oui" in row
 
 
-def test_the_calendar_counts_from_the_run_date_the_report_states(june: dict[str, Any]) -> None:
+def test_the_calendar_counts_from_the_run_date_the_report_states(june: MonthReview) -> None:
     """Before: the header gave the day the run was recorded while the days left were counted from
     another date; the ISO 27001 expiry of 30 September, 86 days after the run of 6 July, is
     upcoming — not overdue."""
@@ -204,16 +205,16 @@ def test_the_calendar_counts_from_the_run_date_the_report_states(june: dict[str,
         "au 6 juillet 2026" in fr
         and "Jours restants comptés au 6 juillet 2026, date de l&#39;exécution" in fr
     )
-    certification = next(o for o in june["document"]["obligations"] if o["kind"] == "certification")
-    assert (certification["date"], certification["days_left"], certification["severity"]) == (
+    certification = next(o for o in june.document.obligations if o.kind == "certification")
+    assert (certification.date.isoformat(), certification.days_left, certification.severity) == (
         "2026-09-30",
         86,
         "info",
     )
 
 
-def test_each_action_asks_the_right_party(may: dict[str, Any]) -> None:
-    kinds = [(a["kind"], a["owner"]) for a in open_actions(may)]
+def test_each_action_asks_the_right_party(may: MonthReview) -> None:
+    kinds = [(a.kind, a.owner) for a in open_actions(may)]
     assert ("remediation", "provider") in kinds and ("earn_back", "provider") in kinds
 
 

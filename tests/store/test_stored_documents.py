@@ -1,4 +1,5 @@
-"""Documents stored by the release before issue 10 (no ``schema_version``) still load, whole.
+"""Documents stored by the release before issue 10 (no ``schema_version``) still load, whole:
+the decision and the governance months.
 
 The fixtures in ``tests/fixtures/stored`` are what that release recorded for the demo at scale
 0.05 (its decision, its three governance months; the invoice paths made relative). Each is stored
@@ -11,15 +12,18 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from arbitre.contract.result import MonthResult
 from arbitre.decision.document import DecisionDocument
 from arbitre.errors import InputError
-from arbitre.store.appdb import DecisionRecord, session_scope
+from arbitre.store.appdb import DecisionRecord, GovernanceRun, session_scope
 from arbitre.store.decisions import latest_decision
+from arbitre.store.governance import recorded_months, refereed_whole
 from arbitre.store.workspace import Workspace
 
 STORED = Path(__file__).resolve().parents[1] / "fixtures" / "stored"
@@ -75,3 +79,36 @@ def test_a_document_from_a_newer_release_or_not_an_object_is_refused_in_one_line
         DecisionDocument.read(json.dumps(newer))
     with pytest.raises(InputError, match="not a JSON object"):
         DecisionDocument.read("[1, 2]")
+
+
+def test_the_months_stored_by_the_previous_release_read_back_whole(workspace: Workspace) -> None:
+    texts = {m: stored(f"month-v1-{m}.json.gz") for m in ("2026-04", "2026-05", "2026-06")}
+    with session_scope(workspace.engine) as session:
+        for i, (month, text) in enumerate(texts.items()):
+            assert "schema_version" not in json.loads(text)
+            session.add(
+                GovernanceRun(
+                    id=f"v1-{month}",
+                    contract_id="callmada-2026",
+                    contract_version=1,
+                    month=month,
+                    created_at=datetime(2026, 7, 6, 10, i, tzinfo=UTC),
+                    who="arbitre demo",
+                    inputs_sha256="0" * 64,
+                    invoice=None,
+                    result=text,
+                )
+            )
+    months = recorded_months(workspace, "callmada-2026")
+    assert [m.month for m in months] == ["2026-04", "2026-05", "2026-06"]
+    for month, result in zip(texts.values(), months, strict=True):
+        assert result.schema_version == MonthResult.SCHEMA_VERSION
+        expected = json.loads(month) | {"schema_version": MonthResult.SCHEMA_VERSION}
+        assert same(expected, result.model_dump(mode="json")) == []
+        assert MonthResult.read(result.write()) == result
+    june = months[-1]
+    # Typed as stored: money in Decimal, the month a Month, the SLAs by name.
+    assert june.net_fees == Decimal("15225.00") and june.month.number == 6
+    answer = june.sla("answer-30s")
+    assert answer is not None and answer.met is True and answer.bonus == Decimal("225.00")
+    assert refereed_whole(workspace, "callmada-2026") == [("2026-04", 1), ("2026-05", 1), ("2026-06", 1)]

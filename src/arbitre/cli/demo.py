@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -73,9 +72,9 @@ def demo(
                     mode="json", include={"contacts", "trusted", "strictest", "most_lenient"}
                 ),
                 "governance": [
-                    {
-                        k: g[k]
-                        for k in (
+                    g.model_dump(
+                        mode="json",
+                        include={
                             "contract",
                             "month",
                             "fees",
@@ -83,9 +82,14 @@ def demo(
                             "earned_back_total",
                             "bonus_total",
                             "net_fees",
-                        )
+                        },
+                    )
+                    | {
+                        "slas": [
+                            x.model_dump(mode="json", include={"name", "actual", "met", "credit"})
+                            for x in g.slas
+                        ]
                     }
-                    | {"slas": [{k: x[k] for k in ("name", "actual", "met", "credit")} for x in g["slas"]]}
                     for g in result.governance
                 ],
                 "tender": None
@@ -196,26 +200,23 @@ def demo(
                 markup=False,
             )
     if result.governance:
-        cur = result.governance[0]["currency"]
+        cur = result.governance[0].currency
         print_table(
-            f"Step 7 — {result.governance[0]['title'] or result.governance[0]['contract']}, month by month",
+            f"Step 7 — {result.governance[0].title or result.governance[0].contract}, month by month",
             ["month", "SLAs met", "missed", "fees", "credits", "earned back", "bonus", "net", "invoice"],
             [
                 [
-                    g["month"],
-                    f"{sum(1 for x in g['slas'] if x['met'])}/{len(g['slas'])}",
-                    ", ".join(x["name"] for x in g["slas"] if x["met"] is False) or "—",
-                    f"{Decimal(g['fees']):,.2f} {cur}",
-                    f"{Decimal(g['credits_total']):,.2f}",
-                    f"{Decimal(g['earned_back_total']):,.2f}",
-                    f"{Decimal(g['bonus_total']):,.2f}",
-                    f"{Decimal(g['net_fees']):,.2f}",
+                    g.month,
+                    f"{sum(1 for x in g.slas if x.met)}/{len(g.slas)}",
+                    ", ".join(x.name for x in g.slas if x.met is False) or "—",
+                    f"{g.fees:,.2f} {cur}",
+                    f"{g.credits_total:,.2f}",
+                    f"{g.earned_back_total:,.2f}",
+                    f"{g.bonus_total:,.2f}",
+                    f"{g.net_fees:,.2f}",
                     "—"
-                    if g["invoice"] is None
-                    else _invoice_state(
-                        [Difference.model_validate(x) for x in g["invoice"]["differences"]],
-                        asked=len(g["invoice"].get("evidence") or []),
-                    ),
+                    if g.invoice is None
+                    else _invoice_state(g.invoice.differences, asked=len(g.invoice.evidence)),
                 ]
                 for g in result.governance
             ],

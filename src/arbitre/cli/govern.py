@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from arbitre.cli.output import out, print_json, print_table, status
-from arbitre.contract.coverage import Charge, Coverage
-from arbitre.contract.reconcile import Difference
+from arbitre.contract.result import MonthResult
 from arbitre.errors import InputError
 from arbitre.reports.governance_format import (
     actual_text,
@@ -19,14 +19,13 @@ from arbitre.reports.governance_format import (
     kpi_value,
     label,
     month_label,
-    said,
     target_text,
     time_label,
 )
 from arbitre.reports.governance_text import charge_text
 from arbitre.reports.html import money, num, pct
 from arbitre.reports.i18n import t
-from arbitre.services.contracts import contract_history, list_contracts, store_contract
+from arbitre.services.contracts import FieldChange, contract_history, list_contracts, store_contract
 from arbitre.services.govern import govern as run_govern
 from arbitre.store.workspace import Workspace
 
@@ -61,56 +60,60 @@ def contract(
     check_lang(lang)
     ws = Workspace.open(directory)
     try:
-        if file is not None:
-            stored = store_contract(ws, file, who=who, effective=effective)
-            document: Any = {
-                "contract": stored.contract.id,
-                "version": stored.version,
-                "effective_month": stored.effective_month,
-                "unchanged": stored.unchanged,
-                "changes": stored.changes,
-            }
-        elif history is not None:
-            document = {"contract": history, "versions": contract_history(ws, history)}
-        else:
-            document = list_contracts(ws)
+        stored = store_contract(ws, file, who=who, effective=effective) if file is not None else None
+        versions = contract_history(ws, history) if stored is None and history is not None else []
+        contracts = list_contracts(ws) if stored is None and history is None else []
     finally:
         ws.close()
     if json:
-        print_json(document)
+        if stored is not None:
+            print_json(
+                {
+                    "contract": stored.contract.id,
+                    "version": stored.version,
+                    "effective_month": stored.effective_month,
+                    "unchanged": stored.unchanged,
+                    "changes": [c.model_dump(mode="json") for c in stored.changes],
+                }
+            )
+        elif history is not None:
+            print_json({"contract": history, "versions": [v.model_dump(mode="json") for v in versions]})
+        else:
+            print_json([c.model_dump(mode="json") for c in contracts])
         return
-    if file is not None:
-        key = "cli.unchanged" if document["unchanged"] else "cli.stored"
+    if stored is not None:
+        key = "cli.unchanged" if stored.unchanged else "cli.stored"
         out.print(
             t(key, lang).format(
-                contract=document["contract"],
-                version=document["version"],
-                effective=month_label(document["effective_month"], lang),
+                contract=stored.contract.id,
+                version=stored.version,
+                effective=month_label(stored.effective_month, lang),
             ),
             markup=False,
         )
-        if not document["unchanged"]:
-            for c in document["changes"]:
-                out.print(f"  {c['field']}: {c['before']} → {c['after']}", markup=False)
+        if not stored.unchanged:
+            _print_changes(stored.changes)
     elif history is not None:
-        for v in document["versions"]:
+        for v in versions:
             out.print(
                 t("cli.version", lang).format(
-                    version=v["version"],
-                    effective=month_label(v["effective_month"], lang),
-                    created=v["created_at"],
-                    who=v["who"],
-                    source=v["source"],
+                    version=v.version,
+                    effective=month_label(v.effective_month, lang),
+                    created=v.created_at.isoformat(timespec="seconds"),
+                    who=v.who,
+                    source=v.source,
                 ),
                 markup=False,
             )
-            for c in v["changes"]:
-                out.print(f"  {c['field']}: {c['before']} → {c['after']}", markup=False)
+            _print_changes(v.changes)
     else:
-        for c in document:
-            out.print(
-                t("cli.contract", lang).format(contract=c["contract"], version=c["version"]), markup=False
-            )
+        for c in contracts:
+            out.print(t("cli.contract", lang).format(contract=c.contract, version=c.version), markup=False)
+
+
+def _print_changes(changes: list[FieldChange]) -> None:
+    for c in changes:
+        out.print(f"  {c.field}: {c.before} → {c.after}", markup=False)
 
 
 def govern(
@@ -135,7 +138,7 @@ def govern(
     finally:
         ws.close()
     if json:
-        print_json(documents)
+        print_json([d.model_dump(mode="json") for d in documents])
         return
     for d in documents:
         print_month(d, lang=lang)
@@ -154,44 +157,36 @@ def _days_left(n: int, lang: str) -> str:
     return t(key + ("_1" if abs(n) == 1 else ""), lang).format(n=num(abs(n), lang))
 
 
-def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
+def print_month(d: MonthResult, *, lang: str = "en") -> None:
     """One contract's month as tables: SLAs, money, invoice, warnings, obligations — in ``lang``."""
-    cur = d["currency"]
+    cur = d.currency
 
-    def eur(value: str | None) -> str:
+    def eur(value: Decimal | None) -> str:
         return money(value, lang, cur, 2)
 
-    charge = d.get("charge") or {}
-    coverage = d.get("coverage")
     state = ""
-    if coverage and charge.get("status") != "final":
-        state = " — " + charge_text(
-            Charge.model_validate(charge), Coverage.model_validate(coverage), lang=lang, currency=cur
-        )
-    elif not d["complete"]:
-        state = " — " + t("cli.month_to_date", lang).format(day=day_label(d["data_through"], lang))
+    if d.coverage is not None and d.charge is not None and d.charge.status != "final":
+        state = " — " + charge_text(d.charge, d.coverage, lang=lang, currency=cur)
+    elif not d.complete:
+        state = " — " + t("cli.month_to_date", lang).format(day=day_label(d.data_through, lang))
     rows = []
-    for s in d["slas"]:
-        basis = (
-            f"{num(s['counted'], lang)} {t('basis.' + s['counted_unit'], lang)}"
-            if s.get("counted_unit")
-            else "—"
-        )
+    for s in d.slas:
+        basis = f"{num(s.counted, lang)} {t('basis.' + s.counted_unit, lang)}" if s.counted_unit else "—"
         rows.append(
             [
-                s["name"],
-                t(f"kpi.{s['kpi']}", lang),
+                s.name,
+                t(f"kpi.{s.kpi}", lang),
                 target_text(s, lang, windows=True),
                 actual_text(s, lang),
-                kpi_value(s["month_value"], s["kpi"], lang),
+                kpi_value(s.month_value, s.kpi, lang),
                 basis,
-                "—" if s["met"] is None else (t("gov.met", lang) if s["met"] else t("cli.missed", lang)),
-                eur(s["credit"]),
-                eur(s["bonus"]),
+                "—" if s.met is None else (t("gov.met", lang) if s.met else t("cli.missed", lang)),
+                eur(s.credit),
+                eur(s.bonus),
             ]
         )
     print_table(
-        f"{d['contract']} v{d['contract_version']} — {d['provider']} — {month_label(d['month'], lang)}{state}",
+        f"{d.contract} v{d.contract_version} — {d.provider} — {month_label(d.month, lang)}{state}",
         [
             t("gov.col.sla", lang),
             t("cli.col.kpi", lang),
@@ -208,52 +203,52 @@ def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
     )
     out.print(
         t("cli.money", lang).format(
-            fees=eur(d["fees"]),
-            at_risk=eur(d["at_risk"]),
-            cap=eur(d["cap"]),
-            credits=eur(d["credits_total"]),
-            earned_back=eur(d["earned_back_total"]),
-            bonus=eur(d["bonus_total"]),
-            net=eur(d["net_fees"]),
+            fees=eur(d.fees),
+            at_risk=eur(d.at_risk),
+            cap=eur(d.cap),
+            credits=eur(d.credits_total),
+            earned_back=eur(d.earned_back_total),
+            bonus=eur(d.bonus_total),
+            net=eur(d.net_fees),
         ),
         markup=False,
     )
-    for e in d["earn_back"]:
-        status = label(f"earn.{e['status']}", lang, e["status"])
+    for e in d.earn_back:
+        status = label(f"earn.{e.status}", lang, e.status)
         out.print(
             "  "
             + t("cli.earn_back", lang).format(
-                sla=e["sla"], month=month_label(e["month"], lang), amount=eur(e["amount"]), status=status
+                sla=e.sla, month=month_label(e.month, lang), amount=eur(e.amount), status=status
             ),
             markup=False,
         )
-    excluded = d["exclusions"]["days"]
+    excluded = d.exclusions.days
     if excluded:
-        days = ", ".join(f"{e['flow']} {day_label(e['day'], lang)}" for e in excluded)
+        days = ", ".join(f"{e.flow} {day_label(e.day, lang)}" for e in excluded)
         out.print("  " + t("cli.excluded", lang).format(days=days), markup=False)
-    kept = [x for x in d["exclusions"].get("days_above_band") or [] if not x["excluded"]]
+    kept = [x for x in d.exclusions.days_above_band if not x.excluded]
     if kept:
-        days = ", ".join(f"{x['flow']} {day_label(x['day'], lang)}" for x in kept)
+        days = ", ".join(f"{x.flow} {day_label(x.day, lang)}" for x in kept)
         out.print("  " + t("cli.above_kept", lang).format(days=days), markup=False)
-    for period in d["exclusions"].get("periods") or []:
+    for period in d.exclusions.periods:
         out.print(
             "  "
             + t("cli.period", lang).format(
-                start=time_label(period["start"], lang),
-                end=time_label(period["end"], lang),
-                reason=period["reason"],
+                start=time_label(period.start, lang),
+                end=time_label(period.end, lang),
+                reason=period.reason,
             ),
             markup=False,
         )
-    inv = d.get("invoice")
+    inv = d.invoice
     if inv is not None:
-        checked = [Difference.model_validate(x) for x in inv["differences"]]
+        checked = inv.differences
         flagged = [x for x in checked if x.flag != "ok"]
         # A band line flagged as its flow is told by the flow's line (the report lists every one).
         flows = {(x.unit, x.flow): x.flag for x in checked if x.band is None}
         out.print(
             t("cli.invoice", lang).format(
-                billed=eur(inv["billed_total"]), computed=eur(inv["computed_total"]), n=len(flagged)
+                billed=eur(inv.billed_total), computed=eur(inv.computed_total), n=len(flagged)
             ),
             markup=False,
         )
@@ -276,31 +271,27 @@ def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
                 ),
                 markup=False,
             )
-    for w in d.get("warnings") or []:
+    for w in d.warnings:
         out.print(
             "  "
             + t("cli.sla_warning", lang).format(
-                status=label(f"warn.{w['status']}", lang, w["status"]),
-                sla=w["sla"],
-                note=said(w["note"], lang),
+                status=label(f"warn.{w.status}", lang, w.status), sla=w.sla, note=w.note(lang)
             ),
             markup=False,
         )
-    for o in (d.get("obligations") or [])[:6]:
+    for o in d.obligations[:6]:
         out.print(
             "  "
             + t("cli.obligation", lang).format(
-                date=day_label(o["date"], lang),
-                left=_days_left(o["days_left"], lang),
-                what=said(o["what"], lang),
+                date=day_label(o.date, lang), left=_days_left(o.days_left, lang), what=o.what(lang)
             ),
             markup=False,
         )
-    bc = d.get("business_case")
-    if bc is not None and bc.get("actual_per_contact") is not None:
+    bc = d.business_case
+    if bc is not None and bc.actual_per_contact is not None:
         out.print(
             t("cli.business_case", lang).format(
-                projected=eur(bc["projected_per_contact"]), actual=eur(bc["actual_per_contact"])
+                projected=eur(bc.projected_per_contact), actual=eur(bc.actual_per_contact)
             ),
             markup=False,
         )

@@ -71,8 +71,11 @@ _BAND_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class BilledLine:
+class BilledLine(BaseModel):
+    """A line of the provider's invoice as read: its line number in the file, what it bills."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     line: int
     flow: str | None
     unit: str
@@ -555,7 +558,8 @@ def _rounding(line: BilledLine) -> Decimal:
     for hours, its quantity to the digits it is written with (half a step, at its unit price);
     contacts and outcomes are counted, not rounded.
 
-    >>> _rounding(BilledLine(2, "voice", "logged_hour", "day", Decimal("812.25"), Decimal("24.10"), Decimal("19575.23")))
+    >>> _rounding(BilledLine(line=2, flow="voice", unit="logged_hour", band="day", quantity=Decimal("812.25"),
+    ...                      unit_price=Decimal("24.10"), amount=Decimal("19575.23")))
     Decimal('0.12550')
     """
     half_cent = AMOUNT_TOLERANCE / 2

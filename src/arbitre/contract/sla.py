@@ -11,8 +11,9 @@ differ come from `arbitre.kpi.buckets` with the connection's dialect.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import numpy as np
@@ -25,8 +26,6 @@ from arbitre.kpi import buckets
 from arbitre.kpi.buckets import Dialect, string_sql, timestamp_sql
 from arbitre.kpi.connection import Connection, dialect_of
 from arbitre.kpi.engine import compute_kpis
-
-EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
 
 #: What each SLA KPI is computed over (its denominator), as the report names it: contacts offered
 #: (less short abandons when they are excluded), answered contacts (with the fact the KPI needs
@@ -121,15 +120,19 @@ def sla_scope_sql(
     return f"(SELECT * FROM {inner} AS x WHERE {' AND '.join(where)})" if where else inner
 
 
-def excluded_sql(contract: Contract, *, tz: str, with_days: bool, dialect: Dialect = "duckdb") -> str:
-    """A predicate true for an excluded contact: in an agreed period, or on an excluded day."""
+def excluded_sql(
+    contract: Contract, *, tz: str, days: Collection[tuple[str, date]] = (), dialect: Dialect = "duckdb"
+) -> str:
+    """A predicate true for an excluded contact: in an agreed period, or on one of the excluded
+    ``days`` of its flow (local days; the flows written as SQL strings, the days as dates)."""
     parts = [
         f"(arrived_at >= {timestamp_sql(p.start, dialect=dialect)} AND arrived_at < {timestamp_sql(p.end, dialect=dialect)})"
         for p in contract.exclusions.periods
     ]
-    if with_days:
+    if days:
         day = buckets.time_key_sql("day", column="arrived_at", tz=tz, interval_min=30, dialect=dialect)
-        parts.append(f"EXISTS (SELECT 1 FROM {EXCLUDED_DAYS} e WHERE e.flow = y.flow AND e.day = {day})")
+        for flow, d in sorted(set(days)):
+            parts.append(f"(y.flow = {string_sql(flow, dialect=dialect)} AND {day} = DATE '{d.isoformat()}')")
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
@@ -142,15 +145,16 @@ def evaluate(
     month: Month,
     tz: str,
     interval_min: int,
-    with_excluded_days: bool,
+    excluded_days: Collection[tuple[str, date]] = (),
 ) -> SlaResult:
     """The SLA over the month: its KPI after exclusions, windows, met or not, bonus or not.
 
-    ``con`` is DuckDB or Spark; with ``with_excluded_days`` it holds the `EXCLUDED_DAYS` table.
+    ``con`` is DuckDB or Spark; ``excluded_days`` are the (flow, local day) pairs left out of the
+    month (days above their band), given as data: the query holds them.
     """
     dialect = dialect_of(con)
     scoped = sla_scope_sql(source, contract, sla, month=month, tz=tz, dialect=dialect)
-    excluded = excluded_sql(contract, tz=tz, with_days=with_excluded_days, dialect=dialect)
+    excluded = excluded_sql(contract, tz=tz, days=excluded_days, dialect=dialect)
     kept = f"(SELECT * FROM {scoped} AS y WHERE NOT {excluded})"
     dropped = f"(SELECT * FROM {scoped} AS y WHERE {excluded})"
     rules = kpi_rules(sla, interval_min=interval_min)
@@ -241,7 +245,6 @@ def _value(x: object) -> float | None:
 
 
 __all__ = [
-    "EXCLUDED_DAYS",
     "KPI_BASIS",
     "SlaResult",
     "Windows",

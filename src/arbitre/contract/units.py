@@ -118,7 +118,7 @@ def staffing(month: ProviderMonth, *, billed_logged_hours: Mapping[str, Decimal]
     return out
 
 
-def provider_month(
+def count_units(
     con: duckdb.DuckDBPyConnection,
     source: str,
     contract: Contract,
@@ -126,8 +126,8 @@ def provider_month(
     month: Month,
     tz: str,
     bands: HourBands,
-) -> ProviderMonth:
-    """Count the month's units from the store and price them under the contract."""
+) -> dict[str, FlowUnits]:
+    """Each flow of the contract's units of the month, counted from the store (a query)."""
     scoped = scope_sql(source, contract, month=month, tz=tz)
     mow = minute_of_week_sql("arrived_at", tz)
     answered = "(NOT abandoned AND answered_at IS NOT NULL)"
@@ -163,8 +163,7 @@ def provider_month(
         a.by_band[band] = a.by_band.get(band, 0) + int(handled)
         if lang:
             a.languages[lang] = a.languages.get(lang, 0) + int(handled)
-    by_flow = {flow: acc.get(flow, _Acc()).units(*people.get(flow, (0, None))) for flow in contract.flows}
-    return priced_month(contract, by_flow)
+    return {flow: acc.get(flow, _Acc()).units(*people.get(flow, (0, None))) for flow in contract.flows}
 
 
 def priced_month(contract: Contract, by_flow: Mapping[str, FlowUnits]) -> ProviderMonth:
@@ -232,9 +231,9 @@ __all__ = [
     "FlowStaffing",
     "FlowUnits",
     "ProviderMonth",
+    "count_units",
     "fees",
     "month_units",
     "priced_month",
-    "provider_month",
     "staffing",
 ]

@@ -31,13 +31,13 @@ Pure functions: the monthly run (`arbitre.services.govern`) gathers the counts a
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Literal
 
-from arbitre.domain.contract import KPI_DIRECTIONS, Contract, Sla, Volumes
+from arbitre.domain.contract import Contract, Sla, Volumes
 from arbitre.domain.kpis import KPIS
 from arbitre.domain.month import Month
 
@@ -336,48 +336,53 @@ def project_value(sla: Sla, *, value: float | None, remaining: float) -> Project
 # --- trend -----------------------------------------------------------------------------------
 
 
-def trend(results: Iterable[Mapping[str, Any]], *, tolerance: float = 0.01) -> list[SlaTrend]:
-    """Each SLA's value over the stored month results, and the way its last change went.
+@dataclass(frozen=True, slots=True)
+class SlaValue:
+    """An SLA's value in one recorded month, with what the trend reads of its definition."""
 
-    ``results``: month results as the governance run writes them — ``{"month": "2026-05", "slas":
-    [{"name", "kpi", "direction", "window", "target", "actual", "met"}, ...]}`` — in any order.
-    The rule is deliberately simple: compare the last month with a value to the one before it.
-    The change counts as ``stable`` when it is within ``tolerance`` × the scale: 1 for a share (a
-    share-of-contacts KPI, or the share of windows met of a day or interval SLA: 0.01 is one
-    point), else the target's size (0.01: 1 % of 30 s). Otherwise it is ``improving`` when it moved
-    to the SLA's better side — up for an "at least" KPI and for any share of windows met, down
-    for an "at most" KPI on a month window — and ``worsening`` when it moved away.
+    name: str
+    kpi: str
+    window: str
+    direction: Better
+    target: float
+    actual: float | None
+    met: bool | None
 
-    >>> months = [{"month": m, "slas": [{"name": "abandon", "kpi": "abandon_rate", "window": "month",
-    ...            "target": 0.08, "actual": a, "met": a <= 0.08}]} for m, a in [("2026-05", 0.07), ("2026-04", 0.1)]]
+
+def trend(results: Iterable[tuple[Month, Sequence[SlaValue]]], *, tolerance: float = 0.01) -> list[SlaTrend]:
+    """Each SLA's value over the recorded months, and the way its last change went.
+
+    ``results``: each month with its SLAs' values, in any order. The rule is deliberately simple:
+    compare the last month with a value to the one before it. The change counts as ``stable``
+    when it is within ``tolerance`` × the scale: 1 for a share (a share-of-contacts KPI, or the
+    share of windows met of a day or interval SLA: 0.01 is one point), else the target's size
+    (0.01: 1 % of 30 s). Otherwise it is ``improving`` when it moved to the SLA's better side —
+    up for an "at least" KPI and for any share of windows met, down for an "at most" KPI on a
+    month window — and ``worsening`` when it moved away.
+
+    >>> def ab(a): return [SlaValue("abandon", "abandon_rate", "month", "at_most", 0.08, a, a <= 0.08)]
+    >>> months = [(Month("2026-05"), ab(0.07)), (Month("2026-04"), ab(0.1))]
     >>> [(t.sla, t.direction, round(t.change, 2)) for t in trend(months)]
     [('abandon', 'improving', -0.03)]
     """
     series: dict[str, list[TrendPoint]] = {}
-    meta: dict[str, Mapping[str, Any]] = {}
-    for result in sorted(results, key=lambda r: str(r["month"])):
-        for s in result["slas"]:
-            series.setdefault(s["name"], []).append(
-                TrendPoint(Month(str(result["month"])), s.get("actual"), s.get("met"))
-            )
-            meta[s["name"]] = s  # the latest month's definition
+    meta: dict[str, SlaValue] = {}
+    for month, slas in sorted(results, key=lambda r: str(r[0])):
+        for s in slas:
+            series.setdefault(s.name, []).append(TrendPoint(month, s.actual, s.met))
+            meta[s.name] = s  # the latest month's definition
     return [_trend_of(name, tuple(points), meta[name], tolerance) for name, points in series.items()]
 
 
-def _trend_of(
-    name: str, points: tuple[TrendPoint, ...], sla: Mapping[str, Any], tolerance: float
-) -> SlaTrend:
+def _trend_of(name: str, points: tuple[TrendPoint, ...], sla: SlaValue, tolerance: float) -> SlaTrend:
     values = [p.actual for p in points if p.actual is not None]
     if len(values) < 2:
         return SlaTrend(name, points, None, None)
     change = values[-1] - values[-2]
-    windows = sla.get("window", "month") != "month"
-    kpi = sla.get("kpi")
-    better: Better = (
-        "at_least" if windows else sla.get("direction") or KPI_DIRECTIONS.get(str(kpi), "at_least")
-    )
-    share = windows or kpi in RATIO_KPIS
-    scale = 1.0 if share else abs(float(sla.get("target") or 0)) or 1.0
+    windows = sla.window != "month"
+    better: Better = "at_least" if windows else sla.direction
+    share = windows or sla.kpi in RATIO_KPIS
+    scale = 1.0 if share else abs(float(sla.target or 0)) or 1.0
     if abs(change) <= tolerance * scale + _EPS:
         direction: Direction = "stable"
     else:
@@ -519,6 +524,7 @@ __all__ = [
     "Noun",
     "Projection",
     "SlaTrend",
+    "SlaValue",
     "Status",
     "TrendPoint",
     "day_weights",

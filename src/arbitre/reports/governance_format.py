@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from arbitre.contract.reconcile import Difference
+from arbitre.contract.result import SlaMonth
+from arbitre.contract.words import Said
+from arbitre.domain.documents import Bilingual
 from arbitre.domain.hours import DAYS, WeeklyHours
 from arbitre.domain.month import Month
 from arbitre.reports import governance_charts
@@ -58,29 +60,29 @@ def kpi_value(value: float | None, kpi: str, lang: str) -> str:
     return pct(value, lang)
 
 
-def target_text(s: dict[str, Any], lang: str, *, windows: bool = False) -> str:
+def target_text(s: SlaMonth, lang: str, *, windows: bool = False) -> str:
     """``≥ 80,0 %``; for a day window ``≤ 5,0 % / jour`` (and ``, ≥ 90 % des jours`` with ``windows``)."""
-    side = "≥" if s["direction"] == "at_least" else "≤"
-    text = f"{side} {kpi_value(s['target'], s['kpi'], lang)}"
-    if s["window"] != "month":
-        text += f" / {t('window.' + s['window'], lang)}"
+    side = "≥" if s.direction == "at_least" else "≤"
+    text = f"{side} {kpi_value(s.target, s.kpi, lang)}"
+    if s.window != "month":
+        text += f" / {t('window.' + s.window, lang)}"
         if windows:
             text += f", {share_required(s, lang)}"
     return text
 
 
-def share_required(s: dict[str, Any], lang: str) -> str:
+def share_required(s: SlaMonth, lang: str) -> str:
     """``≥ 90 % des jours``: the share of windows a day or interval SLA needs."""
-    return f"≥ {pct(s.get('min_share_of_windows') or 1, lang, 0)} {t('windows.' + s['window'], lang)}"
+    return f"≥ {pct(s.min_share_of_windows or 1, lang, 0)} {t('windows.' + s.window, lang)}"
 
 
-def actual_text(s: dict[str, Any], lang: str) -> str:
+def actual_text(s: SlaMonth, lang: str) -> str:
     """The month's result: the KPI, or for a day window the share of days meeting the target."""
-    if s["window"] == "month":
-        return kpi_value(s["actual"], s["kpi"], lang)
-    if s["actual"] is None:
+    if s.window == "month":
+        return kpi_value(s.actual, s.kpi, lang)
+    if s.actual is None:
         return "—"
-    return f"{pct(s['actual'], lang)} {t('windows.' + s['window'], lang)}"
+    return f"{pct(s.actual, lang)} {t('windows.' + s.window, lang)}"
 
 
 def month_label(month: str | None, lang: str) -> str:
@@ -91,11 +93,13 @@ def month_label(month: str | None, lang: str) -> str:
     return f"{t(f'month.{m.number}', lang)} {m.year}"
 
 
-def day_label(day: str | None, lang: str) -> str:
+def day_label(day: str | date | None, lang: str) -> str:
     """``2026-05-31`` → ``31 mai 2026`` / ``31 May 2026`` (``1er juillet 2026``); a month ``YYYY-MM``
     as `month_label`."""
     if not day:
         return "—"
+    if isinstance(day, date):
+        day = day.isoformat()
     if len(day) == 7:
         return month_label(day, lang)
     d = date.fromisoformat(day[:10])
@@ -103,18 +107,20 @@ def day_label(day: str | None, lang: str) -> str:
     return f"{first} {t(f'month.{d.month}', lang)} {d.year}"
 
 
-def time_label(moment: str | None, lang: str) -> str:
+def time_label(moment: str | datetime | None, lang: str) -> str:
     """An ISO time with its offset → ``20 mai 2026 00:00 (+02:00)``; UTC written ``UTC``."""
     if not moment:
         return "—"
-    m = datetime.fromisoformat(moment)
+    m = moment if isinstance(moment, datetime) else datetime.fromisoformat(moment)
     offset = m.strftime("%z")
     zone = "UTC" if offset in ("", "+0000") else f"{offset[:3]}:{offset[3:]}"
     return f"{day_label(m.date().isoformat(), lang)} {m:%H:%M} ({zone})"
 
 
 def said(value: object, lang: str) -> str:
-    """A note given in both languages (``{"fr", "en"}``) in ``lang``, or a plain string as is."""
+    """A note given in both languages (``{"fr", "en"}`` or a `Said`) in ``lang``, or a plain string as is."""
+    if isinstance(value, Said | Bilingual):
+        return value(lang)
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("fr") or value.get("en") or "")
     return "" if value is None else str(value)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from arbitre.domain.contract import Contract
 from arbitre.services.access import NotFound, Permission, is_client, require, sees_contract
 from arbitre.services.accounts import Account
-from arbitre.services.contracts import contract_history
 from arbitre.store.appdb import ContractVersion, session_scope
+from arbitre.store.contracts import contract_history
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import parse_model
 
@@ -109,14 +109,13 @@ def contract_versions(ws: Workspace, account: Account, contract_id: str) -> list
     visible_contract(ws, account, contract_id)
     return [
         ContractVersionInfo(
-            version=v["version"],
-            created_at=datetime.fromisoformat(v["created_at"]),
-            who=v["who"],
-            source=v["source"].replace("\\", "/").rsplit("/", 1)[-1],
-            sha256=v["sha256"],
+            version=v.version,
+            created_at=v.created_at.replace(microsecond=0),
+            who=v.who,
+            source=v.source.replace("\\", "/").rsplit("/", 1)[-1],
+            sha256=v.sha256,
             changes=[
-                FieldChange(field=c["field"], before=_text(c["before"]), after=_text(c["after"]))
-                for c in v["changes"]
+                FieldChange(field=c.field, before=_text(c.before), after=_text(c.after)) for c in v.changes
             ],
         )
         for v in contract_history(ws, contract_id)

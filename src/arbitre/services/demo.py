@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from arbitre.contract.result import MonthResult
 from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
@@ -86,7 +87,7 @@ class DemoResult:
     business_case: Path | None = None
     tender: TenderScore | None = None
     awards: list[AwardResult] = field(default_factory=list)
-    governance: list[dict[str, Any]] = field(default_factory=list)
+    governance: list[MonthResult] = field(default_factory=list)
     copil: Path | None = None
     quality: list[CheckSummary] = field(default_factory=list)  # the provider's months checked
     calibration: Calibration | None = None
@@ -131,7 +132,7 @@ def build_demo(
         progress("Call Mada's first months under the contract: importing, refereeing each month (step 7)")
         result.governance = _govern_demo(ws, directory, seed=seed, scale=scale, result=result)
         progress("Writing the steering-committee report of the last month")
-        result.copil = _copil_demo(ws, month=result.governance[-1]["month"])
+        result.copil = _copil_demo(ws, month=result.governance[-1].month)
         return result
     finally:
         ws.close()
@@ -182,7 +183,7 @@ def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[Awar
 
 def _govern_demo(
     ws: Workspace, directory: Path, *, seed: int, scale: float, result: DemoResult
-) -> list[dict[str, Any]]:
+) -> list[MonthResult]:
     """The contract signed with the offshore provider, its first three months imported from its
     exports, each month refereed with its invoice (May misses the service level: a credit)."""
     months = generate_provider_months(seed=seed, scale=scale)

@@ -24,8 +24,8 @@ from arbitre.services.access import Permission, require, visible_sites
 from arbitre.services.accounts import Account
 from arbitre.services.audit import aware
 from arbitre.services.contract_views import visible_contract_ids
-from arbitre.services.contracts import list_contracts
 from arbitre.store.appdb import ImportRecord, session_scope
+from arbitre.store.contracts import list_contracts
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
