@@ -1,4 +1,4 @@
-"""The KPI engine against values computed by hand on edge cases (specs/interactions.md).
+"""The KPI engine against values computed by hand on edge cases (docs/specs/interactions.md).
 
 The file below holds, on purpose: a wait across the spring-forward change, two contacts at the
 same wall-clock time of the repeated October hour, a UTC timestamp that falls on the next local

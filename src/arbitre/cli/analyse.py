@@ -77,7 +77,7 @@ def kpi(
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
 ) -> None:
-    """KPIs of interaction records (specs/interactions.md), grouped as asked."""
+    """KPIs of interaction records (docs/specs/interactions.md), grouped as asked."""
     with progress("Computing the KPIs…", enabled=not json):
         rows = kpis(
             inputs,

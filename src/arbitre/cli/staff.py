@@ -1,4 +1,4 @@
-"""`arbitre staff`: the staffing calculator (specs/cli.md)."""
+"""`arbitre staff`: the staffing calculator (docs/specs/cli.md)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def kpis(
     With a workspace among the inputs, the waiting KPIs (service level, abandon rate, ASA) count
     the contacts arriving within each flow's opening hours (the first workspace's settings;
     `KpiRules.within`) and ``outside_hours`` counts the others, unless ``all_hours`` or ``rules``
-    say otherwise; files alone have no opening hours: the definitions of specs/interactions.md.
+    say otherwise; files alone have no opening hours: the definitions of docs/specs/interactions.md.
 
     Files are validated as an import would (every bad row named, nothing computed on a bad file);
     workspaces are read from their store. The time zone defaults to the first workspace's, else

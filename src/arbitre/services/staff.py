@@ -1,4 +1,4 @@
-"""The staffing calculator behind `arbitre staff` (specs/cli.md): one interval or a file of them."""
+"""The staffing calculator behind `arbitre staff` (docs/specs/cli.md): one interval or a file of them."""
 
 from __future__ import annotations
 
