@@ -1,0 +1,126 @@
+"""What the staffing commands answer, as typed models: the calculator's answer (`arbitre staff`),
+the staffing plan (`arbitre plan`).
+
+The services return these; the CLI's ``--json`` and the web app's API are their
+``model_dump(mode="json")``, in the shapes docs/planning.md and docs/specs/cli.md describe. They
+import nothing heavier than Pydantic, so `arbitre staff` starts as fast as before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import field_serializer
+
+from arbitre.domain.channels import Channel
+from arbitre.domain.documents import Instant, Part
+from arbitre.domain.targets import StaffingTargets
+
+#: The fields of `StaffingAnswer`, in the order the calculator prints them.
+ANSWER_FIELDS = (
+    "model",
+    "agents",
+    "service_level",
+    "p_wait",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+    "fte",
+    "load_erlangs",
+)
+
+
+class StaffingAnswer(Part):
+    """One interval answered: the agents needed (or given) and what they deliver.
+
+    ``model`` ``erlang_c`` or ``erlang_a``; shares are fractions, waits seconds; ``fte`` is agents
+    ÷ (1 − shrinkage), not rounded; ``load_erlangs`` the offered load (docs/specs/cli.md).
+    """
+
+    model: str
+    agents: int
+    service_level: float | None
+    p_wait: float | None
+    asa_s: float | None
+    abandon_rate: float | None
+    occupancy: float | None
+    fte: float | None
+    load_erlangs: float | None
+
+
+class PlanWarning(Part):
+    """A flow planned on no data: ``code`` ``no_contacts`` (nothing forecast in its horizon) or
+    ``gap`` (its history ends well before the plan starts), with the days that say it."""
+
+    flow: str
+    code: Literal["no_contacts", "gap"]
+    first: date
+    last: date
+    history_end: date | None
+    gap_days: int | None = None
+
+
+class FlowPlan(Part):
+    """A flow's plan over the horizon: the model used, its contacts, agents and paid hours.
+
+    ``targets`` are the staffing targets used (the ones set); ``paid_hours_by_band`` by hour band
+    (``day``, ``evening``, ``night``, ``weekend``); ``paid_hours_by_week`` and ``fte_by_week`` by
+    ISO week (``2025-W18``); ``late_work_s`` the backlog work left past its deadline.
+    """
+
+    flow: str
+    channel: Channel
+    model: str
+    start: date
+    end: date
+    history_end: date | None
+    targets: StaffingTargets
+    patience_s: float | None
+    patience_source: str | None
+    contacts: float
+    peak_agents: int
+    agent_hours: float
+    paid_hours: float
+    paid_hours_by_band: dict[str, float]
+    paid_hours_outside_opening: float
+    paid_hours_by_week: dict[str, float]
+    fte_by_week: dict[str, float]
+    fte: float
+    late_work_s: float
+
+    @field_serializer("targets")
+    def _set_targets_only(self, targets: StaffingTargets) -> dict[str, object]:
+        # The targets a flow has, none of the unset ones (JSON edge).
+        return targets.model_dump(mode="json", exclude_none=True)
+
+
+class PlanInterval(Part):
+    """One flow and interval of the plan: forecast volume and handle time, open or closed, hour
+    band, agents on line and the people paid for them."""
+
+    flow: str
+    interval_start: Instant
+    volume: float
+    aht_s: float | None
+    open: bool
+    band: str
+    agents: int
+    fte: float
+
+
+class Plan(Part):
+    """The staffing plan of a workspace (`arbitre plan`, docs/planning.md)."""
+
+    workspace: str
+    timezone: str
+    interval_min: int
+    start: date
+    end: date
+    contract_hours_per_week: float
+    flows: list[FlowPlan]
+    warnings: list[PlanWarning]
+    intervals: list[PlanInterval]
+
+
+__all__ = ["ANSWER_FIELDS", "FlowPlan", "Plan", "PlanInterval", "PlanWarning", "StaffingAnswer"]
