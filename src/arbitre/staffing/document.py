@@ -17,19 +17,6 @@ from arbitre.domain.channels import Channel
 from arbitre.domain.documents import Instant, Part
 from arbitre.domain.targets import StaffingTargets
 
-#: The fields of `StaffingAnswer`, in the order the calculator prints them.
-ANSWER_FIELDS = (
-    "model",
-    "agents",
-    "service_level",
-    "p_wait",
-    "asa_s",
-    "abandon_rate",
-    "occupancy",
-    "fte",
-    "load_erlangs",
-)
-
 
 class StaffingAnswer(Part):
     """One interval answered: the agents needed (or given) and what they deliver.
@@ -47,6 +34,10 @@ class StaffingAnswer(Part):
     occupancy: float | None
     fte: float | None
     load_erlangs: float | None
+
+
+#: The fields of `StaffingAnswer`, in the order the calculator prints them.
+ANSWER_FIELDS: tuple[str, ...] = tuple(StaffingAnswer.model_fields)
 
 
 class PlanWarning(Part):
