@@ -1,5 +1,5 @@
 """What the staffing commands answer, as typed models: the calculator's answer (`arbitre staff`),
-the staffing plan (`arbitre plan`).
+the staffing plan (`arbitre plan`), the schedule (`arbitre schedule`).
 
 The services return these; the CLI's ``--json`` and the web app's API are their
 ``model_dump(mode="json")``, in the shapes docs/planning.md and docs/specs/cli.md describe. They
@@ -114,4 +114,85 @@ class Plan(Part):
     intervals: list[PlanInterval]
 
 
-__all__ = ["ANSWER_FIELDS", "FlowPlan", "Plan", "PlanInterval", "PlanWarning", "StaffingAnswer"]
+class ShiftDay(Part):
+    """One day of a tour: local start and end (``HH:MM``) and the break's start (None: none)."""
+
+    day: str
+    start: str
+    end: str
+    break_start: str | None
+
+
+class TourPlan(Part):
+    """``agents`` agents working the same tour: a shift pattern on ``days`` of the week starting
+    ``week_start``, paid ``paid_h_per_day`` hours a day."""
+
+    shift: str
+    agents: int
+    week_start: date
+    days: list[str]
+    paid_h_per_day: float
+    weekly_paid_h: float
+    shifts: list[ShiftDay]
+
+
+class ScheduleInterval(Part):
+    """One interval of a flow's schedule: agents required, scheduled, and the gap either way.
+    ``interval_start`` is the wall-clock time with the offset of the file's row before it."""
+
+    flow: str | None
+    interval_start: str
+    required: float
+    scheduled: int
+    under: float
+    over: float
+
+
+class FlowSchedule(Part):
+    """A flow's schedule (None: the file names no flow; ``total`` with ``--total``): the weeks
+    scheduled, the solver's status, gap and time, hours paid, required, under- and over-covered
+    (and under-covered hours no shift could reach), agents per week, the engine's notes, the tours
+    and every interval."""
+
+    flow: str | None
+    first_monday: date
+    weeks: int
+    interval_min: int
+    status: str
+    gap: float
+    solve_s: float
+    paid_hours: float
+    required_hours: float
+    under_hours: float
+    over_hours: float
+    efficiency: float
+    uncoverable_hours: float
+    agents_per_week: list[int]
+    penalty_per_agent_h: float
+    notes: list[str]
+    tours: list[TourPlan]
+    intervals: list[ScheduleInterval]
+
+
+class ScheduleDocument(Part):
+    """The schedule of a requirement file under shift rules (`arbitre schedule`,
+    docs/scheduling.md)."""
+
+    requirements: str
+    rules: str | None  # the rules' name (the file's, when they have none; None: unnamed rules given)
+    flows: list[FlowSchedule]
+
+
+__all__ = [
+    "ANSWER_FIELDS",
+    "FlowPlan",
+    "FlowSchedule",
+    "Plan",
+    "PlanInterval",
+    "PlanWarning",
+    "ScheduleDocument",
+    "ScheduleInterval",
+    "ShiftDay",
+    "StaffingAnswer",
+    "TourPlan",
+]
