@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.domain.kpis import KpiRules
-from arbitre.services.kpis import kpis
+from arbitre.services.kpis import kpis as kpi_groups
 from tests.helpers import write_csv
+
+
+def kpis(*inputs: Any, **options: Any) -> list[dict[str, Any]]:
+    """The service's groups as the rows `arbitre kpi --json` prints (docs/specs/cli.md)."""
+    return [group.model_dump(mode="json") for group in kpi_groups(*inputs, **options)]
+
 
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,resolved,csat,nps"
 ROWS = [

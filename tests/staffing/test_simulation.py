@@ -726,7 +726,7 @@ def test_the_service_writes_records_the_kpi_command_reads_back(tmp_path: Path) -
     assert table.num_rows == document["contacts"]
     from arbitre.services.kpis import kpis
 
-    offered = {r["site"]: r["offered"] for r in kpis([out], by=["site"])}
+    offered = {r.keys["site"]: r.offered for r in kpis([out], by=["site"])}
     assert offered == {r["pool"]: round(r["offered"]["mean"] * 2) for r in document["kpis"]}
 
 
