@@ -113,7 +113,7 @@ pools:
 """,
         encoding="utf-8",
     )
-    document = run_simulation(scenario, replications=20, seed=1, by=["pool"])
+    document = run_simulation(scenario, replications=20, seed=1, by=["pool"]).model_dump(mode="json")
     (row,) = document["kpis"]
     assert row["offered"]["mean"] == pytest.approx(flow["contacts"], rel=0.1)
     # Planned at 80 % within 20 s interval by interval (Erlang A): the day lands near or above it.

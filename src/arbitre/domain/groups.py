@@ -1,4 +1,5 @@
-"""Figures per group, as typed rows: the KPIs of a group of contacts (`arbitre kpi`).
+"""Figures per group, as typed rows: the KPIs of a group of contacts (`arbitre kpi`), the
+simulated KPIs of a group with their confidence intervals (`arbitre simulate`).
 
 A row holds its group's ``keys`` (``flow``, ``site``, a time key…: the ``--by`` asked, in order)
 and its figures as fields. Written as JSON it is flat, the keys first then the figures, as
@@ -6,6 +7,8 @@ docs/specs/cli.md promises (``{"flow": "sav", "month": "2026-03", "offered": 120
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -16,7 +19,10 @@ GroupValue = str | int | None
 
 
 class GroupRow(Part):
-    """A group's keys and its figures; flat when serialised (keys first)."""
+    """A group's keys and its figures; flat when serialised (keys first). A figure left None is
+    written as null, or left out where `OMIT_NONE` (a figure the run did not compute)."""
+
+    OMIT_NONE: ClassVar[bool] = False
 
     keys: dict[str, GroupValue] = Field(default_factory=dict)
 
@@ -25,7 +31,8 @@ class GroupRow(Part):
         data: dict[str, object] = handler(self)
         keys = data.pop("keys")
         assert isinstance(keys, dict)
-        return {**keys, **data}
+        figures = {k: v for k, v in data.items() if v is not None} if self.OMIT_NONE else data
+        return {**keys, **figures}
 
 
 class KpiGroup(GroupRow):

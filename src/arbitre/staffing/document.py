@@ -1,5 +1,6 @@
 """What the staffing commands answer, as typed models: the calculator's answer (`arbitre staff`),
-the staffing plan (`arbitre plan`), the schedule (`arbitre schedule`).
+the staffing plan (`arbitre plan`), the schedule (`arbitre schedule`), a simulation run
+(`arbitre simulate`).
 
 The services return these; the CLI's ``--json`` and the web app's API are their
 ``model_dump(mode="json")``, in the shapes docs/planning.md and docs/specs/cli.md describe. They
@@ -9,12 +10,13 @@ import nothing heavier than Pydantic, so `arbitre staff` starts as fast as befor
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import field_serializer
 
 from arbitre.domain.channels import Channel
 from arbitre.domain.documents import Instant, Part
+from arbitre.domain.groups import GroupRow
 from arbitre.domain.targets import StaffingTargets
 
 
@@ -183,8 +185,55 @@ class ScheduleDocument(Part):
     flows: list[FlowSchedule]
 
 
+class Estimate(Part):
+    """A KPI over the replications of a simulation: its mean and 95 % confidence interval (None
+    with fewer than two replications where it is defined), and ``n``, those replications."""
+
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+
+
+class SimulatedGroup(GroupRow):
+    """The simulated KPIs of one group (``pool`` or ``site``, ``interval``, ``flow``…): the KPIs a
+    simulation produces, and ``occupancy`` when grouped by pool and/or interval only; a KPI the
+    run did not compute is None, and left out of the JSON."""
+
+    OMIT_NONE: ClassVar[bool] = True
+
+    offered: Estimate | None = None
+    answered: Estimate | None = None
+    abandoned: Estimate | None = None
+    short_abandoned: Estimate | None = None
+    service_level: Estimate | None = None
+    abandon_rate: Estimate | None = None
+    asa_s: Estimate | None = None
+    aht_s: Estimate | None = None
+    occupancy: Estimate | None = None
+
+
+class SimulationDocument(Part):
+    """A simulation run (`arbitre simulate`, docs/simulation.md): the scenario, its start and
+    intervals, the replications and seed, the contacts simulated, the group keys as written, the
+    records file (None: not written), and the KPIs of each group."""
+
+    scenario: str
+    file: str
+    start: Instant
+    interval_min: int
+    intervals: int
+    replications: int
+    seed: int
+    contacts: int
+    by: list[str]
+    records: str | None
+    kpis: list[SimulatedGroup]
+
+
 __all__ = [
     "ANSWER_FIELDS",
+    "Estimate",
     "FlowPlan",
     "FlowSchedule",
     "Plan",
@@ -193,6 +242,8 @@ __all__ = [
     "ScheduleDocument",
     "ScheduleInterval",
     "ShiftDay",
+    "SimulatedGroup",
+    "SimulationDocument",
     "StaffingAnswer",
     "TourPlan",
 ]
