@@ -27,7 +27,7 @@ from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
 from arbitre.demo.quality import evaluations as demo_evaluations
-from arbitre.demo.quality import plant
+from arbitre.demo.quality import Planted, plant
 from arbitre.errors import WorkspaceError
 from arbitre.examples import EXAMPLES, MAPPINGS
 from arbitre.ingest.mapping import load_mapping
@@ -144,7 +144,7 @@ def _govern_demo(
 
 
 def _quality_demo(
-    ws: Workspace, directory: Path, *, table: pa.Table, planted: Any, seed: int, result: DemoResult
+    ws: Workspace, directory: Path, *, table: pa.Table, planted: Planted, seed: int, result: DemoResult
 ) -> None:
     """Quality monitoring of the provider's calls: the grid stored, every transcript of each month
     checked, the graders' evaluations of a sample imported, the checks calibrated on them."""
