@@ -26,8 +26,8 @@ import pyarrow.parquet as pq
 from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
-from arbitre.demo.quality import evaluations as demo_evaluations
 from arbitre.demo.quality import Planted, plant
+from arbitre.demo.quality import evaluations as demo_evaluations
 from arbitre.errors import WorkspaceError
 from arbitre.examples import EXAMPLES, MAPPINGS
 from arbitre.ingest.mapping import load_mapping
