@@ -36,6 +36,8 @@ SLOW_MODULES = (
     "hardening/test_fuzz.py",
     "forecast/test_growth.py",
     "forecast/test_realistic.py",
+    "contract/test_versions.py",
+    "tender/test_service.py",
 )
 
 #: Single tests of a few seconds or more (measured on the shared machine), marked ``slow`` too.
@@ -70,6 +72,11 @@ SLOW_TESTS = (
     "services/test_plan.py::test_a_flow_planned_on_no_data_is_said",
     "services/test_plan.py::test_the_simulator_checks_a_plan_against_its_own_forecast",
     "kpi/test_scope.py::test_a_workspace_counts_its_waiting_kpis_within_its_opening_hours_by_default",
+    "quality/test_service.py::test_every_transcript_is_checked_and_the_kpi_engine_reads_the_scores_by_agent",
+    "store/test_imports.py::test_repeats_stay_right_when_a_later_import_brings_the_next_contact",
+    "contract/test_refuses_to_guess.py::test_a_month_partly_covered_is_flagged_day_by_day_and_not_charged_as_complete",
+    "staffing/test_simulation.py::test_m_m_n_plus_m_agrees_with_erlang_a_within_half_a_point_at_a_million_contacts",
+    "staffing/test_simulation.py::test_m_m_n_agrees_with_erlang_c_within_half_a_point_at_a_million_contacts",
 )
 
 
