@@ -1,4 +1,4 @@
-"""The command-line contract (specs/cli.md): JSON alone on stdout, exit 1 on bad input, 2 on usage."""
+"""The command-line contract (docs/specs/cli.md): JSON alone on stdout, exit 1 on bad input, 2 on usage."""
 
 from __future__ import annotations
 

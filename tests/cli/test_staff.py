@@ -1,4 +1,4 @@
-"""`arbitre staff` prints what specs/cli.md promises."""
+"""`arbitre staff` prints what docs/specs/cli.md promises."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ code is used to compute the expected values):
 - the baseline cost of each flow: today's set-up — a flow its provider handled in the history is
   costed at that provider's offer, not in-house;
 - service level, abandonment and average wait within opening hours (short abandons under 5 s out
-  of both denominators, as specs/interactions.md says);
+  of both denominators, as docs/specs/interactions.md says);
 - the business case against the provider's actual month: the same counts on both sides.
 """
 

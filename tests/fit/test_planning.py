@@ -114,7 +114,9 @@ def test_the_plan_uses_the_fitted_patience_and_says_where_it_comes_from(company:
     ws = Workspace.open(company)
     try:
         fitted = planning_inputs(ws)
-        plan = staffing_plan(ws, horizon_days=2, flows=["sav-voice-fr", "sav-email-fr"])
+        plan = staffing_plan(ws, horizon_days=2, flows=["sav-voice-fr", "sav-email-fr"]).model_dump(
+            mode="json"
+        )
         histories = flow_histories(ws)
     finally:
         ws.close()

@@ -97,7 +97,7 @@ HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned
 def write_contacts_csv(
     path: Path, history: History, *, rng: np.random.Generator, abandon_every: int = 10
 ) -> Path:
-    """The contacts of ``history`` as an interaction file (specs/interactions.md), arrivals spread in
+    """The contacts of ``history`` as an interaction file (docs/specs/interactions.md), arrivals spread in
     their interval; one in ``abandon_every`` is abandoned, the others have talk 200 + hold 10 + wrap 30 s."""
     zone = ZoneInfo(history.axis.tz)
     step = history.axis.interval_min * 60

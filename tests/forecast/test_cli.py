@@ -1,4 +1,4 @@
-"""`arbitre forecast`: one JSON document with --json, exit 1 and one line on bad input (specs/cli.md)."""
+"""`arbitre forecast`: one JSON document with --json, exit 1 and one line on bad input (docs/specs/cli.md)."""
 
 from __future__ import annotations
 

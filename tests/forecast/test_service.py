@@ -51,7 +51,7 @@ def test_the_service_forecasts_every_flow_per_interval_with_offsets_and_handle_t
     built: tuple[Workspace, History],
 ) -> None:
     ws, written = built
-    doc = forecast_workspace(ws, horizon_days=7, start=date(2026, 3, 29))
+    doc = forecast_workspace(ws, horizon_days=7, start=date(2026, 3, 29)).model_dump(mode="json")
     assert (doc["start"], doc["end"], doc["timezone"], doc["interval_min"]) == (
         "2026-03-29",
         "2026-04-04",
@@ -82,7 +82,7 @@ def test_the_service_forecasts_every_flow_per_interval_with_offsets_and_handle_t
 
 def test_the_forecast_starts_the_day_after_the_history_by_default(built: tuple[Workspace, History]) -> None:
     ws, _ = built
-    doc = forecast_workspace(ws, horizon_days=3)
+    doc = forecast_workspace(ws, horizon_days=3).model_dump(mode="json")
     assert doc["start"] == "2026-04-05" and doc["history"] == {
         "start": "2026-03-01",
         "end": "2026-04-04",
@@ -93,7 +93,7 @@ def test_the_forecast_starts_the_day_after_the_history_by_default(built: tuple[W
 
 def test_the_backtest_reports_errors_and_the_baseline_per_flow(built: tuple[Workspace, History]) -> None:
     ws, _ = built
-    doc = forecast_workspace(ws, horizon_days=7, run_backtest=True, windows=1)
+    doc = forecast_workspace(ws, horizon_days=7, run_backtest=True, windows=1).model_dump(mode="json")
     assert [b["flow"] for b in doc["backtest"]] == ["flow-0", "flow-1"]
     for entry in doc["backtest"]:
         assert entry["windows"] == 1 and entry["horizon_days"] == 7
@@ -113,7 +113,7 @@ def test_the_intervals_are_written_as_csv_or_parquet(
     parquet_table = pq.read_table(write_intervals(doc, tmp_path / "f.parquet"))
     for table in (csv_table, parquet_table):
         assert table.column_names == ["flow", "interval_start", "volume", "aht_s"]
-        assert table.num_rows == len(doc["intervals"])
+        assert table.num_rows == len(doc.intervals)
     assert parquet_table.column("interval_start")[0].as_py() == "2026-04-05T00:00:00+02:00"
     with pytest.raises(InputError, match=r"--out.*\.csv or \.parquet"):
         write_intervals(doc, tmp_path / "f.xlsx")

@@ -57,8 +57,8 @@ def test_kpi_and_map_read_a_whole_store_while_imports_commit(tmp_path: Path) -> 
             reader = Workspace.open(ws.root)
             try:
                 (row,) = kpis([reader.root])
-                assert row["offered"] == 200
-                seen.add(row["aht_s"])
+                assert row.offered == 200
+                seen.add(row.aht_s)
                 assert activity_map(reader).flows[0].contacts == 200
             finally:
                 reader.close()

@@ -70,7 +70,7 @@ def bank_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 def test_every_call_that_reached_the_agents_is_imported(bank_workspace: Workspace) -> None:
     (total,) = kpis([bank_workspace.root])
-    assert total["offered"] == 27_162 + 3_932 + 31  # served, hung up after waiting, hung up at once
+    assert total.offered == 27_162 + 3_932 + 31  # served, hung up after waiting, hung up at once
 
 
 def test_regular_calls_match_the_raw_file(bank_workspace: Workspace) -> None:
@@ -78,17 +78,17 @@ def test_regular_calls_match_the_raw_file(bank_workspace: Workspace) -> None:
     # The raw file's figures count every call (the spec's definitions): --all-hours, since the
     # workspace's opening hours are the defaults, not the bank's (Sunday to Thursday, 07:00-24:00).
     regular = next(
-        r for r in kpis([bank_workspace.root], by=["flow"], all_hours=True) if r["flow"] == "regular"
+        r for r in kpis([bank_workspace.root], by=["flow"], all_hours=True) if r.keys["flow"] == "regular"
     )
-    assert regular["offered"] == ref["offered"]
-    assert regular["abandon_rate"] == pytest.approx(ref["abandon_rate"], abs=1e-12)
-    assert regular["aht_s"] == pytest.approx(ref["aht_s"], abs=1e-9)
+    assert regular.offered == ref["offered"]
+    assert regular.abandon_rate == pytest.approx(ref["abandon_rate"], abs=1e-12)
+    assert regular.aht_s == pytest.approx(ref["aht_s"], abs=1e-9)
     everything = next(
         r
         for r in kpis([bank_workspace.root], by=["flow"], short_abandon_s=0, all_hours=True)
-        if r["flow"] == "regular"
+        if r.keys["flow"] == "regular"
     )
-    assert everything["abandon_rate"] == pytest.approx(ref["abandon_rate_all"], abs=1e-12)
+    assert everything.abandon_rate == pytest.approx(ref["abandon_rate_all"], abs=1e-12)
 
 
 def test_regular_calls_that_queued_match_the_published_description(bank_workspace: Workspace) -> None:
@@ -104,6 +104,6 @@ def test_regular_calls_that_queued_match_the_published_description(bank_workspac
 
 
 def test_days_of_the_month_are_local_days_of_israel(bank_workspace: Workspace) -> None:
-    days = [r["day"] for r in kpis([bank_workspace.root], by=["day"])]
+    days = [r.keys["day"] for r in kpis([bank_workspace.root], by=["day"])]
     assert days[0] == "1999-02-01" and days[-1] in ("1999-02-28", "1999-03-01")
     assert len(days) >= 28

@@ -1,4 +1,4 @@
-"""The KPI engine against values computed by hand on edge cases (specs/interactions.md).
+"""The KPI engine against values computed by hand on edge cases (docs/specs/interactions.md).
 
 The file below holds, on purpose: a wait across the spring-forward change, two contacts at the
 same wall-clock time of the repeated October hour, a UTC timestamp that falls on the next local
@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.domain.kpis import KpiRules
-from arbitre.services.kpis import kpis
+from arbitre.services.kpis import kpis as kpi_groups
 from tests.helpers import write_csv
+
+
+def kpis(*inputs: Any, **options: Any) -> list[dict[str, Any]]:
+    """The service's groups as the rows `arbitre kpi --json` prints (docs/specs/cli.md)."""
+    return [group.model_dump(mode="json") for group in kpi_groups(*inputs, **options)]
+
 
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,resolved,csat,nps"
 ROWS = [

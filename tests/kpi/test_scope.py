@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.domain.kpis import KpiRules, OpeningHours
+from arbitre.domain.kpis import KPI_NAMES, OUTSIDE_HOURS, KpiRules, OpeningHours
 from arbitre.domain.settings import FlowSettings, WorkspaceSettings
 from arbitre.kpi.engine import hours_sql, kpi_sql
 from arbitre.services.imports import import_file
-from arbitre.services.kpis import kpis
+from arbitre.services.kpis import kpis as kpi_groups
 from arbitre.store.workspace import Workspace
 from tests.helpers import write_csv
+
+
+def kpis(*inputs: Any, **options: Any) -> list[dict[str, Any]]:
+    """The service's groups as the rows `arbitre kpi --json` prints (docs/specs/cli.md)."""
+    return [group.model_dump(mode="json") for group in kpi_groups(*inputs, **options)]
+
 
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s"
 # Monday 4 May 2026. The workspace opens 08:00-20:00 on weekdays; "tel" keeps those hours, "late"
@@ -151,3 +158,15 @@ def test_a_workspace_counts_its_waiting_kpis_within_its_opening_hours_by_default
 def test_a_file_alone_has_no_opening_hours_and_keeps_the_specs_definitions(calls: Path) -> None:
     rows = {r["flow"]: r for r in kpis([calls], by=["flow"])}
     assert rows["tel"]["outside_hours"] is None and rows["tel"]["abandon_rate"] == pytest.approx(3 / 5)
+
+
+def test_a_group_of_kpis_is_typed_by_the_registry_and_written_flat(calls: Path) -> None:
+    groups = {g.keys["flow"]: g for g in kpi_groups([calls], by=["flow"])}
+    tel = groups["tel"]
+    # Every KPI of the registry is a field, named as the registry names it, and nothing else.
+    assert [n for n in type(tel).model_fields if n != "keys"] == [*KPI_NAMES, OUTSIDE_HOURS]
+    assert tel.kpi("offered") == tel.offered and isinstance(tel.offered, int)
+    with pytest.raises(KeyError, match="unknown KPI 'keys'"):
+        tel.kpi("keys")
+    # JSON: the keys first, then the KPIs, side by side (docs/specs/cli.md).
+    assert list(tel.model_dump(mode="json"))[:3] == ["flow", "offered", "answered"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -16,10 +17,16 @@ from arbitre.cli.app import app
 from arbitre.errors import InputError, RejectedRows
 from arbitre.examples import EXAMPLES
 from arbitre.services.imports import import_file
-from arbitre.services.kpis import kpis
+from arbitre.services.kpis import kpis as kpi_groups
 from arbitre.services.quality import decide_dispute, import_evaluations, load_grid, raise_dispute, store_grid
 from arbitre.services.quality_checks import calibrate, check_month, quality_dir, sample
 from arbitre.store.workspace import Workspace
+
+
+def kpis(*inputs: Any, **options: Any) -> list[dict[str, Any]]:
+    """The service's groups as the rows `arbitre kpi --json` prints (docs/specs/cli.md)."""
+    return [group.model_dump(mode="json") for group in kpi_groups(*inputs, **options)]
+
 
 GRID = EXAMPLES / "quality" / "grille-relation-client.yaml"
 GOOD = (

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.demo.generate import generate_history
+from arbitre.reports.planning import plan_warning
 from arbitre.services.imports import import_file
 from arbitre.services.plan import flow_histories, staffing_plan
 from arbitre.store.workspace import Workspace
@@ -27,7 +28,7 @@ def eight_weeks(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_each_channel_is_sized_with_its_own_model(eight_weeks: Workspace) -> None:
-    plan = staffing_plan(eight_weeks, horizon_days=7)
+    plan = staffing_plan(eight_weeks, horizon_days=7).model_dump(mode="json")
     models = {f["flow"]: f["model"] for f in plan["flows"]}
     assert models["sav-voice-fr"] == "erlang_a"
     assert models["sav-chat-fr"] == "erlang_a_chat"
@@ -37,7 +38,7 @@ def test_each_channel_is_sized_with_its_own_model(eight_weeks: Workspace) -> Non
 
 
 def test_hours_add_up_from_the_intervals(eight_weeks: Workspace) -> None:
-    plan = staffing_plan(eight_weeks, horizon_days=7, flows=["sav-voice-fr"])
+    plan = staffing_plan(eight_weeks, horizon_days=7, flows=["sav-voice-fr"]).model_dump(mode="json")
     (flow,) = plan["flows"]
     rows = plan["intervals"]
     assert {r["flow"] for r in rows} == {"sav-voice-fr"}
@@ -89,7 +90,7 @@ def test_the_simulator_checks_a_plan_against_its_own_forecast(eight_weeks: Works
         ["plan", str(eight_weeks.root), "--horizon-days", "1", "--flow", "sav-voice-fr", "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
-    plan = staffing_plan(eight_weeks, horizon_days=1, flows=["sav-voice-fr"])
+    plan = staffing_plan(eight_weeks, horizon_days=1, flows=["sav-voice-fr"]).model_dump(mode="json")
     (flow,) = plan["flows"]
     scenario = tmp_path / "check.yaml"
     scenario.write_text(
@@ -112,7 +113,7 @@ pools:
 """,
         encoding="utf-8",
     )
-    document = run_simulation(scenario, replications=20, seed=1, by=["pool"])
+    document = run_simulation(scenario, replications=20, seed=1, by=["pool"]).model_dump(mode="json")
     (row,) = document["kpis"]
     assert row["offered"]["mean"] == pytest.approx(flow["contacts"], rel=0.1)
     # Planned at 80 % within 20 s interval by interval (Erlang A): the day lands near or above it.
@@ -121,7 +122,9 @@ pools:
 
 def test_fte_per_week_count_only_the_days_of_a_partial_week(eight_weeks: Workspace) -> None:
     # From Thursday 1 May 2025 for 28 days: ISO weeks of 4, 7, 7, 7 and 3 days (counted by hand).
-    plan = staffing_plan(eight_weeks, start=date(2025, 5, 1), horizon_days=28, flows=["sav-voice-fr"])
+    plan = staffing_plan(
+        eight_weeks, start=date(2025, 5, 1), horizon_days=28, flows=["sav-voice-fr"]
+    ).model_dump(mode="json")
     (flow,) = plan["flows"]
     days = {"2025-W18": 4, "2025-W19": 7, "2025-W20": 7, "2025-W21": 7, "2025-W22": 3}
     assert list(flow["paid_hours_by_week"]) == list(days)
@@ -154,7 +157,7 @@ def one_flow_left(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_each_flow_is_planned_from_the_day_after_its_own_history(one_flow_left: Workspace) -> None:
-    plan = staffing_plan(one_flow_left, horizon_days=7)
+    plan = staffing_plan(one_flow_left, horizon_days=7).model_dump(mode="json")
     starts = {f["flow"]: f["start"] for f in plan["flows"]}
     email = next(f for f in plan["flows"] if f["flow"] == "sav-email-fr")
     # The e-mails' last contact is before 7 April: planned from then, with contacts, not 0.
@@ -169,13 +172,24 @@ def test_a_flow_planned_on_no_data_is_said(one_flow_left: Workspace) -> None:
     plan = staffing_plan(one_flow_left, start=date(2025, 4, 28), horizon_days=7)
     # Planned from a common start, the e-mails are forecast on three weeks without them: warned,
     # with the day their history ends (a gap bridged, or nothing forecast at all).
-    (warning,) = plan["warnings"]
-    assert warning["flow"] == "sav-email-fr" and warning["code"] in {"gap", "no_contacts"}
-    assert "2025-04-06" in warning["message"]
+    (warning,) = plan.warnings
+    assert warning.flow == "sav-email-fr" and warning.code in {"gap", "no_contacts"}
+    assert warning.history_end == date(2025, 4, 6) and warning.first == date(2025, 4, 28)
+    assert "2025-04-06" in plan_warning(warning) and "2025-04-06" in plan_warning(warning, "fr")
     # A Sunday only: the outbound campaign calls nobody on Sundays, and the plan says so.
     sunday = staffing_plan(one_flow_left, start=date(2025, 4, 27), horizon_days=1, flows=["winback-outbound"])
-    (warning,) = sunday["warnings"]
-    assert warning["code"] == "no_contacts" and "winback-outbound" in warning["message"]
+    (warning,) = sunday.warnings
+    assert warning.code == "no_contacts" and "winback-outbound" in plan_warning(warning)
+    assert sunday.model_dump(mode="json")["warnings"] == [
+        {
+            "flow": "winback-outbound",
+            "code": "no_contacts",
+            "first": "2025-04-27",
+            "last": "2025-04-27",
+            "history_end": "2025-04-27",
+            "gap_days": None,
+        }
+    ]
     result = CliRunner().invoke(
         app, ["plan", str(one_flow_left.root), "--start", "2025-04-28", "--horizon-days", "2"]
     )

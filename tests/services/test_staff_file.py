@@ -50,7 +50,7 @@ def reference(path: Path, defaults: dict[str, Any]) -> list[dict[str, Any]] | st
             values = {k: v for k, v in defaults.items() if k not in row}
             values.update(row)
             qs.append(parse(values, file=str(path), line=first + i))
-        return staff(qs, lines=list(range(first, first + len(qs))), file=str(path))
+        return [a.model_dump() for a in staff(qs, lines=list(range(first, first + len(qs))), file=str(path))]
     except InputError as exc:
         return str(exc)
 

@@ -430,7 +430,7 @@ def test_the_examples_of_the_docstrings_and_of_the_docs_run() -> None:
 
 def test_the_example_week_is_scheduled_to_the_gap_in_seconds_with_nothing_left_uncovered() -> None:
     document = schedule_file(SHIFTS / "requirement-week.csv", rules=SHIFTS / "contact-centre-fr.yaml")
-    (flow,) = document["flows"]
+    (flow,) = document.model_dump(mode="json")["flows"]
     assert flow["flow"] == "sav-voice-fr" and flow["weeks"] == 1 and flow["interval_min"] == 30
     assert flow["status"] == "optimal" and flow["gap"] <= 0.005 and flow["solve_s"] < 10
     assert flow["under_hours"] == 0 and flow["notes"] == []
@@ -451,8 +451,8 @@ def test_flows_are_scheduled_separately_or_as_their_total(tmp_path: Path) -> Non
     ]
     path = write_csv(tmp_path / "need.csv", "interval_start,flow,agents", rows)
     rules = rules_of({**DAY_SHIFT, "days_per_week": [1, 2]})
-    separate = schedule_file(path, rules=rules)
-    total = schedule_file(path, rules=rules, total=True)
+    separate = schedule_file(path, rules=rules).model_dump(mode="json")
+    total = schedule_file(path, rules=rules, total=True).model_dump(mode="json")
     assert [f["flow"] for f in separate["flows"]] == ["a", "b"]
     assert [f["required_hours"] for f in separate["flows"]] == [10.0, 20.0]
     assert [f["flow"] for f in total["flows"]] == ["total"] and total["flows"][0]["required_hours"] == 30.0
@@ -462,7 +462,7 @@ def test_an_hourly_file_is_spread_onto_the_half_hours_the_rules_need(tmp_path: P
     rows = [f"2026-03-10T{h:02d}:00:00+01:00,{2}" for h in range(8, 16)]
     path = write_csv(tmp_path / "need.csv", "interval_start,agents", rows)
     rules = rules_of({**DAY_SHIFT, "start_step_min": 30, "days_per_week": 1})
-    (flow,) = schedule_file(path, rules=rules)["flows"]
+    (flow,) = schedule_file(path, rules=rules).model_dump(mode="json")["flows"]
     assert flow["interval_min"] == 30 and flow["flow"] is None
     assert flow["required_hours"] == 16.0 and flow["under_hours"] == 0.0
     assert [r["required"] for r in flow["intervals"][48 + 16 : 48 + 18]] == [2.0, 2.0]

@@ -221,5 +221,5 @@ def test_repeats_stay_right_when_a_later_import_brings_the_next_contact(
     for rules in (KpiRules(), KpiRules(repeat_window_s=60 * 86400.0)):  # under and above the stored cap
         from_store = kpis([workspace.root], by=["month"], rules=rules)
         from_files = kpis([january, february], by=["month"], rules=rules)
-        assert [r["repeat_rate_7d"] for r in from_store] == [r["repeat_rate_7d"] for r in from_files]
-    assert [r["repeat_rate_7d"] for r in kpis([workspace.root], by=["month"])] == [pytest.approx(3 / 4), 0.0]
+        assert [r.repeat_rate_7d for r in from_store] == [r.repeat_rate_7d for r in from_files]
+    assert [r.repeat_rate_7d for r in kpis([workspace.root], by=["month"])] == [pytest.approx(3 / 4), 0.0]

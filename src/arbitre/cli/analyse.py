@@ -9,7 +9,7 @@ import typer
 
 from arbitre.cli.output import err, fmt_kpi, print_json, print_table
 from arbitre.cli.progress import progress
-from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
+from arbitre.domain.kpis import TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
 from arbitre.reports import decision_format as fmt
 from arbitre.reports import html
@@ -77,7 +77,7 @@ def kpi(
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
 ) -> None:
-    """KPIs of interaction records (specs/interactions.md), grouped as asked."""
+    """KPIs of interaction records (docs/specs/interactions.md), grouped as asked."""
     with progress("Computing the KPIs…", enabled=not json):
         rows = kpis(
             inputs,
@@ -92,23 +92,19 @@ def kpi(
             all_hours=all_hours,
         )
     if json:
-        print_json(rows)
+        print_json([r.model_dump(mode="json") for r in rows])
         return
-    keys = [
-        k
-        for k in (rows[0] if rows else {})
-        if k not in _KPI_COLUMNS and k not in KPI_NAMES and k != "outside_hours"
-    ]
-    hours = any(r.get("outside_hours") is not None for r in rows)
+    keys = list(rows[0].keys) if rows else []
+    hours = any(r.outside_hours is not None for r in rows)
     columns = [
         *_COLUMNS[:1],
         *([("closed", "outside_hours")] if hours else []),
         *_COLUMNS[1:],
         # Quality monitoring's KPIs, where the workspace has checks or evaluations.
-        *((name, k) for name, k in _QUALITY_COLUMNS if any(r.get(k) is not None for r in rows)),
+        *((name, k) for name, k in _QUALITY_COLUMNS if any(r.kpi(k) is not None for r in rows)),
     ]
     header = [*keys, *(name for name, _ in columns)]
-    table = [[*(str(r[k]) for k in keys), *(fmt_kpi(k, r[k]) for _, k in columns)] for r in rows]
+    table = [[*(str(r.keys[k]) for k in keys), *(fmt_kpi(k, r.kpi(k)) for _, k in columns)] for r in rows]
     if not keys:
         header[0:0] = ["all"]
         table = [["all", *row] for row in table]

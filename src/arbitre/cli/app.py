@@ -1,4 +1,4 @@
-"""The `arbitre` command: entry points parse, call one service, format (specs/cli.md).
+"""The `arbitre` command: entry points parse, call one service, format (docs/specs/cli.md).
 
 No traceback reaches a user. Every error ends as one line on standard error and an exit code:
 1 for bad input (an `ArbitreError`, a file that cannot be read or written, a value an engine

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_t
 from arbitre.cli.progress import progress
 from arbitre.forecast import DEFAULT_HORIZON_DAYS, MODELS
 from arbitre.forecast.backtest import DEFAULT_WINDOWS
+from arbitre.forecast.document import FlowBacktestResult, ForecastDocument
 from arbitre.services.forecast import forecast_workspace, load_events, write_intervals
 from arbitre.store.workspace import Workspace
 
@@ -72,44 +73,44 @@ def forecast(
         write_intervals(document, out, force=force)
         err.print(f"Intervals written to {out}")
     if json:
-        print_json(document)
+        print_json(document.model_dump(mode="json"))
         return
     _print_flows(document)
     _print_weeks(document)
-    if document["backtest"] is not None:
-        _print_backtest(document)
+    if document.backtest is not None:
+        _print_backtest(document.backtest, horizon=document.horizon_days)
 
 
-def _print_flows(document: dict[str, Any]) -> None:
+def _print_flows(document: ForecastDocument) -> None:
     rows = [
         [
-            f["flow"],
-            f["model"],
-            fmt_num(f["history_days"]),
-            fmt_num(f["contacts"]),
-            fmt_num(f["contacts_per_day"]),
-            f"{fmt_num(f['peak_day']['contacts'])} ({f['peak_day']['date']})",
-            fmt_s(f["aht_s"]),
-            ", ".join(f["closed_weekdays"]) or "—",
+            f.flow,
+            f.model,
+            fmt_num(f.history_days),
+            fmt_num(f.contacts),
+            fmt_num(f.contacts_per_day),
+            f"{fmt_num(f.peak_day.contacts)} ({f.peak_day.date})",
+            fmt_s(f.aht_s),
+            ", ".join(f.closed_weekdays) or "—",
         ]
-        for f in document["flows"]
+        for f in document.flows
     ]
     print_table(
-        f"{document['workspace']} — forecast {document['start']} to {document['end']} ({document['timezone']})",
+        f"{document.workspace} — forecast {document.start} to {document.end} ({document.timezone})",
         ["flow", "model", "history days", "contacts", "per day", "peak day", "AHT", "closed"],
         rows,
     )
 
 
-def _print_weeks(document: dict[str, Any]) -> None:
+def _print_weeks(document: ForecastDocument) -> None:
     """Contacts per flow and week of the horizon (weeks counted from the first forecast day)."""
-    first = date.fromisoformat(document["start"])
+    first = document.start
     weeks: dict[int, dict[str, float]] = defaultdict(dict)
-    for f in document["flows"]:
-        for d in f["days"]:
-            k = (date.fromisoformat(d["date"]) - first).days // 7
-            weeks[k][f["flow"]] = weeks[k].get(f["flow"], 0.0) + d["contacts"]
-    flows = [f["flow"] for f in document["flows"]]
+    for f in document.flows:
+        for d in f.days:
+            k = (d.date - first).days // 7
+            weeks[k][f.flow] = weeks[k].get(f.flow, 0.0) + d.contacts
+    flows = [f.flow for f in document.flows]
     rows = [
         [str(first + timedelta(days=7 * k)), *(fmt_num(weeks[k].get(fl)) for fl in flows)]
         for k in sorted(weeks)
@@ -117,23 +118,22 @@ def _print_weeks(document: dict[str, Any]) -> None:
     print_table("Contacts per week (from the day shown)", ["week of", *flows], rows)
 
 
-def _print_backtest(document: dict[str, Any]) -> None:
+def _print_backtest(backtests: list[FlowBacktestResult], *, horizon: int) -> None:
     rows = [
         [
-            b["flow"],
-            b["model"] or "—",
-            str(b["windows"]),
-            fmt_pct(b["day"]["wape"]),
-            fmt_pct(b["day"]["mape"]),
-            fmt_pct(b["baseline"]["day"]["wape"]),
-            fmt_pct(b["interval"]["wape"]),
-            fmt_pct(b["interval"]["mape"]),
-            fmt_pct(b["baseline"]["interval"]["wape"]),
-            fmt_pct(b["day"]["bias"]),
+            b.flow,
+            b.model or "—",
+            str(b.windows),
+            fmt_pct(b.day.wape),
+            fmt_pct(b.day.mape),
+            fmt_pct(b.baseline.day.wape),
+            fmt_pct(b.interval.wape),
+            fmt_pct(b.interval.mape),
+            fmt_pct(b.baseline.interval.wape),
+            fmt_pct(b.day.bias),
         ]
-        for b in document["backtest"]
+        for b in backtests
     ]
-    horizon = document["horizon_days"]
     print_table(
         f"Backtest: {horizon}-day windows; baseline: seasonal naive (same day last week)",
         [

@@ -11,6 +11,7 @@ import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, print_table, status
 from arbitre.errors import InputError
+from arbitre.reports.planning import plan_warning
 from arbitre.services.forecast import load_events
 from arbitre.services.plan import staffing_plan
 from arbitre.store.workspace import Workspace
@@ -59,34 +60,35 @@ def plan(
     finally:
         ws.close()
     if out is not None:
-        write_table(pa.Table.from_pylist(document["intervals"]), out, force=force)
+        intervals = document.model_dump(mode="json", include={"intervals"})["intervals"]
+        write_table(pa.Table.from_pylist(intervals), out, force=force)
         err.print(f"Intervals written to {out}")
     if json:
-        write_json(document)
+        write_json(document.model_dump(mode="json"))
         return
     rows = []
-    starts = {f["start"] for f in document["flows"]}
-    for f in document["flows"]:
-        bands = f["paid_hours_by_band"]
-        total = f["paid_hours"] or 1.0
+    starts = {f.start for f in document.flows}
+    for f in document.flows:
+        bands = f.paid_hours_by_band
+        total = f.paid_hours or 1.0
         rows.append(
             [
-                f["flow"],
-                *([f["start"]] if len(starts) > 1 else []),
-                f["model"],
-                fmt_num(f["contacts"]),
-                str(f["peak_agents"]),
-                fmt_num(f["paid_hours"]),
-                fmt_num(f["fte"], 1),
+                f.flow,
+                *([f.start.isoformat()] if len(starts) > 1 else []),
+                f.model,
+                fmt_num(f.contacts),
+                str(f.peak_agents),
+                fmt_num(f.paid_hours),
+                fmt_num(f.fte, 1),
                 fmt_pct(bands["evening"] / total),
                 fmt_pct(bands["weekend"] / total),
-                fmt_num(f["paid_hours_outside_opening"]),
+                fmt_num(f.paid_hours_outside_opening),
             ]
         )
     title = (
-        f"{document['workspace']} — plan {document['start']} to {document['end']}"
+        f"{document.workspace} — plan {document.start} to {document.end}"
         if len(starts) == 1
-        else f"{document['workspace']} — plan of {horizon_days} days, each flow from the day after its history"
+        else f"{document.workspace} — plan of {horizon_days} days, each flow from the day after its history"
     )
     print_table(
         title,
@@ -97,12 +99,12 @@ def plan(
             "contacts",
             "peak agents",
             "paid hours",
-            f"FTE ({document['contract_hours_per_week']:g} h/week)",
+            f"FTE ({document.contract_hours_per_week:g} h/week)",
             "evening",
             "weekend",
             "hours outside opening",
         ],
         rows,
     )
-    for w in document["warnings"]:
-        err.print(f"warning: {w['message']}", markup=False)
+    for w in document.warnings:
+        err.print(f"warning: {plan_warning(w)}", markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
@@ -11,6 +11,7 @@ from rich.text import Text
 from arbitre.cli.output import bold, err, fmt_num, fmt_pct, out, print_table
 from arbitre.domain.hours import DAYS
 from arbitre.services.schedule import schedule_file, write_intervals_csv
+from arbitre.staffing.document import FlowSchedule, ShiftDay
 from arbitre.tabular import write_json
 
 MAX_LISTED_INTERVALS = 20
@@ -55,21 +56,21 @@ def schedule(
         write_intervals_csv(document, path=out_file, force=force)
         err.print(f"Coverage per interval: {out_file}")
     if json:
-        write_json(document)
+        write_json(document.model_dump(mode="json"))
         return
-    for flow in document["flows"]:
+    for flow in document.flows:
         _print_flow(flow)
 
 
-def _print_flow(flow: dict[str, Any]) -> None:
-    name = flow["flow"] or "requirement"
-    weeks = flow["weeks"]
+def _print_flow(flow: FlowSchedule) -> None:
+    name = flow.flow or "requirement"
+    weeks = flow.weeks
     out.print(
         Text.assemble(
             bold(name),
-            f" — {weeks} week{'s' if weeks > 1 else ''} from {flow['first_monday']}, "
-            f"{flow['interval_min']}-min intervals; solver: {flow['status']}, gap {fmt_pct(flow['gap'])}, "
-            f"{flow['solve_s']:.1f} s",
+            f" — {weeks} week{'s' if weeks > 1 else ''} from {flow.first_monday}, "
+            f"{flow.interval_min}-min intervals; solver: {flow.status}, gap {fmt_pct(flow.gap)}, "
+            f"{flow.solve_s:.1f} s",
         )
     )
     print_table(
@@ -85,13 +86,13 @@ def _print_flow(flow: dict[str, Any]) -> None:
         ],
         [
             [
-                fmt_num(flow["paid_hours"], 1),
-                fmt_num(flow["required_hours"], 1),
-                fmt_pct(flow["efficiency"]),
-                fmt_num(flow["under_hours"], 1),
-                fmt_num(flow["uncoverable_hours"], 1),
-                fmt_num(flow["over_hours"], 1),
-                " / ".join(str(n) for n in flow["agents_per_week"]),
+                fmt_num(flow.paid_hours, 1),
+                fmt_num(flow.required_hours, 1),
+                fmt_pct(flow.efficiency),
+                fmt_num(flow.under_hours, 1),
+                fmt_num(flow.uncoverable_hours, 1),
+                fmt_num(flow.over_hours, 1),
+                " / ".join(str(n) for n in flow.agents_per_week),
             ]
         ],
     )
@@ -100,30 +101,30 @@ def _print_flow(flow: dict[str, Any]) -> None:
         ["agents", "shift", "week of", "days", "hours", "breaks"],
         [
             [
-                str(t["agents"]),
-                t["shift"],
-                t["week_start"],
-                _days(t["days"]),
-                _hours(t["shifts"]),
-                " ".join(s["break_start"] for s in t["shifts"] if s["break_start"]) or "—",
+                str(t.agents),
+                t.shift,
+                t.week_start.isoformat(),
+                _days(t.days),
+                _hours(t.shifts),
+                " ".join(s.break_start for s in t.shifts if s.break_start) or "—",
             ]
-            for t in flow["tours"]
+            for t in flow.tours
         ],
     )
-    short = [r for r in flow["intervals"] if r["under"] > 0]
+    short = [r for r in flow.intervals if r.under > 0]
     if short:
         shown = short[:MAX_LISTED_INTERVALS]
         print_table(
             f"Under-covered intervals ({len(short)})",
             ["interval", "required", "scheduled", "missing"],
             [
-                [r["interval_start"], fmt_num(r["required"], 1), str(r["scheduled"]), fmt_num(r["under"], 1)]
+                [r.interval_start, fmt_num(r.required, 1), str(r.scheduled), fmt_num(r.under, 1)]
                 for r in shown
             ],
         )
         if len(short) > len(shown):
             out.print(f"… and {len(short) - len(shown)} more (--out writes them all)")
-    for note in flow["notes"]:
+    for note in flow.notes:
         err.print(f"note: {note}", markup=False)
 
 
@@ -139,9 +140,9 @@ def _days(days: list[str]) -> str:
     return ", ".join(DAYS[r[0]] if len(r) == 1 else f"{DAYS[r[0]]}-{DAYS[r[-1]]}" for r in runs)
 
 
-def _hours(shifts: list[dict[str, Any]]) -> str:
-    times = {(s["start"], s["end"]) for s in shifts}
+def _hours(shifts: list[ShiftDay]) -> str:
+    times = {(s.start, s.end) for s in shifts}
     if len(times) == 1:
         start, end = times.pop()
         return f"{start}-{end}"
-    return ", ".join(f"{s['day']} {s['start']}-{s['end']}" for s in shifts)
+    return ", ".join(f"{s.day} {s.start}-{s.end}" for s in shifts)

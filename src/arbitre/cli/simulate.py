@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_table
 from arbitre.cli.progress import progress
+from arbitre.staffing.document import Estimate
 from arbitre.tabular import write_json
 
 
@@ -57,40 +58,38 @@ def simulate(
             short_abandon_s=short_abandon,
         )
     elapsed = time.perf_counter() - began
-    err.print(f"{document['contacts']:,} contacts simulated in {elapsed:.1f} s", markup=False)
+    err.print(f"{document.contacts:,} contacts simulated in {elapsed:.1f} s", markup=False)
     if json:
-        write_json(document)
+        write_json(document.model_dump(mode="json"))
         return
-    keys = document["by"]
+    keys = document.by
     rows = [
         [
-            *(str(row[k]) for k in keys),
-            fmt_num(_mean(row, "offered"), 1),
-            _pct_ci(row, "service_level"),
-            _pct_ci(row, "abandon_rate"),
-            fmt_s(_mean(row, "asa_s")),
-            fmt_s(_mean(row, "aht_s")),
-            fmt_pct(_mean(row, "occupancy")),
+            *(str(row.keys[k]) for k in keys),
+            fmt_num(_mean(row.offered), 1),
+            _pct_ci(row.service_level),
+            _pct_ci(row.abandon_rate),
+            fmt_s(_mean(row.asa_s)),
+            fmt_s(_mean(row.aht_s)),
+            fmt_pct(_mean(row.occupancy)),
         ]
-        for row in document["kpis"]
+        for row in document.kpis
     ]
     header = [*keys, "offered", "SL (95% CI)", "abandon (95% CI)", "ASA", "AHT", "occupancy"]
     if not keys:
         header = ["all", *header]
         rows = [["all", *r] for r in rows]
-    title = f"{document['scenario']} — {document['replications']} replications, seed {document['seed']}"
+    title = f"{document.scenario} — {document.replications} replications, seed {document.seed}"
     print_table(title, header, rows)
 
 
-def _mean(row: dict[str, Any], name: str) -> float | None:
-    value = row.get(name)
-    return value["mean"] if isinstance(value, dict) else None
+def _mean(value: Estimate | None) -> float | None:
+    return value.mean if value is not None else None
 
 
-def _pct_ci(row: dict[str, Any], name: str) -> str:
-    value = row.get(name)
-    if not isinstance(value, dict) or value["mean"] is None:
+def _pct_ci(value: Estimate | None) -> str:
+    if value is None or value.mean is None:
         return "—"
-    if value["ci_low"] is None:
-        return fmt_pct(value["mean"])
-    return f"{fmt_pct(value['mean'])} ({100 * value['ci_low']:.1f}–{100 * value['ci_high']:.1f})"
+    if value.ci_low is None or value.ci_high is None:
+        return fmt_pct(value.mean)
+    return f"{fmt_pct(value.mean)} ({100 * value.ci_low:.1f}–{100 * value.ci_high:.1f})"

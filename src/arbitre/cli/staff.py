@@ -1,15 +1,16 @@
-"""`arbitre staff`: the staffing calculator (specs/cli.md)."""
+"""`arbitre staff`: the staffing calculator (docs/specs/cli.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 
 from arbitre.cli.output import fmt_num, fmt_pct, fmt_s, print_json, print_table
 from arbitre.services.staff import parse, read_intervals, staff, staff_table
+from arbitre.staffing.document import StaffingAnswer
 from arbitre.tabular import table_json, write_json
 
 
@@ -50,7 +51,7 @@ def staff_command(
     json: Annotated[bool, typer.Option("--json", help="One JSON object (a list with --file).")] = False,
 ) -> None:
     """Agents needed to meet a service level, or what a number of agents delivers (Erlang C/A)."""
-    flags: dict[str, Any] = {
+    flags: dict[str, object] = {
         "volume": volume,
         "interval": interval,
         "aht": aht,
@@ -69,30 +70,30 @@ def staff_command(
         if json:
             write_json(orjson.Fragment(table_json(table)))
         else:
-            _table(table.to_pylist())
+            _table([StaffingAnswer.model_validate(row) for row in table.to_pylist()])
         return
-    (row,) = staff([parse(flags)])
+    (answer,) = staff([parse(flags)])
     if json:
-        print_json(row)
+        print_json(answer.model_dump(mode="json"))
     else:
-        _table([row])
+        _table([answer])
 
 
-def _table(rows: list[dict[str, Any]]) -> None:
+def _table(rows: list[StaffingAnswer]) -> None:
     print_table(
         None,
         ["model", "agents", "FTE", "load (Erl)", "service level", "P(wait)", "ASA", "abandon", "occupancy"],
         [
             [
-                r["model"],
-                str(r["agents"]),
-                fmt_num(r["fte"], 2),
-                fmt_num(r["load_erlangs"], 2),
-                fmt_pct(r["service_level"]),
-                fmt_pct(r["p_wait"]),
-                fmt_s(r["asa_s"]),
-                fmt_pct(r["abandon_rate"]),
-                fmt_pct(r["occupancy"]),
+                r.model,
+                str(r.agents),
+                fmt_num(r.fte, 2),
+                fmt_num(r.load_erlangs, 2),
+                fmt_pct(r.service_level),
+                fmt_pct(r.p_wait),
+                fmt_s(r.asa_s),
+                fmt_pct(r.abandon_rate),
+                fmt_pct(r.occupancy),
             ]
             for r in rows
         ],

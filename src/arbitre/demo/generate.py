@@ -12,7 +12,7 @@ For each flow of `arbitre.demo.company`, in order, with one ``np.random.Generato
 4. what came of each contact: resolution along the issue chain, surveys, QA, reasons,
    transcripts (`arbitre.demo.outcomes`, `arbitre.demo.transcripts`).
 
-The rows follow specs/interactions.md; the same seed gives byte-identical tables.
+The rows follow docs/specs/interactions.md; the same seed gives byte-identical tables.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ STAFFING_SCHEMA = pa.schema(
 class DemoHistory:
     """The demo workspace's settings, its interaction history and the staffing plan behind it.
 
-    ``interactions`` has the canonical columns of specs/interactions.md, sorted by
+    ``interactions`` has the canonical columns of docs/specs/interactions.md, sorted by
     ``arrived_at``; ``staffing`` has one row per flow and half hour of the period (``agents`` on
     duty, 0 while closed), ``interval_start`` in UTC.
     """

@@ -133,7 +133,7 @@ def provider_site(site: str = "callmada:tana") -> Site:
 class ProviderMonths:
     """The provider's contacts and staffing over ``[start, end)`` (local Paris dates).
 
-    ``interactions``: canonical columns (specs/interactions.md) sorted by ``arrived_at``, every
+    ``interactions``: canonical columns (docs/specs/interactions.md) sorted by ``arrived_at``, every
     row with the provider's ``site``; ``staffing``: agents per flow and half hour (``agents``
     after the month's staffing factor, 0 while closed); ``plans``: per flow, the forecast, the
     agents the provider's sizing asked for (``required``) and those on duty (``agents``);

@@ -26,7 +26,7 @@ class Channel(StrEnum):
         return self in (Channel.VOICE_IN, Channel.VOICE_OUT, Channel.CHAT)
 
 
-# Service-level thresholds of specs/interactions.md, in seconds.
+# Service-level thresholds of docs/specs/interactions.md, in seconds.
 DEFAULT_THRESHOLD_S: dict[Channel, float] = {
     Channel.VOICE_IN: 20.0,
     Channel.CHAT: 60.0,

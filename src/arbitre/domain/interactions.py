@@ -1,4 +1,4 @@
-"""The interaction record: one contact offered to a queue (specs/interactions.md).
+"""The interaction record: one contact offered to a queue (docs/specs/interactions.md).
 
 The schema is data: ingest validates against it, the store writes it, the KPI engine reads it.
 """

@@ -1,4 +1,4 @@
-"""KPI definitions as data: the defaults of specs/interactions.md and the overrides contracts make.
+"""KPI definitions as data: the defaults of docs/specs/interactions.md and the overrides contracts make.
 
 The KPI engine compiles a `KpiRules` into a query, so a contract that measures its service level
 at 30 s, counts short abandons, or averages intervals over the month needs no code of its own.
@@ -164,7 +164,7 @@ class KpiRules(BaseModel):
       intervals that have contacts (how some contracts state a monthly service level).
     - ``repeat_window_s``: the window of ``repeat_rate_7d`` (7 days by default).
     - ``scope``: which contacts the waiting KPIs (service level, abandon rate, ASA) count —
-      ``all`` (the definitions of specs/interactions.md), or ``opening_hours``: only the contacts
+      ``all`` (the definitions of docs/specs/interactions.md), or ``opening_hours``: only the contacts
       arriving within their flow's ``opening_hours``. A call arriving while the flow is closed was
       never offered to an agent: it is unserved demand, counted apart (``outside_hours``), not an
       abandon. Counts (offered, answered, abandoned) and the other KPIs keep every contact.

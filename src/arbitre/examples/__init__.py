@@ -7,3 +7,5 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent
 MAPPINGS = EXAMPLES / "mappings"
 SAMPLES = EXAMPLES / "samples"
+
+__all__ = ["EXAMPLES", "MAPPINGS", "SAMPLES"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from arbitre.reports.words_decision import BUSINESS_CASE
 from arbitre.reports.words_governance import GOVERNANCE
 from arbitre.reports.words_mapping import MAPPING
+from arbitre.reports.words_planning import PLANNING
 from arbitre.reports.words_quality import QUALITY
 from arbitre.reports.words_tender import TENDER
 
@@ -77,7 +78,7 @@ def _merge(*catalogues: dict[str, dict[str, str]]) -> None:
         _TEXT.update(catalogue)
 
 
-_merge(BUSINESS_CASE, GOVERNANCE, MAPPING, TENDER, QUALITY)
+_merge(BUSINESS_CASE, GOVERNANCE, MAPPING, PLANNING, TENDER, QUALITY)
 
 
 def t(key: str, lang: str = "fr") -> str:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -27,8 +26,8 @@ from arbitre.contract.result import MonthResult
 from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
+from arbitre.demo.quality import Planted, plant
 from arbitre.demo.quality import evaluations as demo_evaluations
-from arbitre.demo.quality import plant
 from arbitre.demo.tender import EVALUATORS, bid_cells, filled_grid, grades_of, lots_of
 from arbitre.domain.costing import Offer
 from arbitre.domain.tender import Evaluation
@@ -212,7 +211,7 @@ def _govern_demo(
 
 
 def _quality_demo(
-    ws: Workspace, directory: Path, *, table: pa.Table, planted: Any, seed: int, result: DemoResult
+    ws: Workspace, directory: Path, *, table: pa.Table, planted: Planted, seed: int, result: DemoResult
 ) -> None:
     """Quality monitoring of the provider's calls: the grid stored, every transcript of each month
     checked, the graders' evaluations of a sample imported, the checks calibrated on them."""

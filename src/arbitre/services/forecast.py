@@ -1,7 +1,7 @@
 """Forecast service: the workspace's history → expected contacts and handle time per flow and interval.
 
 Gathers the contacts per flow and local interval with one aggregate over the interaction store,
-runs the forecast engine (and its backtest when asked), and returns one JSON-ready document;
+runs the forecast engine (and its backtest when asked), and returns a `ForecastDocument`;
 `write_intervals` writes the interval records as CSV or Parquet. See docs/forecasting.md.
 """
 
@@ -12,7 +12,6 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,6 +31,18 @@ from arbitre.forecast import (
     interval_axis,
 )
 from arbitre.forecast.backtest import DEFAULT_WINDOWS
+from arbitre.forecast.document import (
+    Baseline,
+    DayVolume,
+    EventApplied,
+    FlowBacktestResult,
+    FlowForecast,
+    ForecastDocument,
+    ForecastErrors,
+    HistorySpan,
+    IntervalForecast,
+    PeakDay,
+)
 from arbitre.kpi.buckets import time_key_sql
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
@@ -148,15 +159,15 @@ def forecast_workspace(
     events: Sequence[Event] = (),
     run_backtest: bool = False,
     windows: int = DEFAULT_WINDOWS,
-) -> dict[str, Any]:
-    """The forecast of every flow of the workspace as one JSON-ready document.
+) -> ForecastDocument:
+    """The forecast of every flow of the workspace as one typed document.
 
     ``start`` defaults to the day after the last day of history; an earlier one forecasts from the
     history before it. With ``run_backtest`` the document holds the rolling-origin backtest
     (``windows`` origins ``horizon_days`` apart) per flow.
 
     >>> doc = forecast_workspace(Workspace.open("acme"), horizon_days=28)  # doctest: +SKIP
-    >>> doc["intervals"][0]  # doctest: +SKIP
+    >>> doc.intervals[0].model_dump(mode="json")  # doctest: +SKIP
     {'flow': 'sav', 'interval_start': '2026-01-01T00:00:00+01:00', 'volume': 0.0, 'aht_s': 312.4}
     """
     if horizon_days < 1:
@@ -170,48 +181,46 @@ def forecast_workspace(
             field="--start", expected=f"a day after the first day of history, {axis.first_day}", got=start
         )
     result = forecast(history, start=start, horizon_days=horizon_days, model=model, events=events)
-    document: dict[str, Any] = {
-        "workspace": ws.settings.name,
-        "timezone": axis.tz,
-        "interval_min": axis.interval_min,
-        "history": {
-            "start": axis.first_day.isoformat(),
-            "end": history.last_day.isoformat(),
-            "days": axis.days,
-        },
-        "start": result.axis.first_day.isoformat(),
-        "end": result.axis.date_of(horizon_days - 1).isoformat(),
-        "horizon_days": horizon_days,
-        "flows": _flows(result),
-        "intervals": interval_records(result),
-        "backtest": None,
-    }
+    backtests = None
     if run_backtest:
         used = history if start is None else history.head(axis.day_index(start))
-        document["backtest"] = [
+        backtests = [
             _backtest_entry(b)
             for b in backtest(used, horizon_days=horizon_days, windows=windows, model=model, events=events)
         ]
-    return document
+    return ForecastDocument(
+        workspace=ws.settings.name,
+        timezone=axis.tz,
+        interval_min=axis.interval_min,
+        history=HistorySpan(start=axis.first_day, end=history.last_day, days=axis.days),
+        start=result.axis.first_day,
+        end=result.axis.date_of(horizon_days - 1),
+        horizon_days=horizon_days,
+        flows=_flows(result),
+        intervals=interval_records(result),
+        backtest=backtests,
+    )
 
 
-def interval_records(result: Forecast) -> list[dict[str, Any]]:
-    """One record per flow and interval: flow, interval_start (ISO 8601 with offset), volume, aht_s."""
+def interval_records(result: Forecast) -> list[IntervalForecast]:
+    """One record per flow and interval: flow, interval_start (with its offset), volume, aht_s."""
     zone = ZoneInfo(result.axis.tz)
-    starts = [datetime.fromtimestamp(int(t), zone).isoformat() for t in result.axis.start_s]
-    out: list[dict[str, Any]] = []
+    starts = [datetime.fromtimestamp(int(t), zone) for t in result.axis.start_s]
+    out: list[IntervalForecast] = []
     for f, flow in enumerate(result.flows):
         volume = np.round(result.volume[f], 4).tolist()
         aht = np.round(result.aht_s[f], 2).tolist()
         out.extend(
-            {"flow": flow, "interval_start": s, "volume": v, "aht_s": None if math.isnan(a) else a}
+            IntervalForecast.model_construct(
+                flow=flow, interval_start=s, volume=v, aht_s=None if math.isnan(a) else a
+            )
             for s, v, a in zip(starts, volume, aht, strict=True)
         )
     return out
 
 
-def _flows(result: Forecast) -> list[dict[str, Any]]:
-    dates = [d.isoformat() for d in result.axis.dates()]
+def _flows(result: Forecast) -> list[FlowForecast]:
+    dates = list(result.axis.dates())
     out = []
     for f, info in enumerate(result.info):
         volume = result.volume[f]
@@ -220,68 +229,63 @@ def _flows(result: Forecast) -> list[dict[str, Any]]:
         mean_aht = float((weights * np.nan_to_num(aht)).sum() / weights.sum()) if weights.sum() > 0 else None
         daily = result.daily[f]
         out.append(
-            {
-                "flow": info.flow,
-                "model": info.model,
-                "history_start": info.first_day.isoformat() if info.first_day else None,
-                "history_days": info.history_days,
-                "contacts": float(daily.sum()),
-                "contacts_per_day": float(daily.mean()),
-                "peak_day": {"date": dates[int(daily.argmax())], "contacts": float(daily.max())},
-                "aht_s": mean_aht,
-                "closed_weekdays": [WEEKDAYS[d] for d in info.closed_weekdays],
-                "odd_days": [d.isoformat() for d in info.odd_days],
-                "events": [
-                    {
-                        "name": e.name,
-                        "multiplier": e.multiplier,
-                        "estimated": e.estimated,
-                        "past_days": e.past_days,
-                    }
+            FlowForecast(
+                flow=info.flow,
+                model=info.model,
+                history_start=info.first_day,
+                history_days=info.history_days,
+                contacts=float(daily.sum()),
+                contacts_per_day=float(daily.mean()),
+                peak_day=PeakDay(date=dates[int(daily.argmax())], contacts=float(daily.max())),
+                aht_s=mean_aht,
+                closed_weekdays=[WEEKDAYS[d] for d in info.closed_weekdays],
+                odd_days=list(info.odd_days),
+                events=[
+                    EventApplied(
+                        name=e.name, multiplier=e.multiplier, estimated=e.estimated, past_days=e.past_days
+                    )
                     for e in info.events
                 ],
-                "days": [
-                    {"date": d, "contacts": round(float(v), 3)} for d, v in zip(dates, daily, strict=True)
+                days=[
+                    DayVolume(date=d, contacts=round(float(v), 3)) for d, v in zip(dates, daily, strict=True)
                 ],
-            }
+            )
         )
     return out
 
 
-def _errors(e: Errors) -> dict[str, Any]:
+def _errors(e: Errors) -> ForecastErrors:
     def number(x: float) -> float | None:
         return None if math.isnan(x) else x
 
-    return {"wape": number(e.wape), "mape": number(e.mape), "bias": number(e.bias), "points": e.points}
+    return ForecastErrors(wape=number(e.wape), mape=number(e.mape), bias=number(e.bias), points=e.points)
 
 
-def _backtest_entry(b: FlowBacktest) -> dict[str, Any]:
-    return {
-        "flow": b.flow,
-        "model": b.models[-1] if b.models else None,
-        "models": list(b.models),
-        "horizon_days": b.horizon_days,
-        "windows": b.windows,
-        "day": _errors(b.day),
-        "interval": _errors(b.interval),
-        "baseline": {
-            "model": BASELINE_MODEL,
-            "day": _errors(b.baseline_day),
-            "interval": _errors(b.baseline_interval),
-        },
-    }
+def _backtest_entry(b: FlowBacktest) -> FlowBacktestResult:
+    return FlowBacktestResult(
+        flow=b.flow,
+        model=b.models[-1] if b.models else None,
+        models=list(b.models),
+        horizon_days=b.horizon_days,
+        windows=b.windows,
+        day=_errors(b.day),
+        interval=_errors(b.interval),
+        baseline=Baseline(
+            model=BASELINE_MODEL, day=_errors(b.baseline_day), interval=_errors(b.baseline_interval)
+        ),
+    )
 
 
-def write_intervals(document: dict[str, Any], path: Path | str, *, force: bool = False) -> Path:
+def write_intervals(document: ForecastDocument, path: Path | str, *, force: bool = False) -> Path:
     """Write the interval records of a forecast document as CSV or Parquet (by the file's suffix)."""
     path = Path(path)
-    records = document["intervals"]
+    records = document.intervals
     table = pa.table(
         {
-            "flow": pa.array([r["flow"] for r in records], pa.string()),
-            "interval_start": pa.array([r["interval_start"] for r in records], pa.string()),
-            "volume": pa.array([r["volume"] for r in records], pa.float64()),
-            "aht_s": pa.array([r["aht_s"] for r in records], pa.float64()),
+            "flow": pa.array([r.flow for r in records], pa.string()),
+            "interval_start": pa.array([r.interval_start.isoformat() for r in records], pa.string()),
+            "volume": pa.array([r.volume for r in records], pa.float64()),
+            "aht_s": pa.array([r.aht_s for r in records], pa.float64()),
         }
     )
     if path.suffix.lower() not in (".csv", ".parquet"):

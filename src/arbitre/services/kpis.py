@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from arbitre.domain.groups import KpiGroup
 from arbitre.domain.interactions import NAMES
 from arbitre.domain.kpis import QUALITY_COLUMNS, KpiRules
 from arbitre.errors import InputError, RejectedRows
@@ -33,13 +33,14 @@ def kpis(
     engine: str | None = None,
     master: str | None = None,
     all_hours: bool = False,
-) -> list[dict[str, Any]]:
-    """KPIs over the union of ``inputs`` (workspaces and files), one dict per group.
+) -> list[KpiGroup]:
+    """KPIs over the union of ``inputs`` (workspaces and files), one `KpiGroup` per group (its
+    keys in the order of ``by``).
 
     With a workspace among the inputs, the waiting KPIs (service level, abandon rate, ASA) count
     the contacts arriving within each flow's opening hours (the first workspace's settings;
     `KpiRules.within`) and ``outside_hours`` counts the others, unless ``all_hours`` or ``rules``
-    say otherwise; files alone have no opening hours: the definitions of specs/interactions.md.
+    say otherwise; files alone have no opening hours: the definitions of docs/specs/interactions.md.
 
     Files are validated as an import would (every bad row named, nothing computed on a bad file);
     workspaces are read from their store. The time zone defaults to the first workspace's, else
@@ -105,7 +106,8 @@ def kpis(
                 con.execute(f"CREATE OR REPLACE TEMP TABLE input_{i} AS SELECT {cols} FROM clean")
                 parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
         source = "(" + " UNION ALL ".join(parts) + ")"
-        return compute_kpis(con, source, by=keys, rules=rules, tz=tz)
+        rows = compute_kpis(con, source, by=keys, rules=rules, tz=tz)
+        return [KpiGroup.of(row, keys=keys) for row in rows]
     finally:
         con.close()
         for ws in workspaces:
@@ -131,7 +133,7 @@ def _on_spark(
     rules: KpiRules,
     tz: str,
     master: str | None,
-) -> list[dict[str, Any]]:
+) -> list[KpiGroup]:
     """The same KPIs on Spark, over the stores' Parquet files."""
     from arbitre.kpi.spark import DEFAULT_MASTER, SparkConnection
 
@@ -145,7 +147,8 @@ def _on_spark(
     if not stored:
         return []
     with SparkConnection.start(master or DEFAULT_MASTER) as con:
-        return compute_kpis(con, con.parquet_view(stored), by=keys, rules=rules, tz=tz)
+        rows = compute_kpis(con, con.parquet_view(stored), by=keys, rules=rules, tz=tz)
+        return [KpiGroup.of(row, keys=keys) for row in rows]
 
 
 def _reason(exc: ValueError) -> str:

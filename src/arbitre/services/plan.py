@@ -17,12 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
-from pydantic import BaseModel
 
 from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.domain.channels import Channel
@@ -32,6 +30,7 @@ from arbitre.fit.planning import PlanningPatience
 from arbitre.forecast import Event, Forecast, History, forecast
 from arbitre.services.fit import planning_inputs
 from arbitre.services.forecast import load_history
+from arbitre.staffing.document import FlowPlan, Plan, PlanInterval, PlanWarning
 from arbitre.staffing.requirement import requirement
 from arbitre.staffing.workforce import BANDS, band_hours, band_of_intervals, fte
 from arbitre.store.interactions import InteractionStore, connect
@@ -114,7 +113,7 @@ def staffing_plan(
     horizon_days: int = 28,
     events: tuple[Event, ...] = (),
     flows: list[str] | None = None,
-) -> dict[str, Any]:
+) -> Plan:
     """The plan of every flow (or of ``flows``) for ``horizon_days`` from ``start``.
 
     Without ``start``, each flow is planned from the day after its own history: a flow whose
@@ -138,8 +137,8 @@ def staffing_plan(
         history = history.select([history.flows.index(f) for f in flows])
     known = flow_histories(ws)
     ends = _history_ends(history)
-    out_flows: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = []
+    out_flows: list[FlowPlan] = []
+    records: list[PlanInterval] = []
     warnings: list[PlanWarning] = []
     for group_start, members in _groups(history, ends, start=start):
         result = forecast(
@@ -179,58 +178,56 @@ def staffing_plan(
             if warning is not None:
                 warnings.append(warning)
             out_flows.append(
-                {
-                    "flow": flow,
-                    "channel": channel.value,
-                    "model": model,
-                    "start": axis.first_day.isoformat(),
-                    "end": axis.date_of(horizon_days - 1).isoformat(),
-                    "history_end": None if end is None else end.isoformat(),
-                    "targets": targets.model_dump(exclude_none=True),
-                    "patience_s": patience,
-                    "patience_source": None
-                    if targets.patience_s or info.fitted is None
-                    else info.fitted.source,
-                    "contacts": contacts,
-                    "peak_agents": int(agents.max()) if agents.size else 0,
-                    "agent_hours": float(agents.sum() * interval_s / 3600.0),
-                    "paid_hours": hours.total,
-                    "paid_hours_by_band": hours.hours,
-                    "paid_hours_outside_opening": outside.total,
-                    "paid_hours_by_week": paid_by_week,
-                    "fte_by_week": {w: h / (weekly * days_in_week[w] / 7) for w, h in paid_by_week.items()},
-                    "fte": hours.total / (weekly * horizon_days / 7),
-                    "late_work_s": late,
-                }
-            )
-            for i in range(agents.size):
-                records.append(
-                    {
-                        "flow": flow,
-                        "interval_start": local[i].isoformat(),
-                        "volume": round(float(result.volume[f, i]), 4),
-                        "aht_s": None
-                        if math.isnan(result.aht_s[f, i])
-                        else round(float(result.aht_s[f, i]), 2),
-                        "open": bool(open_[i]),
-                        "band": BANDS[band[i]],
-                        "agents": int(agents[i]),
-                        "fte": round(float(people[i]), 4),
-                    }
+                FlowPlan(
+                    flow=flow,
+                    channel=channel,
+                    model=model,
+                    start=axis.first_day,
+                    end=axis.date_of(horizon_days - 1),
+                    history_end=end,
+                    targets=targets,
+                    patience_s=patience,
+                    patience_source=None if targets.patience_s or info.fitted is None else info.fitted.source,
+                    contacts=contacts,
+                    peak_agents=int(agents.max()) if agents.size else 0,
+                    agent_hours=float(agents.sum() * interval_s / 3600.0),
+                    paid_hours=hours.total,
+                    paid_hours_by_band=hours.hours,
+                    paid_hours_outside_opening=outside.total,
+                    paid_hours_by_week=paid_by_week,
+                    fte_by_week={w: h / (weekly * days_in_week[w] / 7) for w, h in paid_by_week.items()},
+                    fte=hours.total / (weekly * horizon_days / 7),
+                    late_work_s=late,
                 )
+            )
+            volume, aht = result.volume[f].tolist(), result.aht_s[f].tolist()
+            people_list = people.tolist()
+            records.extend(
+                PlanInterval.model_construct(
+                    flow=flow,
+                    interval_start=local[i],
+                    volume=round(volume[i], 4),
+                    aht_s=None if math.isnan(aht[i]) else round(aht[i], 2),
+                    open=bool(open_[i]),
+                    band=BANDS[band[i]],
+                    agents=int(agents[i]),
+                    fte=round(people_list[i], 4),
+                )
+                for i in range(agents.size)
+            )
     order = {f: i for i, f in enumerate(history.flows)}
-    out_flows.sort(key=lambda x: order[x["flow"]])
-    return {
-        "workspace": settings.name,
-        "timezone": history.axis.tz,
-        "interval_min": history.axis.interval_min,
-        "start": min(x["start"] for x in out_flows),
-        "end": max(x["end"] for x in out_flows),
-        "contract_hours_per_week": settings.contract_hours_per_week,
-        "flows": out_flows,
-        "warnings": [w.model_dump() for w in warnings],
-        "intervals": records,
-    }
+    out_flows.sort(key=lambda x: order[x.flow])
+    return Plan(
+        workspace=settings.name,
+        timezone=history.axis.tz,
+        interval_min=history.axis.interval_min,
+        start=min(x.start for x in out_flows),
+        end=max(x.end for x in out_flows),
+        contract_hours_per_week=settings.contract_hours_per_week,
+        flows=out_flows,
+        warnings=warnings,
+        intervals=records,
+    )
 
 
 # A flow planned this many days or more after its last contact is forecast over a gap: said.
@@ -276,33 +273,15 @@ def _days_per_week(first: date, days: int) -> dict[str, int]:
     return out
 
 
-class PlanWarning(BaseModel):
-    """A flow planned on no data: ``code`` ``no_contacts`` (nothing forecast in its horizon) or
-    ``gap`` (its history ends well before the plan starts)."""
-
-    flow: str
-    code: Literal["no_contacts", "gap"]
-    message: str
-
-
 def _warning(flow: str, end: date | None, first: date, days: int, contacts: float) -> PlanWarning | None:
-    """A flow planned on no data: nothing forecast, or a forecast across a gap after its history."""
+    """A flow planned on no data: nothing forecast, or a forecast across a gap after its history
+    (worded by `arbitre.reports.planning`)."""
     last = first + timedelta(days=days - 1)
     if end is None or contacts <= 0:
-        when = "no contact in its history" if end is None else f"its history ends on {end.isoformat()}"
-        return PlanWarning(
-            flow=flow,
-            code="no_contacts",
-            message=f"{flow}: no contact forecast from {first.isoformat()} to {last.isoformat()} ({when})",
-        )
+        return PlanWarning(flow=flow, code="no_contacts", first=first, last=last, history_end=end)
     gap = (first - end).days - 1
     if gap >= GAP_WARNING_DAYS:
-        return PlanWarning(
-            flow=flow,
-            code="gap",
-            message=f"{flow}: its history ends on {end.isoformat()}, {gap} days before the plan starts: "
-            "the forecast bridges a period with no data",
-        )
+        return PlanWarning(flow=flow, code="gap", first=first, last=last, history_end=end, gap_days=gap)
     return None
 
 
@@ -340,4 +319,4 @@ def _fill_aht(aht: FloatArray) -> FloatArray:
     return np.where(np.isfinite(aht), aht, fill)
 
 
-__all__ = ["FlowHistory", "flow_histories", "staffing_plan"]
+__all__ = ["FlowHistory", "Plan", "flow_histories", "staffing_plan"]

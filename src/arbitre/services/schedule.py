@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +26,7 @@ from arbitre._types import FloatArray
 from arbitre.domain.hours import DAYS
 from arbitre.errors import InputError
 from arbitre.examples import EXAMPLES
+from arbitre.staffing.document import FlowSchedule, ScheduleDocument, ScheduleInterval, ShiftDay, TourPlan
 from arbitre.staffing.shifts import MINUTES_PER_WEEK, Schedule, ShiftRules, Tour, grid_min, schedule
 from arbitre.tabular import write_table
 from arbitre.yamlio import load_model
@@ -68,7 +68,7 @@ def schedule_file(
     total: bool = False,
     time_limit_s: float = 30,
     mip_gap: float = 0.005,
-) -> dict[str, Any]:
+) -> ScheduleDocument:
     """Schedule each flow of ``requirements`` (or their total) under ``rules``.
 
     ``rules`` is a rules YAML file, already loaded rules, or None for the French contact-centre
@@ -77,8 +77,8 @@ def schedule_file(
     hours, solver status and gap), the tours and the per-interval records.
 
     >>> doc = schedule_file(EXAMPLES / "shifts" / "requirement-week.csv")
-    >>> flow = doc["flows"][0]
-    >>> flow["flow"], flow["status"], flow["under_hours"], len(flow["intervals"])
+    >>> flow = doc.flows[0]
+    >>> flow.flow, flow.status, flow.under_hours, len(flow.intervals)
     ('sav-voice-fr', 'optimal', 0.0, 336)
     """
     if isinstance(rules, ShiftRules):
@@ -95,11 +95,7 @@ def schedule_file(
             req.agents, rules=shift_rules, interval_min=grid, time_limit_s=time_limit_s, mip_gap=mip_gap
         )
         flows.append(_flow_record(req, result))
-    return {
-        "requirements": str(requirements),
-        "rules": label,
-        "flows": flows,
-    }
+    return ScheduleDocument(requirements=str(requirements), rules=label, flows=flows)
 
 
 def read_requirements(path: Path) -> list[RequirementRow]:
@@ -130,7 +126,7 @@ def read_requirements(path: Path) -> list[RequirementRow]:
     return rows
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -143,7 +139,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield reader.line_num, record
 
 
-def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _parquet_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -161,7 +157,7 @@ def _check_columns(file: str, names: Sequence[str]) -> None:
             )
 
 
-def _check_row(file: str, line: int, record: dict[str, Any]) -> RequirementRow:
+def _check_row(file: str, line: int, record: Mapping[str, object]) -> RequirementRow:
     value = record.get("interval_start")
     start: datetime | None
     if isinstance(value, datetime):
@@ -259,69 +255,69 @@ def _labels(
     return labels
 
 
-def _flow_record(req: FlowRequirement, result: Schedule) -> dict[str, Any]:
+def _flow_record(req: FlowRequirement, result: Schedule) -> FlowSchedule:
     weeks = result.weeks
-    return {
-        "flow": req.flow,
-        "first_monday": req.first_monday.isoformat(),
-        "weeks": weeks,
-        "interval_min": result.interval_min,
-        "status": result.status,
-        "gap": result.gap,
-        "solve_s": result.solve_s,
-        "paid_hours": result.paid_hours,
-        "required_hours": result.required_hours,
-        "under_hours": result.under_hours,
-        "over_hours": result.over_hours,
-        "efficiency": result.efficiency,
-        "uncoverable_hours": float(result.under[~result.coverable].sum() * result.interval_min / 60),
-        "agents_per_week": [result.headcount(w) for w in range(weeks)],
-        "penalty_per_agent_h": result.penalty_per_agent_h,
-        "notes": list(result.notes),
-        "tours": [_tour_record(t, req.first_monday) for t in result.tours],
-        "intervals": [
-            {
-                "flow": req.flow,
-                "interval_start": req.labels[i],
-                "required": float(result.required[i]),
-                "scheduled": int(result.coverage[i]),
-                "under": float(result.under[i]),
-                "over": float(result.over[i]),
-            }
+    return FlowSchedule(
+        flow=req.flow,
+        first_monday=req.first_monday,
+        weeks=weeks,
+        interval_min=result.interval_min,
+        status=result.status,
+        gap=result.gap,
+        solve_s=result.solve_s,
+        paid_hours=result.paid_hours,
+        required_hours=result.required_hours,
+        under_hours=result.under_hours,
+        over_hours=result.over_hours,
+        efficiency=result.efficiency,
+        uncoverable_hours=float(result.under[~result.coverable].sum() * result.interval_min / 60),
+        agents_per_week=[result.headcount(w) for w in range(weeks)],
+        penalty_per_agent_h=result.penalty_per_agent_h,
+        notes=list(result.notes),
+        tours=[_tour_record(t, req.first_monday) for t in result.tours],
+        intervals=[
+            ScheduleInterval.model_construct(
+                flow=req.flow,
+                interval_start=req.labels[i],
+                required=float(result.required[i]),
+                scheduled=int(result.coverage[i]),
+                under=float(result.under[i]),
+                over=float(result.over[i]),
+            )
             for i in range(len(result.required))
         ],
-    }
+    )
 
 
-def _tour_record(tour: Tour, first_monday: date) -> dict[str, Any]:
-    return {
-        "shift": tour.shift,
-        "agents": tour.agents,
-        "week_start": (first_monday + timedelta(weeks=tour.week)).isoformat(),
-        "days": [DAYS[d] for d in tour.days],
-        "paid_h_per_day": tour.paid_h_per_day,
-        "weekly_paid_h": tour.weekly_paid_h,
-        "shifts": [
-            {
-                "day": DAYS[d],
-                "start": _hm(s),
-                "end": _hm(s + tour.span_min),
-                "break_start": None if b is None else _hm(b),
-            }
+def _tour_record(tour: Tour, first_monday: date) -> TourPlan:
+    return TourPlan(
+        shift=tour.shift,
+        agents=tour.agents,
+        week_start=first_monday + timedelta(weeks=tour.week),
+        days=[DAYS[d] for d in tour.days],
+        paid_h_per_day=tour.paid_h_per_day,
+        weekly_paid_h=tour.weekly_paid_h,
+        shifts=[
+            ShiftDay(
+                day=DAYS[d],
+                start=_hm(s),
+                end=_hm(s + tour.span_min),
+                break_start=None if b is None else _hm(b),
+            )
             for d, s, b in zip(tour.days, tour.start_min, tour.break_start_min, strict=True)
         ],
-    }
+    )
 
 
-def write_intervals_csv(document: dict[str, Any], *, path: Path, force: bool = False) -> Path:
+def write_intervals_csv(document: ScheduleDocument, *, path: Path, force: bool = False) -> Path:
     """Every flow's per-interval records of a `schedule_file` document, as one CSV file (Arrow's
     writer, column by column)."""
-    records = [r for flow in document["flows"] for r in flow["intervals"]]
+    records = [r for flow in document.flows for r in flow.intervals]
     types = {"required": pa.float64(), "scheduled": pa.int64(), "under": pa.float64(), "over": pa.float64()}
     table = pa.table(
         {
             name: pa.array(
-                [(r[name] or "") if name == "flow" else r[name] for r in records],
+                [(r.flow or "") if name == "flow" else getattr(r, name) for r in records],
                 types.get(name, pa.string()),
             )
             for name in INTERVAL_COLUMNS

@@ -8,9 +8,9 @@ the cross-reference checks that pydantic reports at the top of the document.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +22,7 @@ from arbitre.domain.kpis import KpiRules
 from arbitre.errors import InputError
 from arbitre.kpi.engine import check_group_keys
 from arbitre.outputs import claim
+from arbitre.staffing.document import SimulatedGroup, SimulationDocument
 from arbitre.staffing.simulation import Scenario, ScenarioError, SimulationResult, simulate
 from arbitre.yamlio import line_of, parse_model, parse_with_lines
 
@@ -53,27 +54,30 @@ def load_scenario(path: Path | str) -> Scenario:
     return parse_model(text, Scenario, file=str(path))  # raises the field-level error with its line
 
 
-def _read_series_files(data: dict[str, Any], lines: dict[tuple[str | int, ...], int], path: Path) -> None:
+def _read_series_files(data: dict[str, object], lines: dict[tuple[str | int, ...], int], path: Path) -> None:
     """Replace ``arrivals: {file: …}`` and ``agents: {file: …}`` by the numbers the file holds.
 
     The file is what ``arbitre plan --out`` or ``arbitre schedule --out`` writes (CSV or Parquet,
     one row per flow and interval): ``interval_start`` with its offset, and the ``column`` asked
     (``volume`` for arrivals, ``agents`` for agents by default), for ``flow`` when given (else
     summed over flows). The scenario's intervals are looked up by their start; one it lacks is 0.
-    So a plan can be checked with the simulator against its own forecast.
+    So a plan can be checked with the simulator against its own forecast. ``data`` is the YAML as
+    parsed (the edge where the scenario is read); what it does not understand is left for the
+    model to report, with its line.
     """
     try:
         start = datetime.fromisoformat(str(data.get("start")))
+        interval_s = 60 * int(str(data.get("interval_min", 30)))
     except ValueError:
-        return  # the model reports the bad start, with its line
-    interval_s = 60 * int(data.get("interval_min", 30))
+        return  # the model reports the bad start or interval, with its line
     for group, field, default in (("flows", "arrivals", "volume"), ("pools", "agents", "agents")):
-        for i, item in enumerate(data.get(group) or []):
+        items = data.get(group)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             spec = item.get(field) if isinstance(item, dict) else None
             if not isinstance(spec, dict):
                 continue
             loc: tuple[str | int, ...] = (group, i, field)
-            where = {"file": str(path), "line": line_of(lines, loc), "field": ".".join(map(str, loc))}
+            where = _Where(file=str(path), line=line_of(lines, loc), field=".".join(map(str, loc)))
             source = path.parent / str(spec.get("file", ""))
             series = _series(
                 source, column=str(spec.get("column", default)), flow=spec.get("flow"), where=where
@@ -81,23 +85,37 @@ def _read_series_files(data: dict[str, Any], lines: dict[tuple[str | int, ...], 
             if data.get("intervals") is None:
                 after = [t for t in series if t >= start.timestamp()]
                 data["intervals"] = int((max(after) - start.timestamp()) // interval_s) + 1 if after else 0
-            n = int(data["intervals"])
-            item[field] = [series.get(start.timestamp() + j * interval_s, 0.0) for j in range(n)]
-            if field == "agents":
-                item[field] = [round(x) for x in item[field]]
+            try:
+                n = int(str(data["intervals"]))
+            except ValueError:
+                return  # the model reports the bad number of intervals, with its line
+            values = [series.get(start.timestamp() + j * interval_s, 0.0) for j in range(n)]
+            item[field] = [round(x) for x in values] if field == "agents" else values
 
 
-def _series(source: Path, *, column: str, flow: object, where: dict[str, Any]) -> dict[float, float]:
+@dataclass(frozen=True)
+class _Where:
+    """Where a series file is named in the scenario: its file, line and field."""
+
+    file: str
+    line: int | None
+    field: str
+
+    def error(self, message: str) -> InputError:
+        return InputError(message, file=self.file, line=self.line, field=self.field)
+
+
+def _series(source: Path, *, column: str, flow: object, where: _Where) -> dict[float, float]:
     """Epoch start of each interval → the column's value (summed over flows unless ``flow``)."""
     if not source.is_file():
-        raise InputError(f"file not found: {source}", **where)
+        raise where.error(f"file not found: {source}")
     try:
         table = pq.read_table(source) if source.suffix.lower() == ".parquet" else pacsv.read_csv(source)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read {source.name}: {str(exc).splitlines()[0]}", **where) from None
+        raise where.error(f"cannot read {source.name}: {str(exc).splitlines()[0]}") from None
     for needed in ("interval_start", column):
         if needed not in table.column_names:
-            raise InputError(f"{source.name} has no column {needed!r}", **where)
+            raise where.error(f"{source.name} has no column {needed!r}")
     starts = table.column("interval_start").to_pylist()
     values = table.column(column).to_pylist()
     flows = table.column("flow").to_pylist() if "flow" in table.column_names else [None] * len(starts)
@@ -108,7 +126,7 @@ def _series(source: Path, *, column: str, flow: object, where: dict[str, Any]) -
         moment = t if isinstance(t, datetime) else datetime.fromisoformat(str(t))
         out[moment.timestamp()] = out.get(moment.timestamp(), 0.0) + float(v or 0)
     if not out:
-        raise InputError(f"no row of flow {flow!r} in {source.name}", **where)
+        raise where.error(f"no row of flow {flow!r} in {source.name}")
     return out
 
 
@@ -136,8 +154,8 @@ def run_simulation(
     force: bool = False,
     threshold_s: float | None = None,
     short_abandon_s: float | None = None,
-) -> dict[str, Any]:
-    """Simulate a scenario file and return the JSON document of ``arbitre simulate``.
+) -> SimulationDocument:
+    """Simulate a scenario file and return the document of ``arbitre simulate``.
 
     ``replications`` independent runs from ``seed``; KPIs per group of ``by`` (``pool`` or
     ``site``, ``interval``, ``flow``, ``channel``, ``language``) with their mean and 95 %
@@ -173,20 +191,30 @@ def document(
     written_keys: Sequence[str],
     scenario_file: Path | str,
     out: Path | str | None,
-) -> dict[str, Any]:
-    """The JSON document of a run: what was simulated, then one object per group."""
+) -> SimulationDocument:
+    """The document of a run: what was simulated, then one group per row of the KPIs, its keys
+    named as the user wrote them (``pool`` for the engine's ``site``)."""
     rename = {_ALIASES[k]: k for k in written_keys if k in _ALIASES}
+    keys = set(result.by)
     s = result.scenario
-    return {
-        "scenario": s.name or Path(scenario_file).stem,
-        "file": str(scenario_file),
-        "start": s.start.isoformat(),
-        "interval_min": s.interval_min,
-        "intervals": s.n_intervals,
-        "replications": result.replications,
-        "seed": seed,
-        "contacts": result.contacts,
-        "by": list(written_keys),
-        "records": str(out) if out is not None else None,
-        "kpis": [{rename.get(k, k): v for k, v in row.items()} for row in result.kpis],
-    }
+    return SimulationDocument(
+        scenario=s.name or Path(scenario_file).stem,
+        file=str(scenario_file),
+        start=s.start,
+        interval_min=s.interval_min,
+        intervals=s.n_intervals,
+        replications=result.replications,
+        seed=seed,
+        contacts=result.contacts,
+        by=list(written_keys),
+        records=str(out) if out is not None else None,
+        kpis=[
+            SimulatedGroup.model_validate(
+                {
+                    "keys": {rename.get(k, k): v for k, v in row.items() if k in keys},
+                    **{k: v for k, v in row.items() if k not in keys},
+                }
+            )
+            for row in result.kpis
+        ],
+    )

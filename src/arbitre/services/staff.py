@@ -1,4 +1,4 @@
-"""The staffing calculator behind `arbitre staff` (specs/cli.md): one interval or a file of them."""
+"""The staffing calculator behind `arbitre staff` (docs/specs/cli.md): one interval or a file of them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.errors import InfeasibleError, InputError
 from arbitre.staffing.concurrency import evaluate_chat, required_chat_agents
+from arbitre.staffing.document import ANSWER_FIELDS, StaffingAnswer
 
 FIELDS = (
     "volume",
@@ -32,17 +33,7 @@ FIELDS = (
     "channel",
     "concurrency",
 )
-OUTPUT = (
-    "model",
-    "agents",
-    "service_level",
-    "p_wait",
-    "asa_s",
-    "abandon_rate",
-    "occupancy",
-    "fte",
-    "load_erlangs",
-)
+OUTPUT = ANSWER_FIELDS
 
 
 @dataclass(frozen=True)
@@ -61,7 +52,7 @@ class Interval:
     concurrency: int
 
 
-def parse(values: Mapping[str, Any], *, file: str | None = None, line: int | None = None) -> Interval:
+def parse(values: Mapping[str, object], *, file: str | None = None, line: int | None = None) -> Interval:
     """Validate one interval's values (flag names with ``_``); errors name the flag or the cell."""
 
     def fail(field: str, expected: str, got: object) -> InputError:
@@ -84,6 +75,8 @@ def parse(values: Mapping[str, Any], *, file: str | None = None, line: int | Non
                 raise fail(field, "a value", "nothing")
             return None
         try:
+            if not isinstance(raw, int | float | str):
+                raise TypeError(raw)
             x = float(raw)
         except (TypeError, ValueError):
             raise fail(field, "a number", raw) from None
@@ -199,12 +192,22 @@ def _nan(x: float | None) -> float:
     return np.nan if x is None else float(x)
 
 
+class _Queue(NamedTuple):
+    """The queue of a batch of intervals, as the chat and Erlang engines take it."""
+
+    volume: FloatArray
+    interval_s: FloatArray
+    aht_s: FloatArray
+    threshold_s: FloatArray
+    patience_s: FloatArray | None
+
+
 def staff(
     intervals: Sequence[Interval], *, lines: Sequence[int] | None = None, file: str | None = None
-) -> list[dict[str, Any]]:
-    """Answer every interval (`staff_table`), one dict per interval."""
-    rows: list[dict[str, Any]] = staff_table(Columns.of(intervals), lines=lines, file=file).to_pylist()
-    return rows
+) -> list[StaffingAnswer]:
+    """Answer every interval (`staff_table`), one `StaffingAnswer` per interval."""
+    table = staff_table(Columns.of(intervals), lines=lines, file=file)
+    return [StaffingAnswer.model_validate(row) for row in table.to_pylist()]
 
 
 def staff_table(columns: Columns, *, lines: Sequence[int] | None = None, file: str | None = None) -> pa.Table:
@@ -222,23 +225,22 @@ def staff_table(columns: Columns, *, lines: Sequence[int] | None = None, file: s
             if len(idx) == 0:
                 continue
             qs = columns.take(idx)
-            common: dict[str, Any] = {
-                "volume": qs.volume,
-                "interval_s": qs.interval_s,
-                "aht_s": qs.aht_s,
-                "threshold_s": qs.threshold_s,
-                "patience_s": qs.patience_s if patience else None,
-            }
+            queue = _Queue(
+                qs.volume, qs.interval_s, qs.aht_s, qs.threshold_s, qs.patience_s if patience else None
+            )
             if evaluated:
                 chosen = qs.agents
             else:
                 try:
                     chosen = required_chat_agents(
-                        concurrency=qs.concurrency, sl=qs.sl, max_occupancy=qs.max_occupancy, **common
+                        concurrency=qs.concurrency,
+                        sl=qs.sl,
+                        max_occupancy=qs.max_occupancy,
+                        **queue._asdict(),
                     )
                 except InfeasibleError:
                     raise _which_infeasible(qs, idx, lines=lines, file=file) from None
-            m = evaluate_chat(agents=chosen, concurrency=qs.concurrency, **common)
+            m = evaluate_chat(agents=chosen, concurrency=qs.concurrency, **queue._asdict())
             model[idx] = m.model
             agents[idx] = m.agents
             for k, values in metrics.items():
@@ -277,7 +279,7 @@ def _which_infeasible(
     return InputError("impossible target")
 
 
-def read_intervals(path: Path, defaults: Mapping[str, Any]) -> tuple[Columns, list[int]]:
+def read_intervals(path: Path, defaults: Mapping[str, object]) -> tuple[Columns, list[int]]:
     """Intervals from a CSV or Parquet file; a column absent takes the flag's value, an empty cell none.
 
     Read and validated column-wise (Arrow, NumPy); a bad row is then named by `parse`, the same
@@ -317,13 +319,21 @@ def read_intervals(path: Path, defaults: Mapping[str, Any]) -> tuple[Columns, li
     return Columns.of(rows), lines
 
 
-def _row_values(row: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+def _row_values(row: Mapping[str, object], defaults: Mapping[str, object]) -> dict[str, object]:
     values = {k: v for k, v in defaults.items() if k not in row}
     values.update(row)
     return values
 
 
-def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, Columns] | None:
+def _number(raw: object) -> float:
+    """A flag's value as a number (NaN when it is none: the row check then names it)."""
+    try:
+        return float(raw) if isinstance(raw, int | float | str) else math.nan
+    except ValueError:
+        return math.nan
+
+
+def _columns(table: pa.Table, defaults: Mapping[str, object]) -> tuple[BoolArray, Columns] | None:
     """The file's values as columns and a mask of the rows every check of `parse` passes, or
     None when a numeric column holds text that is not a number."""
     n = table.num_rows
@@ -352,7 +362,7 @@ def _columns(table: pa.Table, defaults: Mapping[str, Any]) -> tuple[BoolArray, C
             present = ~column.is_null().to_numpy(zero_copy_only=False)
         else:
             raw = defaults.get(name)
-            value = np.nan if raw is None else float(raw)
+            value = np.nan if raw is None else _number(raw)
             num[name] = np.full(n, value)
             present = np.full(n, raw is not None)
         has[name] = present

@@ -1,5 +1,5 @@
-"""Response models of the API that no service defines yet (issue 10 types the services' results;
-until then these wrap the calculator's answer and the app's own facts)."""
+"""Response models of the API that no service defines: the app's own facts, and the question the
+staffing calculator takes from a query string (its answer is the service's `StaffingAnswer`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from arbitre.errors import InputError
-from arbitre.services.staff import OUTPUT, parse, staff
+from arbitre.services.staff import parse, staff
+from arbitre.staffing.document import StaffingAnswer
 
 
 class Health(BaseModel):
@@ -52,18 +52,8 @@ class StaffingQuestion(BaseModel):
     concurrency: float | str | None = None
 
 
-class StaffingResult(BaseModel):
-    """The calculator's answer: the agents needed (or given) and what they deliver."""
-
-    model: str
-    agents: int
-    service_level: float | None
-    p_wait: float | None
-    asa_s: float | None
-    abandon_rate: float | None
-    occupancy: float | None
-    fte: float | None
-    load_erlangs: float | None
+#: The calculator's answer: the agents needed (or given) and what they deliver.
+StaffingResult = StaffingAnswer
 
 
 def answer(question: StaffingQuestion) -> StaffingResult:
@@ -73,11 +63,8 @@ def answer(question: StaffingQuestion) -> StaffingResult:
         for k, v in question.model_dump().items()
         if v is not None and not (isinstance(v, str) and not v.strip())
     }
-    (row,) = staff([parse(values)])
-    missing = [k for k in OUTPUT if k not in row]
-    if missing:
-        raise InputError(f"the calculator gave no {missing[0]}")
-    return StaffingResult.model_validate({k: row[k] for k in OUTPUT})
+    (result,) = staff([parse(values)])
+    return result
 
 
 __all__ = ["Health", "Me", "StaffingQuestion", "StaffingResult", "TokenOut", "answer"]

@@ -1,4 +1,4 @@
-"""Simulated contacts as interaction records (specs/interactions.md), in a pyarrow Table.
+"""Simulated contacts as interaction records (docs/specs/interactions.md), in a pyarrow Table.
 
 The KPI engine reads them as it reads imported exports. Repeated text columns (flow, channel,
 site, language, agent) are dictionary-encoded; the contact ids ``"<replication>-<n>"`` are
