@@ -17,8 +17,10 @@ personal and free-text columns (`PRIVATE_COLUMNS`).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
 from arbitre.domain.kpis import REPEAT_GAP_CAP_S
 from arbitre.errors import WorkspaceError
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
-from arbitre.store.files import STAGING, collect_garbage, fsync, private_folder, write_parquet
+from arbitre.store.files import STAGING, BackgroundWriter, collect_garbage, fsync, private_folder
 from arbitre.store.workspace import Workspace
 
 # Beyond the record: ``customer_key`` (the customer's pseudonym as a 64-bit integer),
@@ -85,6 +87,26 @@ def connect(timezone: str, *, threads: int | None = None) -> duckdb.DuckDBPyConn
     con.execute("SET enable_progress_bar = false")  # it would write to stdout, where --json goes
     con.execute(f"SET TimeZone = '{timezone}'")
     return con
+
+
+# DuckDB's share of memory in a command over interaction files (an import, KPIs of files): past
+# it, tables and operators spill to a private temporary folder, so that memory does not grow
+# with the file.
+MEMORY_LIMIT = "1GB"
+
+
+@contextmanager
+def bounded_connection(timezone: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A `connect` connection using at most `MEMORY_LIMIT`, spilling beyond it to a temporary
+    folder only its owner can read (removed when the connection closes)."""
+    with tempfile.TemporaryDirectory(prefix="arbitre-") as folder:
+        con = connect(timezone)
+        try:
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            con.execute("SET temp_directory = '" + folder.replace("'", "''") + "'")
+            yield con
+        finally:
+            con.close()
 
 
 @dataclass
@@ -212,21 +234,24 @@ class InteractionStore:
         changed = _repeat_gaps(con, untouched)
         private_folder(self.root)
         stage = private_folder(self.root / STAGING / import_id)
+        writer = BackgroundWriter()  # a month is compressed while the next one is sorted
+        targets: dict[str, Path] = {}
         for month in sorted(rewrite | changed):
             if month in rewrite:
                 content = f"SELECT * EXCLUDE (month) FROM rewritten WHERE month = '{month}'"
             else:  # an untouched month whose repeats changed (a customer came back in this import)
                 old_file = untouched[month].replace("'", "''")
                 content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
-            target = stage / f"{month}.parquet"
-            rows = write_parquet(
+            targets[month] = stage / f"{month}.parquet"
+            writer.write(
                 con,
                 f"SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
                 f"LEFT JOIN (SELECT {key}, gap FROM gaps WHERE month = '{month}') g USING ({key}) "
                 f"ORDER BY arrived_at, contact_id",
-                target,
+                targets[month],
             )
-            result.staged[month] = (target, rows)
+        rows = writer.finish()
+        result.staged = {month: (target, rows[target]) for month, target in targets.items()}
         fsync(stage)
         return result
 
