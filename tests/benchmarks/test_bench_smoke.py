@@ -108,7 +108,9 @@ def test_pandas_and_the_engine_both_follow_the_spec_on_a_hand_worked_day(tmp_pat
     (engine,) = _engine(ws)
     ws.close()
     assert reference == EXPECTED
-    # The engine has quality monitoring's KPIs too (issue 14): no check, no evaluation, null.
+    # The engine has quality monitoring's KPIs too (issue 14): no check, no evaluation, null; and it
+    # counts the contacts arriving outside opening hours: none known here (null).
+    assert engine.pop("outside_hours") is None
     quality = dict.fromkeys(
         ("qa_auto_score", "qa_auto_critical_rate", "qa_human_score", "qa_human_critical_rate")
     )

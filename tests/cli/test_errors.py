@@ -56,6 +56,8 @@ def _required(command: Any, missing: Path) -> list[str]:
             continue
         if param.param_type_name == "argument":
             args.append(str(missing))
+        elif getattr(param, "is_flag", False):  # a required choice of flags (``--accept/--reject``)
+            args.append(param.opts[0])
         else:
             args += [param.opts[0], "2026-01" if param.opts[0] == "--month" else str(missing)]
     return args

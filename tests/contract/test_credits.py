@@ -9,6 +9,7 @@ import pytest
 
 from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, month_credits
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 
 D = Decimal
 
@@ -48,7 +49,7 @@ def run(
         value = met.get(name, True)
         outcomes[name] = SlaOutcome(value if value != "bonus" else True, beat_bonus=value == "bonus")
     return month_credits(
-        c, month=month, fees=D(fees), outcomes=outcomes, history=history or [], complete=complete
+        c, month=Month(month), fees=D(fees), outcomes=outcomes, history=history or [], complete=complete
     )
 
 
@@ -90,8 +91,8 @@ def test_an_sla_without_contacts_is_neither_met_nor_missed() -> None:
 
 def test_a_credit_is_earned_back_only_when_the_next_months_are_all_met() -> None:
     c = contract(earn_back={"months": 2})
-    march = PastMonth("2026-03", {"sl": False, "aband": True, "csat": True}, {"sl": D("5000.00")})
-    april = PastMonth("2026-04", {"sl": True, "aband": True, "csat": True}, {})
+    march = PastMonth(Month("2026-03"), {"sl": False, "aband": True, "csat": True}, {"sl": D("5000.00")})
+    april = PastMonth(Month("2026-04"), {"sl": True, "aband": True, "csat": True}, {})
     # April met: still pending in April's run.
     pending = run(c, "2026-04", "100000", history=[march])
     (e,) = pending.earn_back
@@ -103,14 +104,14 @@ def test_a_credit_is_earned_back_only_when_the_next_months_are_all_met() -> None
     assert (e.status, e.decided_in, e.amount) == ("returned", "2026-05", D("5000.00"))
     assert returned.earned_back_total == D("5000.00") and returned.net_fees == D("105000.00")
     # Once returned, a later month does not return it again.
-    june = run(c, "2026-06", "100000", history=[march, april, PastMonth("2026-05", {"sl": True}, {})])
+    june = run(c, "2026-06", "100000", history=[march, april, PastMonth(Month("2026-05"), {"sl": True}, {})])
     assert june.earn_back == () and june.earned_back_total == 0
 
 
 def test_a_credit_is_forfeited_when_a_following_month_misses() -> None:
     c = contract(earn_back={"months": 3})
-    march = PastMonth("2026-03", {"sl": False}, {"sl": D("5000.00")})
-    april = PastMonth("2026-04", {"sl": True}, {})
+    march = PastMonth(Month("2026-03"), {"sl": False}, {"sl": D("5000.00")})
+    april = PastMonth(Month("2026-04"), {"sl": True}, {})
     r = run(c, "2026-05", "100000", history=[march, april], sl=False)
     forfeited = [e for e in r.earn_back if e.month == "2026-03"]
     assert [(e.status, e.decided_in) for e in forfeited] == [("forfeited", "2026-05")]
@@ -123,8 +124,8 @@ def test_a_month_still_running_settles_no_earn_back() -> None:
     # March's credit closes with May. A run on 12 May sees May met so far, or missed so far:
     # neither returns nor forfeits it; the run after the month's end does.
     c = contract(earn_back={"months": 2})
-    march = PastMonth("2026-03", {"sl": False}, {"sl": D("5000.00")})
-    april = PastMonth("2026-04", {"sl": True}, {})
+    march = PastMonth(Month("2026-03"), {"sl": False}, {"sl": D("5000.00")})
+    april = PastMonth(Month("2026-04"), {"sl": True}, {})
     for so_far in (True, False):
         mid = run(c, "2026-05", "100000", history=[march, april], complete=False, sl=so_far)
         assert [(e.status, e.decided_in) for e in mid.earn_back] == [("pending", None)]
@@ -155,14 +156,14 @@ def test_a_credit_is_settled_under_the_earn_back_terms_of_the_version_that_charg
     charged under earn-back terms: March's 5,000 € on sl, charged with a one-month window, is
     returned by April's met service level even though April runs under a version with none."""
     march = PastMonth(
-        "2026-03", {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=1
+        Month("2026-03"), {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=1
     )
     april = run(contract(), "2026-04", "100000", history=[march])  # the version in force: no earn-back
     assert [(e.sla, e.status, e.decided_in) for e in april.earn_back] == [("sl", "returned", "2026-04")]
     assert april.earned_back_total == D(5000)
     # A credit charged under a version without earn-back is final, whatever later versions say.
     final = PastMonth(
-        "2026-03", {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=0
+        Month("2026-03"), {"sl": False, "aband": True, "csat": True}, {"sl": D(5000)}, earn_back_months=0
     )
     assert run(contract(earn_back={"months": 1}), "2026-04", "100000", history=[final]).earn_back == ()
 
@@ -171,9 +172,9 @@ def test_a_credit_whose_sla_a_later_version_dropped_is_left_to_the_parties() -> 
     """April runs under a version without ``aband``: March's credit on it can be neither returned
     nor forfeited by the figures; when its window closes it is ``to_settle``."""
     march = PastMonth(
-        "2026-03", {"sl": True, "aband": False, "csat": True}, {"aband": D(3000)}, earn_back_months=2
+        Month("2026-03"), {"sl": True, "aband": False, "csat": True}, {"aband": D(3000)}, earn_back_months=2
     )
-    april = PastMonth("2026-04", {"sl": True, "csat": True}, {}, earn_back_months=2)
+    april = PastMonth(Month("2026-04"), {"sl": True, "csat": True}, {}, earn_back_months=2)
     may = run(contract(earn_back={"months": 2}), "2026-05", "100000", history=[march, april])
     assert [(e.sla, e.status, e.decided_in) for e in may.earn_back] == [("aband", "to_settle", "2026-05")]
     assert may.earned_back_total == 0

@@ -12,6 +12,7 @@ import pytest
 import arbitre
 from arbitre.contract.obligations import Obligation, PendingCredit, add_months, obligations, term_ends
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 from arbitre.yamlio import load_model
 
 EXAMPLE = Path(arbitre.__file__).parent / "examples" / "contracts" / "callmada-2026.yaml"
@@ -180,8 +181,8 @@ def test_the_reversibility_notice_is_the_end_minus_its_months_within_the_horizon
 
 def test_an_earn_back_window_closing_in_the_horizon_is_listed_with_its_amount() -> None:
     pending = [
-        PendingCredit("2026-03", "sl", Decimal("1209.87"), date(2026, 6, 30)),
-        PendingCredit("2026-01", "sl", Decimal("10"), date(2026, 4, 30)),  # passed: the run settles it
+        PendingCredit(Month("2026-03"), "sl", Decimal("1209.87"), date(2026, 6, 30)),
+        PendingCredit(Month("2026-01"), "sl", Decimal("10"), date(2026, 4, 30)),  # passed: the run settles it
     ]
     got = obligations(contract(), today=date(2026, 6, 1), horizon_days=60, earn_back=pending)
     assert [(o.date, o.kind, o.severity) for o in got] == [(date(2026, 6, 30), "earn_back", "soon")]

@@ -24,6 +24,7 @@ from arbitre.contract.watch import (
     trend,
 )
 from arbitre.domain.contract import Contract, Sla, Volumes
+from arbitre.domain.month import Month
 from arbitre.yamlio import load_model
 
 EXAMPLE = Path(arbitre.__file__).parent / "examples" / "contracts" / "callmada-2026.yaml"
@@ -235,15 +236,17 @@ def test_the_remaining_forecast_follows_the_weekday_weights() -> None:
     # Voice weights 1.3, 1.25, 1.15, 1.1, 1.1, 0.8, 0.35: the month weighs
     # 4×1.3 + 5×1.25 + 5×1.15 + 4×(1.1 + 1.1 + 0.8 + 0.35) = 30.6; after Sunday the 27th come
     # Monday 28, Tuesday 29 and Wednesday 30: 1.3 + 1.25 + 1.15 = 3.7.
-    left = expected_remaining(example().volumes, "2026-09", "sav-voice-fr", date(2026, 9, 27))
+    left = expected_remaining(example().volumes, Month("2026-09"), "sav-voice-fr", date(2026, 9, 27))
     assert left == pytest.approx(31_500 * 3.7 / 30.6)
 
 
 def test_the_remaining_forecast_is_the_whole_month_before_it_and_nothing_after() -> None:
     v = example().volumes
-    assert expected_remaining(v, "2026-12", "sav-voice-fr", date(2026, 11, 30)) == pytest.approx(40_000)
-    assert expected_remaining(v, "2026-12", "sav-voice-fr", date(2026, 12, 31)) == 0.0
-    assert expected_remaining(v, "2026-12", "chat", date(2026, 12, 1)) is None
+    assert expected_remaining(v, Month("2026-12"), "sav-voice-fr", date(2026, 11, 30)) == pytest.approx(
+        40_000
+    )
+    assert expected_remaining(v, Month("2026-12"), "sav-voice-fr", date(2026, 12, 31)) == 0.0
+    assert expected_remaining(v, Month("2026-12"), "chat", date(2026, 12, 1)) is None
 
 
 def test_an_sla_on_every_flow_expects_the_contacts_of_every_flow() -> None:
@@ -252,22 +255,22 @@ def test_an_sla_on_every_flow_expects_the_contacts_of_every_flow() -> None:
     through = date(2026, 9, 27)
     # E-mail weights 1.25, 1.15, 1.05, 1.05, 1.0, 0.9, 0.8: 4×1.25 + 5×1.15 + 5×1.05 + 4×3.75 = 31.0
     # for the month, 1.25 + 1.15 + 1.05 = 3.45 for the last three days.
-    assert sla_remaining(c, csat, month="2026-09", through=through) == pytest.approx(
+    assert sla_remaining(c, csat, month=Month("2026-09"), through=through) == pytest.approx(
         31_500 * 3.7 / 30.6 + 18_500 * 3.45 / 31.0
     )
 
 
 def test_day_shares_add_up_to_one_and_all_zero_weights_mean_the_same_every_day() -> None:
-    assert sum(day_weights("2026-02", [Decimal(w) for w in range(1, 8)]).values()) == 1
-    zero = day_weights("2026-02", [Decimal(0)] * 7)
+    assert sum(day_weights(Month("2026-02"), [Decimal(w) for w in range(1, 8)]).values()) == 1
+    zero = day_weights(Month("2026-02"), [Decimal(0)] * 7)
     assert set(zero.values()) == {Decimal(1) / 28}
 
 
 def test_remaining_days_skip_closed_weekdays() -> None:
     closed_sunday = [Decimal(1)] * 6 + [Decimal(0)]
     # 21 → 30 September 2026: Sundays 27 → 9 days with contacts
-    assert remaining_days("2026-09", through=date(2026, 9, 20), weekday_weights=closed_sunday) == 9
-    assert remaining_days("2026-09", through=date(2026, 9, 30)) == 0
+    assert remaining_days(Month("2026-09"), through=date(2026, 9, 20), weekday_weights=closed_sunday) == 9
+    assert remaining_days(Month("2026-09"), through=date(2026, 9, 30)) == 0
 
 
 def test_a_day_sla_counts_the_days_on_which_one_of_its_flows_expects_contacts() -> None:
@@ -278,21 +281,21 @@ def test_a_day_sla_counts_the_days_on_which_one_of_its_flows_expects_contacts() 
     c = example().model_copy(update={"flows": ["voice", "email"], "volumes": volumes})
     # 21 → 30 September 2026: ten days, one of them (27) a Sunday without voice
     voice_only = sla(kpi="abandon_rate", target=0.08, window="day", flows=["voice"])
-    assert sla_remaining_days(c, voice_only, month="2026-09", through=date(2026, 9, 20)) == 9
+    assert sla_remaining_days(c, voice_only, month=Month("2026-09"), through=date(2026, 9, 20)) == 9
     every_flow = sla(kpi="abandon_rate", target=0.08, window="day")
-    assert sla_remaining_days(c, every_flow, month="2026-09", through=date(2026, 9, 20)) == 10
+    assert sla_remaining_days(c, every_flow, month=Month("2026-09"), through=date(2026, 9, 20)) == 10
 
 
 def test_per_flow_weights_spread_each_flows_forecast() -> None:
     week = [Decimal(1)] * 6 + [Decimal(0)]
     volumes = Volumes(default={"voice": Decimal(2600)}, weekday_weights={"voice": week})
     # September 2026 has 26 days that are not Sundays: 100 a day; 21 → 30 has 9 of them
-    assert expected_remaining(volumes, "2026-09", "voice", date(2026, 9, 20)) == pytest.approx(900)
+    assert expected_remaining(volumes, Month("2026-09"), "voice", date(2026, 9, 20)) == pytest.approx(900)
 
 
 def test_the_pace_so_far_projects_a_flow_without_forecast() -> None:
-    assert pace_remaining(600, "2026-09", through=date(2026, 9, 10)) == pytest.approx(1200)
-    assert pace_remaining(0, "2026-09", through=date(2026, 8, 31)) is None
+    assert pace_remaining(600, Month("2026-09"), through=date(2026, 9, 10)) == pytest.approx(1200)
+    assert pace_remaining(0, Month("2026-09"), through=date(2026, 8, 31)) is None
 
 
 # --- trend -----------------------------------------------------------------------------------

@@ -23,9 +23,34 @@ STATUTORY = {
 
 def test_every_default_figure_has_a_source() -> None:
     costs = french_defaults()
-    figures = set(InHouseCosts.model_fields) - {"currency", "sources"}
+    figures = set(InHouseCosts.model_fields) - {"currency", "sources", "sources_fr"}
     assert figures - set(costs.sources) == set()
     assert all(len(text) > 40 for text in costs.sources.values())
+    # The same sources in French, for the French reports: every one, citing the same references.
+    assert set(costs.sources_fr) == set(costs.sources)
+    for field, refs in STATUTORY.items():
+        for ref in refs:
+            assert ref.replace("11.88", "11,88") in costs.sources_fr[field], (field, ref)
+
+
+def test_a_figure_the_workspace_sets_loses_the_defaults_french_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from arbitre.costing.defaults import load_costs
+
+    path = tmp_path / "costs.yaml"
+    path.write_text(
+        "agent_gross_salary_per_year: 25000\nturnover_rate_per_year: 0.3\n"
+        "sources:\n  turnover_rate_per_year: 'HR report 2025'\n",
+        encoding="utf-8",
+    )
+    costs = load_costs(path)
+    assert (
+        costs.source("agent_gross_salary_per_year", "fr")
+        == "costs.yaml : valeur fixée par l'espace de travail"
+    )
+    assert costs.source("agent_gross_salary_per_year", "en") == "costs.yaml: set by the workspace"
+    # Its own source, as given, in both languages: no translation of it exists.
+    assert costs.source("turnover_rate_per_year", "fr") == "HR report 2025"
+    assert costs.source("paid_hours_per_year", "fr").startswith("Code du travail art. L3121-27 (durée légale")
 
 
 def test_statutory_figures_cite_the_law_and_estimates_say_they_are_estimates() -> None:

@@ -184,7 +184,17 @@ def test_savings_above_the_band_point_at_optimistic_inputs() -> None:
     assert warning is not None and warning.side == "above"
     assert warning.reasons[0].code == "aht_factor"
     assert "providers are rarely as fast as a trained in-house team" in warning.reasons[0].message
-    assert "outside the 15.0 %–35.0 %" in warning.message
+    # The studies' 15–35 % (seeds 001 and 004) and the 30–70 % offshore providers advertise (seed
+    # 000), in both languages.
+    assert warning.message == (
+        "savings of 62% over 12 months at present value, above the 15–35% of sector studies, "
+        "but within the 30–70% offshore providers advertise"
+    )
+    assert warning.text.fr == (
+        "économie de 62\u202f% sur 12 mois en valeur actuelle, au-dessus des 15 à 35\u202f% des études "
+        "sectorielles, mais dans les 30 à 70\u202f% qu'annoncent les prestataires offshore"
+    )
+    assert "le facteur de durée de traitement" in warning.reasons[0].text.fr
 
 
 def test_a_slower_provider_is_not_blamed_for_speed() -> None:

@@ -154,7 +154,7 @@ def test_savings_too_thin_to_pay_for_the_transition_argue_for_keeping() -> None:
     assert r.direction is Direction.KEEP
     assert r.en == "The cheapest offer: only 3% savings, which transition and governance absorb"
     dearer = qualify(evidence(inhouse_cost_per_contact=Decimal("2"), offer_cost_per_contact=Decimal("2.5")))
-    assert only(dearer, "offer_not_cheaper").en.endswith("in-house is cheaper (a gap of -25%)")
+    assert only(dearer, "offer_not_cheaper").en.endswith("in-house is cheaper (a gap of 25%)")
 
 
 # --- The competence logic ------------------------------------------------------------------------

@@ -14,15 +14,13 @@ from arbitre.domain.contract import Contract
 from arbitre.services.govern import runs
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import load_model
+from tests.demo.conftest import BuiltDemo
 from tests.reports.language_check import foreign_words
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    folder = tmp_path_factory.mktemp("demo") / "ws"
-    result = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--scale", "0.05", "--json"])
-    assert result.exit_code == 0, result.output
-    return folder, json.loads(result.stdout)
+def built(small_demo: BuiltDemo) -> tuple[Path, dict]:
+    return small_demo.folder, small_demo.summary
 
 
 def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Path, dict]) -> None:
@@ -120,5 +118,5 @@ def test_the_demo_s_steering_report_counts_from_its_run_date_in_one_language(
         quality.get("grid_title", ""),
         *(c["title"] for c in quality.get("criteria", [])),
     ]
-    assert foreign_words(fr, "fr", data=data) == []
-    assert foreign_words(en, "en", data=data) == []
+    assert foreign_words(fr, "fr", names=data) == []
+    assert foreign_words(en, "en", names=data) == []

@@ -187,7 +187,7 @@ def test_arbitre_fit_records_the_fit_the_plan_then_reads(company: Path, tmp_path
 def test_the_decision_records_the_patience_of_each_queued_flow_and_its_source(company: Path) -> None:
     ws = Workspace.open(company)
     try:
-        document = decide(ws, record=False, sensitivity=False)
+        document = decide(ws, record=False, sensitivity=False).model_dump(mode="json")
         fitted = planning_inputs(ws)
     finally:
         ws.close()

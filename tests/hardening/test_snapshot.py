@@ -59,7 +59,7 @@ def test_kpi_and_map_read_a_whole_store_while_imports_commit(tmp_path: Path) -> 
                 (row,) = kpis([reader.root])
                 assert row["offered"] == 200
                 seen.add(row["aht_s"])
-                assert activity_map(reader)["flows"][0]["contacts"] == 200
+                assert activity_map(reader).flows[0].contacts == 200
             finally:
                 reader.close()
             reads += 1

@@ -124,7 +124,7 @@ def test_each_report_is_written_in_one_language_without_internal_codes(
     """Before: ``voice_in``, ``mon-sun: 08:00-20:00``, ``knowledge_base``, ``logged_hour`` and
     decimal points in the French report; internal codes in the English one."""
     html = render_copil(request.getfixturevalue(month), lang=lang)
-    assert foreign_words(html, lang, data=DATA) == []
+    assert foreign_words(html, lang, names=DATA) == []
 
 
 def test_csat_is_counted_in_survey_answers_not_contacts(may: dict[str, Any]) -> None:
@@ -221,7 +221,7 @@ def test_each_action_asks_the_right_party(may: dict[str, Any]) -> None:
 def test_the_govern_command_speaks_one_language(workspace: Workspace, lang: str) -> None:
     result = CliRunner().invoke(app, ["govern", str(workspace.root), "--month", "2026-05", "--lang", lang])
     assert result.exit_code == 0, result.output
-    assert foreign_words(result.stdout, lang, data=[*DATA, "SLA"]) == []
+    assert foreign_words(result.stdout, lang, names=[*DATA, "SLA"]) == []
     bad = CliRunner().invoke(app, ["govern", str(workspace.root), "--month", "2026-05", "--lang", "de"])
     assert bad.exit_code == 1 and "--lang" in bad.stderr
 

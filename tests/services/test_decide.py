@@ -11,17 +11,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
+from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
-from arbitre.services.business_case import render_business_case, write_business_case
-from arbitre.services.decide import current_decision, decide, latest_decision
-from arbitre.services.demo import DEMO_INPUTS
+from arbitre.reports.business_case import render_business_case, write_business_case
+from arbitre.reports.decision_format import scenario_label
+from arbitre.services.decide import current_decision, decide
 from arbitre.services.imports import import_file
+from arbitre.store.decisions import latest_decision
 from arbitre.store.workspace import Workspace
+from tests.helpers import demo_company
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -29,18 +33,9 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four months of the demo company at a fifth of its size, with its costs, frame and offers."""
-    history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 5, 5), scale=0.2)
-    folder = tmp_path_factory.mktemp("decide")
-    pq.write_table(history.interactions, folder / "history.parquet")
-    ws = Workspace.init(folder / "ws", settings=history.settings)
-    try:
-        import_file(ws, folder / "history.parquet")
-    finally:
-        ws.close()
-    for name in ("costs.yaml", "decision.yaml"):
-        shutil.copyfile(DEMO_INPUTS / name, folder / "ws" / name)
-    shutil.copytree(DEMO_INPUTS / "offers", folder / "ws" / "offers")
-    return folder / "ws"
+    return demo_company(
+        tmp_path_factory.mktemp("decide"), seed=5, start=date(2025, 1, 6), end=date(2025, 5, 5), scale=0.2
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +68,20 @@ def test_the_json_has_the_promised_shape(document: dict[str, Any]) -> None:
         assert all(MONEY.match(f["tco"]) for f in s["flows"])
 
 
-def test_the_recommendation_never_costs_more_than_keeping_everything(document: dict[str, Any]) -> None:
+def test_the_recommendation_is_the_cheapest_plan_within_the_frame_and_the_reasons(
+    document: dict[str, Any],
+) -> None:
     scenarios = {s["name"]: s for s in document["scenarios"]}
     best = scenarios[document["recommended"]]
+    assert best["within_frame"] and best["follows_reasons"]
+    allowed = [Decimal(s["npv"]) for s in document["scenarios"] if s["within_frame"] and s["follows_reasons"]]
+    assert Decimal(best["npv"]) == min(allowed)
     assert Decimal(best["npv"]) <= Decimal(scenarios["all-in-house"]["npv"])
-    assert Decimal(best["npv"]) == min(Decimal(s["npv"]) for s in document["scenarios"])
+    # Today's set-up (the provider of the international calls included) is the baseline.
+    assert document["baseline"] == "current" and scenarios["current"]["savings_npv"] == "0.00"
+    # A scenario above the 70 % limit per provider is shown, never recommended.
+    over = [s for s in document["scenarios"] if max(s["provider_shares"].values(), default=0) > 0.7]
+    assert over and all(not s["within_frame"] for s in over)
 
 
 def test_a_flow_that_must_stay_inside_stays_inside_in_every_scenario(document: dict[str, Any]) -> None:
@@ -98,7 +102,10 @@ def test_every_total_adds_up_from_its_parts(document: dict[str, Any]) -> None:
         for p in s["providers"]:
             assert sum((Decimal(v) for v in p["lines"].values()), Decimal(0)) == Decimal(p["tco"])
         by_flow = sum((Decimal(f["tco"]) for f in s["flows"]), Decimal(0))
-        assert abs(by_flow - Decimal(s["tco"])) <= cent * 40  # each block's share rounded to the cent
+        # Each block's share rounded to the cent: in-house each month, at a provider once.
+        blocks = sum(len(f["allocation"]) for f in document["flows"])
+        term = document["frame"]["term_months"]
+        assert abs(by_flow - Decimal(s["tco"])) <= cent / 2 * blocks * (term + 1)
         assert sum((Decimal(m) for m in s["monthly"]), Decimal(0)) == Decimal(s["tco"])
     for f in document["flows"]:
         lines = sum((Decimal(v) for v in f["inhouse"]["lines"].values()), Decimal(0))
@@ -200,31 +207,30 @@ def test_the_table_names_the_recommended_plan(company: Path) -> None:
 
 
 def test_the_business_case_traces_every_figure_to_its_inputs(document: dict[str, Any]) -> None:
-    html = render_business_case(document, lang="fr")
+    html = render_business_case(DecisionDocument.model_validate(document), lang="fr")
     assert "Dossier de décision" in html
     for f in document["flows"]:
         assert f["flow"] in html
     for s in document["scenarios"]:
-        assert s["name"] in html
-    # The workspace's own cost figures come with their source; the defaults with theirs.
-    sources = document["inputs"]["costs"]["sources"]
-    assert "payroll 2025" in sources["agent_gross_salary_per_year"]
-    assert sources["agent_gross_salary_per_year"] in html
-    assert sources["paid_hours_per_year"][:40] in html
-    english = render_business_case(document, lang="en")
+        assert scenario_label(s["name"], "fr") in html
+    # The workspace's own cost figures come with their source; the defaults with theirs — each
+    # in the report's language.
+    costs = document["inputs"]["costs"]
+    assert "paie 2025" in costs["sources_fr"]["agent_gross_salary_per_year"]
+    assert costs["sources_fr"]["agent_gross_salary_per_year"] in html
+    assert costs["sources_fr"]["paid_hours_per_year"][:40] in html
+    english = render_business_case(DecisionDocument.model_validate(document), lang="en")
     assert "Business case" in english and "Appendix" in english
+    assert costs["sources"]["agent_gross_salary_per_year"] in english
+    assert costs["sources"]["paid_hours_per_year"][:40] in english
 
 
-def test_the_business_case_pdf_says_what_the_html_says(
-    company: Path, document: dict[str, Any], tmp_path: Path
-) -> None:
+def test_the_business_case_pdf_says_what_the_html_says(document: dict[str, Any], tmp_path: Path) -> None:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: scripts/test installs it")
-    ws = Workspace.open(company)
-    try:
-        path = write_business_case(ws, document, fmt="pdf", lang="fr", path=tmp_path / "bc.pdf")
-    finally:
-        ws.close()
+    path = write_business_case(
+        DecisionDocument.model_validate(document), tmp_path, fmt="pdf", lang="fr", path=tmp_path / "bc.pdf"
+    )
     assert path.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
@@ -245,3 +251,127 @@ def test_the_report_command_writes_html_and_pdf_and_refuses_a_bad_format(
     assert (tmp_path / "bc.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     bad = runner.invoke(app, ["report", "business-case", str(company), "--format", "docx"])
     assert bad.exit_code == 1 and "--format" in bad.stderr
+
+
+def test_work_a_provider_handles_today_needs_its_price_and_the_error_names_flow_and_site(
+    company: Path, tmp_path: Path
+) -> None:
+    root = copy_of(company, tmp_path)
+    (root / "offers" / "linguaserv-barcelona.yaml").unlink()
+    result = CliRunner().invoke(app, ["decide", str(root)])
+    assert result.exit_code == 1
+    assert "support-intl: handled today by linguaserv:barcelona" in result.stderr
+    assert "site: linguaserv:barcelona" in result.stderr
+
+
+def test_today_s_provider_is_the_baseline_of_the_work_it_handles(document: dict[str, Any]) -> None:
+    intl = next(f for f in document["flows"] if f["flow"] == "support-intl")
+    assert set(intl["today"]["sites"]) == {"linguaserv-barcelona"}
+    assert {a["today"] for a in intl["allocation"]} == {"linguaserv-barcelona"}
+    assert intl["today"]["per_month"] == intl["offers"]["linguaserv-barcelona"]["standalone_per_month"]
+    # Costed in-house it would be about twice as dear: not the baseline any more.
+    assert Decimal(intl["inhouse"]["per_month"]) > Decimal("1.5") * Decimal(intl["today"]["per_month"])
+    current = next(s for s in document["scenarios"] if s["name"] == "current")
+    # It is in place: no set-up, no training, no parallel run — only its exit at the end of the term.
+    (provider,) = current["providers"]
+    assert current["savings_npv"] == "0.00" and provider["one_off"] == "8000.00"
+    assert {k: v for k, v in provider["lines"].items() if v != "0.00"}.keys() == {
+        "provider_fees",
+        "governance",
+        "exit_fee",
+    }
+
+
+def test_every_recommendation_follows_its_reasons_or_says_why(document: dict[str, Any]) -> None:
+    for f in document["flows"]:
+        v = f["verdict"]
+        assert v["recommendation"] == f["recommendation"]
+        assert v["qualification"] == f["qualification"]["recommendation"]
+        if v["recommendation"] != v["qualification"]:
+            assert v["why_fr"] and v["why_en"], f["flow"]
+        if v["reasons_cost_per_month"] is not None and Decimal(v["reasons_cost_per_month"]) > 0:
+            assert "more than the lowest-cost allocation" in v["why_en"]
+    # A flow kept by its reasons is never sent out by the recommended plan.
+    for f in document["flows"]:
+        if f["qualification"]["recommendation"] == "keep":
+            assert f["recommendation"] == "keep", f["flow"]
+
+
+def test_an_offer_is_never_given_a_block_it_does_not_take_and_the_dossier_says_which(
+    document: dict[str, Any],
+) -> None:
+    for f in document["flows"]:
+        for a in f["allocation"]:
+            if a["site"] == "internal" or a["site"] == a["today"]:
+                continue
+            refused = {(n["band"], n["language"]) for n in f["offers"][a["site"]]["not_taken"]}
+            assert (a["band"], a["language"]) not in refused, (f["flow"], a)
+    intl = next(f for f in document["flows"] if f["flow"] == "support-intl")
+    atlas = intl["offers"]["atlas-casablanca"]
+    # Atlas answers in English and Spanish, not German: part of the flow, said block by block.
+    assert 0 < atlas["covers"] < 1 and not atlas["feasible"]
+    assert {n["language"] for n in atlas["not_taken"]} == {"de"}
+    assert all(r["code"] == "language" and r["got"] == "de" for n in atlas["not_taken"] for r in n["reasons"])
+
+
+def test_an_offers_price_per_contact_is_at_the_flows_real_mix_and_a_dominating_minimum_is_said(
+    document: dict[str, Any],
+) -> None:
+    for f in document["flows"]:
+        for offer, o in f["offers"].items():
+            if o["variable_per_contact"] is None:
+                continue
+            # What the contacts it takes add to its invoice, over those contacts.
+            per = Decimal(o["variable_per_month"]) / Decimal(str(o["contacts_per_month"]))
+            assert abs(per - Decimal(o["variable_per_contact"])) < Decimal("0.0001") * per + Decimal("0.005")
+            minimum = o["minimum_monthly"]
+            if o["minimum_dominates"]:
+                assert Decimal(o["standalone_per_month"]) == Decimal(minimum), (f["flow"], offer)
+        best = f["best_offer"]
+        candidates = [
+            Decimal(o["variable_per_contact"])
+            for o in f["offers"].values()
+            if o["covers"] >= 0.5 and not o["refusals"] and o["variable_per_contact"] is not None
+        ]
+        assert (best is None) == (not candidates)
+        if best:
+            assert Decimal(best["per_contact"]) == min(candidates).quantize(Decimal("0.01"))
+    # The small social flow at the offshore offer: its minimum of 15,000 € a month makes the price
+    # of a contract for it alone, and the cost reason of its qualification says so.
+    social = next(f for f in document["flows"] if f["flow"] == "social-fr")
+    mada = social["offers"]["callmada-tana"]
+    assert mada["minimum_dominates"] and Decimal(mada["variable_per_month"]) < Decimal("15000")
+    cost = next(r for r in social["reasons"] if r["criterion"] == "cost")
+    if social["best_offer"]["offer"] == "callmada-tana":
+        assert "minimum" in cost["fr"] and "15\u202f000\u00a0€" in cost["fr"]
+
+
+def test_a_decision_reads_only_its_history_whatever_was_imported_since(company: Path, tmp_path: Path) -> None:
+    root = copy_of(company, tmp_path)
+    frame = root / "decision.yaml"
+    frame.write_text(
+        frame.read_text(encoding="utf-8").replace("history_until: 2025-12-31", "history_until: 2025-04-27"),
+        encoding="utf-8",
+    )
+    ws = Workspace.open(root)
+    try:
+        before = decide(ws, sensitivity=False)
+        later = generate_history(
+            seed=11, start=date(2025, 5, 5), end=date(2025, 6, 30), scale=0.2
+        ).interactions
+        ids = pc.binary_join_element_wise("later-", later.column("contact_id"), "")
+        later = later.set_column(later.column_names.index("contact_id"), "contact_id", ids)
+        pq.write_table(later, tmp_path / "later.parquet")
+        import_file(ws, tmp_path / "later.parquet")
+        after = decide(ws, sensitivity=False)
+        # The fingerprint reads the months of the history only: the decision still stands.
+        assert current_decision(ws) is not None
+    finally:
+        ws.close()
+    docs = [d.model_dump(mode="json") for d in (before, after)]
+    for doc in docs:
+        doc.pop("created_at")
+        doc.pop("decision_id")
+        doc["allocation"].pop("solve_s")  # the solver's time, not a figure of the decision
+    assert docs[1] == docs[0]
+    assert docs[0]["reference_period"]["end"] == "2025-04-27"

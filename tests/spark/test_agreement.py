@@ -22,7 +22,7 @@ import yaml
 
 from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate
 from arbitre.domain.contract import Contract
-from arbitre.domain.kpis import KPI_NAMES, KpiRules
+from arbitre.domain.kpis import KPI_NAMES, KpiRules, OpeningHours
 from arbitre.kpi.engine import compute_kpis
 from arbitre.kpi.spark import SparkConnection
 from arbitre.services.imports import import_file
@@ -74,6 +74,13 @@ RULES = {
     "one_threshold": KpiRules().override(threshold_s=30),
     # Longer than the store's repeat gaps: repeats from the window over the customers' contacts.
     "repeat_window_40_days": KpiRules(repeat_window_s=40 * 86400, interval_min=60),
+    # The waiting KPIs within opening hours (the local minute of the week on both engines).
+    "within_opening_hours": KpiRules.within(
+        OpeningHours(
+            default={"mon-fri": "08:30-19:00", "sat": "09:00-17:00"},
+            flows={"sav": {"daily": "22:00-07:00"}},
+        )
+    ),
 }
 GROUPINGS = [
     [],

@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
-from arbitre.cli.output import err, fmt_num, fmt_pct, fmt_s, print_json, print_table
+from arbitre.cli.output import err, fmt_kpi, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.domain.kpis import KPI_NAMES, TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
-from arbitre.services.activity import activity_map, write_mapping_report
+from arbitre.reports import decision_format as fmt
+from arbitre.reports import html
+from arbitre.reports.activity import write_activity_map
+from arbitre.reports.i18n import t
+from arbitre.services.activity import activity_map
 from arbitre.services.kpis import kpis
 from arbitre.store.workspace import Workspace
 
@@ -61,6 +65,14 @@ def kpi(
             help="Spark master URL for --engine spark (default: the workspace's compute setting, local[2])."
         ),
     ] = None,
+    all_hours: Annotated[
+        bool,
+        typer.Option(
+            "--all-hours",
+            help="Count every contact in the service level, abandon rate and ASA, also those arriving "
+            "while the flow is closed (default for a workspace: within its opening hours).",
+        ),
+    ] = False,
     json: Annotated[
         bool, typer.Option("--json", help="Print a list of JSON objects, one per group.")
     ] = False,
@@ -77,111 +89,133 @@ def kpi(
             tz=tz,
             interval_min=interval_min,
             mapping=load_mapping(mapping) if mapping else None,
+            all_hours=all_hours,
         )
     if json:
         print_json(rows)
         return
-    keys = [k for k in (rows[0] if rows else {}) if k not in _KPI_COLUMNS and k not in KPI_NAMES]
-    header = [*keys, "offered", "answered", "SL", "abandon", "ASA", "AHT", "FCR", "repeat 7d", "CSAT", "NPS"]
-    table = [
-        [
-            *(str(r[k]) for k in keys),
-            fmt_num(r["offered"]),
-            fmt_num(r["answered"]),
-            fmt_pct(r["service_level"]),
-            fmt_pct(r["abandon_rate"]),
-            fmt_s(r["asa_s"]),
-            fmt_s(r["aht_s"]),
-            fmt_pct(r["fcr"]),
-            fmt_pct(r["repeat_rate_7d"]),
-            fmt_pct(r["csat"]),
-            fmt_num(r["nps"], 1),
-        ]
-        for r in rows
+    keys = [
+        k
+        for k in (rows[0] if rows else {})
+        if k not in _KPI_COLUMNS and k not in KPI_NAMES and k != "outside_hours"
     ]
-    # Quality monitoring's KPIs, where the workspace has checks or evaluations.
-    for name, kpi, as_score in (
-        ("QA auto", "qa_auto_score", True),
-        ("critical auto", "qa_auto_critical_rate", False),
-        ("QA human", "qa_human_score", True),
-    ):
-        if any(r.get(kpi) is not None for r in rows):
-            header.append(name)
-            for row, r in zip(table, rows, strict=True):
-                row.append(fmt_num(r[kpi], 1) if as_score else fmt_pct(r[kpi]))
+    hours = any(r.get("outside_hours") is not None for r in rows)
+    columns = [
+        *_COLUMNS[:1],
+        *([("closed", "outside_hours")] if hours else []),
+        *_COLUMNS[1:],
+        # Quality monitoring's KPIs, where the workspace has checks or evaluations.
+        *((name, k) for name, k in _QUALITY_COLUMNS if any(r.get(k) is not None for r in rows)),
+    ]
+    header = [*keys, *(name for name, _ in columns)]
+    table = [[*(str(r[k]) for k in keys), *(fmt_kpi(k, r[k]) for _, k in columns)] for r in rows]
     if not keys:
         header[0:0] = ["all"]
         table = [["all", *row] for row in table]
     print_table(None, header, table)
 
 
-_KPI_COLUMNS = {
-    "offered",
-    "answered",
-    "service_level",
-    "abandon_rate",
-    "asa_s",
-    "aht_s",
-    "fcr",
-    "repeat_rate_7d",
-    "csat",
-    "nps",
-}
+#: The table's KPI columns (header, KPI), each written by its unit in the registry.
+_COLUMNS = [
+    ("offered", "offered"),
+    ("answered", "answered"),
+    ("SL", "service_level"),
+    ("abandon", "abandon_rate"),
+    ("ASA", "asa_s"),
+    ("AHT", "aht_s"),
+    ("FCR", "fcr"),
+    ("repeat 7d", "repeat_rate_7d"),
+    ("CSAT", "csat"),
+    ("NPS", "nps"),
+]
+_QUALITY_COLUMNS = [
+    ("QA auto", "qa_auto_score"),
+    ("critical auto", "qa_auto_critical_rate"),
+    ("QA human", "qa_human_score"),
+]
+_KPI_COLUMNS = {k for _, k in _COLUMNS}
 assert not _KPI_COLUMNS & set(TIME_KEYS)
 
 
 def map_(
     directory: Annotated[Path, typer.Argument(help="The workspace.")],
-    lang: Annotated[str, typer.Option(help="Language of the HTML report: fr or en.")] = "fr",
+    lang: Annotated[str, typer.Option(help="Language of the HTML report and of the table: fr or en.")] = "fr",
     json: Annotated[bool, typer.Option("--json", help="Print the map as JSON.")] = False,
 ) -> None:
     """Map the activity (step 1): volumes, peaks, demand outside opening hours, handling times, service."""
     ws = Workspace.open(directory)
     try:
         result = activity_map(ws)
-        report = write_mapping_report(ws, result, lang=lang)
+        report = write_activity_map(result, ws.reports_dir, lang=lang)
     finally:
         ws.close()
-    err.print(f"HTML report: {report}")
+    lang = "fr" if lang == "fr" else "en"
+
+    def w(key: str, **values: object) -> str:
+        return t(f"cli.{key}", lang).format(**values)
+
+    err.print(w("report", path=report))
     if json:
-        print_json(result)
+        print_json(result.model_dump(mode="json"))
         return
+
+    def pct(x: float | None) -> str:
+        return html.pct(x, lang)
+
+    def number(x: float | None, digits: int = 0) -> str:
+        return html.num(x, lang, digits)
+
     rows = [
         [
-            f["flow"],
-            f["channel"],
-            fmt_num(f["contacts"]),
-            fmt_num(f["contacts_per_day"]),
-            fmt_num(f["peak_to_average"]["interval"], 2),
-            fmt_num(f["peak_to_average"]["day"], 2),
-            fmt_pct(f["outside_opening_hours"]),
-            fmt_pct(f["bands"]["evening"]),
-            fmt_pct(f["bands"]["weekend"]),
-            fmt_s(f["handle_time"]["mean_s"] if f["handle_time"] else None),
-            fmt_pct(f["kpis"]["service_level"]),
-            fmt_pct(f["kpis"]["abandon_rate"]),
-            ", ".join(f"{x['language']} {100 * x['share']:.0f}%" for x in f["languages"][:3]),
+            f.flow,
+            fmt.channel_label(f.channel, lang),
+            number(f.contacts),
+            number(f.contacts_per_day),
+            number(f.peak_to_average.interval, 2),
+            number(f.peak_to_average.day, 2),
+            pct(f.outside_opening_hours),
+            number(f.outside_hours.per_month),
+            pct(f.bands["evening"]),
+            pct(f.bands["weekend"]),
+            html.duration(f.handle_time.mean_s if f.handle_time else None, lang),
+            pct(f.kpis.service_level),
+            pct(f.kpis.abandon_rate),
+            ", ".join(
+                f"{fmt.language_name(x.language, lang)} {html.pct(x.share, lang, 0)}" for x in f.languages[:3]
+            ),
         ]
-        for f in result["flows"]
+        for f in result.flows
     ]
-    period = result["period"]
-    title = f"{result['workspace']} — {period['start']} to {period['end']}" if period else result["workspace"]
+    period = result.period
+    title = (
+        w(
+            "map_title",
+            workspace=result.workspace,
+            start=fmt.date_text(period.start, lang),
+            end=fmt.date_text(period.end, lang),
+        )
+        if period
+        else result.workspace
+    )
     print_table(
         title,
         [
-            "flow",
-            "channel",
-            "contacts",
-            "per day",
-            "peak/avg int.",
-            "peak/avg day",
-            "outside hours",
-            "evening",
-            "weekend",
-            "AHT",
-            "SL",
-            "abandon",
-            "languages",
+            w("flow"),
+            w("channel"),
+            w("contacts"),
+            w("per_day"),
+            w("peak_interval"),
+            w("peak_day"),
+            w("outside"),
+            w("outside_month"),
+            w("evening"),
+            w("weekend"),
+            w("aht"),
+            w("sl"),
+            w("abandon"),
+            w("languages"),
         ],
         rows,
+        text=2,
     )
+    err.print(w("scope_note"))

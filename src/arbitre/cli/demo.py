@@ -47,7 +47,9 @@ def demo(
         result = build_demo(dir, seed=seed, scale=scale, progress=lambda m: bar.say(m + "…"))
         bar.say("Creating the accounts of the web app…")
         accounts = _accounts(result.workspace)
-    flows = result.mapping["flows"]
+    assert result.mapping is not None and result.decision is not None
+    flows = result.mapping.flows
+    decision = result.decision
     if json:
         print_json(
             {
@@ -87,18 +89,22 @@ def demo(
                     for g in result.governance
                 ],
                 "decision": {
-                    "recommended": result.decision["recommended"],
+                    "recommended": decision.recommended,
                     "scenarios": [
-                        {k: s[k] for k in ("name", "tco", "npv", "savings_npv", "savings_share")}
-                        for s in result.decision["scenarios"]
+                        s.model_dump(
+                            mode="json", include={"name", "tco", "npv", "savings_npv", "savings_share"}
+                        )
+                        for s in decision.scenarios
                     ],
                     "flows": [
-                        {k: f[k] for k in ("flow", "recommendation", "summary")}
-                        for f in result.decision["flows"]
+                        f.model_dump(mode="json", include={"flow", "recommendation", "summary"})
+                        for f in decision.flows
                     ],
                 },
                 "flows": [
-                    {k: f[k] for k in ("flow", "channel", "contacts", "outside_opening_hours", "kpis")}
+                    f.model_dump(
+                        mode="json", include={"flow", "channel", "contacts", "outside_opening_hours", "kpis"}
+                    )
                     for f in flows
                 ],
                 "accounts": [a.model_dump() for a in accounts],
@@ -108,7 +114,7 @@ def demo(
     imported = sum(s.inserted for s in result.imports)
     out.print(
         Text.assemble(
-            "\n", bold(result.mapping["workspace"]), f" — demo workspace in {result.workspace} (seed {seed})"
+            "\n", bold(result.mapping.workspace), f" — demo workspace in {result.workspace} (seed {seed})"
         )
     )
     out.print(
@@ -122,6 +128,7 @@ def demo(
             "channel",
             "contacts",
             "outside hours",
+            "closed/month",
             "evening",
             "weekend",
             "AHT",
@@ -131,22 +138,23 @@ def demo(
         ],
         [
             [
-                f["flow"],
-                f["channel"],
-                fmt_num(f["contacts"]),
-                fmt_pct(f["outside_opening_hours"]),
-                fmt_pct(f["bands"]["evening"]),
-                fmt_pct(f["bands"]["weekend"]),
-                fmt_s(f["kpis"]["aht_s"]),
-                fmt_pct(f["kpis"]["service_level"]),
-                fmt_pct(f["kpis"]["abandon_rate"]),
-                fmt_pct(f["kpis"]["csat"]),
+                f.flow,
+                f.channel,
+                fmt_num(f.contacts),
+                fmt_pct(f.outside_opening_hours),
+                fmt_num(f.outside_hours.per_month),
+                fmt_pct(f.bands["evening"]),
+                fmt_pct(f.bands["weekend"]),
+                fmt_s(f.kpis.aht_s),
+                fmt_pct(f.kpis.service_level),
+                fmt_pct(f.kpis.abandon_rate),
+                fmt_pct(f.kpis.csat),
             ]
             for f in flows
         ],
     )
     out.print()
-    print_summary(result.decision)
+    print_summary(decision)
     if result.governance:
         cur = result.governance[0]["currency"]
         print_table(

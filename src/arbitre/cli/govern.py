@@ -279,7 +279,7 @@ def print_month(d: dict[str, Any], *, lang: str = "en") -> None:
     for w in d.get("warnings") or []:
         out.print(
             "  "
-            + t("cli.warning", lang).format(
+            + t("cli.sla_warning", lang).format(
                 status=label(f"warn.{w['status']}", lang, w["status"]),
                 sla=w["sla"],
                 note=said(w["note"], lang),

@@ -46,7 +46,7 @@ class _PlainConsole(Console):
 
 _PLAIN: dict[str, Any] = {"highlight": False, "soft_wrap": True, "markup": False, "emoji": False}
 out: Console = _PlainConsole(**_PLAIN)
-if not out.is_terminal:
+if not out.is_terminal:  # piped: wide enough for the tables
     out = _PlainConsole(**_PLAIN, width=180)
 err: Console = _PlainConsole(stderr=True, **_PLAIN)
 
@@ -93,6 +93,20 @@ def fmt_s(value: float | None) -> str:
     if value < 3 * 3600:
         return f"{value / 60:,.0f} min"
     return f"{value / 3600:,.1f} h"
+
+
+def fmt_kpi(name: str, value: float | None) -> str:
+    """A KPI's value by its unit in the registry (`arbitre.domain.kpis.KPIS`): a share in %, seconds
+    as a person reads them, a score to one decimal, a count whole (``outside_hours``, the count
+    beside the KPIs, too)."""
+    from arbitre.domain.kpis import KPIS  # not at import: `arbitre staff` starts without pydantic
+
+    unit = KPIS[name].unit if name in KPIS else "count"
+    if unit == "share":
+        return fmt_pct(value)
+    if unit == "seconds":
+        return fmt_s(value)
+    return fmt_num(value, 1 if unit == "score" else 0)
 
 
 def print_table(

@@ -65,35 +65,44 @@ def plan(
         write_json(document)
         return
     rows = []
+    starts = {f["start"] for f in document["flows"]}
     for f in document["flows"]:
         bands = f["paid_hours_by_band"]
         total = f["paid_hours"] or 1.0
-        weeks = list(f["fte_by_week"].values())
         rows.append(
             [
                 f["flow"],
+                *([f["start"]] if len(starts) > 1 else []),
                 f["model"],
                 fmt_num(f["contacts"]),
                 str(f["peak_agents"]),
                 fmt_num(f["paid_hours"]),
-                fmt_num(sum(weeks) / len(weeks), 1) if weeks else "—",
+                fmt_num(f["fte"], 1),
                 fmt_pct(bands["evening"] / total),
                 fmt_pct(bands["weekend"] / total),
                 fmt_num(f["paid_hours_outside_opening"]),
             ]
         )
+    title = (
+        f"{document['workspace']} — plan {document['start']} to {document['end']}"
+        if len(starts) == 1
+        else f"{document['workspace']} — plan of {horizon_days} days, each flow from the day after its history"
+    )
     print_table(
-        f"{document['workspace']} — plan {document['start']} to {document['end']}",
+        title,
         [
             "flow",
+            *(["from"] if len(starts) > 1 else []),
             "model",
             "contacts",
             "peak agents",
             "paid hours",
-            f"FTE/week ({document['contract_hours_per_week']:g} h)",
+            f"FTE ({document['contract_hours_per_week']:g} h/week)",
             "evening",
             "weekend",
             "hours outside opening",
         ],
         rows,
     )
+    for w in document["warnings"]:
+        err.print(f"warning: {w['message']}", markup=False)

@@ -10,10 +10,10 @@ import typer
 from arbitre.cli.output import out, status
 from arbitre.errors import InputError
 from arbitre.outputs import claim
-from arbitre.services.business_case import business_case as load_business_case
-from arbitre.services.business_case import write_business_case
+from arbitre.reports.business_case import write_business_case
 from arbitre.services.copil import copil as load_copil
 from arbitre.services.copil import write_copil
+from arbitre.services.decide import business_case as load_business_case
 from arbitre.store.workspace import Workspace
 
 FORMATS = ("html", "pdf")
@@ -52,7 +52,7 @@ def business_case(
         with status("Preparing the business case…"):
             document = load_business_case(ws, fresh=fresh)
             path = write_business_case(
-                ws, document, fmt="pdf" if format == "pdf" else "html", lang=lang, path=output
+                document, ws.reports_dir, fmt="pdf" if format == "pdf" else "html", lang=lang, path=output
             )
     finally:
         ws.close()

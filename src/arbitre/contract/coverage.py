@@ -30,9 +30,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from arbitre.contract.sla import month_days
 from arbitre.contract.volumes import daily_forecast
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 
 #: The fewest contacts a flow must expect on a day for a day without any to count as missing
 #: data: with 5 expected, a day with none happens by chance less than once in a hundred (Poisson).
@@ -98,7 +98,7 @@ def charge(covered: Coverage, *, net_fees: Decimal) -> Charge:
 
 
 def coverage(
-    contract: Contract, *, month: str, daily: Mapping[tuple[str, date], int], today: date
+    contract: Contract, *, month: Month, daily: Mapping[tuple[str, date], int], today: date
 ) -> Coverage:
     """Each day of ``month`` checked against the contract's flows, as of the run date ``today``.
 
@@ -113,11 +113,11 @@ def coverage(
     ...     "slas": [{"name": "sl", "kpi": "service_level", "target": 0.8, "weight": 1}],
     ...     "data_protection": {"country": "FR"}})
     >>> june = {("voice", date(2026, 6, d)): 100 for d in range(1, 31) if d not in (10, 11)}
-    >>> cov = coverage(c, month="2026-06", daily=june, today=date(2026, 7, 6))
+    >>> cov = coverage(c, month=Month("2026-06"), daily=june, today=date(2026, 7, 6))
     >>> cov.status, cov.covered, [d.isoformat() for d in cov.missing_days]
     ('partial', 28, ['2026-06-10', '2026-06-11'])
     """
-    days = month_days(month)
+    days = month.days()
     forecasts = {f: daily_forecast(contract.volumes, month=month, flow=f) for f in contract.flows}
     by_day = []
     for day in days:

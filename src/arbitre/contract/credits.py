@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from arbitre.costing.money import ZERO, cents
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class PastMonth:
     each credit charged, and the earn-back months of that version (0: none; None: as the
     contract passed to `month_credits`)."""
 
-    month: str
+    month: Month
     met: Mapping[str, bool | None]
     credits: Mapping[str, Decimal]
     earn_back_months: int | None = None
@@ -58,12 +59,12 @@ class PastMonth:
 class EarnBack:
     """A credit of an earlier month and what becomes of it in this month's run."""
 
-    month: str
+    month: Month
     sla: str
     amount: Decimal
     status: str  # returned, pending, forfeited, to_settle
-    decided_in: str | None  # the month whose run settled it
-    closes: str  # the month whose result decides it at the latest
+    decided_in: Month | None  # the month whose run settled it
+    closes: Month  # the month whose result decides it at the latest
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def bonus_rule(contract: Contract) -> BonusRule:
 def month_credits(
     contract: Contract,
     *,
-    month: str,
+    month: Month,
     fees: Decimal,
     outcomes: Mapping[str, SlaOutcome],
     history: Sequence[PastMonth] = (),
@@ -199,7 +200,7 @@ def month_credits(
 def earn_back(
     contract: Contract,
     *,
-    month: str,
+    month: Month,
     outcomes: Mapping[str, SlaOutcome],
     history: Sequence[PastMonth],
     complete: bool = True,
@@ -208,7 +209,7 @@ def earn_back(
     outcomes only when the month is ``complete``), each under the earn-back terms of the version
     that charged it."""
     current = contract.credits.earn_back.months if contract.credits.earn_back is not None else 0
-    met: dict[str, Mapping[str, bool | None]] = {p.month: p.met for p in history if p.month < month}
+    met: dict[Month, Mapping[str, bool | None]] = {p.month: p.met for p in history if p.month < month}
     if complete:
         met[month] = {k: o.met for k, o in outcomes.items()}
     out = []
@@ -219,7 +220,7 @@ def earn_back(
         for sla, amount in past.credits.items():
             if amount <= 0:
                 continue
-            following = [shift_month(past.month, k) for k in range(1, n + 1)]
+            following = [past.month.shift(k) for k in range(1, n + 1)]
             known = [m for m in following if m in met and m <= month]
             status, decided = _fate(sla, known, met, whole=len(known) == n, closes=following[-1])
             # A credit settled before this month is history: list only what is open or settled now.
@@ -230,8 +231,13 @@ def earn_back(
 
 
 def _fate(
-    sla: str, known: Sequence[str], met: Mapping[str, Mapping[str, bool | None]], *, whole: bool, closes: str
-) -> tuple[str, str | None]:
+    sla: str,
+    known: Sequence[Month],
+    met: Mapping[Month, Mapping[str, bool | None]],
+    *,
+    whole: bool,
+    closes: Month,
+) -> tuple[str, Month | None]:
     """(status, month decided) of a credit on ``sla`` given the months of its window refereed so
     far: forfeited by the first month that measured the SLA and did not find it met; otherwise
     returned once the window is whole — or to settle when a month of it ran under a version
@@ -258,13 +264,3 @@ def _scale_to(amounts: Mapping[str, Decimal], limit: Decimal | None) -> dict[str
     for k in sorted(exact, key=lambda k: (floor[k] - exact[k], k))[:spare]:
         floor[k] += Decimal("0.01")
     return floor
-
-
-def shift_month(month: str, k: int) -> str:
-    """``month`` (``YYYY-MM``) moved by ``k`` months.
-
-    >>> shift_month("2026-11", 3), shift_month("2026-01", -1)
-    ('2027-02', '2025-12')
-    """
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"

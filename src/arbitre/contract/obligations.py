@@ -38,6 +38,7 @@ from typing import Literal
 
 from arbitre.contract.words import amount
 from arbitre.domain.contract import Committee, Contract
+from arbitre.domain.month import Month
 
 Kind = Literal["committee", "certification", "notice", "earn_back", "audit", "contract_end"]
 Severity = Literal["info", "soon", "overdue"]
@@ -55,7 +56,7 @@ class PendingCredit:
     """A credit of ``month`` on ``sla`` that the provider earns back if the SLA is met until
     the window closes on ``closes`` (the monthly run knows which credits are pending)."""
 
-    month: str
+    month: Month
     sla: str
     amount: Decimal
     closes: dt.date
@@ -340,12 +341,12 @@ def _date_en(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
-def _month_fr(month: str) -> str:
-    return f"{_MONTHS_FR[int(month[5:7]) - 1]} {month[:4]}"
+def _month_fr(month: Month) -> str:
+    return f"{_MONTHS_FR[month.number - 1]} {month.year}"
 
 
-def _month_en(month: str) -> str:
-    return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
+def _month_en(month: Month) -> str:
+    return f"{calendar.month_name[month.number]} {month.year}"
 
 
 __all__ = [

@@ -50,6 +50,8 @@ UNITS = ("logged_hour", "productive_hour", "contact", "outcome", "fee")
 COLUMNS = ("flow", "unit", "band", "quantity", "unit_price", "amount")
 QUANTITY_TOLERANCE = Decimal("0.01")  # 1 %: rounding and the odd contact straddling midnight
 AMOUNT_TOLERANCE = Decimal("0.01")  # one cent
+# No invoice line holds a quantity or an amount of a thousand trillion: refused with its line.
+INVOICE_NUMBER_LIMIT = Decimal("1e15")
 
 Flag = Literal["ok", "over", "under", "price", "unverifiable", "evidence"]
 Basis = Literal["measured", "estimated", "none"]
@@ -593,6 +595,10 @@ def _decimal(
         number_ = None
     if number_ is None or not number_.is_finite():
         raise InputError(file=file, line=line, field=field, expected="a number", got=value)
+    if abs(number_) >= INVOICE_NUMBER_LIMIT:  # 1e999999 is a valid Decimal that no sum survives
+        raise InputError(
+            file=file, line=line, field=field, expected="a number below 10^15 in absolute value", got=value
+        )
     return number_
 
 

@@ -13,37 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
 
 from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.hours import WeeklyHours
-from arbitre.domain.kpis import KpiRules
+from arbitre.domain.kpis import KPIS, SLA_KPIS, KpiRules
+from arbitre.domain.month import Month
 from arbitre.kpi import buckets
-from arbitre.kpi.buckets import Dialect, timestamp_sql
+from arbitre.kpi.buckets import Dialect, string_sql, timestamp_sql
 from arbitre.kpi.connection import Connection, dialect_of
 from arbitre.kpi.engine import compute_kpis
 
 EXCLUDED_DAYS = "contract_excluded_days"  # temp table (flow VARCHAR, day DATE) of the run
 
-#: What each KPI is computed over (its denominator), as the report names it: contacts offered
+#: What each SLA KPI is computed over (its denominator), as the report names it: contacts offered
 #: (less short abandons when they are excluded), answered contacts (with the fact the KPI needs
-#: known), survey answers, quality evaluations.
-KPI_BASIS: dict[str, str] = {
-    "service_level": "contacts",
-    "abandon_rate": "contacts",
-    "asa_s": "answered",
-    "aht_s": "answered",
-    "fcr": "answered",
-    "repeat_rate_7d": "answered",
-    "csat": "survey_answers",
-    "csat_mean": "survey_answers",
-    "nps": "survey_answers",
-    "qa_score": "evaluations",
-}
+#: known), survey answers, human evaluations, automatic checks (the KPI registry's ``basis``).
+KPI_BASIS: dict[str, str] = {name: str(KPIS[name].basis) for name in SLA_KPIS}
 
 
 @dataclass(frozen=True)
@@ -67,23 +55,6 @@ class SlaResult:
     met: bool | None  # None: nothing to measure
     beat_bonus: bool
     counted: int = 0  # what the KPI is computed over (`KPI_BASIS`): its denominator over the month
-
-
-def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
-    """Local midnight of the month's first day and of the next month's, in ``tz``."""
-    y, m = int(month[:4]), int(month[5:])
-    zone = ZoneInfo(tz)
-    start = datetime(y, m, 1, tzinfo=zone)
-    end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=zone)
-    return start, end
-
-
-def month_days(month: str) -> list[date]:
-    """The days of ``month``."""
-    y, m = int(month[:4]), int(month[5:])
-    first = date(y, m, 1)
-    after = date(y + (m == 12), m % 12 + 1, 1)
-    return [first + timedelta(days=i) for i in range((after - first).days)]
 
 
 def kpi_rules(sla: Sla, *, interval_min: int) -> KpiRules:
@@ -115,35 +86,35 @@ def hours_sql(hours: str | dict[str, str], *, column: str, tz: str, dialect: Dia
     return "(" + " OR ".join(f"{mow} BETWEEN {a} AND {b}" for a, b in ranges) + ")"
 
 
-def _quote(values: Sequence[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+def _quote(values: Sequence[str], dialect: Dialect) -> str:
+    return ", ".join(string_sql(v, dialect=dialect) for v in values)
 
 
 def scope_sql(
     source: str,
     contract: Contract,
     *,
-    month: str,
+    month: Month,
     tz: str,
     flows: Sequence[str] | None = None,
     dialect: Dialect = "duckdb",
 ) -> str:
     """The provider's contacts of the month on the contract's flows (or ``flows``)."""
-    start, end = month_bounds(month, tz)
+    start, end = month.bounds(tz)
     return (
-        f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites)})"
-        f" AND flow IN ({_quote(list(flows or contract.flows))})"
+        f"(SELECT * FROM {source} AS s WHERE site IN ({_quote(contract.provider.sites, dialect)})"
+        f" AND flow IN ({_quote(list(flows or contract.flows), dialect)})"
         f" AND arrived_at >= {timestamp_sql(start, dialect=dialect)} AND arrived_at < {timestamp_sql(end, dialect=dialect)})"
     )
 
 
 def sla_scope_sql(
-    source: str, contract: Contract, sla: Sla, *, month: str, tz: str, dialect: Dialect = "duckdb"
+    source: str, contract: Contract, sla: Sla, *, month: Month, tz: str, dialect: Dialect = "duckdb"
 ) -> str:
     """The contacts an SLA is measured on, before exclusions."""
     where = []
     if sla.channels:
-        where.append(f"channel IN ({_quote([c.value for c in sla.channels])})")
+        where.append(f"channel IN ({_quote([c.value for c in sla.channels], dialect)})")
     if sla.hours is not None:
         where.append(hours_sql(sla.hours, column="arrived_at", tz=tz, dialect=dialect))
     inner = scope_sql(source, contract, month=month, tz=tz, flows=sla.flows, dialect=dialect)
@@ -168,7 +139,7 @@ def evaluate(
     contract: Contract,
     sla: Sla,
     *,
-    month: str,
+    month: Month,
     tz: str,
     interval_min: int,
     with_excluded_days: bool,
@@ -241,7 +212,8 @@ def _counted(
     answered = "NOT abandoned AND answered_at IS NOT NULL"
     columns = {
         "survey_answers": "count(nps)" if sla.kpi == "nps" else "count(csat)",
-        "evaluations": "count(qa_score)",
+        "evaluations": "count(qa_human_score)" if sla.kpi.startswith("qa_human") else "count(qa_score)",
+        "checks": "count(qa_auto_score)",
     }
     basis = KPI_BASIS[sla.kpi]
     if basis == "contacts":
@@ -278,8 +250,6 @@ __all__ = [
     "hours_sql",
     "kpi_rules",
     "minute_of_week_sql",
-    "month_bounds",
-    "month_days",
     "scope_sql",
     "sla_scope_sql",
 ]

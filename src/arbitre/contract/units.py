@@ -22,6 +22,7 @@ from arbitre.contract.sla import minute_of_week_sql, scope_sql
 from arbitre.costing.invoice import Invoice, MonthUnits, monthly_invoice, unit_of
 from arbitre.costing.money import ZERO, round6
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 from arbitre.domain.settings import HourBands
 from arbitre.staffing.workforce import BANDS
 
@@ -122,7 +123,7 @@ def provider_month(
     source: str,
     contract: Contract,
     *,
-    month: str,
+    month: Month,
     tz: str,
     bands: HourBands,
 ) -> ProviderMonth:

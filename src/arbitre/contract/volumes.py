@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from arbitre.contract.sla import month_days
 from arbitre.domain.contract import Contract, Volumes
+from arbitre.domain.month import Month
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,11 @@ class DaysRule(BaseModel):
     tolerance: Decimal
 
 
-def daily_forecast(volumes: Volumes, *, month: str, flow: str) -> dict[date, Decimal]:
+def daily_forecast(volumes: Volumes, *, month: Month, flow: str) -> dict[date, Decimal]:
     """The month's forecast of ``flow`` spread over its days by the weekday weights, nothing on
     the closed days."""
     total = volumes.forecast(month, flow)
-    days = month_days(month)
+    days = month.days()
     if total is None:
         return {}
     weights = volumes.weights(flow)
@@ -85,7 +85,7 @@ def daily_forecast(volumes: Volumes, *, month: str, flow: str) -> dict[date, Dec
     return {d: (total * x / s if s > 0 else Decimal(0)) for d, x in zip(days, w, strict=True)}
 
 
-def month_volumes(contract: Contract, *, month: str, actual: Mapping[str, int]) -> list[MonthVolume]:
+def month_volumes(contract: Contract, *, month: Month, actual: Mapping[str, int]) -> list[MonthVolume]:
     """Each flow's month against its forecast band."""
     tol = contract.volumes.tolerance
     out = []
@@ -111,7 +111,7 @@ def days_rule(contract: Contract) -> DaysRule:
 
 
 def days_above_band(
-    contract: Contract, *, month: str, daily: Mapping[tuple[str, date], int], through: date | None = None
+    contract: Contract, *, month: Month, daily: Mapping[tuple[str, date], int], through: date | None = None
 ) -> list[DayAboveBand]:
     """Every day of ``month`` (through ``through``, the last day with data) whose contacts on a
     flow exceed its band, each excluded or not under the contract's rule."""
@@ -152,7 +152,7 @@ def _cents(x: Decimal) -> Decimal:
 
 
 def excluded_days(
-    contract: Contract, *, month: str, daily: Mapping[tuple[str, date], int], through: date | None = None
+    contract: Contract, *, month: Month, daily: Mapping[tuple[str, date], int], through: date | None = None
 ) -> list[DayAboveBand]:
     """The days left out of their flow's SLAs for volume, under the contract's rule."""
     return [d for d in days_above_band(contract, month=month, daily=daily, through=through) if d.excluded]

@@ -37,15 +37,16 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from arbitre.contract.sla import month_days
 from arbitre.domain.contract import KPI_DIRECTIONS, Contract, Sla, Volumes
+from arbitre.domain.kpis import KPIS
+from arbitre.domain.month import Month
 
 Status = Literal["on_track", "at_risk", "missed"]
 Better = Literal["at_least", "at_most"]
 Direction = Literal["improving", "worsening", "stable"]
 
 #: KPIs that are a share of contacts (numerator ÷ denominator), hence projectable by counts.
-RATIO_KPIS = frozenset({"service_level", "abandon_rate", "fcr", "repeat_rate_7d", "csat"})
+RATIO_KPIS = frozenset(k.name for k in KPIS.values() if k.share_of_contacts)
 
 _EPS = 1e-12  # as `Sla.meets`: a rate equal to the target meets it despite float rounding
 _NNBSP = "\u202f"  # narrow no-break space: "86,2 %", "18 400"
@@ -96,7 +97,7 @@ class Projection:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    month: str
+    month: Month
     actual: float | None
     met: bool | None
 
@@ -119,18 +120,18 @@ class SlaTrend:
 
 
 def day_weights(
-    month: str, weekday_weights: Sequence[Decimal] | None, *, closed: Collection[date] = ()
+    month: Month, weekday_weights: Sequence[Decimal] | None, *, closed: Collection[date] = ()
 ) -> dict[date, Decimal]:
     """Each day's share of the month's volume: its weekday's weight over the month's total weight
     (nothing on the ``closed`` days).
 
     Without weights (or all zero) every open day weighs the same. The shares add up to 1.
 
-    >>> w = day_weights("2026-09", [Decimal(1)] * 6 + [Decimal(0)])  # closed on Sundays
+    >>> w = day_weights(Month("2026-09"), [Decimal(1)] * 6 + [Decimal(0)])  # closed on Sundays
     >>> w[date(2026, 9, 6)], w[date(2026, 9, 7)] == Decimal(1) / 26
     (Decimal('0'), True)
     """
-    days = month_days(month)
+    days = month.days()
     shut = set(closed)
     raw = {
         d: Decimal(0) if d in shut else weekday_weights[d.weekday()] if weekday_weights else Decimal(1)
@@ -143,7 +144,7 @@ def day_weights(
     return {d: w / total for d, w in raw.items()}
 
 
-def expected_remaining(volumes: Volumes, month: str, flow: str, through: date) -> float | None:
+def expected_remaining(volumes: Volumes, month: Month, flow: str, through: date) -> float | None:
     """The contacts of ``flow`` still expected in ``month`` after the day ``through``.
 
     The month's forecast (`Volumes.forecast`) spread over its days by the flow's weekday weights
@@ -152,7 +153,7 @@ def expected_remaining(volumes: Volumes, month: str, flow: str, through: date) -
     contract has no forecast for the flow (then see `pace_remaining`).
 
     >>> v = Volumes(default={"voice": Decimal(30000)})  # no weights: 1 000 a day in September
-    >>> expected_remaining(v, "2026-09", "voice", date(2026, 9, 20))
+    >>> expected_remaining(v, Month("2026-09"), "voice", date(2026, 9, 20))
     10000.0
     """
     forecast = volumes.forecast(month, flow)
@@ -164,14 +165,14 @@ def expected_remaining(volumes: Volumes, month: str, flow: str, through: date) -
 
 
 def pace_remaining(
-    contacts_to_date: float, month: str, *, through: date, weekday_weights: Sequence[Decimal] | None = None
+    contacts_to_date: float, month: Month, *, through: date, weekday_weights: Sequence[Decimal] | None = None
 ) -> float | None:
     """The contacts still expected at the pace so far, for a flow the contract does not forecast.
 
     contacts to date × (weight of the days after ``through``) ÷ (weight of the days through it);
     None when no weighted day has passed yet.
 
-    >>> pace_remaining(600, "2026-09", through=date(2026, 9, 10))  # 60 a day, 20 days left
+    >>> pace_remaining(600, Month("2026-09"), through=date(2026, 9, 10))  # 60 a day, 20 days left
     1200.0
     """
     weights = day_weights(month, weekday_weights)
@@ -181,7 +182,7 @@ def pace_remaining(
     return contacts_to_date * float((1 - past) / past)
 
 
-def sla_remaining(contract: Contract, sla: Sla, *, month: str, through: date) -> float | None:
+def sla_remaining(contract: Contract, sla: Sla, *, month: Month, through: date) -> float | None:
     """The contacts still expected this month on the SLA's flows (every flow when it names none);
     None when one of them has no forecast."""
     total = 0.0
@@ -193,17 +194,17 @@ def sla_remaining(contract: Contract, sla: Sla, *, month: str, through: date) ->
     return total
 
 
-def remaining_days(month: str, *, through: date, weekday_weights: Sequence[Decimal] | None = None) -> int:
+def remaining_days(month: Month, *, through: date, weekday_weights: Sequence[Decimal] | None = None) -> int:
     """The days of ``month`` after ``through`` that expect contacts (a weekday weight above 0):
     the day windows still to come.
 
-    >>> remaining_days("2026-09", through=date(2026, 9, 20), weekday_weights=[Decimal(1)] * 6 + [Decimal(0)])
+    >>> remaining_days(Month("2026-09"), through=date(2026, 9, 20), weekday_weights=[Decimal(1)] * 6 + [Decimal(0)])
     9
     """
     return sum(1 for d, w in day_weights(month, weekday_weights).items() if d > through and w > 0)
 
 
-def sla_remaining_days(contract: Contract, sla: Sla, *, month: str, through: date) -> int:
+def sla_remaining_days(contract: Contract, sla: Sla, *, month: Month, through: date) -> int:
     """The days of ``month`` after ``through`` on which one of the SLA's flows (every flow when
     it names none) expects contacts: the day windows of a day SLA still to come."""
     flows = sla.flows or contract.flows
@@ -357,7 +358,7 @@ def trend(results: Iterable[Mapping[str, Any]], *, tolerance: float = 0.01) -> l
     for result in sorted(results, key=lambda r: str(r["month"])):
         for s in result["slas"]:
             series.setdefault(s["name"], []).append(
-                TrendPoint(str(result["month"]), s.get("actual"), s.get("met"))
+                TrendPoint(Month(str(result["month"])), s.get("actual"), s.get("met"))
             )
             meta[s["name"]] = s  # the latest month's definition
     return [_trend_of(name, tuple(points), meta[name], tolerance) for name, points in series.items()]

@@ -33,7 +33,7 @@ from arbitre.yamlio import line_of, load_model, parse_with_lines
 
 DEFAULTS_FR = Path(__file__).with_name("defaults_fr.yaml")
 #: Fields that are mappings: merged key by key rather than replaced.
-MERGED = ("band_premiums", "sources")
+MERGED = ("band_premiums", "sources", "sources_fr")
 
 
 @cache
@@ -63,11 +63,23 @@ def merge_costs(base: InHouseCosts, overrides: dict[str, Any], *, origin: str) -
         else:
             data[key] = value
     sources = data.get("sources")
+    french = data.get("sources_fr")
     if isinstance(sources, dict):
         own = given_sources if isinstance(given_sources, dict) else {}
-        for key in overrides:
-            if key != "sources" and key not in own:
+        given_fr = overrides.get("sources_fr")
+        own_fr = given_fr if isinstance(given_fr, dict) else {}
+        for key in [*overrides, *own]:
+            if key in ("sources", "sources_fr"):
+                continue
+            if key not in own:
                 sources[key] = f"{origin}: set by the workspace"
+            # The default's French source no longer describes the figure: the workspace's own, as
+            # given, or the same note in French.
+            if isinstance(french, dict) and key not in own_fr:
+                if key in own:
+                    french.pop(key, None)
+                else:
+                    french[key] = f"{origin} : valeur fixée par l'espace de travail"
     return data
 
 

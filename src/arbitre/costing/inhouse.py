@@ -131,8 +131,8 @@ def inhouse_cost(
     """The in-house cost of ``workload`` over its reference period, line by line.
 
     ``agents`` are the agents on line per interval (a plan); None: the staffing engine's requirement
-    with the workload's targets on the contacts in scope (``volume * in_scope``), deferred work
-    handled in the site's opening hours and the service hours in scope. Scheduled hours are agents ×
+    with the workload's targets on the contacts in scope (``volume * in_scope``), the team working
+    the flow's service hours (``open_``): deferred work arriving while closed waits for them. Scheduled hours are agents ×
     interval ÷ (1 − planned shrinkage), by band; talk minutes count for voice channels only.
 
     >>> import numpy as np
@@ -155,7 +155,7 @@ def inhouse_cost(
             aht_s=workload.aht_s,
             interval_s=workload.interval_s,
             targets=targets,
-            open_=workload.open_ | workload.in_scope,
+            open_=workload.open_,
             patience_s=workload.patience_s,
             contact_rate=workload.contact_rate,
         )

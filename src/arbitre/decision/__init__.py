@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from arbitre.decision.allocate import Allocation, AllocationProblem, Block, all_in_house_cost, allocate
+from arbitre.decision.allocate import Allocation, all_in_house_cost, allocate
 from arbitre.decision.evidence import (
     Direction,
     Evidence,
@@ -14,6 +14,7 @@ from arbitre.decision.evidence import (
     Scope,
 )
 from arbitre.decision.plan import FlowAllocation
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.decision.qualify import qualify, recommend
 from arbitre.decision.wording import Kind, Text
 

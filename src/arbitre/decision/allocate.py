@@ -22,115 +22,21 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from arbitre._types import BoolArray, FloatArray, IntArray
+from arbitre._types import IntArray
 from arbitre.decision import wording
 from arbitre.decision.plan import FlowAllocation, block_name, flow_allocation, interval_name
+from arbitre.decision.problem import AllocationProblem
 from arbitre.decision.program import INTERNAL, TOL, Program, all_in_house_feasible, all_in_house_start
 from arbitre.decision.wording import Text
-from arbitre.errors import InputError
 
 __all__ = [
     "FAMILIES",
     "INTERNAL",
     "Allocation",
-    "AllocationProblem",
-    "Block",
     "FlowAllocation",
     "all_in_house_cost",
     "allocate",
 ]
-
-
-@dataclass(frozen=True)
-class Block:
-    """A part of a flow that goes to one site: the flow in one hour band (and one language)."""
-
-    flow: str
-    band: str
-    language: str | None
-    contacts_per_month: float
-
-
-@dataclass(frozen=True, eq=False)
-class AllocationProblem:
-    """The allocation to solve.
-
-    ``sites[0]`` is the in-house team; the others are offers (their ids). ``cost[b, s]`` is the
-    monthly cost of block ``b`` at site ``s`` (``np.inf`` where the site cannot take it: channel,
-    language, hours, skills); ``agents[b, s, i]`` the agents the block needs at the site in
-    interval ``i`` of a typical week (336 half-hours from Monday 00:00, or any grid) and
-    ``capacity[s, i]`` the most agents the site has then (``np.inf``: no limit);
-    ``fixed_cost[s]`` is paid once a month if the site takes anything (fixed fee, amortised
-    set-up, governance); ``min_contacts_per_flow[s]`` the smallest monthly volume of one flow the
-    site accepts (0: none); ``max_share`` the most of all contacts one provider may take;
-    ``keep_in_house`` the flows that stay in-house (flows not among the blocks are ignored).
-    """
-
-    blocks: tuple[Block, ...]
-    sites: tuple[str, ...]
-    cost: FloatArray
-    agents: FloatArray
-    capacity: FloatArray
-    fixed_cost: FloatArray
-    min_contacts_per_flow: FloatArray
-    max_share: float = 1.0
-    keep_in_house: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        n_b, n_s = len(self.blocks), len(self.sites)
-        for name in ("cost", "agents", "capacity", "fixed_cost", "min_contacts_per_flow"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.float64))
-        if n_s == 0 or len(set(self.sites)) != n_s:
-            raise InputError(
-                field="sites", expected="distinct site ids, the in-house team first", got=self.sites
-            )
-        keys = [(b.flow, b.band, b.language) for b in self.blocks]
-        if len(set(keys)) != len(keys):
-            dup = next(k for k in keys if keys.count(k) > 1)
-            raise InputError(field="blocks", expected="one block per flow, band and language", got=dup)
-        for b in self.blocks:
-            if not (np.isfinite(b.contacts_per_month) and b.contacts_per_month >= 0):
-                raise InputError(
-                    field=f"blocks.{b.flow}.{b.band}", expected="contacts ≥ 0", got=b.contacts_per_month
-                )
-        n_i = self.agents.shape[-1] if self.agents.ndim == 3 else 0
-        shapes = {
-            "cost": (n_b, n_s),
-            "agents": (n_b, n_s, n_i),
-            "capacity": (n_s, n_i),
-            "fixed_cost": (n_s,),
-            "min_contacts_per_flow": (n_s,),
-        }
-        for name, shape in shapes.items():
-            got = getattr(self, name).shape
-            if got != shape or (name == "agents" and n_i == 0):
-                raise InputError(field=name, expected=f"an array of shape {shape}", got=got)
-        if np.any(np.isnan(self.cost)) or np.any(self.cost < 0):
-            raise InputError(field="cost", expected="costs ≥ 0, or inf where the site cannot take the block")
-        eligible = np.isfinite(self.cost)
-        needed = self.agents[eligible]
-        if not np.all(np.isfinite(needed)) or np.any(needed < 0):
-            raise InputError(field="agents", expected="finite agents ≥ 0 wherever the cost is finite")
-        if np.any(np.isnan(self.capacity)) or np.any(self.capacity < 0):
-            raise InputError(field="capacity", expected="agents ≥ 0, or inf for no limit")
-        for name in ("fixed_cost", "min_contacts_per_flow"):
-            v = getattr(self, name)
-            if not np.all(np.isfinite(v)) or np.any(v < 0):
-                raise InputError(field=name, expected="finite values ≥ 0", got=v.tolist())
-        if not 0 < self.max_share <= 1:
-            raise InputError(field="max_share", expected="a fraction in (0, 1]", got=self.max_share)
-
-    @property
-    def flows(self) -> tuple[str, ...]:
-        """The flows, in the order of their first block."""
-        return tuple(dict.fromkeys(b.flow for b in self.blocks))
-
-    def eligible(self) -> BoolArray:
-        """(blocks, sites): where a block may go — a finite cost, and only in-house for kept flows."""
-        e = np.isfinite(self.cost)
-        kept = np.array([b.flow in self.keep_in_house for b in self.blocks], dtype=bool)
-        e[kept, 1:] = False
-        return e
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +97,7 @@ def allocate(problem: AllocationProblem, *, time_limit_s: float = 10.0, mip_gap:
 
     Example: two sites, one flow in two bands; the provider is cheaper in the evening only.
 
+    >>> from arbitre.decision.problem import AllocationProblem, Block
     >>> blocks = (Block("sav", "day", None, 4000.0), Block("sav", "evening", None, 1000.0))
     >>> p = AllocationProblem(blocks=blocks, sites=("internal", "mg"),
     ...     cost=np.array([[10_000.0, 11_000.0], [4_000.0, 2_500.0]]),
@@ -259,7 +166,7 @@ def all_in_house_cost(problem: AllocationProblem) -> float | None:
 def _precheck(p: AllocationProblem) -> Text | None:
     """Causes of infeasibility that can be named precisely without solving."""
     eligible = p.eligible()
-    kept = np.array([b.flow in p.keep_in_house for b in p.blocks], dtype=bool)
+    kept = p.kept()
     for b in np.flatnonzero(~eligible.any(axis=1)):
         blk = p.blocks[b]
         name = block_name(blk)

@@ -10,8 +10,8 @@ needs in each interval of a typical week feed the allocation's capacity rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -20,10 +20,11 @@ from arbitre._types import FloatArray, IntArray
 from arbitre.costing.inhouse import InHouseCost, inhouse_cost
 from arbitre.costing.pricing import OfferCost, answering, minute_of_week, offer_cost
 from arbitre.costing.workload import FlowWorkload
-from arbitre.decision.allocate import AllocationProblem, Block
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.domain.channels import Channel
 from arbitre.domain.costing import DecisionSettings, InHouseCosts, Offer
 from arbitre.domain.targets import CHANNEL_DEFAULTS
+from arbitre.errors import InputError
 from arbitre.staffing.requirement import requirement
 from arbitre.staffing.workforce import BANDS
 
@@ -41,11 +42,42 @@ UNSERVED_TOLERANCE = Decimal("0.01")
 # Refusals that make a site unable to take a block; capacity and minimum volumes are the
 # allocation's constraints (over a whole flow), not reasons to exclude one block.
 BLOCKING = frozenset({"channel", "language", "flow"})
+INTERNAL = "internal"  # the in-house team: a site of the allocation, and the store's site value
+
+
+@dataclass(frozen=True)
+class HandledBy:
+    """Who handled a flow's contacts over the reference period: contacts per (store site, hour
+    band, language) — today's set-up, which the decision costs as its baseline."""
+
+    counts: Mapping[tuple[str, str, str | None], float]
+
+    def site_of(self, band: str, language: str | None) -> tuple[str, float]:
+        """The site that handled most of a block's contacts (band ``all``: every band; language
+        None: every language), and the share it handled; the in-house team when none.
+
+        >>> h = HandledBy({("internal", "day", "fr"): 30.0, ("bpo:x", "day", "en"): 70.0})
+        >>> h.site_of("day", None), h.site_of("day", "fr")
+        (('bpo:x', 0.7), ('internal', 1.0))
+        """
+        by_site: dict[str, float] = {}
+        for (site, b, lang), n in self.counts.items():
+            if (band == ALL or b == band) and (language is None or lang == language):
+                by_site[site] = by_site.get(site, 0.0) + n
+        total = sum(by_site.values())
+        if total <= 0:
+            return INTERNAL, 1.0
+        site = max(sorted(by_site), key=lambda k: by_site[k])
+        return site, by_site[site] / total
 
 
 @dataclass(frozen=True)
 class PricedBlock:
-    """One block, its workload, and its cost at every site (None where the site cannot take it)."""
+    """One block, its workload, and its cost at every site (None where the site cannot take it).
+
+    ``today`` is the site that handles the block now (``internal`` or the id of the offer of
+    today's provider) and ``current`` that provider's price for it (None in-house): the baseline.
+    """
 
     block: Block
     workload: FlowWorkload
@@ -54,6 +86,9 @@ class PricedBlock:
     inhouse_costs: InHouseCosts  # the cost model used (with a language premium where due)
     offers: dict[str, OfferCost | None]
     agents_week: dict[str, FloatArray]  # site → agents per slot of the typical week
+    today: str = INTERNAL
+    current: OfferCost | None = None
+    quotes: dict[str, OfferCost] = field(default_factory=dict)  # every offer's price, taken or not
 
 
 def split(workload: FlowWorkload) -> list[tuple[Block, FlowWorkload]]:
@@ -86,9 +121,19 @@ def price_blocks(
     frame: DecisionSettings,
     timezone: str,
     capacity: bool = True,
+    handled_by: Mapping[str, HandledBy] | None = None,
+    site_offers: Mapping[str, str] | None = None,
 ) -> list[PricedBlock]:
     """Every block of every flow, priced in-house and at each offer (with the agents each needs
-    in a typical week when ``capacity``)."""
+    in a typical week when ``capacity``).
+
+    ``handled_by`` says who handles each flow today and ``site_offers`` which offer is the current
+    price of each provider site of the store: a block a provider handles today is costed at that
+    offer in today's set-up (`PricedBlock.today`, `PricedBlock.current`), and may stay there in any
+    plan even if the offer would not take it new (its hours leave calls unanswered today too).
+    Raises `InputError` when a provider's current offer does not take the work it handles today.
+    """
+    by_id = {o.id: o for o in offers}
     out = []
     for workload in workloads:
         for block, piece in split(workload):
@@ -96,19 +141,42 @@ def price_blocks(
             inhouse_costs = (
                 _with_language_premium(costs, frame.foreign_language_premium) if foreign else costs
             )
+            today = INTERNAL
+            if handled_by is not None and workload.flow in handled_by:
+                site, _ = handled_by[workload.flow].site_of(block.band, block.language)
+                if site != INTERNAL:
+                    today = (site_offers or {}).get(site) or site
             prices: dict[str, OfferCost | None] = {}
-            week: dict[str, FloatArray] = {"internal": np.zeros(0)}
+            quotes: dict[str, OfferCost] = {}
+            week: dict[str, FloatArray] = {INTERNAL: np.zeros(0)}
             for offer in offers:
                 priced = offer_cost(offer, piece, timezone=timezone)
+                quotes[offer.id] = priced
                 # An offer that leaves calls of the block unanswered (its hours are shorter) does
-                # not give the same service: it cannot take the block.
+                # not give the same service: it cannot take the block — unless it handles it today.
                 unanswered = priced.unserved.contacts > UNSERVED_TOLERANCE * max(
                     Decimal(1), priced.unserved.contacts + priced.contacts
                 )
-                blocked = unanswered or any(r.reason in BLOCKING for r in priced.reasons)
+                refused = [r for r in priced.reasons if r.reason in BLOCKING]
+                if offer.id == today and refused:
+                    raise InputError(
+                        f"{workload.flow}: {offer.provider} handles it today but its offer "
+                        f"{offer.id}: {refused[0].message}",
+                        field=f"offers.{offer.id}.{refused[0].reason}",
+                        expected=refused[0].got,
+                        got=refused[0].expected,
+                    )
+                blocked = (unanswered and offer.id != today) or bool(refused)
                 prices[offer.id] = None if blocked else priced
                 if capacity and not blocked:
                     week[offer.id] = _agents_week(offer, piece, timezone=timezone)
+            if today != INTERNAL and today not in by_id:
+                raise InputError(
+                    f"{workload.flow}: handled today by {today}, which no offer prices",
+                    field="offers",
+                    expected=f"an offer with site: {today}",
+                    got="none",
+                )
             agents = inhouse_agents(piece)
             out.append(
                 PricedBlock(
@@ -119,6 +187,9 @@ def price_blocks(
                     inhouse_costs=inhouse_costs,
                     offers=prices,
                     agents_week=week,
+                    today=today,
+                    current=quotes.get(today),
+                    quotes=quotes,
                 )
             )
     return out
@@ -132,7 +203,7 @@ def inhouse_agents(workload: FlowWorkload) -> IntArray:
         aht_s=workload.aht_s,
         interval_s=workload.interval_s,
         targets=workload.targets.over(CHANNEL_DEFAULTS[workload.channel]),
-        open_=workload.open_ | workload.in_scope,
+        open_=workload.open_,
         patience_s=workload.patience_s,
         contact_rate=workload.contact_rate,
     ).agents
@@ -149,9 +220,11 @@ def _with_language_premium(costs: InHouseCosts, premium: Decimal) -> InHouseCost
 def offer_agents(offer: Offer, workload: FlowWorkload, *, timezone: str) -> IntArray:
     """The provider's agents per interval for the workload's demand it answers (its handle time)."""
     answers = answering(offer, workload, timezone=timezone)
+    # Calls outside its hours are not its; deferred work waits for its opening (`offer_cost`).
+    served = workload.in_scope & answers if workload.realtime else workload.in_scope
     return requirement(
         channel=workload.channel,
-        volume=workload.volume * (workload.in_scope & answers),
+        volume=workload.volume * served,
         aht_s=workload.aht_s * float(offer.productivity.aht_factor),
         interval_s=workload.interval_s,
         targets=workload.targets.over(CHANNEL_DEFAULTS[workload.channel]),
@@ -190,8 +263,9 @@ def problem(
     governance team spread over the term. Fixed per site: the fixed fee, the set-up and exit fees
     spread over the term.
     """
-    sites = ("internal", *(o.id for o in offers))
+    sites = (INTERNAL, *(o.id for o in offers))
     term = Decimal(frame.term_months)
+    incumbents = {p.today for p in priced}
     n_b = len(priced)
     cost = np.full((n_b, len(sites)), np.inf)
     slots = max((a.size for p in priced for a in p.agents_week.values()), default=0)
@@ -203,13 +277,18 @@ def problem(
             if oc is None:
                 continue
             variable = variable_per_month(oc)
-            training = sum(
-                (
-                    o.amount
-                    for o in oc.one_off
-                    if o.component in ("knowledge_transfer_training", "parallel_run")
-                ),
-                Decimal(0),
+            # Work that stays with today's provider goes through no transition.
+            training = (
+                Decimal(0)
+                if p.today == offer.id
+                else sum(
+                    (
+                        o.amount
+                        for o in oc.one_off
+                        if o.component in ("knowledge_transfer_training", "parallel_run")
+                    ),
+                    Decimal(0),
+                )
             )
             governance = (
                 frame.governance_fte_per_outsourced_fte * oc.fte * frame.governance_salary_per_year / 12
@@ -223,7 +302,8 @@ def problem(
         if offer.capacity_agents is not None:
             capacity[s, :] = offer.capacity_agents
         fee = offer.pricing.fixed_monthly or Decimal(0)
-        fixed[s] = float(fee + (offer.setup_fee + offer.exit_fee) / term)
+        setup = Decimal(0) if offer.id in incumbents else offer.setup_fee  # already set up
+        fixed[s] = float(fee + (setup + offer.exit_fee) / term)
         minimum[s] = float(offer.min_contacts_per_month or 0)
     return AllocationProblem(
         blocks=tuple(p.block for p in priced),

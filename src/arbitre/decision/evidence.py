@@ -61,8 +61,13 @@ class FlowEvidence:
     ``peak_days`` are weekday keys (``mon``…) or ISO dates, ``peak_months`` month numbers (1–12).
     ``languages`` gives the share of contacts per language code; ``team_languages`` the languages
     the in-house team masters. ``inhouse_cost_per_contact`` and ``offer_cost_per_contact`` come
-    from the costing engine (the best offer, ``best_offer``; None when there is none yet);
-    ``offer_savings_share`` is 1 − offer ÷ in-house when given, else computed from the two costs.
+    from the costing engine (the best offer, ``best_offer``; None when there is none yet): the
+    offer's price is what the flow adds to its invoice per contact, at the flow's real mix of
+    bands and languages, for the ``offer_covers`` share of the contacts it takes; when its minimum
+    monthly fee would make the price of a contract for this flow alone, ``offer_minimum`` is that
+    fee and ``offer_standalone_per_contact`` that price. ``offer_savings_share`` is 1 − offer ÷
+    in-house when given, else computed from the two costs. ``outside_hours_per_month`` counts the
+    contacts arriving while the flow is closed.
     ``company_channels`` and ``company_languages`` count what the company as a whole covers;
     ``seven_days`` says whether demand comes every day of the week. ``forecast_error`` is the
     relative error of the monthly forecast over its backtest (None: not measured).
@@ -89,6 +94,10 @@ class FlowEvidence:
     offer_cost_per_contact: Decimal | None = None
     offer_savings_share: float | None = None
     best_offer: str | None = None
+    offer_covers: float = 1.0
+    offer_minimum: Decimal | None = None
+    offer_standalone_per_contact: Decimal | None = None
+    outside_hours_per_month: float | None = None
     company_channels: int = 1
     company_languages: int = 1
     seven_days: bool = False

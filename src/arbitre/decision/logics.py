@@ -104,19 +104,41 @@ def _outside_hours(ev: FlowEvidence) -> Reason | None:
     if share < OUTSIDE_HOURS_SHARE:
         return None
     s = fact("outside_hours_share", share, Kind.SHARE)
+    evidence: tuple[Evidence, ...] = (s,)
+    volume = Text("", "")
+    if ev.outside_hours_per_month is not None:
+        n = fact("outside_hours_per_month", ev.outside_hours_per_month, Kind.COUNT)
+        evidence = (s, n)
+        volume = Text(f" ({n.text('fr')} par mois)", f" ({n.text('en')} a month)")
     noun = contact_noun(ev)
     whole = 1.0 - share < MIN_KEPT_SHARE
+    if ev.channel.realtime:
+        fr = (
+            f"{s.text('fr')} des {noun.fr} arrivent hors des horaires d'ouverture{volume.fr} : une demande "
+            "que l'équipe ne sert pas aujourd'hui et qu'un prestataire ouvert plus longtemps servirait"
+        )
+        en = (
+            f"{s.text('en')} of {noun.en} arrive outside opening hours{volume.en}: demand the team does "
+            "not serve today and that a provider open longer would"
+        )
+    else:
+        fr = (
+            f"{s.text('fr')} des {noun.fr} arrivent hors des horaires d'ouverture{volume.fr} et attendent "
+            "l'ouverture suivante : un prestataire ouvert plus longtemps y répondrait plus tôt"
+        )
+        en = (
+            f"{s.text('en')} of {noun.en} arrive outside opening hours{volume.en} and wait for the next "
+            "opening: a provider open longer would answer them sooner"
+        )
     return Reason(
         code="demand_outside_opening_hours",
         criterion="hours",
         logic=Logic.ECONOMIC,
         direction=Direction.OUTSOURCE if whole else Direction.HYBRID,
         weight=WEIGHT_LOGIC if share >= OUTSIDE_HOURS_STRONG_SHARE else WEIGHT_GRID,
-        evidence=(s,),
-        fr=f"{s.text('fr')} des {noun.fr} arrivent hors des horaires d'ouverture : une demande que "
-        "l'équipe ne sert pas aujourd'hui et qu'un prestataire ouvert plus longtemps servirait",
-        en=f"{s.text('en')} of {noun.en} arrive outside opening hours: demand the team does not serve "
-        "today and that a provider open longer would",
+        evidence=evidence,
+        fr=fr,
+        en=en,
         scope=Scope(bands=unsociable_bands(ev), outside_hours=True),
     )
 
@@ -202,8 +224,28 @@ def _price(ev: FlowEvidence) -> Reason | None:
             f" revient à {o.text('fr')} par contact contre {i.text('fr')} en interne",
             f" costs {o.text('en')} per contact against {i.text('en')} in-house",
         )
+        if ev.offer_covers < 0.995:
+            part = fact("offer_covers", ev.offer_covers, Kind.SHARE)
+            evidence.append(part)
+            costs = Text(
+                f" revient à {o.text('fr')} par contact pour les {part.text('fr')} des contacts qu'elle "
+                f"prend, contre {i.text('fr')} en interne",
+                f" costs {o.text('en')} per contact for the {part.text('en')} of contacts it takes, "
+                f"against {i.text('en')} in-house",
+            )
     offer = Text(f" ({ev.best_offer})", f" ({ev.best_offer})") if ev.best_offer else Text("", "")
     head = Text(f"L'offre la moins chère{offer.fr}{costs.fr}", f"The cheapest offer{offer.en}{costs.en}")
+    minimum = Text("", "")
+    if ev.offer_minimum is not None and ev.offer_standalone_per_contact is not None:
+        m = Evidence("offer_minimum", ev.offer_minimum, Kind.MONEY, ev.currency)
+        a = Evidence("offer_standalone_per_contact", ev.offer_standalone_per_contact, Kind.MONEY, ev.currency)
+        evidence += [m, a]
+        minimum = Text(
+            f" ; seule pour ce flux, elle facturerait son minimum de {m.text('fr')} par mois "
+            f"({a.text('fr')} par contact), que partagent les autres flux confiés au même prestataire",
+            f"; for this flow alone it would bill its minimum of {m.text('en')} a month "
+            f"({a.text('en')} per contact), which other flows sent to the same provider share",
+        )
     if savings >= SAVINGS_MIN:
         check = savings > SAVINGS_SUSPICIOUS
         return Reason(
@@ -214,17 +256,22 @@ def _price(ev: FlowEvidence) -> Reason | None:
             weight=WEIGHT_LOGIC if savings >= SAVINGS_TYPICAL else WEIGHT_GRID,
             evidence=tuple(evidence),
             fr=f"{head.fr} : {s.text('fr')} d'économie"
-            + (" — au-delà des 15 à 35 % habituels, l'offre est à vérifier" if check else ""),
+            + (" — au-delà des 15 à 35 % habituels, l'offre est à vérifier" if check else "")
+            + minimum.fr,
             en=f"{head.en}: {s.text('en')} savings"
-            + (" — above the usual 15 to 35%, the offer needs checking" if check else ""),
+            + (" — above the usual 15 to 35%, the offer needs checking" if check else "")
+            + minimum.en,
         )
     if savings >= 0:
         fr = f"{head.fr} : seulement {s.text('fr')} d'économie, que la transition et le pilotage absorbent"
         en = f"{head.en}: only {s.text('en')} savings, which transition and governance absorb"
     else:
-        gap = fact("savings_share", savings, Kind.SHARE)
+        gap = fact("cost_gap_share", -savings, Kind.SHARE)
+        evidence[evidence.index(s)] = gap
         fr = f"{head.fr} : l'interne est moins cher (écart de {gap.text('fr')})"
         en = f"{head.en}: in-house is cheaper (a gap of {gap.text('en')})"
+    fr += minimum.fr
+    en += minimum.en
     return Reason(
         code="offer_not_cheaper",
         criterion="cost",

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from arbitre._types import FloatArray, IntArray
 from arbitre.decision import wording
 from arbitre.decision.evidence import Recommendation
+from arbitre.decision.problem import AllocationProblem, Block
 from arbitre.decision.program import INTERNAL
 from arbitre.decision.wording import Text
-
-if TYPE_CHECKING:
-    from arbitre.decision.allocate import AllocationProblem, Block
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 

@@ -8,15 +8,12 @@ are built as triplets, vectorised, and handed to `arbitre.mip.solve_mip`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from arbitre._types import BoolArray, FloatArray, IntArray
+from arbitre.decision.problem import AllocationProblem
 from arbitre.mip import MipResult, solve_mip
-
-if TYPE_CHECKING:
-    from arbitre.decision.allocate import AllocationProblem
 
 INTERNAL = 0  # index of the in-house team in `AllocationProblem.sites`
 # Agents and contacts are compared with this slack, as HiGHS compares rows (its primal

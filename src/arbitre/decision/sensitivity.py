@@ -2,8 +2,9 @@
 
 Each assumption moves down and up by a stated step, the others held, the plan held (the same
 site for every block), and the plan is costed again exactly: savings at present value against
-all in-house. Pay and turnover re-price the in-house side only; prices re-price the offers' same
-units; volumes and handle times change the requirements, so every block is sized again.
+today's set-up, costed under the same assumption. Pay and turnover re-price the in-house side
+only; prices re-price the offers' same units (today's provider's included); volumes and handle
+times change the requirements, so every block is sized again.
 """
 
 from __future__ import annotations
@@ -64,13 +65,15 @@ def tornado(
     timezone: str,
     growth_per_year: Decimal | None,
 ) -> list[Bar]:
-    """The bars, widest first."""
-    base = evaluate("base", priced, assignment, frame=frame, growth_per_year=growth_per_year).savings_npv
+    """The bars, widest first (savings against today's set-up: each block's `PricedBlock.today`)."""
+    current = [p.today for p in priced]
 
     def savings(blocks: Sequence[PricedBlock]) -> Decimal:
         return evaluate(
-            "what-if", blocks, assignment, frame=frame, growth_per_year=growth_per_year
+            "what-if", blocks, assignment, frame=frame, growth_per_year=growth_per_year, current=current
         ).savings_npv
+
+    base = savings(priced)
 
     def inhouse(change: Callable[[InHouseCosts], InHouseCosts]) -> list[PricedBlock]:
         out = []
@@ -89,7 +92,9 @@ def tornado(
         scaled = {o.id: scale_prices(o, factor) for o in offers}
         return [
             replace(
-                p, offers={k: (None if v is None else reprice(v, scaled[k])) for k, v in p.offers.items()}
+                p,
+                offers={k: (None if v is None else reprice(v, scaled[k])) for k, v in p.offers.items()},
+                current=None if p.current is None else reprice(p.current, scaled[p.current.offer.id]),
             )
             for p in priced
         ]
@@ -105,7 +110,11 @@ def tornado(
         )
         if [_key(p) for p in again] != [_key(p) for p in priced]:
             raise ValueError("the what-if changed the blocks")  # volumes scale, so zero bands stay zero
-        return again
+        # Today's set-up does not move with the what-if: the same sites, at their new prices.
+        return [
+            replace(a, today=p.today, current=a.quotes.get(p.today))
+            for a, p in zip(again, priced, strict=True)
+        ]
 
     def what_if(code: str, k: Decimal) -> list[PricedBlock]:
         f = float(k)

@@ -20,25 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from arbitre.domain.channels import Channel
 from arbitre.domain.costing import Money, Pricing, Rate
 from arbitre.domain.hours import WeeklyHours
+from arbitre.domain.kpis import KPIS, SLA_KPIS
+from arbitre.domain.month import MONTH_PATTERN, Month, months_between
 
-#: The KPIs of the engine an SLA may use (specs/interactions.md), and which way is better.
+#: The KPIs of the engine an SLA may use (`arbitre.domain.kpis.SLA_KPIS`), and which way is better.
 KPI_DIRECTIONS: dict[str, Literal["at_least", "at_most"]] = {
-    "service_level": "at_least",
-    "abandon_rate": "at_most",
-    "asa_s": "at_most",
-    "aht_s": "at_most",
-    "fcr": "at_least",
-    "repeat_rate_7d": "at_most",
-    "csat": "at_least",
-    "csat_mean": "at_least",
-    "nps": "at_least",
-    "qa_score": "at_least",
-    "qa_auto_score": "at_least",
-    "qa_auto_critical_rate": "at_most",
-    "qa_human_score": "at_least",
-    "qa_human_critical_rate": "at_most",
+    name: better for name in SLA_KPIS if (better := KPIS[name].better) is not None
 }
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 Week = Annotated[list[Annotated[Decimal, Field(ge=0)]], Field(min_length=7, max_length=7)]
 
 
@@ -169,19 +158,7 @@ class Sla(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Sla:
-        if (
-            self.kpi
-            in (
-                "service_level",
-                "abandon_rate",
-                "fcr",
-                "repeat_rate_7d",
-                "csat",
-                "qa_auto_critical_rate",
-                "qa_human_critical_rate",
-            )
-            and not 0 <= self.target <= 1
-        ):
+        if KPIS[self.kpi].unit == "share" and not 0 <= self.target <= 1:
             raise ValueError(f"{self.kpi} is a share: its target must be between 0 and 1, got {self.target}")
         if self.kpi == "nps" and not -100 <= self.target <= 100:
             raise ValueError(f"nps runs from -100 to 100, got {self.target}")
@@ -410,14 +387,9 @@ class Contract(_Strict):
             )
         return self
 
-    def months(self) -> list[str]:
-        """The months of the term, YYYY-MM."""
-        out = []
-        y, m = self.start.year, self.start.month
-        while (y, m) <= (self.end.year, self.end.month):
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+    def months(self) -> list[Month]:
+        """The months of the term."""
+        return months_between(Month.of(self.start), Month.of(self.end))
 
     def bonus_weights(self) -> dict[str, Decimal]:
         """Each SLA's share of the bonus pool: its bonus weight, else shared equally between the

@@ -95,6 +95,13 @@ class InHouseCosts(_Strict):
     telecom_per_talk_minute: Money
     shrinkage_includes_absenteeism: bool = True
     sources: dict[str, str] = Field(default_factory=dict)
+    sources_fr: dict[str, str] = Field(default_factory=dict)  # the same in French (the defaults')
+
+    def source(self, field: str, lang: str) -> str | None:
+        """Where a figure comes from, in ``lang`` when a translation is known (French defaults)."""
+        if lang == "fr" and field in self.sources_fr:
+            return self.sources_fr[field]
+        return self.sources.get(field)
 
 
 class Shore(StrEnum):
@@ -216,6 +223,8 @@ class Offer(_Strict):
     min_contacts_per_month: int | None = Field(default=None, ge=0)  # smallest volume it takes per flow
     hours: dict[str, str] | None = None  # when it answers (settings form); None: around the clock
     draft: bool = False  # drafted from the reference rates, not a bid
+    # today's price of the work this provider's site handles (when several offers name the site)
+    current: bool = False
     notes: str | None = None
 
 
@@ -252,7 +261,10 @@ class DecisionSettings(_Strict):
     inhouse_languages: list[str] = Field(default_factory=lambda: ["fr"])  # what the team speaks today
     foreign_language_premium: Rate = Decimal("0.20")  # pay premium of agents hired for another language
     budget: Literal["constrained", "comfortable"] = "constrained"
+    # Savings seen in sector studies (seeds 001 and 004): outside them the decision warns …
     savings_band: tuple[Rate, Rate] = (Decimal("0.15"), Decimal("0.35"))
+    # … and places them against what offshore providers advertise (seed 000: 30 à 70 %).
+    advertised_savings_band: tuple[Rate, Rate] = (Decimal("0.30"), Decimal("0.70"))
     flows: dict[str, FlowProfile] = Field(default_factory=dict)
 
     def profile(self, flow: str) -> FlowProfile:

@@ -1,4 +1,4 @@
-"""A period of whole calendar days in the workspace's time zone.
+"""Periods of whole calendar days in the workspace's time zone, counted as a practitioner counts them.
 
 Interval starts are instants (seconds since the epoch, UTC); people read a period as the local
 days it covers. Local midnight on 1 January in Paris is 23:00 UTC on 31 December: taking the UTC
@@ -7,7 +7,8 @@ date would start the year of 2025 on "2024-12-31".
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from calendar import monthrange
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -39,4 +40,20 @@ def local_period(first_s: int, last_s: int, *, tz: str) -> CalendarPeriod:
     return CalendarPeriod(start=start, end=end)
 
 
-__all__ = ["CalendarPeriod", "local_period"]
+def calendar_months(first: date, last: date) -> float:
+    """Calendar months from ``first`` to ``last`` included, partial months prorated by their days.
+
+    >>> calendar_months(date(2025, 1, 1), date(2025, 12, 31)), calendar_months(date(2025, 2, 15), date(2025, 3, 31))
+    (12.0, 1.5)
+    """
+    total = 0.0
+    day = first
+    while day <= last:
+        month_days = monthrange(day.year, day.month)[1]
+        end = min(last, day.replace(day=month_days))
+        total += ((end - day).days + 1) / month_days
+        day = end + timedelta(days=1)
+    return total
+
+
+__all__ = ["CalendarPeriod", "calendar_months", "local_period"]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from arbitre._types import BoolArray
 from arbitre.domain.channels import Channel
 from arbitre.domain.hours import ALWAYS, DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, WeeklyHours
+from arbitre.domain.kpis import KpiRules, OpeningHours
 from arbitre.domain.targets import StaffingTargets, resolve
 
 HoursSpec = dict[str, str]
@@ -131,6 +132,26 @@ class WorkspaceSettings(_Strict):
         """The opening hours of ``flow``: its own, else the workspace's."""
         spec = self.flows[flow].opening_hours if flow in self.flows else None
         return WeeklyHours.parse(spec or self.opening_hours)
+
+    def opening(self) -> OpeningHours:
+        """The opening hours of every flow, as the KPI scope reads them (`KpiRules.within`)."""
+        return OpeningHours(
+            default=dict(self.opening_hours),
+            flows={f: dict(s.opening_hours) for f, s in self.flows.items() if s.opening_hours},
+        )
+
+    def kpi_rules(self, *, all_hours: bool = False) -> KpiRules:
+        """The KPI rules of the workspace, built here only: the default definitions at the
+        workspace's interval, the waiting KPIs (service level, abandonment, ASA) counting the
+        contacts arriving within each flow's opening hours — unless ``all_hours``, where they count
+        every contact as a bare file does.
+
+        >>> s = WorkspaceSettings(name="x", interval_min=15)
+        >>> s.kpi_rules().scope, s.kpi_rules().interval_min, s.kpi_rules(all_hours=True).scope
+        ('opening_hours', 15, 'all')
+        """
+        base = KpiRules() if all_hours else KpiRules.within(self.opening())
+        return base.model_copy(update={"interval_min": self.interval_min})
 
     def targets_of(self, flow: str, channel: Channel) -> StaffingTargets:
         """The staffing targets of ``flow``: its own, the workspace's, then the channel's defaults."""

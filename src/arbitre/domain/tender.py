@@ -22,9 +22,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from arbitre.domain.costing import Money, PricingModel, Rate, Shore
+from arbitre.domain.month import MONTH_PATTERN, Month
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 Band = Literal["day", "evening", "night", "weekend"]
 BANDS: tuple[Band, ...] = ("day", "evening", "night", "weekend")
 PriceFormula = Literal["classique", "lineaire", "moyenne"]
@@ -65,12 +66,11 @@ class Term(_Strict):
     months: int = Field(gt=0, le=120)
 
     def first_day(self) -> date:
-        return date(int(self.start[:4]), int(self.start[5:]), 1)
+        return Month.parse(self.start).first_day
 
     def end_day(self) -> date:
         """The day after the last day of the term."""
-        y, m = int(self.start[:4]), int(self.start[5:]) - 1 + self.months
-        return date(y + m // 12, m % 12 + 1, 1)
+        return Month.parse(self.start).shift(self.months).first_day
 
 
 class ServiceLevel(_Strict):

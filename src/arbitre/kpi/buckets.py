@@ -95,6 +95,18 @@ def minute_of_week_sql(column: str, tz: str, *, dialect: Dialect = "duckdb") -> 
     return f"({day} * 1440 + hour({local}) * 60 + minute({local}))"
 
 
+def string_sql(text: str, *, dialect: Dialect = "duckdb") -> str:
+    r"""``text`` as an SQL string literal. DuckDB doubles quotes; Spark SQL also reads a backslash
+    as an escape (a name ending in ``\`` would close the literal there), so both are escaped.
+
+    >>> print(string_sql("l'offre"), string_sql("l'offre", dialect="spark"), string_sql("a\\", dialect="spark"))
+    'l''offre' 'l\'offre' 'a\\'
+    """
+    if dialect == "spark":
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + text.replace("'", "''") + "'"
+
+
 def timestamp_sql(instant: datetime, *, dialect: Dialect = "duckdb") -> str:
     """A time zone-aware instant as an SQL literal."""
     return f"{'TIMESTAMP' if dialect == 'spark' else 'TIMESTAMPTZ'} '{instant.isoformat()}'"

@@ -25,20 +25,25 @@ import duckdb
 import pyarrow as pa
 
 from arbitre.domain.channels import Channel
+from arbitre.domain.hours import MINUTES_PER_DAY, WeeklyHours
 from arbitre.domain.kpis import (
     GROUP_COLUMNS,
     GROUP_KEYS,
     KPI_NAMES,
+    OUTSIDE_HOURS,
     QUALITY_COLUMNS,
     REPEAT_GAP_CAP_S,
     TIME_KEYS,
     KpiRules,
+    OpeningHours,
 )
 from arbitre.kpi.buckets import (
     Dialect,
     format_interval,
     instant_us_sql,
+    minute_of_week_sql,
     seconds_between_sql,
+    string_sql,
     time_key_sql,
     time_key_text,
 )
@@ -61,7 +66,7 @@ _RATIOS: dict[str, tuple[str, str, float]] = {
     "qa_human_score": ("sum_qa_human", "n_qa_human", 1.0),
     "qa_human_critical_rate": ("sum_qa_human_critical", "n_qa_human", 1.0),
 }
-_COUNTS = ("offered", "answered", "abandoned", "short_abandoned")
+_COUNTS = ("offered", "answered", "abandoned", "short_abandoned", OUTSIDE_HOURS)
 
 
 def check_group_keys(by: Sequence[str]) -> list[str]:
@@ -132,6 +137,17 @@ def kpi_sql(
         else "FALSE"
     )
     answered = "NOT abandoned AND answered_at IS NOT NULL"
+    hours = rules.opening_hours
+    in_hours = (
+        "TRUE" if hours is None else hours_sql(hours, minute="minute_of_week", flow="flow", dialect=dialect)
+    )
+    # The waiting KPIs count the contacts in scope: all of them, or those arriving within hours.
+    waits = "queued AND in_hours" if rules.scope == "opening_hours" else "queued"
+    minute_col = (
+        f",\n          {minute_of_week_sql('arrived_at', tz, dialect=dialect)} AS minute_of_week"
+        if hours is not None
+        else ""
+    )
     window_us = round(rules.repeat_window_s * 1e6)
     use_gap = repeat_gap is not None and rules.repeat_window_s <= REPEAT_GAP_CAP_S
     gap_facts = (
@@ -152,11 +168,12 @@ def kpi_sql(
         wait_s,
         talk_s + hold_s + wrap_s AS handle_s,
         CASE channel {thresholds} END AS threshold_s,
+        {in_hours} AS in_hours,
         resolved, csat, nps, qa_score, {quality_facts}{gap_facts}
       FROM (
         SELECT *,
           CASE WHEN NOT abandoned AND answered_at IS NOT NULL THEN {seconds_between_sql("answered_at", "arrived_at", dialect=dialect)}
-               WHEN abandoned AND ended_at IS NOT NULL THEN {seconds_between_sql("ended_at", "arrived_at", dialect=dialect)} END AS wait_s
+               WHEN abandoned AND ended_at IS NOT NULL THEN {seconds_between_sql("ended_at", "arrived_at", dialect=dialect)} END AS wait_s{minute_col}
         FROM {source}
       ) AS derived
     )"""
@@ -174,11 +191,12 @@ def kpi_sql(
         count(*) FILTER (WHERE abandoned) AS abandoned,
         count(*) FILTER (WHERE short_abandon) AS short_abandoned,
         count(*) FILTER (WHERE queued) AS n_queued,
-        count(*) FILTER (WHERE queued AND answered AND wait_s <= threshold_s) AS n_in_sl,
-        count(*) FILTER (WHERE queued AND NOT short_excluded) AS n_sl_base,
-        count(*) FILTER (WHERE queued AND abandoned AND NOT short_excluded) AS n_ab_real,
-        sum(wait_s) FILTER (WHERE queued AND answered) AS sum_wait,
-        count(wait_s) FILTER (WHERE queued AND answered) AS n_wait,
+        count(*) FILTER (WHERE NOT in_hours) AS outside_hours,
+        count(*) FILTER (WHERE {waits} AND answered AND wait_s <= threshold_s) AS n_in_sl,
+        count(*) FILTER (WHERE {waits} AND NOT short_excluded) AS n_sl_base,
+        count(*) FILTER (WHERE {waits} AND abandoned AND NOT short_excluded) AS n_ab_real,
+        sum(wait_s) FILTER (WHERE {waits} AND answered) AS sum_wait,
+        count(wait_s) FILTER (WHERE {waits} AND answered) AS n_wait,
         sum(handle_s) FILTER (WHERE answered) AS sum_handle,
         count(handle_s) FILTER (WHERE answered) AS n_handle,
         count(*) FILTER (WHERE answered AND resolved) AS n_resolved,
@@ -244,7 +262,9 @@ def kpi_sql(
     # NULLS LAST spelled out: DuckDB's default, not Spark's.
     order = f" ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
     shown = [f"{time_key_text(k, k, dialect=dialect)} AS {k}" if k in TIME_KEYS else k for k in keys]
-    names = ", ".join([*shown, *KPI_NAMES])
+    # Without opening hours, nobody knows which contacts arrived while closed: null.
+    outside = OUTSIDE_HOURS if hours is not None else f"CAST(NULL AS BIGINT) AS {OUTSIDE_HOURS}"
+    names = ", ".join([*shown, *KPI_NAMES, outside])
     if use_gap:
         joined = "joined AS (SELECT * FROM totals)"
         parts: tuple[str, ...] = (facts, totals, joined)
@@ -252,6 +272,33 @@ def kpi_sql(
         parts = (facts, totals, repeats, joined)
     ctes = ",\n".join(part.strip() for part in parts)
     return f"WITH {ctes}\nSELECT {names} FROM ({select}{order}) AS kpis"
+
+
+def hours_sql(hours: OpeningHours, *, minute: str, flow: str, dialect: Dialect = "duckdb") -> str:
+    """A boolean SQL expression: whether the contact arrived within its flow's opening hours.
+
+    ``minute`` is a column holding the local minute of the week (Monday 00:00 is 0), ``flow`` the
+    flow column. Each flow named in ``hours`` gets its own ranges, the others the default's.
+
+    >>> hours_sql(OpeningHours(default={"mon": "08:00-10:00"}, flows={"x": {"sun": "closed"}}),
+    ...           minute="m", flow="f")
+    "CASE f WHEN 'x' THEN FALSE ELSE (m >= 480 AND m < 600) END"
+    """
+    whens = " ".join(
+        f"WHEN {string_sql(f, dialect=dialect)} THEN {_ranges_sql(hours.of(f), minute)}"
+        for f in sorted(hours.flows)
+    )
+    default = _ranges_sql(WeeklyHours.parse(hours.default), minute)
+    return f"CASE {flow} {whens} ELSE {default} END" if whens else default
+
+
+def _ranges_sql(hours: WeeklyHours, minute: str) -> str:
+    parts = [
+        f"({minute} >= {d * MINUTES_PER_DAY + a} AND {minute} < {d * MINUTES_PER_DAY + b})"
+        for d, ranges in enumerate(hours.ranges)
+        for a, b in ranges
+    ]
+    return " OR ".join(parts) if parts else "FALSE"
 
 
 def _ratio(num: str, den: str, scale: float) -> str:

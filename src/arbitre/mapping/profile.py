@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from arbitre._types import FloatArray, IntArray
-from arbitre.domain.hours import MINUTES_PER_DAY, WeeklyHours
+from arbitre.domain.hours import DAYS, MINUTES_PER_DAY, WeeklyHours
+from arbitre.domain.periods import calendar_months
 from arbitre.domain.settings import HourBands
 
 # A week (or month, or day) is a seasonal peak when it carries this much more than the typical one.
@@ -40,6 +42,34 @@ class Peak:
     ratio: float
 
 
+class ClosedHour(BaseModel):
+    """One hour of the week while the flow is closed, with the contacts that arrive in it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    weekday: str  # mon … sun
+    hour: int  # 0 … 23, local
+    contacts_per_week: float
+
+
+class OutsideHours(BaseModel):
+    """The demand that arrives while the flow is closed: its own figure, never dropped.
+
+    ``contacts`` over the period (``per_month`` its average calendar month), ``share``
+    of all contacts, ``bands`` the share of them in each hour band, ``weekdays`` their count per
+    weekday (Monday first), ``busiest`` the closed hours of the week that receive the most.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    contacts: int
+    per_month: float
+    share: float | None
+    bands: dict[str, float | None]
+    weekdays: list[int]
+    busiest: list[ClosedHour]
+
+
 @dataclass(frozen=True)
 class Profile:
     contacts: int
@@ -51,6 +81,11 @@ class Profile:
     peak_days: list[Peak]
     outside_opening_share: float | None
     band_shares: dict[str, float | None]
+    outside: OutsideHours
+
+
+# The closed hours listed as the busiest.
+BUSIEST_CLOSED_HOURS = 5
 
 
 def weekday_counts(dates: list[date]) -> IntArray:
@@ -98,6 +133,7 @@ def profile(counts: Counts, *, hours: WeeklyHours, bands: HourBands) -> Profile:
     inside = hours.minute_mask()
     outside_share = float(minute[~inside].sum() / minute.sum()) if minute.sum() > 0 else None
     band_shares = _band_shares(counts.by_weekday_minute, bands)
+    outside = _outside(counts, inside=inside, bands=bands)
     return Profile(
         contacts=total,
         months=months,
@@ -108,6 +144,33 @@ def profile(counts: Counts, *, hours: WeeklyHours, bands: HourBands) -> Profile:
         peak_days=peak_days,
         outside_opening_share=outside_share,
         band_shares=band_shares,
+        outside=outside,
+    )
+
+
+def _outside(counts: Counts, *, inside: np.ndarray, bands: HourBands) -> OutsideHours:
+    """The contacts arriving while closed: how many, in which bands, weekdays and hours."""
+    closed = np.where(inside.reshape(7, MINUTES_PER_DAY), 0, counts.by_weekday_minute)
+    total = int(counts.by_weekday_minute.sum())
+    n = int(closed.sum())
+    days = len(counts.dates)
+    weeks = np.maximum(weekday_counts(counts.dates), 1)
+    per_hour = closed.reshape(7, 24, 60).sum(axis=2) / weeks[:, None]
+    order = np.argsort(-per_hour, axis=None, kind="stable")[:BUSIEST_CLOSED_HOURS]
+    busiest = [
+        ClosedHour(
+            weekday=DAYS[int(i) // 24], hour=int(i) % 24, contacts_per_week=round(float(per_hour.flat[i]), 1)
+        )
+        for i in order
+        if per_hour.flat[i] > 0
+    ]
+    return OutsideHours(
+        contacts=n,
+        per_month=n / calendar_months(counts.dates[0], counts.dates[-1]) if days else 0.0,
+        share=n / total if total else None,
+        bands=_band_shares(closed, bands),
+        weekdays=[int(x) for x in closed.sum(axis=1)],
+        busiest=busiest,
     )
 
 

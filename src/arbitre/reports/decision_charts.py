@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
+from arbitre.decision.document import ScenarioResult, SensitivityBar
+from arbitre.domain.month import Month
 from arbitre.reports.charts import SCHEMA, Spec
+from arbitre.reports.decision_format import scenario_label
 from arbitre.reports.i18n import t
 
 
-def scenario_bars(scenarios: Sequence[dict[str, Any]], *, recommended: str, lang: str = "fr") -> Spec:
+def scenario_bars(scenarios: Sequence[ScenarioResult], *, recommended: str, lang: str = "fr") -> Spec:
     """Present value of each scenario over the term, the recommended one highlighted."""
     values = [
         {
-            "scenario": s["name"],
-            "npv": float(Decimal(s["npv"])),
-            "kind": t("bc.recommended" if s["name"] == recommended else "bc.other", lang),
+            "scenario": scenario_label(s.name, lang),
+            "npv": float(s.npv),
+            "kind": t("bc.recommended" if s.name == recommended else "bc.other", lang),
         }
         for s in scenarios
     ]
@@ -59,13 +61,15 @@ def scenario_bars(scenarios: Sequence[dict[str, Any]], *, recommended: str, lang
     }
 
 
-def cumulative_cost(monthly: dict[str, Sequence[str]], *, start_month: str | None, lang: str = "fr") -> Spec:
+def cumulative_cost(
+    monthly: dict[str, Sequence[Decimal]], *, start_month: str | None, lang: str = "fr"
+) -> Spec:
     """Cumulative cost month by month of each scenario: where the transition costs and where it pays."""
     values = []
     for name, months in monthly.items():
         total = Decimal(0)
         for i, m in enumerate(months, start=1):
-            total += Decimal(m)
+            total += m
             values.append(
                 {"scenario": name, "month": _label(start_month, i), "order": i, "cost": float(total)}
             )
@@ -96,13 +100,13 @@ def cumulative_cost(monthly: dict[str, Sequence[str]], *, start_month: str | Non
     }
 
 
-def tornado(bars: Sequence[dict[str, Any]], *, lang: str = "fr") -> Spec:
+def tornado(bars: Sequence[SensitivityBar], *, lang: str = "fr") -> Spec:
     """Savings at present value when each assumption moves down or up by its step, widest first."""
     values = []
-    ordered = sorted(bars, key=lambda b: -abs(Decimal(b["high"]) - Decimal(b["low"])))
+    ordered = sorted(bars, key=lambda b: -abs(b.high - b.low))
     for rank, b in enumerate(ordered):
-        base = float(Decimal(b["base"]))
-        label = f"{b[lang]} ±{100 * Decimal(b['step']):.0f} %"
+        base = float(b.base)
+        label = f"{b.fr if lang == 'fr' else b.en} ±{100 * b.step:.0f} %"
         for side in ("low", "high"):
             values.append(
                 {
@@ -110,7 +114,7 @@ def tornado(bars: Sequence[dict[str, Any]], *, lang: str = "fr") -> Spec:
                     "rank": rank,
                     "side": t(f"bc.{side}", lang),
                     "base": base,
-                    "value": float(Decimal(b[side])),
+                    "value": float(b.low if side == "low" else b.high),
                 }
             )
     return {
@@ -160,6 +164,4 @@ def _label(start_month: str | None, i: int) -> str:
     """The i-th month of the term (1-based) as YYYY-MM from ``start_month``, or M1, M2…"""
     if start_month is None:
         return f"M{i}"
-    year, month = int(start_month[:4]), int(start_month[5:])
-    index = year * 12 + month - 1 + i - 1
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return Month.parse(start_month).shift(i - 1)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from arbitre.domain.kpis import SCORE_KPIS, SECONDS_KPIS
 from arbitre.reports.charts import SCHEMA, Spec
 from arbitre.reports.i18n import t
 
@@ -17,8 +18,8 @@ MET = "#15803d"
 MISSED = "#b91c1c"
 UNMEASURED = "#9aa5b8"
 #: KPIs that are not a share of contacts: their axis reads as a number, not a percentage.
-SECONDS = frozenset({"asa_s", "aht_s"})
-SCORES = frozenset({"csat_mean", "nps", "qa_score", "qa_auto_score", "qa_human_score"})
+SECONDS = SECONDS_KPIS
+SCORES = SCORE_KPIS
 
 
 def sla_trend(

@@ -10,6 +10,7 @@ from typing import Any
 
 from arbitre.contract.reconcile import Difference
 from arbitre.domain.hours import DAYS, WeeklyHours
+from arbitre.domain.month import Month
 from arbitre.reports import governance_charts
 from arbitre.reports.html import duration, money, num, pct
 from arbitre.reports.i18n import t
@@ -86,7 +87,8 @@ def month_label(month: str | None, lang: str) -> str:
     """``2026-05`` → ``mai 2026`` / ``May 2026``."""
     if not month:
         return "—"
-    return f"{t(f'month.{int(month[5:7])}', lang)} {month[:4]}"
+    m = Month.parse(month)
+    return f"{t(f'month.{m.number}', lang)} {m.year}"
 
 
 def day_label(day: str | None, lang: str) -> str:

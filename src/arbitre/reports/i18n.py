@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from arbitre.reports.words_decision import BUSINESS_CASE
 from arbitre.reports.words_governance import GOVERNANCE
+from arbitre.reports.words_mapping import MAPPING
 from arbitre.reports.words_quality import QUALITY
 from arbitre.reports.words_tender import TENDER
 
@@ -66,10 +67,17 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-_TEXT.update(BUSINESS_CASE)
-_TEXT.update(GOVERNANCE)
-_TEXT.update(TENDER)
-_TEXT.update(QUALITY)
+def _merge(*catalogues: dict[str, dict[str, str]]) -> None:
+    """Each report's words into the one catalogue; a key defined twice is a bug, caught at import
+    (two parts once both defined ``cli.warning``, with different words)."""
+    for catalogue in catalogues:
+        twice = sorted(set(catalogue) & set(_TEXT))
+        if twice:
+            raise RuntimeError(f"words defined twice in the report catalogue: {', '.join(twice)}")
+        _TEXT.update(catalogue)
+
+
+_merge(BUSINESS_CASE, GOVERNANCE, MAPPING, TENDER, QUALITY)
 
 
 def t(key: str, lang: str = "fr") -> str:

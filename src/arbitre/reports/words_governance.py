@@ -425,6 +425,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "basis.answered": ("contacts traités", "answered contacts"),
     "basis.survey_answers": ("réponses à l'enquête", "survey answers"),
     "basis.evaluations": ("évaluations", "evaluations"),
+    "basis.checks": ("contrôles automatiques", "automatic checks"),
     # --- bonus ---------------------------------------------------------------------------
     "gov.bonus_rule": (
         "Bonus : une enveloppe de {pool} de la facturation du mois{cap} ; chaque SLA à objectif de bonus en a une part "
@@ -658,7 +659,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "cli.col.result": ("résultat", "result"),
     "cli.col.credit": ("pénalité", "credit"),
     "cli.col.bonus": ("bonus", "bonus"),
-    "cli.missed": ("NON TENU", "MISSED"),
     "cli.money": (
         "Facturation {fees} · à risque {at_risk} · plafond {cap} · pénalités {credits} · restitué {earned_back} · "
         "bonus {bonus} · net {net}",
@@ -686,7 +686,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "{flag} : {item} : facturé {billed}, calculé {computed}{share} — {note}",
         "{flag}: {item}: billed {billed}, computed {computed}{share} — {note}",
     ),
-    "cli.warning": ("{status} : {sla} — {note}", "{status}: {sla} — {note}"),
+    "cli.sla_warning": ("{status} : {sla} — {note}", "{status}: {sla} — {note}"),
     "cli.obligation": ("{date} ({left}) : {what}", "{date} ({left}): {what}"),
     "cli.today": ("aujourd'hui", "today"),
     "cli.in_days": ("dans {n} jours", "in {n} days"),

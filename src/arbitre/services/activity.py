@@ -1,31 +1,37 @@
-"""Activity mapping service: the workspace's interactions → the map (JSON) and its HTML report."""
+"""Activity mapping service: the workspace's interactions → the map (`ActivityMap`).
+
+Gathers the aggregates of the store (contacts per flow, day and interval; handling times;
+languages; the KPIs) and builds the map with the mapping engine (`arbitre.mapping`). Its HTML
+report is `arbitre.reports.activity`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from datetime import date
 
-import numpy as np
-
-from arbitre.domain.kpis import KpiRules
 from arbitre.kpi.engine import compute_kpis
-from arbitre.mapping.profile import Profile, profile
+from arbitre.mapping.document import ActivityMap, HandleTimes, Period, flow_activity
+from arbitre.mapping.profile import profile
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
-from arbitre.reports import charts
-from arbitre.reports.html import render_page
-from arbitre.reports.i18n import t
-from arbitre.reports.render import to_svg
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 
 
-def activity_map(ws: Workspace) -> dict[str, Any]:
-    """The map of the workspace's activity, one entry per flow and channel (see docs/mapping.md)."""
+def activity_map(ws: Workspace, *, first: date | None = None, last: date | None = None) -> ActivityMap:
+    """The map of the workspace's activity, one entry per flow and channel (see docs/mapping.md).
+
+    ``first`` and ``last`` bound the period (local days, included; None: all the store). Service
+    level, abandonment and ASA count the contacts arriving within each flow's opening hours
+    (`WorkspaceSettings.kpi_rules`); the contacts arriving while closed are their own figure
+    (``outside_hours``): unserved demand for calls and chats, work deferred to the next opening
+    for e-mail, back-office and social messages.
+    """
     settings = ws.settings
     tz, interval_min = settings.timezone, settings.interval_min
+    rules = settings.kpi_rules()
     con = connect(tz)
     try:
-        source = InteractionStore(ws).source_sql()
+        source = InteractionStore(ws).window_sql(tz=tz, first=first, last=last)
         span = period(con, source, tz=tz)
         counts = flow_counts(con, source, tz=tz, interval_min=interval_min)
         handles = handle_times(con, source)
@@ -33,7 +39,7 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
         kpis = {
             (r["flow"], r["channel"]): r
             for r in compute_kpis(
-                con, source, by=["flow", "channel"], rules=KpiRules(), tz=tz, repeat_key="customer_key"
+                con, source, by=["flow", "channel"], rules=rules, tz=tz, repeat_key="customer_key"
             )
         }
     finally:
@@ -42,132 +48,33 @@ def activity_map(ws: Workspace) -> dict[str, Any]:
     for key, c in counts.items():
         flow, channel = key
         hours = settings.hours_of(flow)
-        p = profile(c, hours=hours, bands=settings.hour_bands)
-        label = settings.flows[flow].label if flow in settings.flows else None
+        handle = handles.get(key)
         flows.append(
-            _flow_entry(
+            flow_activity(
                 flow,
                 channel,
-                label,
-                p,
-                hours.describe(),
-                handles.get(key),
-                langs.get(key, []),
-                kpis.get(key, {}),
-                interval_min,
-                len(c.dates),
+                settings.flows[flow].label if flow in settings.flows else None,
+                profile(c, hours=hours, bands=settings.hour_bands),
+                hours=hours.describe(),
+                handle=None if handle is None else HandleTimes.model_validate(vars(handle)),
+                langs=langs.get(key, []),
+                kpis=kpis.get(key, {}),
+                interval_min=interval_min,
+                days=len(c.dates),
             )
         )
-    flows.sort(key=lambda f: -int(f["contacts"]))
-    return {
-        "workspace": settings.name,
-        "timezone": tz,
-        "interval_min": interval_min,
-        "period": None
+    flows.sort(key=lambda f: -f.contacts)
+    return ActivityMap(
+        workspace=settings.name,
+        timezone=tz,
+        interval_min=interval_min,
+        period=None
         if span is None
-        else {"start": span[0].isoformat(), "end": span[1].isoformat(), "days": (span[1] - span[0]).days + 1},
-        "bands": settings.hour_bands.model_dump(),
-        "flows": flows,
-    }
-
-
-def _flow_entry(
-    flow: str,
-    channel: str,
-    label: str | None,
-    p: Profile,
-    hours: dict[str, str],
-    handle: Any,
-    langs: list[tuple[str | None, int]],
-    kpi: dict[str, Any],
-    interval_min: int,
-    days: int,
-) -> dict[str, Any]:
-    total = sum(n for _, n in langs) or 1
-    return {
-        "flow": flow,
-        "channel": channel,
-        "label": label,
-        "contacts": p.contacts,
-        "days": days,
-        "contacts_per_day": p.contacts / days if days else None,
-        "months": [{"month": m, "contacts": n} for m, n in p.months],
-        "average_week": {
-            "interval_min": interval_min,
-            "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-            "mean_contacts": [[round(float(x), 3) for x in row] for row in p.average_week],
-        },
-        "peak_to_average": p.peak_to_average,
-        "seasonal_peaks": {
-            "months": [{"month": x.key, "contacts": x.contacts, "ratio": x.ratio} for x in p.peak_months],
-            "weeks": [{"week": x.key, "contacts": x.contacts, "ratio": x.ratio} for x in p.peak_weeks],
-            "days": [{"date": x.key, "contacts": x.contacts, "ratio": x.ratio} for x in p.peak_days],
-        },
-        "opening_hours": hours,
-        "outside_opening_hours": p.outside_opening_share,
-        "bands": p.band_shares,
-        "handle_time": None
-        if handle is None
-        else {
-            "contacts": handle.contacts,
-            "mean_s": handle.mean_s,
-            "p50_s": handle.p50_s,
-            "p80_s": handle.p80_s,
-            "p90_s": handle.p90_s,
-            "p95_s": handle.p95_s,
-        },
-        "languages": [{"language": lang, "contacts": n, "share": n / total} for lang, n in langs],
-        "kpis": {
-            k: kpi.get(k)
-            for k in (
-                "offered",
-                "answered",
-                "abandoned",
-                "service_level",
-                "abandon_rate",
-                "asa_s",
-                "aht_s",
-                "fcr",
-                "csat",
-                "nps",
-            )
-        },
-    }
-
-
-def write_mapping_report(
-    ws: Workspace, result: dict[str, Any], *, lang: str = "fr", path: Path | None = None
-) -> Path:
-    """The HTML report of the map, charts inline (SVG): one file that opens anywhere, offline."""
-    flows = result["flows"]
-    monthly = charts.monthly_curve(
-        {f["flow"]: [(m["month"], m["contacts"]) for m in f["months"]] for f in flows},
-        title=t("mapping.monthly", lang),
-        lang=lang,
+        else Period(start=span[0], end=span[1], days=(span[1] - span[0]).days + 1),
+        bands=settings.hour_bands,
+        kpi_scope=rules.scope,
+        flows=flows,
     )
-    bands = charts.band_shares(
-        {f["flow"]: f["bands"] for f in flows}, title=t("mapping.bands", lang), lang=lang
-    )
-    heatmaps = {
-        f["flow"]: to_svg(
-            charts.week_heatmap(
-                np.asarray(f["average_week"]["mean_contacts"]),
-                interval_min=result["interval_min"],
-                title=f"{t('mapping.week', lang)} — {f['label'] or f['flow']}",
-                lang=lang,
-            ),
-            lang=lang,
-        )
-        for f in flows
-    }
-    html = render_page(
-        "mapping.html",
-        lang=lang,
-        result=result,
-        monthly_svg=to_svg(monthly, lang=lang),
-        bands_svg=to_svg(bands, lang=lang),
-        heatmaps=heatmaps,
-    )
-    target = path or ws.reports_dir / ("cartographie.html" if lang == "fr" else "activity-map.html")
-    target.write_text(html, encoding="utf-8")
-    return target
+
+
+__all__ = ["activity_map"]

@@ -20,7 +20,6 @@ import getpass
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +28,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from arbitre.contract.credits import shift_month
-from arbitre.domain.contract import MONTH, Contract
+from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
 from arbitre.store.appdb import ContractVersion, GovernanceRun, session_scope
 from arbitre.store.workspace import Workspace
@@ -125,7 +124,7 @@ def _effective_month(session: Session, contract: Contract, *, effective: str | N
     if first:
         return effective or start
     refereed = _refereed_whole(session, contract.id)
-    earliest = max(start, shift_month(refereed[-1][0], 1)) if refereed else start
+    earliest = max(start, Month(refereed[-1][0]).shift(1)) if refereed else start
     if effective is None:
         return earliest
     if effective < earliest:
@@ -163,8 +162,7 @@ def _effective_of(row: ContractVersion) -> str:
 
 
 def _check_month(month: str, *, field: str) -> None:
-    if not re.fullmatch(MONTH, month):
-        raise InputError(field=field, expected="a month YYYY-MM", got=month)
+    read_month(month, field=field)
 
 
 def contract_in_force(ws: Workspace, contract_id: str, *, month: str) -> tuple[Contract, int] | None:

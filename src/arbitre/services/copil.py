@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from arbitre.contract.coverage import Charge, Coverage
-from arbitre.contract.credits import BonusRule, bonus_rule, shift_month
+from arbitre.contract.credits import BonusRule, bonus_rule
 from arbitre.contract.reconcile import Difference, EvidenceRequest, TotalSplit
-from arbitre.contract.sla import month_days
 from arbitre.contract.terms import contract_terms
 from arbitre.contract.units import FlowStaffing
 from arbitre.contract.volumes import DayAboveBand, DaysRule
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month
 from arbitre.reports import governance_charts
 from arbitre.reports.governance_format import (
     actual_text,
@@ -72,7 +72,7 @@ SOON_DAYS = 30  # as `contract.obligations`: due within 30 days is "soon"
 def copil(
     ws: Workspace,
     *,
-    month: str,
+    month: str | Month,
     contract_id: str | None = None,
     fresh: bool = False,
     who: str | None = None,
@@ -85,10 +85,10 @@ def copil(
     of the month is used unless ``fresh``; without one — or when it was a month-to-date run and
     the month has ended since — the month is refereed and recorded.
     """
-    check_month(month)
+    month = check_month(month)
     today = today or local_today(ws.settings.timezone)
     check_begun(month, today=today)
-    ended = today > month_days(month)[-1]
+    ended = today > month.last_day
     reports = []
     for latest, _ in contracts_in_force(ws, month=month, contract_id=contract_id):
         cid = latest.id
@@ -213,7 +213,7 @@ def run_date(d: dict[str, Any]) -> date:
         return date.fromisoformat(d["as_of"])
     if d.get("run"):
         return date.fromisoformat(d["run"]["created_at"][:10])
-    return month_days(d["month"])[-1]
+    return Month(d["month"]).last_day
 
 
 def aht_rows(report: dict[str, Any]) -> list[tuple[str, list[float | None], float | None]]:
@@ -287,7 +287,7 @@ def earn_back_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "amount": s["credit"],
                 "status": "pending",
                 "decided_in": None,
-                "closes": shift_month(d["month"], n),
+                "closes": Month(d["month"]).shift(n),
                 "new": True,
             }
             for s in d["slas"]
@@ -505,7 +505,7 @@ def _settle(e: dict[str, Any], *, currency: str) -> dict[str, str]:
 
 def _follow_up(e: dict[str, Any], *, month: str, currency: str) -> dict[str, str]:
     """A pending credit: the SLA must be met in every month after ``month`` until it closes."""
-    first, last = shift_month(month, 1), e["closes"]
+    first, last = Month(month).shift(1), e["closes"]
 
     def words(lang: str) -> dict[str, str]:
         when = (

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from arbitre.decision.document import DecisionDocument
 from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
 from arbitre.demo.quality import evaluations as demo_evaluations
@@ -30,9 +31,11 @@ from arbitre.demo.quality import plant
 from arbitre.errors import WorkspaceError
 from arbitre.examples import EXAMPLES, MAPPINGS
 from arbitre.ingest.mapping import load_mapping
+from arbitre.mapping.document import ActivityMap
 from arbitre.quality.documents import Calibration, CheckSummary
-from arbitre.services.activity import activity_map, write_mapping_report
-from arbitre.services.business_case import write_business_case
+from arbitre.reports.activity import write_activity_map
+from arbitre.reports.business_case import write_business_case
+from arbitre.services.activity import activity_map
 from arbitre.services.contracts import store_contract
 from arbitre.services.copil import copil, write_copil
 from arbitre.services.decide import decide
@@ -59,9 +62,9 @@ class DemoResult:
     contacts: int
     provider_contacts: int = 0  # the provider's months under the contract (2026)
     imports: list[ImportSummary] = field(default_factory=list)
-    mapping: dict[str, Any] = field(default_factory=dict)
+    mapping: ActivityMap | None = None
     report: Path | None = None
-    decision: dict[str, Any] = field(default_factory=dict)
+    decision: DecisionDocument | None = None
     business_case: Path | None = None
     governance: list[dict[str, Any]] = field(default_factory=list)
     copil: Path | None = None
@@ -93,14 +96,14 @@ def build_demo(
             )
         progress("Mapping the activity (step 1) and writing its report")
         result.mapping = activity_map(ws)
-        result.report = write_mapping_report(ws, result.mapping, lang="fr")
-        write_mapping_report(ws, result.mapping, lang="en")
+        result.report = write_activity_map(result.mapping, ws.reports_dir, lang="fr")
+        write_activity_map(result.mapping, ws.reports_dir, lang="en")
         progress("Deciding what to keep, outsource or split (steps 2 and 4) and writing the business case")
         _copy_inputs(directory)
         result.decision = decide(ws, who="arbitre demo")
-        result.business_case = write_business_case(ws, result.decision, fmt="html", lang="fr")
-        write_business_case(ws, result.decision, fmt="html", lang="en")
-        write_business_case(ws, result.decision, fmt="pdf", lang="fr")
+        result.business_case = write_business_case(result.decision, ws.reports_dir, fmt="html", lang="fr")
+        write_business_case(result.decision, ws.reports_dir, fmt="html", lang="en")
+        write_business_case(result.decision, ws.reports_dir, fmt="pdf", lang="fr")
         progress("Call Mada's first months under the contract: importing, refereeing each month (step 7)")
         result.governance = _govern_demo(ws, directory, seed=seed, scale=scale, result=result)
         progress("Writing the steering-committee report of the last month")

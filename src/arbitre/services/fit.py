@@ -15,7 +15,7 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -67,6 +67,7 @@ def fit(
     seed: int = DEFAULT_SEED,
     replications: int = DEFAULT_REPLICATIONS,
     rules: KpiRules | None = None,
+    last: date | None = None,
 ) -> FitRun:
     """Fit the staffing models of every queued flow (voice, chat) of a workspace or a file.
 
@@ -75,7 +76,8 @@ def fit(
     source time zone, else Europe/Paris; the interval to the workspace's, else 30 minutes; the
     KPI rules to the spec's defaults (the short-abandon rule decides which abandons count).
     The simulation draws from ``seed``: the same seed gives the same result; ``replications`` 0
-    leaves it out.
+    leaves it out. ``last`` (a workspace only) fits on the contacts arriving up to that local day:
+    a decision made on a history up to a day reads the same fit whatever was imported since.
     """
     path = Path(source)
     if replications < 0:
@@ -89,7 +91,7 @@ def fit(
             try:
                 con.execute(
                     f"CREATE TEMP VIEW fit_rows AS SELECT {_COLUMNS} "
-                    f"FROM {InteractionStore(ws).source_sql()} WHERE {_WANTED}"
+                    f"FROM {_source(ws, zone, last)} WHERE {_WANTED}"
                 )
                 return _run(
                     con,
@@ -118,6 +120,11 @@ def fit(
         )
     finally:
         con.close()
+
+
+def _source(ws: Workspace, tz: str, last: date | None) -> str:
+    store = InteractionStore(ws)
+    return store.source_sql() if last is None else store.window_sql(tz=tz, last=last)
 
 
 # What the fit reads: when and how each contact was handled, and by whom.
@@ -427,11 +434,18 @@ def report_path(ws: Workspace, lang: str) -> Path:
 RECORD_FILE = "model-fit.json"
 
 
-def record_fit(ws: Workspace, result: FitResult) -> Path:
+def _record_path(ws: Workspace, last: date | None) -> Path:
+    """``model-fit.json`` for the whole store; ``model-fit-until-2025-12-31.json`` for a history
+    cut at a day (the decision's ``history_until``)."""
+    return ws.root / (RECORD_FILE if last is None else f"model-fit-until-{last.isoformat()}.json")
+
+
+def record_fit(ws: Workspace, result: FitResult, *, last: date | None = None) -> Path:
     """Keep ``result`` in the workspace with the fingerprint of the store and settings it was
-    fitted on (`recorded_fit` returns it while they have not changed); written atomically."""
-    path = ws.root / RECORD_FILE
-    document = {"fingerprint": _fingerprint(ws), "result": result.model_dump(mode="json")}
+    fitted on (`recorded_fit` returns it while they have not changed); written atomically.
+    ``last``: the day the fitted history was cut at, if it was."""
+    path = _record_path(ws, last)
+    document = {"fingerprint": _fingerprint(ws, last), "result": result.model_dump(mode="json")}
     fd, tmp = tempfile.mkstemp(dir=ws.root, prefix=f".{RECORD_FILE}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -443,39 +457,47 @@ def record_fit(ws: Workspace, result: FitResult) -> Path:
     return path
 
 
-def recorded_fit(ws: Workspace) -> FitResult | None:
-    """The fit recorded for the store and settings as they are now; None if there is none, if
-    they changed since (an import, new opening hours), or if the record cannot be read."""
-    path = ws.root / RECORD_FILE
+def recorded_fit(ws: Workspace, *, last: date | None = None) -> FitResult | None:
+    """The fit recorded for the store and settings as they are now (up to the day ``last`` when
+    given); None if there is none, if they changed since (an import, new opening hours), or if
+    the record cannot be read."""
+    path = _record_path(ws, last)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        if document.get("fingerprint") != _fingerprint(ws):
+        if document.get("fingerprint") != _fingerprint(ws, last):
             return None
         return FitResult.model_validate(document["result"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def planning_inputs(ws: Workspace) -> dict[str, PlanningPatience]:
+def planning_inputs(ws: Workspace, *, last: date | None = None) -> dict[str, PlanningPatience]:
     """Each queued flow's patience and model for the plan, the costing and the decision.
 
     From the fit recorded for the store as it is (`arbitre fit` records one); otherwise the fit is
     run now without its simulation (the plan sizes with Erlang C or A: `arbitre.fit.planning`)
-    and recorded, so that the next plan or decision on the same store reads it.
+    and recorded, so that the next plan or decision on the same store reads it. ``last``: fit on
+    the history up to that local day only (a decision's ``history_until``).
     """
-    result = recorded_fit(ws)
+    result = recorded_fit(ws, last=last)
     if result is None:
-        result = fit(ws.root, replications=0).result
+        result = fit(ws.root, replications=0, last=last).result
         try:
-            record_fit(ws, result)
+            record_fit(ws, result, last=last)
         except OSError:
             pass  # a workspace we may not write to: fitted again next time, the same figures
     return {f.flow: planning_patience(f) for f in result.flows}
 
 
-def _fingerprint(ws: Workspace) -> str:
+def _fingerprint(ws: Workspace, last: date | None = None) -> str:
+    store = InteractionStore(ws)
+    parts = store.partitions()
+    if last is not None:  # the months a window up to ``last`` reads (`InteractionStore.window_sql`)
+        read = set(store.months_until(last + timedelta(days=31)))
+        parts = {m: v for m, v in parts.items() if m in read}
     digest = hashlib.sha256()
-    digest.update(json.dumps(sorted(InteractionStore(ws).partitions().items())).encode())
+    digest.update(json.dumps(sorted(parts.items())).encode())
+    digest.update(str(last).encode())
     digest.update(ws.settings.model_dump_json(include=_SETTINGS_READ).encode())
     return digest.hexdigest()
 

@@ -42,17 +42,18 @@ EVENT_COLUMNS = ("name", "start", "end", "multiplier", "flow")
 BASELINE_MODEL = "seasonal_naive_7d"
 
 
-def load_history(ws: Workspace) -> History:
+def load_history(ws: Workspace, *, last: date | None = None) -> History:
     """Contacts offered, handled and their handle time per flow and local interval of the workspace.
 
-    One aggregate over the store; intervals are the KPI engine's (``kpi.buckets``), in the
-    workspace's time zone and interval length. Raises `InputError` when the store is empty.
+    One aggregate over the store (up to the local day ``last`` included, when given); intervals
+    are the KPI engine's (``kpi.buckets``), in the workspace's time zone and interval length.
+    Raises `InputError` when the store is empty.
     """
     tz, interval_min = ws.settings.timezone, ws.settings.interval_min
     bucket = time_key_sql("interval", column="arrived_at", tz=tz, interval_min=interval_min)
     con = connect(tz)
     try:
-        source = InteractionStore(ws).source_sql()
+        source = InteractionStore(ws).window_sql(tz=tz, last=last)
         table = con.sql(
             f"""
             SELECT flow, {bucket} AS t, count(*) AS offered, count(h) AS handled,

@@ -35,11 +35,10 @@ from arbitre.contract.credits import (
     SlaOutcome,
     bonus_rule,
     month_credits,
-    shift_month,
 )
 from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
-from arbitre.contract.sla import EXCLUDED_DAYS, KPI_BASIS, SlaResult, evaluate, month_days, scope_sql
+from arbitre.contract.sla import EXCLUDED_DAYS, KPI_BASIS, SlaResult, evaluate, scope_sql
 from arbitre.contract.units import ProviderMonth, provider_month, staffing
 from arbitre.contract.volumes import DayAboveBand, days_above_band, days_rule, month_volumes
 from arbitre.contract.watch import (
@@ -55,21 +54,20 @@ from arbitre.contract.watch import (
 )
 from arbitre.contract.words import Said
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
 from arbitre.services.contracts import contract_in_force, list_contracts, load_contract
-from arbitre.services.decide import latest_decision
 from arbitre.services.quality_checks import quality_month, with_quality
 from arbitre.store.appdb import GovernanceRun, session_scope
+from arbitre.store.decisions import latest_decision
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
-
-MONTH_FORMAT = "YYYY-MM"
 
 
 def govern(
     ws: Workspace,
     *,
-    month: str,
+    month: str | Month,
     contract_id: str | None = None,
     invoice: Path | None = None,
     who: str | None = None,
@@ -82,7 +80,7 @@ def govern(
     begun by then, the obligations count their days from it, and the month is charged as complete
     only when it is over by then and the provider's records cover it (`arbitre.contract.coverage`).
     """
-    check_month(month)
+    month = check_month(month)
     today = today or local_today(ws.settings.timezone)
     check_begun(month, today=today)
     in_force = contracts_in_force(ws, month=month, contract_id=contract_id)
@@ -103,7 +101,7 @@ def govern(
 
 
 def contracts_in_force(
-    ws: Workspace, *, month: str, contract_id: str | None = None
+    ws: Workspace, *, month: Month, contract_id: str | None = None
 ) -> list[tuple[Contract, int]]:
     """The stored contracts (or ``contract_id``) in force in ``month``, each with the version in
     force then (`arbitre.services.contracts.contract_in_force`); none is an error that says which
@@ -118,7 +116,7 @@ def contracts_in_force(
     return in_force
 
 
-def _stored_invoice(ws: Workspace, contract_id: str, month: str) -> tuple[str | None, str | None]:
+def _stored_invoice(ws: Workspace, contract_id: str, month: Month) -> tuple[str | None, str | None]:
     """The invoice of the latest run of the month that had one: (its file, its text)."""
     with session_scope(ws.engine) as session:
         row = session.scalars(
@@ -159,7 +157,7 @@ def _run(
     contract: Contract,
     version: int,
     *,
-    month: str,
+    month: Month,
     invoice: tuple[str | None, str | None],
     today: date,
 ) -> dict[str, Any]:
@@ -170,7 +168,7 @@ def _run(
     try:
         daily = _daily(con, source, contract, month=month, tz=tz)
         covered = coverage(contract, month=month, daily=daily, today=today)
-        days = month_days(month)
+        days = month.days()
         # Month to date, the month's band is checked on the days with data so far.
         through = None if today > days[-1] else covered.data_through
         above = days_above_band(contract, month=month, daily=daily, through=through)
@@ -313,7 +311,7 @@ def _missing_words(covered: Coverage) -> Said:
 
 
 def _warnings(
-    contract: Contract, results: Sequence[SlaResult], *, month: str, through: date
+    contract: Contract, results: Sequence[SlaResult], *, month: Month, through: date
 ) -> list[dict[str, Any]]:
     """Month to date: each SLA on track, at risk or already missed, from the forecast of the rest."""
     out = []
@@ -358,7 +356,7 @@ def _warnings(
 
 def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> list[dict[str, Any]]:
     pending = [
-        PendingCredit(e.month, e.sla, e.amount, month_days(e.closes)[-1])
+        PendingCredit(e.month, e.sla, e.amount, e.closes.last_day)
         for e in credits.earn_back
         if e.status == "pending"
     ]
@@ -386,13 +384,13 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
     return out
 
 
-def _around(month: str) -> list[str]:
+def _around(month: Month) -> list[str]:
     """The store's partitions that may hold the month's local days (its neighbours too)."""
-    return [shift_month(month, -1), month, shift_month(month, 1)]
+    return [month.shift(-1), month, month.shift(1)]
 
 
 def _daily(
-    con: duckdb.DuckDBPyConnection, source: str, contract: Contract, *, month: str, tz: str
+    con: duckdb.DuckDBPyConnection, source: str, contract: Contract, *, month: Month, tz: str
 ) -> dict[tuple[str, date], int]:
     scoped = scope_sql(source, contract, month=month, tz=tz)
     rows = con.sql(
@@ -410,7 +408,7 @@ def _by_flow(daily: dict[tuple[str, date], int]) -> dict[str, int]:
 
 def _past(result: dict[str, Any], terms: dict[int, int]) -> PastMonth:
     return PastMonth(
-        month=result["month"],
+        month=Month(result["month"]),
         met={s["name"]: s["met"] for s in result["slas"]},
         credits={s["name"]: Decimal(s["credit"]) for s in result["slas"]},
         earn_back_months=terms.get(int(result["contract_version"])),
@@ -569,32 +567,31 @@ def _business_case(
     offer = contract.provider.offer
     if decision is None or offer is None:
         return None
-    flows = [f for f in decision["flows"] if f["flow"] in contract.flows]
-    priced = [f["offers"].get(offer) for f in flows]
-    if not flows or any(p is None or p.get("per_month") is None for p in priced):
+    flows = [f for f in decision.flows if f.flow in contract.flows]
+    priced = [f.offers.get(offer) for f in flows]
+    if not flows or any(p is None or p.per_month is None for p in priced):
         return None
-    projected = sum((Decimal(p["per_month"]) for p in priced if p is not None), Decimal(0))
-    contacts = sum(float(f["contacts_per_month"]) for f in flows)
-    workloads = {w.get("flow"): w for w in (decision.get("inputs") or {}).get("workloads") or []}
+    projected = sum((p.per_month for p in priced if p is not None and p.per_month is not None), Decimal(0))
+    contacts = sum(f.contacts_per_month for f in flows)
     by_flow = [
         {
-            "flow": f["flow"],
-            "projected_contacts": round(float(f["contacts_per_month"])),
-            "actual_contacts": units.by_flow[f["flow"]].handled,
-            "projected_aht_s": (workloads.get(f["flow"]) or {}).get("aht_s"),
+            "flow": f.flow,
+            "projected_contacts": round(f.contacts_per_month),
+            "actual_contacts": units.by_flow[f.flow].handled,
+            "projected_aht_s": None if (w := decision.workload(f.flow)) is None else w.aht_s,
             "actual_aht_s": None
-            if units.by_flow[f["flow"]].aht_s is None
-            else round(units.by_flow[f["flow"]].aht_s or 0.0, 1),
+            if units.by_flow[f.flow].aht_s is None
+            else round(units.by_flow[f.flow].aht_s or 0.0, 1),
         }
         for f in flows
     ]
-    inhouse = sum((Decimal(f["inhouse"]["per_month"]) for f in flows), Decimal(0))
+    inhouse = sum((f.inhouse.per_month for f in flows), Decimal(0))
     actual = credits.net_fees
     handled = units.handled
     per_contact_projected = projected / Decimal(str(contacts)) if contacts else None
     per_contact_actual = actual / handled if handled else None
     return {
-        "decision_id": decision.get("decision_id"),
+        "decision_id": decision.decision_id,
         "offer": offer,
         "projected_monthly": _m(projected),
         "actual_monthly": _m(actual),
@@ -608,7 +605,7 @@ def _business_case(
         "difference_share": None
         if per_contact_projected is None or per_contact_actual is None or per_contact_projected == 0
         else float(round(per_contact_actual / per_contact_projected - 1, 4)),
-        "reference_period": decision.get("reference_period") or None,
+        "reference_period": decision.reference_period.model_dump(mode="json"),
         "by_flow": by_flow,
     }
 
@@ -617,7 +614,7 @@ def _business_case(
 
 
 def _fingerprint(
-    ws: Workspace, contract: Contract, version: int, month: str, invoice_text: str | None
+    ws: Workspace, contract: Contract, version: int, month: Month, invoice_text: str | None
 ) -> str:
     digest = hashlib.sha256()
     digest.update(f"{contract.id}:{version}:{month}".encode())
@@ -631,7 +628,7 @@ def _record(
     ws: Workspace,
     contract: Contract,
     version: int,
-    month: str,
+    month: Month,
     doc: dict[str, Any],
     *,
     who: str | None,
@@ -673,24 +670,18 @@ def local_today(tz: str, *, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
 
 
-def check_begun(month: str, *, today: date) -> None:
+def check_begun(month: Month, *, today: date) -> None:
     """Refuse a month that has not begun by the run date ``today``: nothing can be refereed."""
-    if month > f"{today.year:04d}-{today.month:02d}":
+    if month > Month.of(today):
         raise InputError(
             f"{month} has not begun (the run date is {today.isoformat()}): a month is refereed once it has begun",
             field="--month",
         )
 
 
-def check_month(month: str) -> None:
-    """Refuse anything but a month ``YYYY-MM`` (the `--month` of the commands)."""
-    if (
-        len(month) != 7
-        or month[4] != "-"
-        or not (month[:4] + month[5:]).isdigit()
-        or not 1 <= int(month[5:]) <= 12
-    ):
-        raise InputError(field="--month", expected=f"a month {MONTH_FORMAT}", got=month)
+def check_month(month: str | Month) -> Month:
+    """The month of the `--month` of the commands; anything but ``YYYY-MM`` refused."""
+    return read_month(month)
 
 
 def _read(path: Path) -> str:

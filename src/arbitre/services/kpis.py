@@ -33,8 +33,14 @@ def kpis(
     rules: KpiRules | None = None,
     engine: str | None = None,
     master: str | None = None,
+    all_hours: bool = False,
 ) -> list[dict[str, Any]]:
     """KPIs over the union of ``inputs`` (workspaces and files), one dict per group.
+
+    With a workspace among the inputs, the waiting KPIs (service level, abandon rate, ASA) count
+    the contacts arriving within each flow's opening hours (the first workspace's settings;
+    `KpiRules.within`) and ``outside_hours`` counts the others, unless ``all_hours`` or ``rules``
+    say otherwise; files alone have no opening hours: the definitions of specs/interactions.md.
 
     Files are validated as an import would (every bad row named, nothing computed on a bad file);
     workspaces are read from their store. The time zone defaults to the first workspace's, else
@@ -50,7 +56,12 @@ def kpis(
     workspaces = [Workspace.open(p) for p in inputs if Workspace.is_workspace(p)]
     tz = check_zone(tz or (workspaces[0].settings.timezone if workspaces else DEFAULT_TZ))
     interval_min = interval_min or (workspaces[0].settings.interval_min if workspaces else 30)
-    base = rules or KpiRules()
+    if rules is not None:
+        base = rules
+    elif workspaces:
+        base = workspaces[0].settings.kpi_rules(all_hours=all_hours)
+    else:
+        base = KpiRules()
     try:
         rules = base.override(threshold_s=threshold_s, short_abandon_s=short_abandon_s)
         rules = KpiRules.model_validate({**rules.model_dump(), "interval_min": interval_min})

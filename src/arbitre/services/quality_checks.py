@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
 from arbitre.quality.agents import flag_agents
 from arbitre.quality.auto import run
@@ -62,14 +63,7 @@ REPEAT_DAYS = 7
 
 
 def _check_month_format(month: str) -> None:
-    if not (
-        len(month) == 7
-        and month[4] == "-"
-        and month[:4].isdigit()
-        and month[5:].isdigit()
-        and 1 <= int(month[5:]) <= 12
-    ):
-        raise InputError(field="--month", expected="a month YYYY-MM", got=month)
+    read_month(month)
 
 
 def _sql_list(values: Sequence[str]) -> str:
@@ -710,8 +704,7 @@ def _context(ws: Workspace, month: str, checks: pa.Table) -> Signals:
     try:
         con.register("checked", checks.select(["contact_id", "site"]))
         store = InteractionStore(ws)
-        y, m = int(month[:4]), int(month[5:])
-        before = f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
+        before = Month.parse(month).shift(-1)
         source = store.source_sql([before, month])
         rows = con.sql(
             f"""

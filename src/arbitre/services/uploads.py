@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from arbitre.contract.reconcile import parse_invoice
 from arbitre.domain.contract import Contract
+from arbitre.domain.month import read_month
 from arbitre.errors import ArbitreError, InputError, RejectedRows, RowError
 from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.services.access import NotFound, Permission, require
@@ -45,7 +46,6 @@ from arbitre.yamlio import parse_model
 UPLOADS = "uploads"
 CHUNK = 1 << 20
 MAX_SHOWN_ERRORS = 200  # row errors kept with an upload for its page (the count is always whole)
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".jsonl", ".ndjson")
 
@@ -394,8 +394,7 @@ def latest_invoice(ws: Workspace, contract_id: str, month: str) -> Path | None:
 
 
 def _check_month(month: str, contract: Contract) -> None:
-    if not MONTH.match(month):
-        raise InputError(field="month", expected="a month YYYY-MM", got=month)
+    read_month(month, field="month")
     if month not in contract.months():
         raise InputError(
             field="month", expected=f"a month of the contract ({contract.start} to {contract.end})", got=month

@@ -22,7 +22,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 from sqlalchemy import delete, insert, select
@@ -164,6 +166,34 @@ class InteractionStore:
             return f"(SELECT * EXCLUDE (filename) FROM ({EMPTY_SELECT}))"
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         return f"read_parquet([{listing}])"
+
+    def months_until(self, last: date | None) -> list[str]:
+        """The stored months up to the month of the local day ``last`` (all if None): the store's
+        months are the workspace's local months at import."""
+        parts = sorted(self.partitions())
+        if last is None:
+            return parts
+        return [m for m in parts if m <= last.strftime("%Y-%m")]
+
+    def window_sql(self, *, tz: str, last: date | None = None, first: date | None = None) -> str:
+        """The committed contacts arriving from the local day ``first`` to ``last`` included, in
+        ``tz`` (either bound optional): what a decision made on a history up to ``last`` reads,
+        whatever was imported since.
+        """
+        # One month more than the window's: a store imported in another time zone holds the
+        # contacts of a month's last hours in the next month's file; the bounds below cut them.
+        source = self.source_sql(None if last is None else self.months_until(last + timedelta(days=31)))
+        zone = ZoneInfo(tz)
+        bounds = []
+        if first is not None:
+            start = datetime.combine(first, time(), zone)
+            bounds.append(f"arrived_at >= TIMESTAMPTZ '{start.isoformat()}'")
+        if last is not None:
+            end = datetime.combine(last + timedelta(days=1), time(), zone)
+            bounds.append(f"arrived_at < TIMESTAMPTZ '{end.isoformat()}'")
+        if not bounds:
+            return source
+        return f"(SELECT * FROM {source} WHERE {' AND '.join(bounds)})"
 
     def attach(
         self,

@@ -25,7 +25,7 @@ from numba import njit
 from scipy import stats
 
 from arbitre._types import FloatArray, IntArray
-from arbitre.domain.kpis import KpiRules
+from arbitre.domain.kpis import SHARE_KPIS, KpiRules
 from arbitre.kpi.buckets import format_interval
 from arbitre.kpi.engine import compute_kpis_table
 
@@ -119,7 +119,7 @@ def summarise(
 
 
 # KPIs that are shares: their confidence intervals are clipped to [0, 1].
-SHARES = frozenset({"service_level", "abandon_rate", "fcr", "repeat_rate_7d", "csat"})
+SHARES = SHARE_KPIS
 
 
 def mean_ci(
