@@ -47,8 +47,10 @@ FORMATS = {
 }
 
 
-# Rows per chunk handed to validation: about 180 MB of CSV text; memory holds one or two at once.
-CHUNK_ROWS = 1 << 20
+# Rows per chunk handed to validation: about 45 MB of CSV text; memory holds one or two at once.
+CHUNK_ROWS = 1 << 18
+# Bytes of CSV text Arrow parses at a time (a batch; a chunk is made of batches).
+CSV_BLOCK_BYTES = 16 << 20
 
 Batches = Callable[[Sequence[str] | None], Iterator[pa.RecordBatch]]
 
@@ -83,13 +85,14 @@ class Source:
     def names(self) -> list[str]:
         return list(self.schema.names)
 
-    def chunks(self, columns: Sequence[str] | None = None, rows: int = CHUNK_ROWS) -> Iterator[pa.Table]:
-        """The file's rows in order, about ``rows`` at a time, with ``columns`` only (all by
-        default); at least one chunk, empty for a file of no rows.
+    def chunks(self, columns: Sequence[str] | None = None, rows: int | None = None) -> Iterator[pa.Table]:
+        """The file's rows in order, about ``rows`` at a time (`CHUNK_ROWS`), with ``columns``
+        only (all by default); at least one chunk, empty for a file of no rows.
 
         Raises `Reencoded` when a CSV read as UTF-8 is not (the source then reads as
         Windows-1252: start again).
         """
+        rows = rows or CHUNK_ROWS
         names = list(columns) if columns is not None else self.names
         schema = pa.schema([self.schema.field(n) for n in names])
         if self.table is not None:
@@ -317,7 +320,7 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
         encoding="utf8" if encoding.startswith("utf-8") else encoding,
         skip_rows=options.skip_rows + 1,
         column_names=names,
-        block_size=16 << 20,
+        block_size=CSV_BLOCK_BYTES,
     )
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=None)
 

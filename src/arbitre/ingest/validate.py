@@ -208,7 +208,13 @@ def _check_rows(
             f"the mapping does not apply to this file: {_first_line(exc)}", file=source.file
         ) from None
     filtered = rows_read - _count(con, "clean")
-    if len(wanted) < len(COLUMNS) and _keys_repeat(con):
+    key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
+    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE repeated_keys AS "
+        f"SELECT {key} FROM clean WHERE {not_null} GROUP BY {key} HAVING count(*) > 1"
+    )
+    if len(wanted) < len(COLUMNS) and _count(con, "repeated_keys"):
         raise _ReadEverything
     errors, rejected = _collect(con, box, source, checks, read)
     duplicates, dup_errors, dup_rows = _duplicates(con, source)
@@ -228,12 +234,6 @@ def _check_rows(
 
 class _ReadEverything(Exception):
     """Some rows of a partly read file share a key: read every column to compare them."""
-
-
-def _keys_repeat(con: duckdb.DuckDBPyConnection) -> bool:
-    key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
-    found = con.sql(f"SELECT 1 FROM clean GROUP BY {key} HAVING count(*) > 1 LIMIT 1").fetchall()
-    return bool(found)
 
 
 def _read_columns(
@@ -531,17 +531,15 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, li
     """Exact duplicate rows collapse to the first; rows sharing a key with other values are errors.
 
     Returns the number of rows dropped as exact duplicates, the errors, and the rejected rows.
-    Only the key columns are read, but for the rows whose key repeats.
+    Only the rows whose key repeats (table ``repeated_keys``) are read whole.
     """
     key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
     everything = ", ".join(quote_ident(c.name) for c in COLUMNS) + ", extra"
-    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE keyed AS
         SELECT __row, {key}, row_number() OVER (PARTITION BY {key}, hash(struct_pack({everything})) ORDER BY __row) AS copy
-        FROM clean WHERE {not_null} AND ({key}) IN (
-            SELECT ({key}) FROM clean WHERE {not_null} GROUP BY {key} HAVING count(*) > 1)
+        FROM clean SEMI JOIN repeated_keys USING ({key})
         """
     )
     con.execute("CREATE OR REPLACE TEMP TABLE dup_drop AS SELECT __row FROM keyed WHERE copy > 1")

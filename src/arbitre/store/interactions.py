@@ -94,7 +94,7 @@ def connect(timezone: str, *, threads: int | None = None) -> duckdb.DuckDBPyConn
 # DuckDB's share of memory in a command over interaction files (an import, KPIs of files): past
 # it, tables and operators spill to a private temporary folder, so that memory does not grow
 # with the file.
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "768MB"
 
 
 @contextmanager
@@ -245,8 +245,9 @@ class InteractionStore:
             fresh_rows = incoming
             if not rewrite:  # a file of no rows (a header alone): nothing to write
                 return result
-        # The months to rewrite, as they will be: kept rows and incoming ones.
-        contents = []
+        # The months to rewrite, as they will be: kept rows and incoming ones (each month's own
+        # query, so that writing a month scans that month only).
+        contents: dict[str, str] = {}
         for month in sorted(rewrite):
             fresh = (
                 f"SELECT {select_cols}, '{import_id}' AS import_id, '{month}' AS month "
@@ -258,8 +259,8 @@ class InteractionStore:
                 if hit_files:
                     kept += f" ANTI JOIN replaced USING ({key})"
                 fresh = f"{kept} UNION ALL {fresh}"
-            contents.append(fresh)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents)}")
+            contents[month] = fresh
+        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents.values())}")
         untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
         changed = _repeat_gaps(con, untouched)
         private_folder(self.root)
@@ -268,7 +269,7 @@ class InteractionStore:
         targets: dict[str, Path] = {}
         for month in sorted(rewrite | changed):
             if month in rewrite:
-                content = f"SELECT * EXCLUDE (month) FROM rewritten WHERE month = '{month}'"
+                content = f"SELECT * EXCLUDE (month) FROM ({contents[month]})"
             else:  # an untouched month whose repeats changed (a customer came back in this import)
                 old_file = untouched[month].replace("'", "''")
                 content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
