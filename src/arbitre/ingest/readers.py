@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from arbitre._types import IntArray
 from arbitre.errors import InputError
-from arbitre.ingest.mapping import SourceOptions
+from arbitre.ingest.mapping import SourceOptions, quote_ident, sql_literal
 
 FORMATS = {
     ".csv": "csv",
@@ -75,6 +75,9 @@ class Source:
     rows: int | None = None
     # A CSV read as UTF-8 that turns out not to be: how to read it again as Windows-1252.
     fallback: Callable[[], Source] | None = None
+    # The file as DuckDB reads it itself, ``columns`` and ``__row`` (its position), when it can:
+    # a Parquet file, read in parallel with only those columns decoded.
+    scan_sql: Callable[[Sequence[str]], str] | None = None
 
     def __post_init__(self) -> None:
         if self.table is not None:
@@ -481,6 +484,13 @@ def _read_parquet(path: Path) -> Source:
         except (pa.ArrowException, OSError) as exc:
             raise cannot(exc) from None
 
+    def scan_sql(columns: Sequence[str]) -> str:
+        names = ", ".join(quote_ident(c) for c in columns)
+        return (
+            f"SELECT {names}{', ' if names else ''}file_row_number AS __row "
+            f"FROM read_parquet({sql_literal(str(path))}, file_row_number = true)"
+        )
+
     source = Source(
         str(path),
         "parquet",
@@ -489,6 +499,7 @@ def _read_parquet(path: Path) -> Source:
         schema=schema,
         batches=batches,
         rows=parquet.metadata.num_rows,
+        scan_sql=scan_sql,
     )
     _refuse_nested(source)
     return source

@@ -164,10 +164,16 @@ def _check_rows(
     decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
     rows_read = 0
     checks: list[Check] = []
+    # Checked in place, a Parquet file is read by DuckDB itself, in one parallel scan; otherwise
+    # chunk by chunk (`None`: the scan).
+    scan = source.scan_sql(read) if source.scan_sql is not None and box is con else None
     try:
-        for chunk in source.chunks(read):
-            rows = np.arange(rows_read, rows_read + chunk.num_rows, dtype=np.int64)
-            box.register("src_raw", chunk.append_column("__row", pa.array(rows)))
+        for chunk in [None] if scan is not None else source.chunks(read):
+            if chunk is None:
+                box.execute(f"CREATE OR REPLACE TEMP VIEW src_raw AS {scan}")
+            else:
+                rows = np.arange(rows_read, rows_read + chunk.num_rows, dtype=np.int64)
+                box.register("src_raw", chunk.append_column("__row", pa.array(rows)))
             if not checks:  # the first chunk: the views, once the source's types are known
                 box.execute(
                     f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {', '.join(mapped)}, "
@@ -200,8 +206,12 @@ def _check_rows(
                 con.execute(f"CREATE OR REPLACE TEMP TABLE clean AS {select}")
             else:
                 con.execute(f"INSERT INTO clean {select}")
-            con.unregister("src_raw" if box is con else "checked_rows")
-            rows_read += chunk.num_rows
+            if chunk is None:
+                con.execute("DROP VIEW src_raw")
+                rows_read = source.rows or 0
+            else:
+                con.unregister("src_raw" if box is con else "checked_rows")
+                rows_read += chunk.num_rows
             del chunk
     except duckdb.Error as exc:
         raise InputError(
@@ -210,9 +220,13 @@ def _check_rows(
     filtered = rows_read - _count(con, "clean")
     key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
+    # The keys seen twice: first their hashes (a group of numbers, not of texts), then the few
+    # rows whose hash repeats, grouped by the key itself (two keys can share a hash).
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE repeated_keys AS "
-        f"SELECT {key} FROM clean WHERE {not_null} GROUP BY {key} HAVING count(*) > 1"
+        f"SELECT {key} FROM clean WHERE {not_null} AND hash({key}) IN ("
+        f"SELECT h FROM (SELECT hash({key}) AS h FROM clean WHERE {not_null}) GROUP BY h HAVING count(*) > 1) "
+        f"GROUP BY {key} HAVING count(*) > 1"
     )
     if len(wanted) < len(COLUMNS) and _count(con, "repeated_keys"):
         raise _ReadEverything
