@@ -29,6 +29,7 @@ from arbitre.ingest.mapping import (
 )
 from arbitre.ingest.readers import Reencoded, Source
 from arbitre.ingest.sandbox import sandbox
+from arbitre.store.interactions import sql_type
 
 # Size limits of one value: a name or an id, a free text (a transcript of 16 MiB is a long book).
 MAX_NAME_CHARS = 1_000
@@ -351,7 +352,7 @@ def _typed_select(
     for column in COLUMNS:
         raw = quote_ident(column.name)
         if column not in wanted:
-            finals.append(f"CAST(NULL AS {_SQL_TYPES[column.kind]}) AS {raw}")
+            finals.append(f"CAST(NULL AS {sql_type(column)}) AS {raw}")  # the type it converts to
             continue
         rule = mapping.rule(column.name)
         kind_sql = mapped_types[column.name].upper()
@@ -429,18 +430,6 @@ def _typed_select(
         if {n for n in BY_NAME if f'"{n}"' in cond} <= read:
             check(name, reason, cond)
     return sql, checks, flags
-
-
-# The type each kind of column converts to (a column not read is a NULL of it).
-_SQL_TYPES = {
-    "string": "VARCHAR",
-    "channel": "VARCHAR",
-    "text": "VARCHAR",
-    "timestamp": "TIMESTAMPTZ",
-    "boolean": "BOOLEAN",
-    "number": "DOUBLE",
-    "integer": "TINYINT",
-}
 
 
 def _convert(
