@@ -236,3 +236,37 @@ def test_a_parquet_file_read_by_duckdb_names_the_same_rows_as_read_through_the_s
     assert [(e.line, e.column, e.value) for e in boxed.errors] == shown
     assert direct.rows_read == boxed.rows_read == n
     assert direct.clean_rows == boxed.clean_rows == n - 3
+
+
+def test_a_parquet_file_with_a_column_named_as_duckdb_s_row_number_is_checked_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's scan adds its own ``file_row_number``: a file holding one is read by Arrow, its
+    column kept as an extra one."""
+    table = pa.table(
+        {
+            "contact_id": ["1", "2"],
+            "flow": ["f", "f"],
+            "channel": ["chat", "fax"],
+            "site": ["s", "s"],
+            "arrived_at": pa.array([1_767_600_000_000_000] * 2, pa.timestamp("us", tz="UTC")),
+            "abandoned": [False, False],
+            "File_Row_Number": [7, 8],
+        }
+    )
+    pq.write_table(table, tmp_path / "a.parquet")
+    checked = check(tmp_path / "a.parquet")
+    assert [(e.line, e.column, e.value) for e in checked.errors] == [(2, "channel", "fax")]
+    assert checked.con.sql("SELECT extra FROM clean").fetchall() == [('{"File_Row_Number":7}',)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_column_names_differing_only_in_case_are_refused_not_read_as_one(tmp_path: Path, suffix: str) -> None:
+    """SQL would read ``flow`` and ``FLOW`` as one column, silently taking one for the other."""
+    path = tmp_path / f"a{suffix}"
+    if suffix == ".csv":
+        write_csv(path, HEADER + ",FLOW", [GOOD + ",other"])
+    else:
+        pq.write_table(pa.table({"contact_id": ["1"], "flow": ["f"], "FLOW": ["g"]}), path)
+    with pytest.raises(InputError, match="column names 'flow' and 'FLOW' differ only in case"):
+        check(path)

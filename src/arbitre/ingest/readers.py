@@ -219,10 +219,24 @@ def read_source(path: Path, options: SourceOptions) -> Source:
         raise InputError("file not found", file=str(path))
     fmt = detect_format(path, options)
     if fmt == "csv":
-        return _read_csv(path, options)
-    if fmt == "parquet":
-        return _read_parquet(path)
-    return _read_jsonl(path, options)
+        source = _read_csv(path, options)
+    elif fmt == "parquet":
+        source = _read_parquet(path)
+    else:
+        source = _read_jsonl(path, options)
+    _refuse_names_differing_in_case(source)
+    return source
+
+
+def _refuse_names_differing_in_case(source: Source) -> None:
+    """SQL names columns without case: ``flow`` and ``FLOW`` would read as one column."""
+    seen: dict[str, str] = {}
+    for name in source.names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise InputError(
+                f"column names {other!r} and {name!r} differ only in case: rename one", file=source.file
+            )
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -499,10 +513,15 @@ def _read_parquet(path: Path) -> Source:
         schema=schema,
         batches=batches,
         rows=parquet.metadata.num_rows,
-        scan_sql=scan_sql,
+        # DuckDB adds its own ``file_row_number``: a file holding one is read by Arrow.
+        scan_sql=scan_sql if _scannable(schema.names) else None,
     )
     _refuse_nested(source)
     return source
+
+
+def _scannable(names: Sequence[str]) -> bool:
+    return "file_row_number" not in (n.lower() for n in names)
 
 
 def _refuse_nested(source: Source) -> None:
