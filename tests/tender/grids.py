@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
+from arbitre.demo.tender import filled_grid
 from arbitre.domain.tender import Tender
 from arbitre.reports.tender_grid import grid_xlsx
-from arbitre.tender.grid import GridFlow, sheet_name
+from arbitre.tender.grid import GridFlow
 from arbitre.yamlio import load_model
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "arbitre" / "examples" / "tenders" / "sav-2026.yaml"
@@ -35,14 +33,7 @@ def blank(tender: Tender, lang: str = "fr") -> bytes:
 
 def fill(data: bytes, cells: dict[str, dict[str, Any]], lang: str = "fr") -> bytes:
     """``cells``: sheet key → cell → value, written into the grid ``data``."""
-    wb = load_workbook(io.BytesIO(data))
-    for key, values in cells.items():
-        ws = wb[sheet_name(key, lang)]
-        for cell, value in values.items():
-            ws[cell] = value
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return filled_grid(data, cells, lang=lang)
 
 
 def complete(

@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
-from arbitre.services.tender import import_bids, score_tender
+from arbitre.services.tender_bids import import_bids
 from arbitre.services.tender_report import render_tender_report
+from arbitre.services.tender_score import score_tender
 from arbitre.store.workspace import Workspace
 
 from .test_service import AFTER, BEFORE, RECEIVED, company, grade_all, grid  # noqa: F401

@@ -18,17 +18,10 @@ from arbitre.cli.app import app
 from arbitre.demo.generate import generate_history
 from arbitre.errors import InputError, RejectedCells
 from arbitre.services.imports import import_file
-from arbitre.services.tender import (
-    SealedError,
-    import_bids,
-    init_tender,
-    list_bids,
-    load_tender,
-    record_evaluation,
-    score_tender,
-    technical_board,
-    unsealed_bids,
-)
+from arbitre.services.tender import init_tender, load_tender
+from arbitre.services.tender_bids import SealedError, import_bids, list_bids, unsealed_bids
+from arbitre.services.tender_grades import record_evaluation, technical_board
+from arbitre.services.tender_score import score_tender
 from arbitre.store.appdb import TenderBid, session_scope
 from arbitre.store.workspace import Workspace
 
@@ -96,7 +89,7 @@ def grade_all(ws: Workspace, providers: list[str], grades: dict[str, str]) -> No
 def test_init_writes_a_valid_tender_with_the_workspace_flows_and_refuses_a_path_as_name(
     ws: Workspace,
 ) -> None:
-    path = init_tender(ws, "rfp-1", flows=["sav-voice-fr", "sav-email-fr", "sav-chat-fr"])
+    path = init_tender(ws, "rfp-1", flows=["sav-voice-fr", "sav-email-fr", "sav-chat-fr"]).path
     tender = load_tender(ws, "rfp-1")
     assert path.name == "rfp-1.yaml" and tender.scope.flows == ["sav-voice-fr", "sav-email-fr", "sav-chat-fr"]
     assert [(lot.id, lot.flows) for lot in tender.all_lots()] == [
@@ -338,7 +331,7 @@ def test_hostile_names_reach_the_database_the_terminal_and_the_report_as_plain_t
 def test_contacts_after_the_term_starts_leave_no_empty_weeks_in_the_history_the_dqe_uses(
     ws: Workspace, tmp_path: Path
 ) -> None:
-    from arbitre.services.tender import dqe
+    from arbitre.services.tender_score import dqe
 
     late = tmp_path / "late.csv"
     late.write_text(

@@ -88,6 +88,23 @@ def demo(
                     | {"slas": [{k: x[k] for k in ("name", "actual", "met", "credit")} for x in g["slas"]]}
                     for g in result.governance
                 ],
+                "tender": None
+                if result.tender is None
+                else {
+                    "tender": result.tender.tender,
+                    "lots": [
+                        {
+                            "lot": lot.lot,
+                            "recommended": lot.recommended,
+                            "ranking": [r.provider for r in lot.ranking],
+                        }
+                        for lot in result.tender.lots
+                    ],
+                    "awards": [
+                        {"lot": a.lot, "provider": a.provider, "offers": [p.name for p in a.offers]}
+                        for a in result.awards
+                    ],
+                },
                 "decision": {
                     "recommended": decision.recommended,
                     "scenarios": [
@@ -155,6 +172,29 @@ def demo(
     )
     out.print()
     print_summary(decision)
+    if result.tender is not None:
+        print_table(
+            f"Step 5 — the tender {result.tender.tender}: every bid on the same volumes, ranked per lot",
+            ["lot", "provider", "term cost", "price", "technical", "total", "rank"],
+            [
+                [
+                    lot.lot,
+                    r.provider,
+                    f"{r.price:,.2f} {result.tender.currency}",
+                    f"{r.price_score:.2f}",
+                    f"{r.technical_score:.2f}",
+                    f"{r.total:.2f}",
+                    str(r.rank),
+                ]
+                for lot in result.tender.lots
+                for r in lot.ranking
+            ],
+        )
+        for a in result.awards:
+            out.print(
+                f"  lot {a.lot} awarded to {a.provider}: {', '.join(p.name for p in a.offers + a.contracts)}",
+                markup=False,
+            )
     if result.governance:
         cur = result.governance[0]["currency"]
         print_table(

@@ -36,7 +36,10 @@ def init(
     name: Name,
     flows: Annotated[
         str | None,
-        typer.Option("--flows", help="Flows of the scope, comma-separated (default: all but outbound)."),
+        typer.Option(
+            "--flows",
+            help="Flows of the scope, comma-separated (default: what the recorded decision outsources; without one, all but outbound).",
+        ),
     ] = None,
 ) -> None:
     """Write tenders/NAME.yaml: the commented example with this workspace's flows, to edit."""
@@ -46,10 +49,21 @@ def init(
     ws = Workspace.open(directory)
     try:
         chosen = [f.strip() for f in flows.split(",") if f.strip()] if flows else None
-        path = init_tender(ws, name, flows=chosen)
+        result = init_tender(ws, name, flows=chosen)
     finally:
         ws.close()
-    out.print(str(path), markup=False)
+    out.print(str(result.path), markup=False)
+    origin = {
+        "decision": f"what decision {result.decision_id} outsources",
+        "flows": "--flows",
+        "store": "every flow of the store but outbound calls"
+        + (f" (decision {result.decision_id} keeps everything in-house)" if result.decision_id else ""),
+    }[result.source]
+    out.print(
+        f"scope ({origin}): {', '.join(result.flows)}; bands {', '.join(result.bands)}; "
+        f"languages {', '.join(result.languages)}",
+        markup=False,
+    )
 
 
 @tender_app.command("spec")
@@ -93,7 +107,8 @@ def bids(
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import filled grids (all or none; prices sealed until the deadline), or list the bids."""
-    from arbitre.services.tender import import_bids, list_bids, load_tender
+    from arbitre.services.tender import load_tender
+    from arbitre.services.tender_bids import import_bids, list_bids
     from arbitre.store.workspace import Workspace
 
     when = _time(received_at, "--received-at") if received_at else None
@@ -160,7 +175,8 @@ def evaluate(
 ) -> None:
     """Enter an evaluator's grades of the technical answers (no price is shown or needed)."""
     from arbitre.domain.tender import Evaluation, Grade
-    from arbitre.services.tender import load_tender, read_grades, record_evaluation
+    from arbitre.services.tender import load_tender
+    from arbitre.services.tender_grades import read_grades, record_evaluation
     from arbitre.store.workspace import Workspace
 
     if (file is None) == (provider is None):
@@ -201,7 +217,7 @@ def score(
 ) -> None:
     """The technical evaluation and, once the deadline is past, every bid priced on the same
     volumes, ranked per lot with the sensitivity of the ranking and the flags."""
-    from arbitre.services.tender import score_tender
+    from arbitre.services.tender_score import score_tender
     from arbitre.store.workspace import Workspace
 
     ws = Workspace.open(directory)
@@ -315,6 +331,60 @@ def rank(
         out.print(f"warning: {w}", markup=False)
 
 
+@tender_app.command("award")
+def award_cmd(
+    directory: Dir,
+    name: Name,
+    lot: Annotated[
+        str, typer.Option("--lot", help="The lot awarded (the tender's lot id; `all` without lots).")
+    ],
+    provider: Annotated[
+        str, typer.Option("--provider", help="The provider it is awarded to (its bidder id).")
+    ],
+    json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+) -> None:
+    """Award a lot: the bid as offers (offers/) for `arbitre decide`, a draft contract (contracts/)
+    for `arbitre contract`; draft offers set aside in offers/drafts/."""
+    from arbitre.services.tender_award import award
+    from arbitre.store.workspace import Workspace
+
+    ws = Workspace.open(directory)
+    try:
+        with err.status("Pricing the bids on the DQE…"):
+            result = award(ws, name, lot, provider)
+    finally:
+        ws.close()
+    if json:
+        print_json(
+            {
+                "tender": result.tender,
+                "lot": result.lot,
+                "provider": result.provider,
+                "recommended": result.recommended,
+                "offers": [str(p) for p in result.offers],
+                "set_aside": [str(p) for p in result.set_aside],
+                "contracts": [str(p) for p in result.contracts],
+            }
+        )
+        return
+    if result.recommended != result.provider:
+        err.print(
+            f"note: the score recommends {result.recommended or 'no provider'} for lot {lot}, not {provider}",
+            markup=False,
+        )
+    for label, paths in (
+        ("offer", result.offers),
+        ("set aside", result.set_aside),
+        ("draft contract", result.contracts),
+    ):
+        for path in paths:
+            out.print(f"{label}: {path}", markup=False)
+    out.print(
+        f"next: arbitre decide {directory} (on the bid); arbitre contract {directory} CONTRACT.yaml (the draft, once negotiated)",
+        markup=False,
+    )
+
+
 @tender_app.command("report")
 def report(
     directory: Dir,
@@ -326,8 +396,8 @@ def report(
     ] = None,
 ) -> None:
     """The tender report: comparison, scores, sensitivity, flags, recommendation, inputs and sources."""
-    from arbitre.services.tender import score_tender
     from arbitre.services.tender_report import write_tender_report
+    from arbitre.services.tender_score import score_tender
     from arbitre.store.workspace import Workspace
 
     _lang(lang)

@@ -13,7 +13,7 @@ import csv
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ from arbitre.demo.generate import generate_history
 from arbitre.demo.provider import generate_provider_months, provider_invoices, write_invoice_csv
 from arbitre.demo.quality import evaluations as demo_evaluations
 from arbitre.demo.quality import plant
+from arbitre.demo.tender import EVALUATORS, bid_cells, filled_grid, grades_of, lots_of
+from arbitre.domain.costing import Offer
+from arbitre.domain.tender import Evaluation
 from arbitre.errors import WorkspaceError
 from arbitre.examples import EXAMPLES, MAPPINGS
 from arbitre.ingest.mapping import load_mapping
@@ -43,8 +46,17 @@ from arbitre.services.govern import govern
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.services.quality import import_evaluations, store_grid
 from arbitre.services.quality_checks import calibrate, check_month, current_runs, run_summary
+from arbitre.services.tender import init_tender, load_tender, questions, store_flows
+from arbitre.services.tender_award import AwardResult, award_lots
+from arbitre.services.tender_bids import import_bids, list_bids
+from arbitre.services.tender_grades import record_evaluation
+from arbitre.services.tender_report import write_tender_report
+from arbitre.services.tender_score import flow_facts, score_tender
+from arbitre.services.tender_spec import write_spec
 from arbitre.store.interactions import connect
 from arbitre.store.workspace import Workspace
+from arbitre.tender.document import TenderScore
+from arbitre.yamlio import load_model
 
 MARKER = ".arbitre-demo"
 DEMO_INPUTS = Path(__file__).resolve().parent.parent / "demo" / "workspace"
@@ -53,6 +65,12 @@ CONTRACT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "contra
 DEMO_TODAY = date(2026, 7, 6)
 PROVIDER_SITE = "linguaserv:barcelona"
 QA_GRID = EXAMPLES / "quality" / "grille-relation-client.yaml"
+# The tender (step 5): the after-sales calls and e-mails, the flows of the contract signed after it,
+# on the example tender's timetable (bids due 13 February 2026 at noon, award on 6 March).
+TENDER = "sav-2026"
+TENDER_FLOWS = ("sav-voice-fr", "sav-email-fr")
+BIDS_RECEIVED = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+AWARDED_AT = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -66,6 +84,8 @@ class DemoResult:
     report: Path | None = None
     decision: DecisionDocument | None = None
     business_case: Path | None = None
+    tender: TenderScore | None = None
+    awards: list[AwardResult] = field(default_factory=list)
     governance: list[dict[str, Any]] = field(default_factory=list)
     copil: Path | None = None
     quality: list[CheckSummary] = field(default_factory=list)  # the provider's months checked
@@ -98,8 +118,12 @@ def build_demo(
         result.mapping = activity_map(ws)
         result.report = write_activity_map(result.mapping, ws.reports_dir, lang="fr")
         write_activity_map(result.mapping, ws.reports_dir, lang="en")
-        progress("Deciding what to keep, outsource or split (steps 2 and 4) and writing the business case")
+        progress("Deciding what to keep, outsource or split (steps 2 and 4)")
         _copy_inputs(directory)
+        decide(ws, who="arbitre demo")
+        progress("The tender between the four providers (step 5): specification, bids, evaluation, award")
+        result.tender, result.awards = _tender_demo(ws, directory)
+        progress("Deciding again with the awarded bids among the offers, and writing the business case")
         result.decision = decide(ws, who="arbitre demo")
         result.business_case = write_business_case(result.decision, ws.reports_dir, fmt="html", lang="fr")
         write_business_case(result.decision, ws.reports_dir, fmt="html", lang="en")
@@ -111,6 +135,49 @@ def build_demo(
         return result
     finally:
         ws.close()
+
+
+def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[AwardResult]]:
+    """The tender of the after-sales calls and e-mails: the tender file and its specification,
+    each provider's grid filled from its offer (`arbitre.demo.tender`), the bids imported before
+    the deadline, the two evaluators' grades, the score on the DQE, and each lot awarded to the
+    provider the score recommends (offers and draft contracts, docs/tender.md)."""
+    init_tender(ws, TENDER, flows=TENDER_FLOWS)
+    *_, grid_path = write_spec(ws, TENDER, lang="fr", pdf=False)
+    tender = load_tender(ws, TENDER)
+    facts = flow_facts(ws, tender)
+    counts = store_flows(ws)
+    blank = grid_path.read_bytes()
+    answers = [n for n, _ in questions(tender)]
+    files = []
+    for path in sorted((directory / "offers").glob("*.yaml")):
+        offer = load_model(path, Offer)
+        lots = lots_of(offer, tender, {f: facts[f].channel.value for f in tender.scope.flows})
+        if not lots:
+            continue
+        cells = bid_cells(
+            offer,
+            tender,
+            lots=lots,
+            reference_aht_s={f: x.reference_aht_s for f, x in facts.items()},
+            contacts={f: float(counts[f][1]) for f in tender.scope.flows},
+            answers=answers,
+        )
+        target = directory / "exports" / f"offre-{offer.id}-{TENDER}.xlsx"
+        target.write_bytes(filled_grid(blank, cells))
+        files.append(target)
+    import_bids(ws, TENDER, files, who="arbitre demo", received_at=BIDS_RECEIVED, now=AWARDED_AT)
+    bidders = [b.provider for b in list_bids(ws, tender)]
+    for evaluator in EVALUATORS:
+        grades = grades_of(evaluator, bidders, tender.criteria.graded())
+        record_evaluation(
+            ws, tender, Evaluation.model_validate({"evaluator": evaluator, "grades": grades}), who=evaluator
+        )
+    score = score_tender(ws, TENDER, now=AWARDED_AT)
+    write_tender_report(ws, score, fmt="html", lang="fr")
+    write_tender_report(ws, score, fmt="html", lang="en")
+    winners = {lot.lot: lot.recommended for lot in score.lots if lot.recommended}
+    return score, award_lots(ws, TENDER, winners, now=AWARDED_AT)
 
 
 def _govern_demo(

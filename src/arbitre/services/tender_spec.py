@@ -13,7 +13,8 @@ from arbitre.mapping.queries import flow_counts, handle_times, languages, period
 from arbitre.reports.html import write_document
 from arbitre.reports.tender_grid import grid_xlsx
 from arbitre.reports.tender_spec import spec_content, spec_docx, spec_html
-from arbitre.services.tender import load_tender, questions, store_flows, term_forecast
+from arbitre.services.tender import load_tender, questions, store_flows
+from arbitre.services.tender_score import term_forecast
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.workspace import Workspace
 from arbitre.tender.grid import GridFlow
