@@ -35,6 +35,7 @@ import pyarrow.csv as pacsv
 
 from benchmarks import data
 from benchmarks import staffing_data as sd
+from benchmarks.machine import Others, others_busy
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -47,18 +48,36 @@ KINDS = ("staff", "kpi", "import", "demo")
 
 @dataclass(frozen=True)
 class Process:
-    """One whole process: wall seconds from start to exit, CPU seconds, peak resident MiB."""
+    """One whole process: wall seconds from start to exit, CPU seconds, peak resident MiB, and
+    the CPU other processes of the machine used meanwhile (% of all CPUs; before: when it started)."""
 
     seconds: float
     cpu_seconds: float
     peak_mib: float
+    others_before_pct: float = 0.0
+    others_during_pct: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {"seconds": self.seconds, "cpu_seconds": self.cpu_seconds, "peak_mib": self.peak_mib}
+        return {
+            "seconds": self.seconds,
+            "cpu_seconds": self.cpu_seconds,
+            "peak_mib": self.peak_mib,
+            "others_before_pct": self.others_before_pct,
+            "others_during_pct": self.others_during_pct,
+        }
+
+
+# Seconds to wait before each measured process for the other processes to leave the CPUs.
+SETTLE_S = {"value": 0.0}
 
 
 def run_process(cmd: list[str], *, stdout: Path | None = None, env: dict[str, str] | None = None) -> Process:
-    """Run ``cmd`` to its end; its own time and peak memory (``wait4``), failing if it fails."""
+    """Run ``cmd`` to its end; its own time and peak memory (``wait4``), failing if it fails.
+
+    First waits up to ``SETTLE_S`` for a quiet machine, and records how busy the others were.
+    """
+    before = others_busy(SETTLE_S["value"]) if SETTLE_S["value"] > 0 else 0.0
+    others = Others()
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
     try:
         started = time.perf_counter()
@@ -74,7 +93,7 @@ def run_process(cmd: list[str], *, stdout: Path | None = None, env: dict[str, st
             out.close()  # type: ignore[union-attr]
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd[:3])}… exited {proc.returncode}: {err.decode()[-2000:]}")
-    return Process(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Process(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, before, others.during_pct())
 
 
 def default_arbitre() -> str:
@@ -129,8 +148,14 @@ def staff(arbitre: str, *, intervals: int, sample: int, seed: int) -> dict[str, 
     for p in (path, result, peer_out, peer_agents):
         p.unlink(missing_ok=True)
     extrapolated = float(measured["extrapolated_seconds"])
+    # What bounds the whole command: Python's own start with NumPy, and arbitre's start alone.
+    floor = min(
+        (run_process([sys.executable, "-c", "import numpy"]) for _ in range(3)), key=lambda p: p.seconds
+    )
+    start = min((run_process([arbitre, "staff", "--help"]) for _ in range(3)), key=lambda p: p.seconds)
     return {
         "intervals": intervals,
+        "floor": {"python_import_numpy": floor.as_dict(), "arbitre_staff_help": start.as_dict()},
         "ours": ours.as_dict(),
         "peer": peer.as_dict()
         | {
@@ -140,6 +165,7 @@ def staff(arbitre: str, *, intervals: int, sample: int, seed: int) -> dict[str, 
             "extrapolated_seconds": extrapolated,
         },
         "ratio": extrapolated / ours.seconds,
+        "ratio_at_floor": extrapolated / floor.seconds,
         "agreement": {"sample": sample, "same_agents": same},
     }
 
@@ -277,21 +303,24 @@ def problems(report: dict[str, Any]) -> list[str]:
 
 
 def print_commands(report: dict[str, Any]) -> None:
-    """The commands table on standard output: ours, the peer, the ratio, the target, met or not."""
+    """The commands table on standard output: ours (wall, CPU, peak), the peer, the ratio, the
+    target, met or not, and how busy the other processes of the machine were meanwhile."""
     header = (
-        f"{'command (whole process)':<44} {'seconds':>8} {'peak MiB':>9} {'peer':<40} {'seconds':>8} "
-        f"{'peak MiB':>9} {'ratio':>9}  {'target':<9} {'met?':<4}"
+        f"{'command (whole process)':<40} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'others':>6}  "
+        f"{'peer':<36} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'ratio':>9}  {'target':<9} {'met?':<4}"
     )
-    print("\nCommands, whole process (fresh process each, wall time start to exit, peak RSS)")
+    print("\nCommands, whole process (fresh process each, wall time start to exit, CPU time, peak RSS)")
     print(header)
     print("-" * len(header))
 
     def line(name: str, x: dict[str, Any], ratio: str = "", target: str = "", met: str = "") -> None:
-        peer = x.get("peer", {})
+        ours, peer = x["ours"], x.get("peer", {})
         peer_s = peer.get("extrapolated_seconds", peer.get("seconds"))
         print(
-            f"{name:<44} {x['ours']['seconds']:8.2f} {x['ours']['peak_mib']:9,.0f} {peer.get('name', ''):<40.40} "
+            f"{name:<40} {ours['seconds']:8.2f} {ours['cpu_seconds']:7.1f} {ours['peak_mib']:9,.0f} "
+            f"{ours.get('others_during_pct', 0.0):5.0f}%  {peer.get('name', ''):<36.36} "
             f"{'' if peer_s is None else format(peer_s, '8.2f'):>8} "
+            f"{'' if not peer else format(peer['cpu_seconds'], '7.1f'):>7} "
             f"{'' if not peer else format(peer['peak_mib'], '9,.0f'):>9} {ratio:>9}  {target:<9} {met:<4}"
         )
 
@@ -324,12 +353,21 @@ def print_commands(report: dict[str, Any]) -> None:
         )
     if "demo" in report:
         line("demo --no-serve, end to end", report["demo"])
+    print("(others: CPU used by other processes of the machine during our command, % of all CPUs)")
     if "staff" in report:
         s = report["staff"]
         print(
             f"(staff: pyworkforce timed on {s['peer']['sample']:,} intervals, {s['peer']['per_interval_us']:,.0f} µs each, "
             f"extrapolated to {s['intervals']:,}; same agents on {s['agreement']['same_agents']:,} of {s['agreement']['sample']:,})"
         )
+        floor = s.get("floor")
+        if floor:
+            numpy_s = floor["python_import_numpy"]["seconds"]
+            print(
+                f'(staff: start-up floor `python -c "import numpy"` {numpy_s:.3f} s, `arbitre staff --help` '
+                f"{floor['arbitre_staff_help']['seconds']:.3f} s; a command taking only Python's start with NumPy "
+                f"would be {s['ratio_at_floor']:,.0f}× pyworkforce)"
+            )
     if "kpi" in report:
         a = report["kpi"]["agreement"]
         print(f"(kpi: {a['groups']:,} groups compared with pandas, {a['disagreements']} values differ)")
@@ -347,7 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rows", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS / "commands.json")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=60.0,
+        help="seconds to wait for a quiet machine before each process (60)",
+    )
     args = parser.parse_args(argv)
+    SETTLE_S["value"] = args.settle
     only = tuple(k.strip() for k in args.only.split(",") if k.strip())
     bad = [k for k in only if k not in KINDS]
     if bad:

@@ -36,7 +36,7 @@ YEAR = 2025
 # Bump when the data changes, so that a kept file of an older generator is not reused.
 VERSION = 1
 
-# The canonical columns of specs/interactions.md, in order.
+# The canonical columns of docs/specs/interactions.md, in order.
 COLUMNS: tuple[str, ...] = (
     "contact_id",
     "flow",

@@ -1,4 +1,4 @@
-"""The default KPIs of specs/interactions.md by flow × day, in plain pandas: the benchmark's reference.
+"""The default KPIs of docs/specs/interactions.md by flow × day, in plain pandas: the benchmark's reference.
 
 Written the way an analyst would write it, from the spec and not from the engine: read the
 records, convert the arrivals to Paris time, derive the facts of each contact as columns, find
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 TZ = "Europe/Paris"
-# specs/interactions.md, "Default KPI definitions".
+# docs/specs/interactions.md, "Default KPI definitions".
 THRESHOLD_S = {"voice_in": 20.0, "chat": 60.0, "social": 3600.0, "email": 86400.0, "backoffice": 86400.0}
 SHORT_ABANDON_S = 5.0
 REPEAT_WINDOW_S = 7 * 86400.0

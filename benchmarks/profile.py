@@ -5,9 +5,10 @@
 
 Run it on data kept by ``./scripts/bench --keep`` (``benchmarks/.data/``), alone on the machine.
 
-- ``import``: `import_file` into a fresh temporary workspace, with the DuckDB connection it opens
-  wrapped so that each statement is timed (and the resident memory after it recorded); the
-  statements are grouped by their first words. Nothing is changed in the product.
+- ``import``: `import_file` into a fresh temporary workspace, with the DuckDB connections it opens
+  (its own and the mapping sandbox, where each chunk is checked) wrapped so that each statement
+  is timed (and the resident memory after it recorded); statements repeated for every chunk are
+  added up. Nothing is changed in the product.
 - ``kpi``: `kpi_sql` as the engine runs it, then variants that each remove one part (the repeat
   window, the text day key), so that the difference is that part's cost. The variants are
   yardsticks, not proposed code: a variant without the window does not compute ``repeat_rate_7d``.
@@ -38,10 +39,10 @@ def _label(query: str) -> str:
 
 class _Log:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, float, float]] = []  # label, seconds, RSS MiB after
+        self.rows: list[tuple[str, float, float, float]] = []  # label, seconds, CPU s, RSS MiB after
 
-    def add(self, query: str, seconds: float) -> None:
-        self.rows.append((_label(query), seconds, psutil.Process().memory_info().rss / 2**20))
+    def add(self, query: str, seconds: float, cpu: float) -> None:
+        self.rows.append((_label(query), seconds, cpu, psutil.Process().memory_info().rss / 2**20))
 
 
 class _TimedRelation:
@@ -56,11 +57,11 @@ class _TimedRelation:
             return attr
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 return attr(*args, **kwargs)
             finally:
-                self._log.add(self._query, time.perf_counter() - started)
+                self._log.add(self._query, time.perf_counter() - started, time.process_time() - cpu)
 
         return timed
 
@@ -70,11 +71,11 @@ class _TimedConnection:
         self._con, self._log = con, log
 
     def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return self._con.execute(query, *args, **kwargs)
         finally:
-            self._log.add(query, time.perf_counter() - started)
+            self._log.add(query, time.perf_counter() - started, time.process_time() - cpu)
 
     def sql(self, query: str, *args: Any, **kwargs: Any) -> Any:
         return _TimedRelation(self._con.sql(query, *args, **kwargs), query, self._log)
@@ -84,25 +85,49 @@ class _TimedConnection:
 
 
 def profile_import(csv: Path) -> None:
+    import arbitre.ingest.validate as validate
     import arbitre.services.imports as imports
+    import arbitre.store.files as files
+    import arbitre.store.interactions as interactions
     from arbitre.store.workspace import Workspace
 
     log = _Log()
-    connect: Callable[..., Any] = imports.connect
-    imports.connect = lambda *a, **k: _TimedConnection(connect(*a, **k), log)  # type: ignore[assignment]
+    connect: Callable[..., Any] = interactions.connect
+    interactions.connect = lambda *a, **k: _TimedConnection(connect(*a, **k), log)  # type: ignore[assignment]
+    write: Callable[..., Any] = files.BackgroundWriter.write
+
+    def timed_write(self: Any, con: Any, query: str, target: Path) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        write(self, con, query, target)  # the query runs as its rows are read
+        log.add("(write a month) " + query, time.perf_counter() - started, time.process_time() - cpu)
+
+    files.BackgroundWriter.write = timed_write  # type: ignore[method-assign]
+    sandbox: Callable[..., Any] = validate.sandbox
+    validate.sandbox = lambda *a, **k: _TimedConnection(sandbox(*a, **k), log)  # type: ignore[assignment]
     with tempfile.TemporaryDirectory(dir=csv.parent) as tmp:
         ws = Workspace.init(Path(tmp) / "ws", name="profile")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         summary = imports.import_file(ws, csv)
-        total = time.perf_counter() - started
+        total, cpu_total = time.perf_counter() - started, time.process_time() - cpu_started
         ws.close()
-    statements = sum(s for _, s, _ in log.rows)
-    print(f"import_file: {total:.1f} s for {summary.rows_read:,} rows; SQL statements {statements:.1f} s")
-    print(f"{'seconds':>8} {'RSS MiB':>8}  statement")
-    for label, seconds, rss in log.rows:
+    statements = sum(r[1] for r in log.rows)
+    print(
+        f"import_file: {total:.1f} s ({cpu_total:.1f} CPU s) for {summary.rows_read:,} rows; "
+        f"SQL statements {statements:.1f} s"
+    )
+    print(f"{'seconds':>8} {'CPU s':>7} {'times':>5} {'RSS MiB':>8}  statement (RSS: the largest after it)")
+    merged: dict[str, list[float]] = {}
+    for label, seconds, cpu, rss in log.rows:
+        entry = merged.setdefault(label, [0.0, 0.0, 0, 0.0])
+        entry[0] += seconds
+        entry[1] += cpu
+        entry[2] += 1
+        entry[3] = max(entry[3], rss)
+    for label, (seconds, cpu, times, rss) in merged.items():
         if seconds >= 0.05:
-            print(f"{seconds:8.2f} {rss:8,.0f}  {label}")
-    print(f"(statements under 0.05 s: {sum(s for _, s, _ in log.rows if s < 0.05):.2f} s in all)")
+            print(f"{seconds:8.2f} {cpu:7.2f} {int(times):5d} {rss:8,.0f}  {label}")
+    small = sum(s for s, _, _, _ in merged.values() if s < 0.05)
+    print(f"(statements under 0.05 s: {small:.2f} s in all)")
 
 
 def profile_kpi(ws_dir: Path, *, repeat: int = 3) -> None:

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ import psutil
 
 from benchmarks import commands, data, staffing_run
 from benchmarks.compare import differences, summary
+from benchmarks.machine import Others, others_busy
 from benchmarks.pandas_kpi import KPI_NAMES
 
 HERE = Path(__file__).resolve().parent
@@ -56,30 +56,6 @@ def _rel(path: Path) -> str:
         return path.name
 
 
-def _others_busy(settle_s: float) -> float:
-    """CPU use of other processes (%, of all CPUs), waiting up to ``settle_s`` for it to fall under 10 %.
-
-    The machine may be shared: a measurement taken while something else computes is slower, and
-    the report says so.
-    """
-    deadline = time.monotonic() + settle_s
-    while True:
-        busy = psutil.cpu_percent(interval=1.0)  # this process is idle meanwhile
-        if busy < 10.0 or time.monotonic() >= deadline:
-            return busy
-        time.sleep(4.0)
-
-
-def _busy_cpu_s() -> float:
-    t = psutil.cpu_times()
-    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
-
-
-def _children_cpu_s() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
 def _child(kind: str, *args: str, settle_s: float = 0.0) -> dict[str, Any]:
     """Run one measurement in a fresh Python process and return what it measured.
 
@@ -87,17 +63,15 @@ def _child(kind: str, *args: str, settle_s: float = 0.0) -> dict[str, Any]:
     and during it (``others_during_pct``: CPU time of the machine less the measurement's own, as a
     share of all CPUs over the measurement's wall time).
     """
-    busy = _others_busy(settle_s)
+    busy = others_busy(settle_s)
     out = DATA / f"{kind}.measure.json"
     out.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "benchmarks.measure", kind, "--out", str(out), *args]
-    machine0, own0, started = _busy_cpu_s(), _children_cpu_s(), time.perf_counter()
+    others = Others()
     subprocess.run(cmd, cwd=REPO, check=True)
-    wall = time.perf_counter() - started
-    others = (_busy_cpu_s() - machine0) - (_children_cpu_s() - own0)
     result: dict[str, Any] = json.loads(out.read_text())
     result["others_busy_pct"] = busy
-    result["others_during_pct"] = max(0.0, 100.0 * others / (wall * (os.cpu_count() or 1)))
+    result["others_during_pct"] = others.during_pct()
     out.unlink()
     return result
 
@@ -199,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only == "staffing":
         return _staffing_only(args, report)
     if args.only == "commands":
-        return _commands_only(report)
+        return _commands_only(report, settle_s=args.settle)
     reuse_store = args.only == "kpi" and (ws / "arbitre.yaml").exists()
     try:
         if reuse_store:
@@ -288,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only is None:
         report["staffing"] = _staffing(args)
+        commands.SETTLE_S["value"] = args.settle
         report["commands"] = commands.run_commands(arbitre=commands.default_arbitre(), seed=args.seed)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)
@@ -320,10 +295,11 @@ def _staffing_only(args: argparse.Namespace, report: dict[str, Any]) -> int:
     return 1 if report["staffing"]["problems"] else 0
 
 
-def _commands_only(report: dict[str, Any]) -> int:
+def _commands_only(report: dict[str, Any], *, settle_s: float) -> int:
     """``--only commands``: the commands as a user runs them, each against its peer."""
     for key in ("rows", "generator"):
         report.pop(key)
+    commands.SETTLE_S["value"] = settle_s
     report["commands"] = commands.run_commands(arbitre=commands.default_arbitre(), seed=report.get("seed", 7))
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)

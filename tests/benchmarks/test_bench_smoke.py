@@ -73,7 +73,7 @@ def test_pandas_and_the_engine_agree_on_every_kpi_of_every_flow_and_day(
 
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,resolved,csat,nps"
 # Three inbound calls on 1 March 2025: answered after 10 s, abandoned after 2 s (short), abandoned
-# with no ended_at (a wait nobody knows: an ordinary abandon). specs/interactions.md gives
+# with no ended_at (a wait nobody knows: an ordinary abandon). docs/specs/interactions.md gives
 # short_abandoned 1, service_level 1 ÷ (3 − 1) and abandon_rate (2 − 1) ÷ (3 − 1).
 HAND_WORKED = [
     "1,f,voice_in,s,2025-03-01T10:00:00+01:00,2025-03-01T10:00:10+01:00,2025-03-01T10:05:10+01:00,false,280,20,10,c1,true,5,6",

@@ -47,7 +47,7 @@ def test_a_time_outside_1970_2099_or_with_an_offset_that_does_not_exist_is_refus
     assert InteractionStore(workspace).rows() == 0
 
 
-def test_a_value_over_its_size_limit_is_rejected_with_its_line(tmp_path: Path) -> None:
+def test_a_value_over_its_size_limit_is_rejected_with_its_line(workspace: Workspace, tmp_path: Path) -> None:
     header = HEADER + ",transcript"
     rows = [
         GOOD + ",ok",
@@ -58,10 +58,15 @@ def test_a_value_over_its_size_limit_is_rejected_with_its_line(tmp_path: Path) -
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     with path.open("a", encoding="utf-8") as handle:  # a transcript of 17 MiB
         handle.write(GOOD.replace("1,sav", "4,sav") + "," + "z" * (17 << 20) + "\n")
-    ran = arbitre("kpi", str(path), "--json")
+    ran = arbitre("import", str(workspace.root), str(path), "--json")
     assert ran.returncode == 1 and ran.stdout == ""
     assert "calls.csv, line 3, column flow: expected at most 1,000 characters" in ran.stderr
     assert "calls.csv, line 5, column transcript: expected at most 16,777,216 bytes" in ran.stderr
+    # kpi reads no transcript (issue 11): the flow is refused all the same.
+    ran = arbitre("kpi", str(path), "--json")
+    assert ran.returncode == 1 and ran.stdout == ""
+    assert "calls.csv, line 3, column flow: expected at most 1,000 characters" in ran.stderr
+    assert "transcript" not in ran.stderr
 
 
 def test_the_commands_that_once_broke_for_good_still_run_after_the_refusal(

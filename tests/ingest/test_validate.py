@@ -201,3 +201,72 @@ def test_a_rejected_file_raises_with_all_its_errors(tmp_path: Path) -> None:
     with pytest.raises(RejectedRows) as info:
         import_file(ws, path)
     assert len(info.value.errors) == 3 and "1 of 2 rows rejected" in str(info.value)
+
+
+def test_a_parquet_file_read_by_duckdb_names_the_same_rows_as_read_through_the_sandbox(
+    tmp_path: Path,
+) -> None:
+    """Read as it is, a Parquet file is scanned by DuckDB itself (every row group at once); with
+    a mapping expression, chunk by chunk in the sandbox. Both name the same rows (a Parquet
+    file's line is its row, from 1), columns and values, across row groups, and keep the same
+    rows."""
+    n = 50_000
+    stamps = pa.array([1_767_600_000_000_000 + i * 1_000_000 for i in range(n)], pa.timestamp("us", tz="UTC"))
+    channel = ["chat"] * n
+    channel[3], channel[31_000] = "phone", "fax"
+    talk = [60.0] * n
+    talk[45_123] = -5.0
+    table = pa.table(
+        {
+            "contact_id": [str(i) for i in range(n)],
+            "flow": ["f"] * n,
+            "channel": channel,
+            "site": ["s"] * n,
+            "arrived_at": stamps,
+            "abandoned": [False] * n,
+            "talk_s": talk,
+        }
+    )
+    path = tmp_path / "a.parquet"
+    pq.write_table(table, path, row_group_size=7_000)
+    (tmp_path / "m.yaml").write_text('name: m\ncolumns:\n  flow: {expr: "upper(flow)"}\n', encoding="utf-8")
+    direct, boxed = check(path), check(path, load_mapping(tmp_path / "m.yaml"))
+    shown = [(e.line, e.column, e.value) for e in direct.errors]
+    assert shown == [(4, "channel", "phone"), (31_001, "channel", "fax"), (45_124, "talk_s", "-5.0")]
+    assert [(e.line, e.column, e.value) for e in boxed.errors] == shown
+    assert direct.rows_read == boxed.rows_read == n
+    assert direct.clean_rows == boxed.clean_rows == n - 3
+
+
+def test_a_parquet_file_with_a_column_named_as_duckdb_s_row_number_is_checked_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's scan adds its own ``file_row_number``: a file holding one is read by Arrow, its
+    column kept as an extra one."""
+    table = pa.table(
+        {
+            "contact_id": ["1", "2"],
+            "flow": ["f", "f"],
+            "channel": ["chat", "fax"],
+            "site": ["s", "s"],
+            "arrived_at": pa.array([1_767_600_000_000_000] * 2, pa.timestamp("us", tz="UTC")),
+            "abandoned": [False, False],
+            "File_Row_Number": [7, 8],
+        }
+    )
+    pq.write_table(table, tmp_path / "a.parquet")
+    checked = check(tmp_path / "a.parquet")
+    assert [(e.line, e.column, e.value) for e in checked.errors] == [(2, "channel", "fax")]
+    assert checked.con.sql("SELECT extra FROM clean").fetchall() == [('{"File_Row_Number":7}',)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_column_names_differing_only_in_case_are_refused_not_read_as_one(tmp_path: Path, suffix: str) -> None:
+    """SQL would read ``flow`` and ``FLOW`` as one column, silently taking one for the other."""
+    path = tmp_path / f"a{suffix}"
+    if suffix == ".csv":
+        write_csv(path, HEADER + ",FLOW", [GOOD + ",other"])
+    else:
+        pq.write_table(pa.table({"contact_id": ["1"], "flow": ["f"], "FLOW": ["g"]}), path)
+    with pytest.raises(InputError, match="column names 'flow' and 'FLOW' differ only in case"):
+        check(path)

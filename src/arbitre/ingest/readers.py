@@ -1,7 +1,10 @@
 """Readers: CSV (comma, semicolon or tab; UTF-8 or Windows-1252), Parquet and JSON lines.
 
-A reader returns the file's columns as they are (CSV cells as text, nothing converted yet) and a
-way back from a row to the line of the file where it starts, so that every error can name it.
+A reader returns a `Source`: the file's columns as they are (CSV cells as text, nothing converted
+yet), read in chunks of rows on demand (only the columns asked for: a CSV's other cells are
+skipped, a Parquet file's other columns never decoded), and a way back from a row to the line of
+the file where it starts, so that every error can name it. Memory holds one chunk at a time (and
+the next one, read ahead in a thread), whatever the size of the file.
 
 What a reader will not guess: a file mixing UTF-8 and another encoding is refused with the lines
 that are not UTF-8 (one stray byte once turned a whole UTF-8 file into mojibake); JSON-lines
@@ -16,9 +19,11 @@ import csv
 import gzip
 import io
 import json
+import queue
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -30,7 +35,7 @@ import pyarrow.parquet as pq
 
 from arbitre._types import IntArray
 from arbitre.errors import InputError
-from arbitre.ingest.mapping import SourceOptions
+from arbitre.ingest.mapping import SourceOptions, quote_ident, sql_literal
 
 FORMATS = {
     ".csv": "csv",
@@ -42,16 +47,157 @@ FORMATS = {
 }
 
 
+# Rows per chunk handed to validation: about 45 MB of CSV text; memory holds one or two at once.
+CHUNK_ROWS = 1 << 18
+# Bytes of CSV text Arrow parses at a time (a batch; a chunk is made of batches).
+CSV_BLOCK_BYTES = 16 << 20
+
+Batches = Callable[[Sequence[str] | None], Iterator[pa.RecordBatch]]
+
+
 @dataclass
 class Source:
-    """The raw columns of one file, and where each row starts in it."""
+    """The raw columns of one file, read in chunks, and where each row starts in it.
+
+    ``table`` holds the whole file when it was read at once (JSON lines, or a table built in
+    Python); otherwise ``batches`` reads the file again each time it is called, only the columns
+    asked for. ``rows`` is known once a chunked read went to the end.
+    """
 
     file: str
     format: str
-    table: pa.Table
+    table: pa.Table | None
     line_of: Callable[[IntArray], IntArray]
     encoding: str | None = None
     delimiter: str | None = None
+    schema: pa.Schema = field(default_factory=lambda: pa.schema([]))
+    batches: Batches | None = None
+    rows: int | None = None
+    # A CSV read as UTF-8 that turns out not to be: how to read it again as Windows-1252.
+    fallback: Callable[[], Source] | None = None
+    # The file as DuckDB reads it itself, ``columns`` and ``__row`` (its position), when it can:
+    # a Parquet file, read in parallel with only those columns decoded.
+    scan_sql: Callable[[Sequence[str]], str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.table is not None:
+            self.schema = self.table.schema
+            self.rows = self.table.num_rows
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.schema.names)
+
+    def chunks(self, columns: Sequence[str] | None = None, rows: int | None = None) -> Iterator[pa.Table]:
+        """The file's rows in order, about ``rows`` at a time (`CHUNK_ROWS`), with ``columns``
+        only (all by default); at least one chunk, empty for a file of no rows.
+
+        Raises `Reencoded` when a CSV read as UTF-8 is not (the source then reads as
+        Windows-1252: start again).
+        """
+        rows = rows or CHUNK_ROWS
+        names = list(columns) if columns is not None else self.names
+        schema = pa.schema([self.schema.field(n) for n in names])
+        if self.table is not None:
+            table = self.table.select(names)
+            for start in range(0, max(table.num_rows, 1), rows):
+                yield table.slice(start, rows)
+            return
+        assert self.batches is not None
+        pending: list[pa.RecordBatch] = []
+        count = total = 0
+        try:
+            for batch in _read_ahead(self.batches(names)):
+                pending.append(batch)
+                count += batch.num_rows
+                if count >= rows:
+                    yield pa.Table.from_batches(pending, schema=schema)
+                    total += count
+                    pending, count = [], 0
+        except _NotUtf8:
+            if self.fallback is None:
+                raise InputError(
+                    "not valid UTF-8: set source.encoding in a mapping file", file=self.file
+                ) from None
+            _refuse_mixed_encodings(Path(self.file))
+            other = self.fallback()
+            self.table, self.batches, self.line_of, self.encoding = (
+                None,
+                other.batches,
+                other.line_of,
+                other.encoding,
+            )
+            self.fallback = None
+            raise Reencoded from None
+        if pending or total == 0:
+            yield pa.Table.from_batches(pending, schema=schema)
+        self.rows = total + count
+
+    def take(self, rows: IntArray, columns: Sequence[str] | None = None) -> pa.Table:
+        """The rows at ``rows`` (sorted indices), read again from the file, with ``__row``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        taken: list[pa.Table] = []
+        offset = 0
+        for chunk in self.chunks(columns):
+            inside = rows[(rows >= offset) & (rows < offset + chunk.num_rows)]
+            if inside.size:
+                picked = chunk.take(pa.array(inside - offset))
+                taken.append(picked.append_column("__row", pa.array(inside)))
+            offset += chunk.num_rows
+            if rows.size == 0 or offset > rows[-1]:
+                break
+        if not taken:
+            names = list(columns) if columns is not None else self.names
+            fields = [self.schema.field(n) for n in names]
+            return pa.schema([*fields, pa.field("__row", pa.int64())]).empty_table()
+        return pa.concat_tables(taken)
+
+
+class Reencoded(Exception):
+    """The file was not UTF-8 after all: it now reads as Windows-1252; read it again."""
+
+
+def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``batches``, read in a thread one step ahead of the consumer (Arrow's readers release
+    the GIL: reading the file overlaps with what is done with the previous batch)."""
+    slots: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", None))
+        except BaseException as exc:  # handed over to the consumer, raised there
+            slots.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="arbitre-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            assert isinstance(value, pa.RecordBatch)
+            yield value
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the producer see the stop (drain what it put meanwhile)
+            try:
+                slots.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def detect_format(path: Path, options: SourceOptions) -> str:
@@ -73,10 +219,24 @@ def read_source(path: Path, options: SourceOptions) -> Source:
         raise InputError("file not found", file=str(path))
     fmt = detect_format(path, options)
     if fmt == "csv":
-        return _read_csv(path, options)
-    if fmt == "parquet":
-        return _read_parquet(path)
-    return _read_jsonl(path, options)
+        source = _read_csv(path, options)
+    elif fmt == "parquet":
+        source = _read_parquet(path)
+    else:
+        source = _read_jsonl(path, options)
+    _refuse_names_differing_in_case(source)
+    return source
+
+
+def _refuse_names_differing_in_case(source: Source) -> None:
+    """SQL names columns without case: ``flow`` and ``FLOW`` would read as one column."""
+    seen: dict[str, str] = {}
+    for name in source.names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise InputError(
+                f"column names {other!r} and {name!r} differ only in case: rename one", file=source.file
+            )
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -96,10 +256,12 @@ def _read_csv(path: Path, options: SourceOptions) -> Source:
         return _read_csv_as(path, options, head, options.encoding)
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
-        return _read_csv_as(path, options, head, encoding)
+        source = _read_csv_as(path, options, head, encoding)
     except _NotUtf8:
         _refuse_mixed_encodings(path)
         return _read_csv_as(path, options, head, "cp1252")
+    source.fallback = lambda: _read_csv_as(path, options, head, "cp1252")
+    return source
 
 
 # A valid UTF-8 sequence of two to four bytes (beyond ASCII).
@@ -175,29 +337,44 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
         encoding="utf8" if encoding.startswith("utf-8") else encoding,
         skip_rows=options.skip_rows + 1,
         column_names=names,
-        block_size=16 << 20,
+        block_size=CSV_BLOCK_BYTES,
     )
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=None)
-    convert = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        null_values=[],
+
+    def batches(columns: Sequence[str] | None) -> Iterator[pa.RecordBatch]:
+        convert = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            include_columns=list(columns or names),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        )
+        try:
+            yield from pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if strict and "utf8" in str(exc).lower().replace("-", ""):
+                raise _NotUtf8 from None
+            raise _csv_error(path, str(exc), encoding, delimiter, options.skip_rows) from None
+        except UnicodeDecodeError as exc:  # a byte the encoding does not have (0x8D in Windows-1252)
+            raise InputError(
+                f"not {'UTF-8 nor Windows-1252' if not options.encoding else encoding} text "
+                f"(byte 0x{exc.object[exc.start]:02X}): set source.encoding in a mapping",
+                file=str(path),
+            ) from None
+
+    lines = _CsvLines(path, encoding, delimiter, options.skip_rows)
+    source = Source(
+        str(path),
+        "csv",
+        None,
+        lines,
+        encoding=encoding,
+        delimiter=delimiter,
+        schema=pa.schema([(n, pa.string()) for n in names]),
+        batches=batches,
     )
-    try:
-        table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-    except pa.ArrowInvalid as exc:
-        if strict and "utf8" in str(exc).lower().replace("-", ""):
-            raise _NotUtf8 from None
-        raise _csv_error(path, str(exc), encoding, delimiter, options.skip_rows) from None
-    except UnicodeDecodeError as exc:  # a byte the encoding does not have (0x8D in Windows-1252)
-        raise InputError(
-            f"not {'UTF-8 nor Windows-1252' if not options.encoding else encoding} text "
-            f"(byte 0x{exc.object[exc.start]:02X}): set source.encoding in a mapping",
-            file=str(path),
-        ) from None
-    lines = _CsvLines(path, encoding, delimiter, options.skip_rows, table.num_rows)
-    return Source(str(path), "csv", table, lines, encoding=encoding, delimiter=delimiter)
+    lines.source = source
+    return source
 
 
 def _open_bytes(path: Path) -> IO[bytes]:
@@ -255,8 +432,9 @@ def _csv_error(path: Path, message: str, encoding: str, delimiter: str, skip: in
 class _CsvLines:
     """Row index → line of the file where the row starts (quoted cells may hold line breaks)."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str, skip: int, rows: int) -> None:
-        self.path, self.encoding, self.delimiter, self.skip, self.rows = path, encoding, delimiter, skip, rows
+    def __init__(self, path: Path, encoding: str, delimiter: str, skip: int) -> None:
+        self.path, self.encoding, self.delimiter, self.skip = path, encoding, delimiter, skip
+        self.source: Source | None = None  # its rows are known once it was read through
         self._starts: IntArray | None = None
 
     def __call__(self, rows: IntArray) -> IntArray:
@@ -267,20 +445,28 @@ class _CsvLines:
 
     def _scan(self) -> IntArray:
         first = self.skip + 2  # header line, then data
-        if self._physical_lines() == self.rows + self.skip + 1:
-            return np.arange(first, first + self.rows, dtype=np.int64)
-        starts = np.empty(self.rows, dtype=np.int64)
+        count = self.source.rows if self.source is not None else None
+        if count is None:  # not read through yet: count the records
+            count = self._records()
+        if self._physical_lines() == count + self.skip + 1:
+            return np.arange(first, first + count, dtype=np.int64)
+        starts = np.empty(count, dtype=np.int64)
         with _open_text(self.path, self.encoding) as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             for _ in range(self.skip + 1):
                 next(reader, None)
             line = reader.line_num + 1
             for i, _row in enumerate(reader):
-                if i >= self.rows:
+                if i >= count:
                     break
                 starts[i] = line
                 line = reader.line_num + 1
         return starts
+
+    def _records(self) -> int:
+        with _open_text(self.path, self.encoding) as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            return max(0, sum(1 for _ in reader) - self.skip - 1)
 
     def _physical_lines(self) -> int:
         count, last = 0, b"\n"
@@ -295,32 +481,70 @@ class _CsvLines:
 
 
 def _read_parquet(path: Path) -> Source:
+    """A Parquet file, read row group by row group, only the columns asked for."""
+
+    def cannot(exc: BaseException) -> InputError:
+        return InputError(f"cannot read as Parquet: {str(exc).splitlines()[0][:200]}", file=str(path))
+
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(
-            f"cannot read as Parquet: {str(exc).splitlines()[0][:200]}", file=str(path)
-        ) from None
-    source = Source(str(path), "parquet", table, lambda rows: np.asarray(rows, dtype=np.int64) + 1)
+        raise cannot(exc) from None
+
+    def batches(columns: Sequence[str] | None) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from pq.ParquetFile(path).iter_batches(batch_size=1 << 16, columns=columns)
+        except (pa.ArrowException, OSError) as exc:
+            raise cannot(exc) from None
+
+    def scan_sql(columns: Sequence[str]) -> str:
+        names = ", ".join(quote_ident(c) for c in columns)
+        return (
+            f"SELECT {names}{', ' if names else ''}file_row_number AS __row "
+            f"FROM read_parquet({sql_literal(str(path))}, file_row_number = true)"
+        )
+
+    source = Source(
+        str(path),
+        "parquet",
+        None,
+        lambda rows: np.asarray(rows, dtype=np.int64) + 1,
+        schema=schema,
+        batches=batches,
+        rows=parquet.metadata.num_rows,
+        # DuckDB adds its own ``file_row_number``: a file holding one is read by Arrow.
+        scan_sql=scan_sql if _scannable(schema.names) else None,
+    )
     _refuse_nested(source)
     return source
 
 
+def _scannable(names: Sequence[str]) -> bool:
+    return "file_row_number" not in (n.lower() for n in names)
+
+
 def _refuse_nested(source: Source) -> None:
     """An object, list or map in a column is refused with the line of its first value."""
-    for field, column in zip(source.table.schema, source.table.columns, strict=True):
-        if pa.types.is_nested(field.type) or (
-            pa.types.is_dictionary(field.type) and pa.types.is_nested(field.type.value_type)
+    for column in source.schema:
+        if pa.types.is_nested(column.type) or (
+            pa.types.is_dictionary(column.type) and pa.types.is_nested(column.type.value_type)
         ):
-            present = np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False))
+            present = np.zeros(0, dtype=np.int64)
+            offset = 0
+            for chunk in source.chunks([column.name]):
+                present = np.flatnonzero(chunk.column(0).is_valid().to_numpy(zero_copy_only=False)) + offset
+                offset += chunk.num_rows
+                if present.size:
+                    break
             if present.size:
                 line = int(source.line_of(present[:1])[0])
                 raise InputError(
                     file=source.file,
                     line=line,
-                    field=field.name,
+                    field=column.name,
                     expected="one value (text, number, boolean or time)",
-                    got=f"a nested value ({field.type})",
+                    got=f"a nested value ({column.type})",
                 )
 
 

@@ -8,6 +8,7 @@ only the first. The good rows stay in DuckDB for the next steps.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -26,8 +27,9 @@ from arbitre.ingest.mapping import (
     quote_ident,
     sql_literal,
 )
-from arbitre.ingest.readers import Source
+from arbitre.ingest.readers import Reencoded, Source
 from arbitre.ingest.sandbox import sandbox
+from arbitre.store.interactions import sql_type
 
 # Size limits of one value: a name or an id, a free text (a transcript of 16 MiB is a long book).
 MAX_NAME_CHARS = 1_000
@@ -71,45 +73,88 @@ class Validated:
         return _count(self.con, "clean")
 
 
-def validate(source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> Validated:
+def validate(
+    source: Source,
+    mapping: Mapping,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    columns: Collection[str] | None = None,
+    replace: dict[str, str] | None = None,
+    add: dict[str, str] | None = None,
+) -> Validated:
     """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)
     in ``con``, which the caller drops when done.
 
-    The mapping runs on a `sandbox` connection (the file's own rows are all it can see); only the
-    checked rows come back to ``con``.
+    The file is read chunk by chunk (`Source.chunks`): each chunk is mapped, converted and
+    checked on a `sandbox` connection (the chunk's own rows are all it can see), and its rows
+    come back to ``con``, so that memory holds a chunk, not the file. Every check runs on every
+    row; only the rows an error flags are read again, to show their values.
+
+    ``columns``: the canonical columns the caller reads (default: every one). The others are NULL
+    and neither read nor checked (a KPI needs no transcript); the natural key is always checked,
+    and rows sharing one are compared on every column. ``replace`` and ``add``: SQL expressions
+    computed in ``con`` as the checked rows arrive (``replace`` over the checked values, ``add``
+    over the replaced ones): pseudonyms are computed there, where the key is, never in the
+    sandbox.
     """
-    names = list(source.table.column_names)
+    names = source.names
     check_columns(mapping, names, file=source.file)
     compiled = compile_expressions(mapping, names)
     tz = str(con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0])
-    box = sandbox(tz)
-    try:
-        checked = _check_rows(source, mapping, compiled, box)
-        # The clean rows, streamed into the caller's connection.
-        reader = box.sql("SELECT * FROM clean").to_arrow_reader(1 << 17)
-        con.register("clean_rows", reader)
-        con.execute("CREATE OR REPLACE TEMP TABLE clean AS SELECT * FROM clean_rows")
-        con.unregister("clean_rows")
-    finally:
-        box.close()
-    checked.con = con
-    return checked
+    wanted = [c for c in COLUMNS if columns is None or c.name in columns or c.name in NATURAL_KEY]
+    # Only a mapping's expressions are SQL of its author: they run in the sandbox. A file read
+    # as it is, or through names, constants and value maps (quoted literals), is checked on
+    # ``con`` itself, without copying every row out of the sandbox.
+    expressions = bool(compiled.derive or compiled.exprs or compiled.where)
+    while True:
+        box = sandbox(tz) if expressions else None
+        try:
+            checked = _check_rows(
+                source,
+                mapping,
+                compiled,
+                box or con,
+                con,
+                wanted=wanted,
+                replace=replace or {},
+                add=add or {},
+            )
+        except Reencoded:  # the file was not UTF-8: it now reads as Windows-1252, from the start
+            continue
+        except _ReadEverything:  # rows share a key: compare them on every column, as an import does
+            wanted = list(COLUMNS)
+            continue
+        finally:
+            if box is not None:
+                box.close()
+        return checked
 
 
 def _check_rows(
-    source: Source, mapping: Mapping, compiled: Compiled, con: duckdb.DuckDBPyConnection
+    source: Source,
+    mapping: Mapping,
+    compiled: Compiled,
+    box: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    wanted: list[Column],
+    replace: dict[str, str],
+    add: dict[str, str],
 ) -> Validated:
-    names = list(source.table.column_names)
-    table = source.table.append_column("__row", pa.array(np.arange(source.table.num_rows, dtype=np.int64)))
-    con.register("src_raw", table)
+    names = source.names
+    used = _used_columns(mapping, compiled) | set(BY_NAME)
+    keep_extra = len(wanted) == len(COLUMNS)
+    extra = [n for n in names if n not in used] if keep_extra else []
+    read = _read_columns(mapping, compiled, names, wanted, extra)
     where = f"WHERE ({compiled.where})" if compiled.where else ""
-    types = {n: str(t) for n, t in zip(names, source.table.schema.types, strict=True)}
+    types = {n: str(source.schema.field(n).type) for n in read}
     types.update(dict.fromkeys(mapping.derive, "derived"))
     derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in compiled.derive.items())
     from_sql = f"(SELECT *, {derived} FROM src_raw) AS src" if derived else "src_raw"
-    mapped = [f"{_raw_expr(c, mapping, compiled, types)} AS {quote_ident(c.name)}" for c in COLUMNS]
-    used = _used_columns(mapping, compiled) | set(BY_NAME)
-    extra = [n for n in names if n not in used]
+    mapped = [
+        f"{_raw_expr(c, mapping, compiled, types) if c in wanted else 'CAST(NULL AS VARCHAR)'} AS {quote_ident(c.name)}"
+        for c in COLUMNS
+    ]
     extra_sql = (
         "CAST(json_object("
         + ", ".join(f"{sql_literal(n)}, {quote_ident(n)}" for n in extra)
@@ -117,38 +162,76 @@ def _check_rows(
         if extra
         else "CAST(NULL AS VARCHAR)"
     )
-    # Views, not tables: the source is read once, by the conversion below, without a copy.
+    decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
+    rows_read = 0
+    checks: list[Check] = []
+    # Checked in place, a Parquet file is read by DuckDB itself, in one parallel scan; otherwise
+    # chunk by chunk (`None`: the scan).
+    scan = source.scan_sql(read) if source.scan_sql is not None and box is con else None
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {', '.join(mapped)}, {extra_sql} AS extra "
-            f"FROM {from_sql} {where}"
-        )
-        mapped_types = {r[0]: str(r[1]) for r in con.sql("DESCRIBE mapped").fetchall()}
-        for name in ID_COLUMNS:
-            if mapped_types[name].upper() in ("FLOAT", "DOUBLE", "REAL") or mapped_types[name].startswith(
-                "DECIMAL"
-            ):
-                raise InputError(
-                    f"{name} comes as {mapped_types[name].lower()} numbers, which lose digits: "
-                    "expected ids as text or whole numbers",
-                    file=source.file,
-                    field=name,
+        for chunk in [None] if scan is not None else source.chunks(read):
+            if chunk is None:
+                box.execute(f"CREATE OR REPLACE TEMP VIEW src_raw AS {scan}")
+            else:
+                rows = np.arange(rows_read, rows_read + chunk.num_rows, dtype=np.int64)
+                box.register("src_raw", chunk.append_column("__row", pa.array(rows)))
+            if not checks:  # the first chunk: the views, once the source's types are known
+                box.execute(
+                    f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {', '.join(mapped)}, "
+                    f"{extra_sql} AS extra FROM {from_sql} {where}"
                 )
-        decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
-        values, presents, checks, rule_flags = _typed_select(mapping, mapped_types, decimal=decimal)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {', '.join(rule_flags)} FROM "
-            f"(SELECT __row, {', '.join(values)}, {', '.join(presents)}, extra FROM mapped)"
-        )
+                mapped_types = {r[0]: str(r[1]) for r in box.sql("DESCRIBE mapped").fetchall()}
+                _refuse_float_ids(mapped_types, source)
+                typed, checks, flags = _typed_select(mapping, mapped_types, decimal=decimal, wanted=wanted)
+                errs = ", ".join(f"CASE WHEN {c.flag} THEN {i} END" for i, c in enumerate(checks))
+                box.execute(
+                    "CREATE OR REPLACE TEMP VIEW typed AS SELECT __row, "
+                    f"{', '.join(quote_ident(c.name) for c in COLUMNS)}, extra, "
+                    f"CASE WHEN {' OR '.join(c.flag for c in checks)} "
+                    f"THEN list_filter([{errs}], lambda x: x IS NOT NULL) END AS __errs "
+                    f"FROM (SELECT *, {', '.join(flags)} FROM ({typed}))"
+                )
+            if box is con:  # checked in place
+                rows_in = "typed"
+            else:  # the checked rows, out of the sandbox
+                out = box.sql("SELECT * FROM typed").to_arrow_table()
+                box.unregister("src_raw")
+                con.register("checked_rows", out)
+                rows_in = "checked_rows"
+            select = f"SELECT * FROM {rows_in}"
+            if replace:
+                select = f"SELECT * REPLACE ({', '.join(f'{e} AS {quote_ident(n)}' for n, e in replace.items())}) FROM ({select})"
+            if add:
+                select = f"SELECT *, {', '.join(f'{e} AS {quote_ident(n)}' for n, e in add.items())} FROM ({select})"
+            if rows_read == 0:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE clean AS {select}")
+            else:
+                con.execute(f"INSERT INTO clean {select}")
+            if chunk is None:
+                con.execute("DROP VIEW src_raw")
+                rows_read = source.rows or 0
+            else:
+                con.unregister("src_raw" if box is con else "checked_rows")
+                rows_read += chunk.num_rows
+            del chunk
     except duckdb.Error as exc:
-        con.unregister("src_raw")
         raise InputError(
             f"the mapping does not apply to this file: {_first_line(exc)}", file=source.file
         ) from None
-    filtered = source.table.num_rows - _count(con, "typed")
-    errors, rejected = _collect(con, source, checks)
-    con.execute("DROP VIEW mapped")
-    con.unregister("src_raw")
+    filtered = rows_read - _count(con, "clean")
+    key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
+    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
+    # The keys seen twice: first their hashes (a group of numbers, not of texts), then the few
+    # rows whose hash repeats, grouped by the key itself (two keys can share a hash).
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE repeated_keys AS "
+        f"SELECT {key} FROM clean WHERE {not_null} AND hash({key}) IN ("
+        f"SELECT h FROM (SELECT hash({key}) AS h FROM clean WHERE {not_null}) GROUP BY h HAVING count(*) > 1) "
+        f"GROUP BY {key} HAVING count(*) > 1"
+    )
+    if len(wanted) < len(COLUMNS) and _count(con, "repeated_keys"):
+        raise _ReadEverything
+    errors, rejected = _collect(con, box, source, checks, read)
     duplicates, dup_errors, dup_rows = _duplicates(con, source)
     errors.extend(dup_errors)
     rejected = np.union1d(rejected, dup_rows)
@@ -157,14 +240,41 @@ def _check_rows(
         con.register("rejected_list", pa.table({"__row": pa.array(rejected, type=pa.int64())}))
         con.execute("INSERT INTO rejected_rows SELECT __row FROM rejected_list")
         con.unregister("rejected_list")
-    keep = ", ".join(quote_ident(c.name) for c in COLUMNS)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW clean AS SELECT __row, {keep}, extra FROM typed "
-        "ANTI JOIN rejected_rows USING (__row)"
-    )
+    if _count(con, "rejected_rows"):
+        con.execute("DELETE FROM clean WHERE __row IN (SELECT __row FROM rejected_rows)")
     order = {name: i for i, name in enumerate(BY_NAME)}
     errors.sort(key=lambda e: (e.line, order.get(e.column, len(order))))
-    return Validated(con, source.table.num_rows, filtered, duplicates, errors, rejected, extra)
+    return Validated(con, rows_read, filtered, duplicates, errors, rejected, extra)
+
+
+class _ReadEverything(Exception):
+    """Some rows of a partly read file share a key: read every column to compare them."""
+
+
+def _read_columns(
+    mapping: Mapping, compiled: Compiled, names: list[str], wanted: list[Column], extra: list[str]
+) -> list[str]:
+    """The file's columns the wanted canonical columns come from (in the file's order): their
+    rules' columns, every column an expression reads, and the extra columns kept."""
+    needed = set(compiled.used) | set(extra)
+    for column in wanted:
+        rule = mapping.rule(column.name)
+        if rule is None:
+            needed.add(column.name)
+        elif rule.column is not None:
+            needed.add(rule.column)
+    return [n for n in names if n in needed]
+
+
+def _refuse_float_ids(mapped_types: dict[str, str], source: Source) -> None:
+    for name in ID_COLUMNS:
+        kind = mapped_types[name]
+        if kind.upper() in ("FLOAT", "DOUBLE", "REAL") or kind.startswith("DECIMAL"):
+            raise InputError(
+                f"{name} comes as {kind.lower()} numbers, which lose digits: expected ids as text or whole numbers",
+                file=source.file,
+                field=name,
+            )
 
 
 def _used_columns(mapping: Mapping, compiled: Compiled) -> set[str]:
@@ -216,18 +326,23 @@ def _text_literal(value: object) -> str:
 
 
 def _typed_select(
-    mapping: Mapping, mapped_types: dict[str, str], *, decimal: str
-) -> tuple[list[str], list[str], list[Check], list[str]]:
-    """Conversion expressions, presence flags, the checks, and the flag expressions of the checks.
+    mapping: Mapping, mapped_types: dict[str, str], *, decimal: str, wanted: list[Column]
+) -> tuple[str, list[Check], list[str]]:
+    """The conversion query over view ``mapped`` (``__row``, every column converted, its presence
+    flag ``__p_…``, ``extra``), the checks, and the flag expressions of the checks.
 
-    Flags are computed in an outer projection over the converted values, so each conversion runs
-    once per row.
+    Each conversion is a chain of steps, each computed once per row in a projection of its own
+    (the trimmed text, then its lower case, then the test…), not an expression repeating its
+    inner parts. Flags are computed in an outer projection over the converted values. Columns
+    not ``wanted`` are NULL, unchecked.
     """
     tz = mapping.source.timezone
-    values: list[str] = []
-    presents: list[str] = []
     checks: list[Check] = []
     flags: list[str] = []
+    chains: dict[str, list[str]] = {}
+    first: list[str] = ["__row", "extra"]
+    finals: list[str] = []
+    presents: list[str] = []
 
     def check(column: str, reason: str, cond: str) -> None:
         flag = f"__e{len(checks)}"
@@ -236,19 +351,34 @@ def _typed_select(
 
     for column in COLUMNS:
         raw = quote_ident(column.name)
+        if column not in wanted:
+            finals.append(f"CAST(NULL AS {sql_type(column)}) AS {raw}")  # the type it converts to
+            continue
         rule = mapping.rule(column.name)
-        value = _convert(
+        kind_sql = mapped_types[column.name].upper()
+        is_text = kind_sql in ("VARCHAR", "NULL", '"NULL"')
+        work = quote_ident("__w_" + column.name)
+        present = f"__p_{column.name}"
+        if is_text:  # the trimmed text, once: presence and most conversions start from it
+            first.append(f"NULLIF(trim(CAST({raw} AS VARCHAR)), '') AS {present}_t")
+            presents.append(f"{present}_t IS NOT NULL AS {present}")
+            start = f"{present}_t"
+        else:
+            first.append(f"{raw} IS NOT NULL AS {present}")
+            presents.append(present)
+            start = raw
+        steps = _convert(
             column,
-            raw,
-            mapped_types[column.name].upper(),
+            kind_sql,
             tz=tz,
             decimal=decimal,
             fmt=rule.format if rule else None,
             duration=rule.duration if rule else None,
         )
-        present = f"__p_{column.name}"
-        values.append(f"{value} AS {raw}")
-        presents.append(f"(NULLIF(trim(CAST({raw} AS VARCHAR)), '') IS NOT NULL) AS {present}")
+        source = raw if column.kind == "text" or not is_text else start
+        first.append(f"{steps[0].replace('{x}', source)} AS {work}")
+        chains[column.name] = steps[1:]
+        finals.append(f"{work} AS {raw}")
         if column.required:
             check(column.name, "required value missing", f"NOT {present}")
         reason = "expected " + column.expected
@@ -276,100 +406,125 @@ def _typed_select(
                 "expected a time from 1970 to 2099",
                 f"{raw} < TIMESTAMPTZ '{EARLIEST}' OR {raw} >= TIMESTAMPTZ '{LATEST}'",
             )
-    # Rules between columns (specs/interactions.md).
-    check("answered_at", "answered_at is before arrived_at", '"answered_at" < "arrived_at"')
-    check("ended_at", "ended_at is before answered_at", '"ended_at" < "answered_at"')
-    check("ended_at", "ended_at is before arrived_at", '"ended_at" < "arrived_at"')
-    check(
-        "answered_at",
-        "an abandoned contact has no answered_at",
-        '"abandoned" AND "answered_at" IS NOT NULL',
-    )
-    return values, presents, checks, flags
+    sql = f"SELECT {', '.join(first)} FROM mapped"
+    for depth in range(max((len(c) for c in chains.values()), default=0)):
+        replaced = [
+            f"{steps[depth].replace('{x}', quote_ident('__w_' + name))} AS {quote_ident('__w_' + name)}"
+            for name, steps in chains.items()
+            if depth < len(steps)
+        ]
+        sql = f"SELECT * REPLACE ({', '.join(replaced)}) FROM ({sql})"
+    sql = f"SELECT __row, {', '.join(finals)}, {', '.join(presents)}, extra FROM ({sql})"
+    # Rules between columns (docs/specs/interactions.md), where the columns are read.
+    read = {c.name for c in wanted}
+    for name, reason, cond in (
+        ("answered_at", "answered_at is before arrived_at", '"answered_at" < "arrived_at"'),
+        ("ended_at", "ended_at is before answered_at", '"ended_at" < "answered_at"'),
+        ("ended_at", "ended_at is before arrived_at", '"ended_at" < "arrived_at"'),
+        (
+            "answered_at",
+            "an abandoned contact has no answered_at",
+            '"abandoned" AND "answered_at" IS NOT NULL',
+        ),
+    ):
+        if {n for n in BY_NAME if f'"{n}"' in cond} <= read:
+            check(name, reason, cond)
+    return sql, checks, flags
 
 
 def _convert(
     column: Column,
-    raw: str,
     kind_sql: str,
     *,
     tz: str | None,
     decimal: str,
     fmt: str | None,
     duration: str | None,
-) -> str:
-    """The SQL converting a mapped raw value to the column's type; NULL where it does not convert."""
+) -> list[str]:
+    """The steps converting a mapped value to the column's type (NULL where it does not
+    convert), each over the previous one's result, written ``{x}``.
+
+    The first step starts from the trimmed text (NULL when empty) for a text source, from the
+    value itself for a typed source (a Parquet number, a timestamp) and for free texts.
+    """
     is_text = kind_sql in ("VARCHAR", "NULL", '"NULL"')
-    text = f"NULLIF(trim(CAST({raw} AS VARCHAR)), '')"
     if column.kind == "string":
-        return text
+        return ["{x}" if is_text else "NULLIF(trim(CAST({x} AS VARCHAR)), '')"]
     if column.kind == "text":
-        return f"NULLIF(CAST({raw} AS VARCHAR), '')"
+        return ["NULLIF(CAST({x} AS VARCHAR), '')"]
+    text = "{x}" if is_text else "NULLIF(trim(CAST({x} AS VARCHAR)), '')"
     if column.kind == "channel":
         allowed = ", ".join(sql_literal(c) for c in CHANNELS)
-        return f"(CASE WHEN lower({text}) IN ({allowed}) THEN lower({text}) END)"
+        return [f"lower({text})", f"CASE WHEN {{x}} IN ({allowed}) THEN {{x}} END"]
     if column.kind == "boolean":
         if kind_sql == "BOOLEAN":
-            return raw
+            return ["{x}"]
         t = ", ".join(sql_literal(w) for w in TRUE_WORDS)
         f = ", ".join(sql_literal(w) for w in FALSE_WORDS if w)
-        return f"(CASE WHEN lower({text}) IN ({t}) THEN TRUE WHEN lower({text}) IN ({f}) THEN FALSE END)"
+        return [f"lower({text})", f"CASE WHEN {{x}} IN ({t}) THEN TRUE WHEN {{x}} IN ({f}) THEN FALSE END"]
     if column.kind in ("number", "integer"):
-        number = _number(raw, is_text=is_text, decimal=decimal, duration=duration)
+        steps = _number(is_text=is_text, decimal=decimal, duration=duration)
         if column.minimum is not None:
-            number = f"(CASE WHEN {number} >= {column.minimum} THEN {number} END)"
+            steps.append(f"CASE WHEN {{x}} >= {column.minimum} THEN {{x}} END")
         if column.maximum is not None:
-            number = f"(CASE WHEN {number} <= {column.maximum} THEN {number} END)"
+            steps.append(f"CASE WHEN {{x}} <= {column.maximum} THEN {{x}} END")
         if column.kind == "integer":
-            return f"(CASE WHEN {number} = floor({number}) THEN CAST({number} AS TINYINT) END)"
-        return number
+            steps.append("CASE WHEN {x} = floor({x}) THEN CAST({x} AS TINYINT) END")
+        return steps
     assert column.kind == "timestamp"
-    return _timestamp(raw, kind_sql, text=text, tz=tz, fmt=fmt)
+    return _timestamp(kind_sql, tz=tz, fmt=fmt)
 
 
-def _number(raw: str, *, is_text: bool, decimal: str, duration: str | None) -> str:
+def _number(*, is_text: bool, decimal: str, duration: str | None) -> list[str]:
+    """Steps from the trimmed text (or a typed value) to a finite number of seconds or units."""
     if not is_text:
-        base = f"TRY_CAST({raw} AS DOUBLE)"
+        steps = ["TRY_CAST({x} AS DOUBLE)"]
     else:
-        text = f"replace(replace(trim(CAST({raw} AS VARCHAR)), ' ', ''), '\u00a0', '')"
+        steps = ["replace(replace({x}, ' ', ''), '\u00a0', '')"]
         if decimal == ",":
-            text = f"(CASE WHEN contains({text}, ',') THEN replace(replace({text}, '.', ''), ',', '.') ELSE {text} END)"
-        if duration == "h:mm:ss":
-            parts = f"string_split({text}, ':')"
-            return (
-                f"(CASE WHEN regexp_matches({text}, '^\\d+(:\\d{{1,2}}){{1,2}}(\\.\\d+)?$') THEN "
-                f"list_reduce(list_transform({parts}, lambda x: TRY_CAST(x AS DOUBLE)), lambda a, b: a * 60 + b) "
-                f"ELSE TRY_CAST({text} AS DOUBLE) END)"
+            steps.append(
+                "CASE WHEN contains({x}, ',') THEN replace(replace({x}, '.', ''), ',', '.') ELSE {x} END"
             )
-        base = f"TRY_CAST({text} AS DOUBLE)"
+        if duration == "h:mm:ss":
+            steps.append(
+                "CASE WHEN regexp_matches({x}, '^\\d+(:\\d{1,2}){1,2}(\\.\\d+)?$') THEN "
+                "list_reduce(list_transform(string_split({x}, ':'), lambda x: TRY_CAST(x AS DOUBLE)), "
+                "lambda a, b: a * 60 + b) ELSE TRY_CAST({x} AS DOUBLE) END"
+            )
+            return steps
+        steps.append("TRY_CAST({x} AS DOUBLE)")
     if duration == "ms":
-        base = f"({base} / 1000.0)"
+        steps.append("{x} / 1000.0")
     elif duration == "min":
-        base = f"({base} * 60.0)"
-    return f"(CASE WHEN isfinite({base}) THEN {base} END)"
+        steps.append("{x} * 60.0")
+    steps.append("CASE WHEN isfinite({x}) THEN {x} END")
+    return steps
 
 
-def _timestamp(raw: str, kind_sql: str, *, text: str, tz: str | None, fmt: str | None) -> str:
+def _timestamp(kind_sql: str, *, tz: str | None, fmt: str | None) -> list[str]:
     zone = sql_literal(tz) if tz else None
     if kind_sql.startswith("TIMESTAMP WITH TIME ZONE"):
-        return raw
+        return ["{x}"]
     if kind_sql.startswith("TIMESTAMP") or kind_sql == "DATE":
-        return f"timezone({zone}, CAST({raw} AS TIMESTAMP))" if zone else "CAST(NULL AS TIMESTAMPTZ)"
+        return [f"timezone({zone}, CAST({{x}} AS TIMESTAMP))" if zone else "CAST(NULL AS TIMESTAMPTZ)"]
+    is_text = kind_sql in ("VARCHAR", "NULL", '"NULL"')
+    steps = [] if is_text else ["NULLIF(trim(CAST({x} AS VARCHAR)), '')"]
     if fmt is not None:
         if "%z" in fmt or "%Z" in fmt:
-            return f"CAST(try_strptime({text}, {sql_literal(fmt)}) AS TIMESTAMPTZ)"
-        return (
-            f"timezone({zone}, try_strptime({text}, {sql_literal(fmt)}))"
+            return [*steps, f"CAST(try_strptime({{x}}, {sql_literal(fmt)}) AS TIMESTAMPTZ)"]
+        return [
+            *steps,
+            f"timezone({zone}, try_strptime({{x}}, {sql_literal(fmt)}))"
             if zone
-            else "CAST(NULL AS TIMESTAMPTZ)"
-        )
+            else "CAST(NULL AS TIMESTAMPTZ)",
+        ]
     with_offset = (
-        f"(CASE WHEN regexp_matches({text}, '{_TS_WITH_OFFSET}') THEN TRY_CAST({text} AS TIMESTAMPTZ) END)"
+        f"(CASE WHEN regexp_matches({{x}}, '{_TS_WITH_OFFSET}') THEN TRY_CAST({{x}} AS TIMESTAMPTZ) END)"
     )
     if zone is None:
-        return with_offset
-    naive = f"(CASE WHEN regexp_matches({text}, '{_TS_NAIVE}') THEN timezone({zone}, TRY_CAST({text} AS TIMESTAMP)) END)"
-    return f"coalesce({with_offset}, {naive})"
+        return [*steps, with_offset]
+    naive = f"(CASE WHEN regexp_matches({{x}}, '{_TS_NAIVE}') THEN timezone({zone}, TRY_CAST({{x}} AS TIMESTAMP)) END)"
+    return [*steps, f"coalesce({with_offset}, {naive})"]
 
 
 # --- duplicates and error collection ---------------------------------------------------------
@@ -379,16 +534,15 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, li
     """Exact duplicate rows collapse to the first; rows sharing a key with other values are errors.
 
     Returns the number of rows dropped as exact duplicates, the errors, and the rejected rows.
+    Only the rows whose key repeats (table ``repeated_keys``) are read whole.
     """
     key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
     everything = ", ".join(quote_ident(c.name) for c in COLUMNS) + ", extra"
-    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE keyed AS
         SELECT __row, {key}, row_number() OVER (PARTITION BY {key}, hash(struct_pack({everything})) ORDER BY __row) AS copy
-        FROM typed WHERE {not_null} AND ({key}) IN (
-            SELECT ({key}) FROM typed WHERE {not_null} GROUP BY {key} HAVING count(*) > 1)
+        FROM clean SEMI JOIN repeated_keys USING ({key})
         """
     )
     con.execute("CREATE OR REPLACE TEMP TABLE dup_drop AS SELECT __row FROM keyed WHERE copy > 1")
@@ -411,29 +565,36 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, li
 
 
 def _collect(
-    con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check]
+    con: duckdb.DuckDBPyConnection,
+    box: duckdb.DuckDBPyConnection,
+    source: Source,
+    checks: list[Check],
+    read: list[str],
 ) -> tuple[list[RowError], IntArray]:
-    if not checks:
+    """Every error of every flagged row, with the value as mapped (read again for those rows)."""
+    bad = con.sql("SELECT __row, __errs FROM clean WHERE __errs IS NOT NULL ORDER BY __row").to_arrow_table()
+    if bad.num_rows == 0:
         return [], np.zeros(0, dtype=np.int64)
-    flags = ", ".join(c.flag for c in checks)
-    any_flag = " OR ".join(c.flag for c in checks)
+    rows = bad.column("__row").to_numpy().astype(np.int64)
     raw_cols = sorted({c.column for c in checks})
-    raw_sel = ", ".join(f"CAST(m.{quote_ident(c)} AS VARCHAR) AS {quote_ident('raw_' + c)}" for c in raw_cols)
-    # The flags first (one pass over the converted rows); the raw values only for flagged rows.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS SELECT __row, {flags} FROM typed WHERE {any_flag}")
-    if _count(con, "flagged") == 0:
-        return [], np.zeros(0, dtype=np.int64)
-    bad = con.sql(
-        f"SELECT t.__row, {flags}, {raw_sel} FROM flagged t JOIN mapped m USING (__row) ORDER BY t.__row"
-    ).to_arrow_table()
-    rows = bad.column("__row").to_numpy()
+    raws = _raw_values(box, source, read, rows, raw_cols)
     lines = source.line_of(rows)
     errors: list[RowError] = []
-    raws = {c: bad.column("raw_" + c).to_pylist() for c in raw_cols}
-    for check in checks:
-        hit = np.flatnonzero(bad.column(check.flag).to_numpy(zero_copy_only=False))
-        for i in hit:
+    for i, flagged in enumerate(bad.column("__errs").to_pylist()):
+        for k in flagged:
+            check = checks[k]
             value = raws[check.column][i]
             shown = None if check.reason == "required value missing" or "is before" in check.reason else value
             errors.append(RowError(source.file, int(lines[i]), check.column, check.reason, shown))
-    return errors, rows.astype(np.int64)
+    return errors, rows
+
+
+def _raw_values(
+    box: duckdb.DuckDBPyConnection, source: Source, read: list[str], rows: IntArray, columns: list[str]
+) -> dict[str, list[str | None]]:
+    """The mapped values of ``columns`` (as text) for the sorted ``rows``, read again from the file."""
+    box.register("src_raw", source.take(rows, read))
+    shown = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident('raw_' + c)}" for c in columns)
+    got = box.sql(f"SELECT __row, {shown} FROM mapped ORDER BY __row").to_arrow_table()
+    box.unregister("src_raw")
+    return {c: got.column("raw_" + c).to_pylist() for c in columns}

@@ -1,4 +1,4 @@
-"""The KPI engine: the definitions of specs/interactions.md compiled to one relational query.
+"""The KPI engine: the definitions of docs/specs/interactions.md compiled to one relational query.
 
 Three steps, each a SELECT over the previous one:
 

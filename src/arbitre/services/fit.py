@@ -39,7 +39,7 @@ from arbitre.kpi.buckets import format_interval, minute_of_week_sql, seconds_bet
 from arbitre.kpi.engine import compute_kpis_table
 from arbitre.services.imports import load
 from arbitre.services.kpis import check_zone
-from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.interactions import InteractionStore, bounded_connection, connect
 from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"
@@ -109,17 +109,15 @@ def fit(
     if not path.exists():
         raise InputError("no such file or workspace", file=str(path))
     zone = check_zone(tz or (mapping.source.timezone if mapping else None) or DEFAULT_TZ)
-    con = connect(zone)
-    try:
-        _, checked = load(path, mapping or IDENTITY, con)
+    # A file: only the columns the fit reads are read and checked, in bounded memory (issue 11).
+    with bounded_connection(zone) as con:
+        _, checked = load(path, mapping or IDENTITY, con, columns=_READ)
         if checked.errors:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
         con.execute(f"CREATE TEMP VIEW fit_rows AS SELECT {_COLUMNS} FROM clean WHERE {_WANTED}")
         return _run(
             con, settings=None, label=path.name, tz=zone, seed=seed, replications=replications, rules=rules
         )
-    finally:
-        con.close()
 
 
 def _source(ws: Workspace, tz: str, last: date | None) -> str:
@@ -129,6 +127,7 @@ def _source(ws: Workspace, tz: str, last: date | None) -> str:
 
 # What the fit reads: when and how each contact was handled, and by whom.
 _COLUMNS = "flow, channel, arrived_at, answered_at, ended_at, abandoned, talk_s, hold_s, wrap_s, agent_id"
+_READ = frozenset(c.strip() for c in _COLUMNS.split(","))
 # The KPI engine's other columns, absent here: the waiting KPIs do not read them.
 _NOT_READ = ", ".join(
     f"CAST(NULL AS {kind}) AS {name}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,7 @@ from arbitre.ingest.readers import Source, read_source
 from arbitre.ingest.validate import Validated, validate
 from arbitre.outputs import claim, write_csv
 from arbitre.store.appdb import ImportRecord
-from arbitre.store.interactions import InteractionStore, connect, new_import_id
+from arbitre.store.interactions import InteractionStore, bounded_connection, new_import_id
 from arbitre.store.workspace import Workspace
 
 
@@ -63,10 +65,19 @@ class ImportSummary:
         }
 
 
-def load(path: Path, mapping: Mapping, con: duckdb.DuckDBPyConnection) -> tuple[Source, Validated]:
-    """Read and validate one file into ``con`` (table ``clean``); nothing is stored."""
+def load(
+    path: Path,
+    mapping: Mapping,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    columns: Collection[str] | None = None,
+) -> tuple[Source, Validated]:
+    """Read and validate one file into ``con`` (table ``clean``); nothing is stored.
+
+    ``columns``: the canonical columns the caller reads (default: every one; see `validate`).
+    """
     source = read_source(path, mapping.source)
-    return source, validate(source, mapping, con)
+    return source, validate(source, mapping, con, columns=columns)
 
 
 def import_file(
@@ -87,17 +98,18 @@ def import_file(
     path = Path(path)
     mapping = mapping or IDENTITY
     started = datetime.now(UTC)
-    con = connect(ws.settings.timezone)
-    try:
-        source, checked = load(path, mapping, con)
+    with bounded_connection(ws.settings.timezone) as con, ThreadPoolExecutor(1) as hashing:
+        digest = hashing.submit(_sha256, path)  # the file's hash, read while it is imported
+        source = read_source(path, mapping.source)
+        checked = validate(source, mapping, con, replace=_pseudonyms(ws.keys), add=_STORE_COLUMNS)
         if checked.errors and not skip_invalid:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
-        _protect(con, ws.keys)
+        _redact(con, ws.keys)
         import_id = new_import_id()
         store = InteractionStore(ws)
         with ws.lock():
             store.collect_garbage()
-            merge = store.merge(con, "incoming", import_id=import_id)
+            merge = store.merge(con, "clean", import_id=import_id)
             rejected_file = _write_rejected(source, checked) if checked.errors else None
             record = ImportRecord(
                 id=import_id,
@@ -105,7 +117,7 @@ def import_file(
                 finished_at=datetime.now(UTC),
                 who=who or os.environ.get("ARBITRE_USER") or getpass.getuser(),
                 source=str(path.resolve()),
-                file_sha256=_sha256(path),
+                file_sha256=digest.result(),
                 file_bytes=path.stat().st_size,
                 mapping=mapping.name if mapping is not IDENTITY else None,
                 mode="skip-invalid" if skip_invalid else "strict",
@@ -131,60 +143,57 @@ def import_file(
             rejected_file=rejected_file,
             errors=checked.errors,
         )
-    finally:
-        con.close()
 
 
-def _protect(con: duckdb.DuckDBPyConnection, key: Keys) -> None:
-    """Table ``incoming``: ``clean`` with pseudonymised ids, redacted texts, and its store month.
+def _pseudonyms(key: Keys) -> dict[str, str]:
+    """The ids hashed with the workspace key as the checked rows arrive (see `validate`)."""
+    return {column: pseudonym_sql(column, key=key, column=column) for column in ("agent_id", "customer_id")}
 
-    Ids are hashed in SQL, row by row. Free texts (transcripts, contact reasons, extra columns;
-    few distinct values, long ones) are redacted in Python once per distinct value and joined
-    back. A contact id that is itself personal data (a caller's number as call id, an e-mail as
-    ticket id) becomes its keyed pseudonym: a cheap shape test in SQL finds the few candidates,
+
+# What the store keeps beside the record, computed as the rows arrive: the customer's pseudonym
+# as a 64-bit integer, the repeat gap (computed over the store at the merge), the store month.
+_STORE_COLUMNS = {
+    "customer_key": pseudonym_key_sql("customer_id"),
+    "repeat_gap_s": "CAST(NULL AS DOUBLE)",
+    "month": "strftime(arrived_at, '%Y-%m')",
+}
+
+
+def _redact(con: duckdb.DuckDBPyConnection, key: Keys) -> None:
+    """Redact the free texts of table ``clean`` and pseudonymise its contact ids that are
+    personal data, in place (ids were pseudonymised as the rows arrived).
+
+    Free texts (transcripts, contact reasons, extra columns; few distinct values, long ones) are
+    redacted in Python once per distinct value and the changed ones updated. A contact id that
+    is itself personal data (a caller's number as call id, an e-mail as ticket id) becomes its
+    keyed pseudonym: a cheap shape test in SQL finds the few candidates,
     `contains_personal_data` decides.
     """
-    replace = [
-        f"{pseudonym_sql('c.agent_id', key=key, column='agent_id')} AS agent_id",
-        f"{pseudonym_sql('c.customer_id', key=key, column='customer_id')} AS customer_id",
-    ]
-    joins: list[str] = []
-    registered: list[str] = []
     for column in REDACTED_COLUMNS:
         values = con.sql(f"SELECT DISTINCT {column} FROM clean WHERE {column} IS NOT NULL").to_arrow_table()
         plain = values.column(0).to_pylist()
-        changed = [redact(t) for t in plain]
-        if plain == changed:
+        pairs = [(v, p) for v, p in zip(plain, map(redact, plain), strict=True) if v != p]
+        if not pairs:
             continue
-        pairs = [(v, p) for v, p in zip(plain, changed, strict=True) if v != p]
         con.register(
-            f"map_{column}",
+            "redacted",
             pa.table(
                 {"v": pa.array([v for v, _ in pairs], pa.string()), "p": pa.array([p for _, p in pairs])}
             ),
         )
-        registered.append(f"map_{column}")
-        joins.append(f"LEFT JOIN map_{column} ON c.{column} = map_{column}.v")
-        replace.append(f"coalesce(map_{column}.p, c.{column}) AS {column}")
+        con.execute(f"UPDATE clean SET {column} = r.p FROM redacted r WHERE clean.{column} = r.v")
+        con.unregister("redacted")
     candidates = con.sql(
         f"SELECT DISTINCT contact_id FROM clean WHERE regexp_matches(contact_id, {sql_literal(PERSONAL_ID_SHAPE)})"
     ).fetchall()
     personal = [v for (v,) in candidates if contains_personal_data(v)]
     if personal:
         con.register("personal_ids", pa.table({"v": pa.array(personal, pa.string())}))
-        registered.append("personal_ids")
-        joins.append("LEFT JOIN personal_ids ON c.contact_id = personal_ids.v")
-        hashed = pseudonym_sql("c.contact_id", key=key, column="contact_id")
-        replace.append(f"CASE WHEN personal_ids.v IS NULL THEN c.contact_id ELSE {hashed} END AS contact_id")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, {pseudonym_key_sql('customer_id')} AS customer_key, "
-        "CAST(NULL AS DOUBLE) AS repeat_gap_s "
-        f"FROM (SELECT c.* EXCLUDE (__row) REPLACE ({', '.join(replace)}), "
-        f"strftime(c.arrived_at, '%Y-%m') AS month FROM clean c {' '.join(joins)})"
-    )
-    for name in registered:
-        con.unregister(name)
-    con.execute("DROP TABLE clean")
+        hashed = pseudonym_sql("clean.contact_id", key=key, column="contact_id")
+        con.execute(
+            f"UPDATE clean SET contact_id = {hashed} FROM personal_ids p WHERE clean.contact_id = p.v"
+        )
+        con.unregister("personal_ids")
 
 
 def _write_rejected(source: Source, checked: Validated) -> str:
@@ -196,7 +205,7 @@ def _write_rejected(source: Source, checked: Validated) -> str:
     Cells a spreadsheet would run as formulas start with ``'``; the file is created mode 600.
     """
     rows = np.asarray(checked.rejected, dtype=np.int64)
-    table = source.table.take(pa.array(rows))
+    table = source.take(rows).drop_columns(["__row"])
     table = pa.table({name: table.column(name).cast(pa.string()) for name in table.column_names})
     lines = source.line_of(rows)
     reasons: dict[int, list[str]] = {}

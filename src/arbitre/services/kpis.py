@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +15,7 @@ from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.engine import check_group_keys, compute_kpis
 from arbitre.services.imports import load
 from arbitre.services.quality_checks import with_quality
-from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.interactions import InteractionStore, bounded_connection, connect
 from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"
@@ -84,34 +85,41 @@ def kpis(
         finally:
             for ws in workspaces:
                 ws.close()
-    con = connect(tz)
-    try:
-        parts: list[str] = []
-        # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
-        only_stores = all(Workspace.is_workspace(p) for p in inputs)
-        cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
-        # The quality KPIs' columns: a workspace's checks and evaluations, none in a file.
-        with_qa = ", ".join(QUALITY_COLUMNS)
-        without_qa = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in QUALITY_COLUMNS)
-        for i, item in enumerate(inputs):
-            path = Path(item)
-            if Workspace.is_workspace(path):
-                ws = next(w for w in workspaces if w.root == path)
-                stored = with_quality(ws, InteractionStore(ws).source_sql())
-                parts.append(f"SELECT {cols}, {with_qa} FROM {stored} AS s")
-            else:
-                _, checked = load(path, mapping or IDENTITY, con)
-                if checked.errors:
-                    raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
-                con.execute(f"CREATE OR REPLACE TEMP TABLE input_{i} AS SELECT {cols} FROM clean")
-                parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
-        source = "(" + " UNION ALL ".join(parts) + ")"
-        rows = compute_kpis(con, source, by=keys, rules=rules, tz=tz)
-        return [KpiGroup.of(row, keys=keys) for row in rows]
-    finally:
-        con.close()
-        for ws in workspaces:
-            ws.close()
+    files = [p for p in inputs if not Workspace.is_workspace(p)]
+    # Files: memory bounded (the rows checked spill to a private temporary folder past a limit).
+    with bounded_connection(tz) if files else closing(connect(tz)) as con:
+        try:
+            parts: list[str] = []
+            # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
+            only_stores = not files
+            cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
+            # The quality KPIs' columns: a workspace's checks and evaluations, none in a file.
+            with_qa = ", ".join(QUALITY_COLUMNS)
+            without_qa = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in QUALITY_COLUMNS)
+            # What the KPIs read of a file: no free text, no agent unless grouped by agent.
+            read = FILE_COLUMNS | ({"agent_id"} if "agent" in keys else set())
+            for i, item in enumerate(inputs):
+                path = Path(item)
+                if Workspace.is_workspace(path):
+                    ws = next(w for w in workspaces if w.root == path)
+                    stored = with_quality(ws, InteractionStore(ws).source_sql())
+                    parts.append(f"SELECT {cols}, {with_qa} FROM {stored} AS s")
+                else:
+                    _, checked = load(path, mapping or IDENTITY, con, columns=read)
+                    if checked.errors:
+                        raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
+                    con.execute(f"ALTER TABLE clean RENAME TO input_{i}")  # the next file's is clean
+                    parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
+            source = "(" + " UNION ALL ".join(parts) + ")"
+            rows = compute_kpis(con, source, by=keys, rules=rules, tz=tz)
+            return [KpiGroup.of(row, keys=keys) for row in rows]
+        finally:
+            for ws in workspaces:
+                ws.close()
+
+
+# The columns of an interaction file the KPIs read (with --by agent, agent_id too).
+FILE_COLUMNS = frozenset(NAMES) - {"agent_id", "reason", "transcript"}
 
 
 def check_zone(tz: str) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 STAGING = ".staging"
@@ -33,18 +36,100 @@ def write_parquet(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> i
     Statistics are written for every column but `PRIVATE_COLUMNS`. Returns the number of rows.
     """
     reader = con.sql(query).to_arrow_reader(ROW_GROUP_ROWS)
-    stats = [name for name in reader.schema.names if name not in PRIVATE_COLUMNS]
-    rows = 0
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        with pq.ParquetWriter(handle, reader.schema, compression="zstd", write_statistics=stats) as writer:
-            for batch in reader:
-                if batch.num_rows:
-                    writer.write_batch(batch, row_group_size=ROW_GROUP_ROWS)
-                    rows += batch.num_rows
-        handle.flush()
-        os.fsync(handle.fileno())
-    return rows
+    with _ParquetFile(target, reader.schema) as out:
+        for batch in reader:
+            out.write(batch)
+    return out.rows
+
+
+class _ParquetFile:
+    """One store file being written: private, zstd, no statistics on private columns, flushed."""
+
+    def __init__(self, target: Path, schema: pa.Schema) -> None:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        self.handle = os.fdopen(fd, "wb")
+        stats = [name for name in schema.names if name not in PRIVATE_COLUMNS]
+        self.writer = pq.ParquetWriter(self.handle, schema, compression="zstd", write_statistics=stats)
+        self.rows = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows:
+            self.writer.write_batch(batch, row_group_size=ROW_GROUP_ROWS)
+            self.rows += batch.num_rows
+
+    def __enter__(self) -> _ParquetFile:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            self.writer.close()
+            if kind is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        finally:
+            self.handle.close()
+
+
+class BackgroundWriter:
+    """`write_parquet` with the compression and the writing in a thread: the caller's
+    connection computes the next file's rows meanwhile. Batches pass through a short queue, so
+    memory holds a few row groups, not a file. `finish` waits and returns each file's rows.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Path, pa.Schema] | pa.RecordBatch | None] = queue.Queue(maxsize=4)
+        self._rows: dict[Path, int] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="arbitre-parquet-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+        """Queue the rows of ``query`` for ``target`` (returns once they are all read)."""
+        reader = con.sql(query).to_arrow_reader(ROW_GROUP_ROWS)
+        self._put((target, reader.schema))
+        for batch in reader:
+            self._put(batch)
+
+    def finish(self) -> dict[Path, int]:
+        """Wait until every file is written; their rows."""
+        self._put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._rows
+
+    def _put(self, item: tuple[Path, pa.Schema] | pa.RecordBatch | None) -> None:
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        current: _ParquetFile | None = None
+        target = Path()
+        try:
+            while True:
+                item = self._queue.get()
+                if not isinstance(item, pa.RecordBatch):  # a new file, or the end: close the last
+                    if current is not None:
+                        current.__exit__(None)
+                        self._rows[target] = current.rows
+                        current = None
+                    if item is None:
+                        return
+                    target, schema = item
+                    current = _ParquetFile(target, schema)
+                else:
+                    assert current is not None
+                    current.write(item)
+        except BaseException as exc:  # raised in the caller's thread, at its next call
+            self._error = exc
+            if current is not None:
+                current.handle.close()
 
 
 def fsync(path: Path) -> None:

@@ -17,8 +17,10 @@ personal and free-text columns (`PRIVATE_COLUMNS`).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -32,7 +34,7 @@ from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
 from arbitre.domain.kpis import REPEAT_GAP_CAP_S
 from arbitre.errors import WorkspaceError
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
-from arbitre.store.files import STAGING, collect_garbage, fsync, private_folder, write_parquet
+from arbitre.store.files import STAGING, BackgroundWriter, collect_garbage, fsync, private_folder
 from arbitre.store.workspace import Workspace
 
 # Beyond the record: ``customer_key`` (the customer's pseudonym as a 64-bit integer),
@@ -87,6 +89,26 @@ def connect(timezone: str, *, threads: int | None = None) -> duckdb.DuckDBPyConn
     con.execute("SET enable_progress_bar = false")  # it would write to stdout, where --json goes
     con.execute(f"SET TimeZone = '{timezone}'")
     return con
+
+
+# DuckDB's share of memory in a command over interaction files (an import, KPIs of files): past
+# it, tables and operators spill to a private temporary folder, so that memory does not grow
+# with the file.
+MEMORY_LIMIT = "768MB"
+
+
+@contextmanager
+def bounded_connection(timezone: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A `connect` connection using at most `MEMORY_LIMIT`, spilling beyond it to a temporary
+    folder only its owner can read (removed when the connection closes)."""
+    with tempfile.TemporaryDirectory(prefix="arbitre-") as folder:
+        con = connect(timezone)
+        try:
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            con.execute("SET temp_directory = '" + folder.replace("'", "''") + "'")
+            yield con
+        finally:
+            con.close()
 
 
 @dataclass
@@ -223,8 +245,9 @@ class InteractionStore:
             fresh_rows = incoming
             if not rewrite:  # a file of no rows (a header alone): nothing to write
                 return result
-        # The months to rewrite, as they will be: kept rows and incoming ones.
-        contents = []
+        # The months to rewrite, as they will be: kept rows and incoming ones (each month's own
+        # query, so that writing a month scans that month only).
+        contents: dict[str, str] = {}
         for month in sorted(rewrite):
             fresh = (
                 f"SELECT {select_cols}, '{import_id}' AS import_id, '{month}' AS month "
@@ -236,27 +259,30 @@ class InteractionStore:
                 if hit_files:
                     kept += f" ANTI JOIN replaced USING ({key})"
                 fresh = f"{kept} UNION ALL {fresh}"
-            contents.append(fresh)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents)}")
+            contents[month] = fresh
+        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents.values())}")
         untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
         changed = _repeat_gaps(con, untouched)
         private_folder(self.root)
         stage = private_folder(self.root / STAGING / import_id)
+        writer = BackgroundWriter()  # a month is compressed while the next one is sorted
+        targets: dict[str, Path] = {}
         for month in sorted(rewrite | changed):
             if month in rewrite:
-                content = f"SELECT * EXCLUDE (month) FROM rewritten WHERE month = '{month}'"
+                content = f"SELECT * EXCLUDE (month) FROM ({contents[month]})"
             else:  # an untouched month whose repeats changed (a customer came back in this import)
                 old_file = untouched[month].replace("'", "''")
                 content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
-            target = stage / f"{month}.parquet"
-            rows = write_parquet(
+            targets[month] = stage / f"{month}.parquet"
+            writer.write(
                 con,
                 f"SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
                 f"LEFT JOIN (SELECT {key}, gap FROM gaps WHERE month = '{month}') g USING ({key}) "
                 f"ORDER BY arrived_at, contact_id",
-                target,
+                targets[month],
             )
-            result.staged[month] = (target, rows)
+        rows = writer.finish()
+        result.staged = {month: (target, rows[target]) for month, target in targets.items()}
         fsync(stage)
         return result
 
