@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from benchmarks.data import write_csv as generate_csv
 
+from arbitre.domain.groups import KpiGroup
 from arbitre.domain.kpis import KPI_NAMES, KpiRules
 from arbitre.errors import RejectedRows
 from arbitre.services.imports import import_file
@@ -22,9 +23,11 @@ from tests.helpers import write_csv
 HEADER = "contact_id,flow,channel,site,arrived_at,answered_at,ended_at,abandoned,talk_s,hold_s,wrap_s,customer_id,agent_id"
 
 
-def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
-    assert len(a) == len(b) > 0
-    for x, y in zip(a, b, strict=True):
+def _same(left: list[KpiGroup], right: list[KpiGroup]) -> None:
+    assert len(left) == len(right) > 0
+    for g, h in zip(left, right, strict=True):
+        x: dict[str, Any] = g.model_dump()
+        y: dict[str, Any] = h.model_dump()
         assert x.keys() == y.keys()
         for key in x:
             u, v = x[key], y[key]
@@ -48,7 +51,7 @@ def test_a_file_and_the_same_file_imported_give_identical_kpis(tmp_path: Path) -
             stored = kpis([ws.root], by=by, rules=rules)
             _same(kpis([csv], by=by, rules=rules), stored)
             _same(kpis([parquet], by=by, rules=rules), stored)
-    assert {k for k in KPI_NAMES if stored[0][k] is not None} >= {"service_level", "repeat_rate_7d", "csat"}
+    assert {k for k in KPI_NAMES if stored[0].kpi(k) is not None} >= {"service_level", "repeat_rate_7d", "csat"}
 
 
 def test_rows_sharing_a_key_are_compared_on_columns_the_kpis_do_not_read(tmp_path: Path) -> None:
