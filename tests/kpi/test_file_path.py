@@ -51,7 +51,11 @@ def test_a_file_and_the_same_file_imported_give_identical_kpis(tmp_path: Path) -
             stored = kpis([ws.root], by=by, rules=rules)
             _same(kpis([csv], by=by, rules=rules), stored)
             _same(kpis([parquet], by=by, rules=rules), stored)
-    assert {k for k in KPI_NAMES if stored[0].kpi(k) is not None} >= {"service_level", "repeat_rate_7d", "csat"}
+    assert {k for k in KPI_NAMES if stored[0].kpi(k) is not None} >= {
+        "service_level",
+        "repeat_rate_7d",
+        "csat",
+    }
 
 
 def test_rows_sharing_a_key_are_compared_on_columns_the_kpis_do_not_read(tmp_path: Path) -> None:
