@@ -24,7 +24,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -215,8 +214,9 @@ def _yaml(model: BaseModel, mark: str, kind: type[BaseModel]) -> str:
     return text
 
 
-def _plain(value: Any) -> Any:
-    """Decimals as numbers, dates as text, enums as their values, for `yaml.safe_dump`."""
+def _plain(value: object) -> object:
+    """Decimals as numbers, dates as text, enums as their values, for `yaml.safe_dump` (the edge
+    where a model becomes the YAML a person edits)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
