@@ -11,23 +11,38 @@ from __future__ import annotations
 import os
 import resource
 import time
+from pathlib import Path
 
-import psutil
+# /proc/stat's first line: the time all CPUs spent in each state since boot, in clock ticks
+# (user, nice, system, idle, iowait, irq, softirq, steal; guest time is inside user).
+_STAT = Path("/proc/stat")
+_TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_times() -> tuple[float, float]:
+    """Busy and total CPU seconds of the machine since boot (all CPUs)."""
+    fields = [int(x) for x in _STAT.read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy * _TICK_S, (busy + idle + iowait) * _TICK_S
 
 
 def others_busy(settle_s: float) -> float:
     """CPU use of other processes (%, of all CPUs), waiting up to ``settle_s`` for it to fall under 10 %."""
     deadline = time.monotonic() + settle_s
     while True:
-        busy = psutil.cpu_percent(interval=1.0)  # this process is idle meanwhile
+        busy0, total0 = _cpu_times()
+        time.sleep(1.0)  # this process is idle meanwhile
+        busy1, total1 = _cpu_times()
+        busy = 100.0 * (busy1 - busy0) / max(total1 - total0, 1e-9)
         if busy < 10.0 or time.monotonic() >= deadline:
             return busy
         time.sleep(4.0)
 
 
 def busy_cpu_s() -> float:
-    t = psutil.cpu_times()
-    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+    """Busy CPU seconds of the machine since boot (all CPUs), from /proc/stat."""
+    return _cpu_times()[0]
 
 
 def children_cpu_s() -> float:
