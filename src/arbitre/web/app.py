@@ -14,13 +14,25 @@ from arbitre import __version__
 from arbitre.web import problems
 from arbitre.web.api import router as api_router
 from arbitre.web.middleware import BodyLimit, SecurityHeaders
-from arbitre.web.pages import audit, auth, contracts, imports, overview, portal, staffing, users
+from arbitre.web.pages import (
+    audit,
+    auth,
+    contracts,
+    decision,
+    disputes,
+    governance,
+    imports,
+    overview,
+    portal,
+    staffing,
+    users,
+)
 from arbitre.web.security import LoginLimiter
 from arbitre.web.settings import WebSettings
 from arbitre.web.tenancy import Tenants
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (auth, overview, imports, staffing, contracts, portal, users, audit)
+PAGES = (auth, overview, imports, staffing, decision, contracts, governance, disputes, portal, users, audit)
 
 
 def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> FastAPI:
