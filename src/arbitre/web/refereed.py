@@ -36,6 +36,7 @@ from arbitre.services.access import NotFound
 from arbitre.services.accounts import Account
 from arbitre.services.audit import Actor, record
 from arbitre.services.contract_views import visible_contract
+from arbitre.services.disputes import invoice_line_subject
 from arbitre.services.govern import govern, runs
 from arbitre.services.uploads import latest_invoice, uploads_dir
 from arbitre.store.appdb import GovernanceRun, session_scope
@@ -126,7 +127,7 @@ class BilledLine(_Read):
     @property
     def subject(self) -> str:
         """How a dispute names it: ``line 2: logged_hour sav-voice-fr day``."""
-        return f"line {self.line}: " + " ".join(x for x in (self.unit, self.flow, self.band) if x)
+        return invoice_line_subject(self.line, self.unit, self.flow, self.band)
 
 
 class Difference(_Read):
