@@ -232,3 +232,51 @@ def test_the_corrected_invoice_changes_the_agreed_line_only() -> None:
         fixed
         == 'flow,unit,band,quantity,unit_price,amount\n"a,b",fee,,1,,10.00\nx,logged_hour,day,2.00,2,4.00\n'
     )
+
+
+def test_the_api_gives_the_provider_its_months_as_the_client_sees_them_and_nothing_of_anothers(
+    refereed: Site, client: TestClient
+) -> None:
+    base = "/api/w/azalee/contracts"
+    mada, alice = refereed.bearer("mada"), refereed.bearer("alice")
+    mine = client.get(f"{base}/callmada-2026/months/2026-04", headers=mada)
+    assert mine.status_code == 200
+    assert mine.json() == client.get(f"{base}/callmada-2026/months/2026-04", headers=alice).json()
+    assert mine.json()["net_fees"] == "14250.00" and mine.json()["invoice"]["billed_total"] == "1085.00"
+    assert "business_case" not in mine.json()  # the client's decision is not the provider's
+    assert [m["month"] for m in client.get(f"{base}/callmada-2026/months", headers=mada).json()] == [
+        "2026-04"
+    ]
+    for path in [
+        f"{base}/atlas-2026/months",
+        f"{base}/atlas-2026/months/2026-04",
+        f"{base}/atlas-2026/months/2026-04/copil",
+        f"{base}/callmada-2026/months/2026-05",  # not refereed
+        f"{base}/callmada-2026/months/2026-13",
+    ]:
+        answer = client.get(path, headers=mada)
+        assert answer.status_code in (404, 422), (path, answer.text)
+        assert "Atlas" not in answer.text
+    assert client.get("/api/w/azalee/decision", headers=mada).status_code == 403
+    assert client.post("/api/w/azalee/decision/runs", headers=mada).status_code == 403
+    assert client.get("/api/w/azalee/decision", headers=alice).status_code == 404  # none recorded yet
+
+
+def test_the_steering_committee_report_is_read_as_its_own_document_and_downloaded(
+    refereed: Site, client: TestClient
+) -> None:
+    login(client, "mada")
+    page = client.get("/w/azalee/copil/callmada-2026/2026-04")
+    assert page.status_code == 200 and "report.en.pdf" in page.text
+    report = client.get("/w/azalee/copil/callmada-2026/2026-04/report.en.html")
+    assert report.status_code == 200 and "<script" not in report.text
+    assert report.headers["content-security-policy"].startswith(
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    assert client.get("/w/azalee/copil/atlas-2026/2026-04/report.en.html").status_code == 404
+    assert client.get("/w/azalee/copil/callmada-2026/2026-04/report.xx.html").status_code == 422
+    pdf = client.get("/w/azalee/copil/callmada-2026/2026-04/report.fr.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-disposition"].startswith("attachment")
+    (download,) = [e for e in entries(refereed.ws) if e.action == "download"]
+    assert download.actor == "mada" and download.target == "copil-callmada-2026-2026-04-provider.pdf"

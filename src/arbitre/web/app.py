@@ -18,6 +18,7 @@ from arbitre.web.pages import (
     audit,
     auth,
     contracts,
+    copil,
     decision,
     disputes,
     governance,
@@ -32,7 +33,20 @@ from arbitre.web.settings import WebSettings
 from arbitre.web.tenancy import Tenants
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (auth, overview, imports, staffing, decision, contracts, governance, disputes, portal, users, audit)
+PAGES = (
+    auth,
+    overview,
+    imports,
+    staffing,
+    decision,
+    contracts,
+    governance,
+    disputes,
+    copil,
+    portal,
+    users,
+    audit,
+)
 
 
 def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> FastAPI:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -253,12 +254,31 @@ def refereed_months(ws: Workspace, account: Account, contract_id: str) -> list[M
 
 
 def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str) -> MonthView:
-    """The month as its latest run refereed it; `NotFound` when it has not been refereed."""
+    """The month as its latest run refereed it; `NotFound` when it has not been refereed (or the
+    account does not see the contract). A run never changes once recorded: its view is read once
+    and kept by its id (a new run is a new id)."""
     month = read_month(month, field="month")
-    for view in refereed_months(ws, account, contract_id):
-        if view.month == month:
-            return view
-    raise NotFound(f"{month} of {contract_id} has not been refereed")
+    contract = visible_contract(ws, account, contract_id)
+    run_id = latest_run_id(ws, contract.id, month)
+    if run_id is None:
+        raise NotFound(f"{month} of {contract_id} has not been refereed")
+    key = (str(ws.root), run_id)
+    view = _kept.get(key)
+    if view is None:
+        with session_scope(ws.engine) as session:
+            row = session.get(GovernanceRun, run_id)
+            assert row is not None
+            view = MonthView.model_validate_json(row.result)
+        with _lock:
+            if len(_kept) >= KEPT_RUNS:
+                _kept.pop(next(iter(_kept)))
+            _kept[key] = view
+    return view
+
+
+KEPT_RUNS = 64
+_kept: dict[tuple[str, str], MonthView] = {}
+_lock = threading.Lock()
 
 
 def latest_run_id(ws: Workspace, contract_id: str, month: str) -> str | None:

@@ -120,6 +120,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "step.answer": ("Réponse", "Answer"),
     "step.accepted": ("Acceptée", "Accepted"),
     "step.rejected": ("Rejetée", "Rejected"),
+    "copil.title": ("Comité de pilotage", "Steering committee"),
+    "copil.intro": (
+        "Le rapport du mois tel que le dernier calcul l'a arbitré ({when}, par {who}) : à lire ou à télécharger.",
+        "The month's report as its latest run refereed it ({when}, by {who}): to read or download.",
+    ),
+    "copil.lang": ("Langue", "Language"),
+    "copil.view": ("Lire", "Read"),
+    "copil.download": ("Télécharger", "Download"),
+    "copil.back": ("Retour au tableau de bord du mois", "Back to the month's dashboard"),
     "dec.title": ("Décision make-or-buy", "Make-or-buy decision"),
     "dec.none": (
         "Aucune décision enregistrée : lancez-la ici ou avec « arbitre decide ».",

@@ -4,45 +4,21 @@ workspace's inputs as they stand (costs.yaml, decision.yaml, offers/, the store)
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from arbitre.decision.document import DecisionDocument
 from arbitre.errors import InputError
 from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
 from arbitre.services.access import Permission, can, require
 from arbitre.services.audit import record
 from arbitre.services.decide import decide
-from arbitre.store.decisions import latest_decision, latest_decision_id
-from arbitre.store.workspace import Workspace
 from arbitre.web.charts import chart
+from arbitre.web.decided import current_decision
 from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
-_kept: dict[tuple[str, str], DecisionDocument] = {}  # (workspace, decision id) → the document
-_lock = threading.Lock()
-
-
-def current_decision(ws: Workspace) -> DecisionDocument | None:
-    """The workspace's latest decision, read once per decision (a page view asks only its id)."""
-    decision_id = latest_decision_id(ws)
-    if decision_id is None:
-        return None
-    key = (str(ws.root), decision_id)
-    found = _kept.get(key)
-    if found is None:
-        found = latest_decision(ws)
-        if found is None or found.decision_id is None:
-            return found
-        with _lock:
-            if len(_kept) > 16:
-                _kept.clear()
-            _kept[(str(ws.root), found.decision_id)] = found
-    return found
 
 
 @router.get("/w/{slug}/decision")
