@@ -4,8 +4,6 @@ that chart, drawn on the server like the others)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from typing import Annotated
 
@@ -18,10 +16,10 @@ from arbitre.reports import charts as specs
 from arbitre.reports.i18n import t as report_word
 from arbitre.services.access import NotFound, Permission, require
 from arbitre.services.activity import activity_map
-from arbitre.store.interactions import InteractionStore
 from arbitre.store.workspace import Workspace
 from arbitre.web.charts import chart
 from arbitre.web.deps import PageUser
+from arbitre.web.planned import store_stamp
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +30,7 @@ _lock = threading.Lock()
 def current_map(ws: Workspace) -> tuple[str, ActivityMap]:
     """The map of the whole store and the fingerprint of the store it was drawn from (the map is
     computed again only when an import changed the store)."""
-    partitions = InteractionStore(ws).partitions()
-    stamp = hashlib.sha256(json.dumps(sorted(partitions.items())).encode()).hexdigest()[:16]
+    stamp = store_stamp(ws)
     found = _kept.get((str(ws.root), stamp))
     if found is None:
         found = activity_map(ws)
