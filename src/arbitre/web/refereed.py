@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from arbitre.domain.month import read_month
 from arbitre.errors import InputError
+from arbitre.quality.documents import QualityMonth
 from arbitre.services.access import NotFound
 from arbitre.services.accounts import Account
 from arbitre.services.audit import Actor, record
@@ -241,6 +242,7 @@ class MonthView(_Read):
     warnings: list[MonthWarning]
     obligations: list[Obligation]
     trend: list[TrendPoint]
+    quality: QualityMonth | None = None  # the month's quality checks (issue 14), when a grid is stored
     run: RunStamp
 
     def sla(self, name: str) -> SlaLine | None:
