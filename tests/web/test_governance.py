@@ -203,7 +203,7 @@ def test_only_the_client_admin_settles_a_dispute(client: TestClient) -> None:
     assert answered.status_code == 303
 
 
-def test_an_accepted_sla_dispute_referees_the_month_again_on_the_contract_as_it_stands(
+def test_an_accepted_sla_dispute_is_settled_on_the_record_and_the_month_left_as_refereed(
     refereed: Site, client: TestClient
 ) -> None:
     csrf = login(client, "mada")
@@ -211,16 +211,18 @@ def test_an_accepted_sla_dispute_referees_the_month_again_on_the_contract_as_it_
         MONTH + "/disputes",
         data={"csrf_token": csrf, "subject_kind": "sla", "subject": "abandon", "comment": "one call only"},
     ).headers["location"]
+    before = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
     csrf = login(client, "alice")
+    assert "takes no exclusion period agreed after the fact" in client.get(dispute).text
     settled = client.post(
         dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "Agreed."}
     )
     assert settled.status_code == 303
-    (run,) = [e for e in entries(refereed.ws) if e.action == "run"]
-    assert "invoice_line" not in run.detail and run.detail["month"] == "2026-04"
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []  # no run that changes nothing
     again = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
-    assert again.run.id == run.target and again.invoice is not None
-    assert again.invoice.billed_total == Decimal("1085.00")  # the invoice of the month's last run
+    assert again.run.id == before.run.id
+    (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
+    assert record.status == "accepted" and record.resolution == "Agreed."
 
 
 def test_the_corrected_invoice_changes_the_agreed_line_only() -> None:

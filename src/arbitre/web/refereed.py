@@ -11,12 +11,15 @@ What a settled dispute can change, so that the new run reflects it:
 - an **invoice line**: the line as agreed (its quantity and amount) replaces the billed one in the
   month's invoice; the corrected invoice is kept under ``uploads/agreed/`` and the month is refereed
   on it (the invoice check, the evidence requests, the totals follow);
-- an **SLA result** or an **exclusion**: nothing the run reads can be changed from outside the
-  contract — an agreed exclusion period is a change of the contract (``exclusions.periods``) that
-  the admin stores as a new version; the month is then refereed again on it here (same path).
+- an **SLA result** or an **exclusion**: the agreed change is an exclusion period of the month
+  (an incident the provider does not answer for). The run reads its periods from the contract
+  only, and a contract version never reaches back into a month refereed whole, so no input of
+  today's run can carry it: such a dispute is settled on the record, and the month refereed again
+  with the period once the typed monthly run takes its inputs (issue 10) — here, in
+  `referee_again`.
 
-Either way the new run is recorded like any other (``who`` names the account and the dispute), and
-the audit log gets a ``run`` entry with the dispute and the change.
+The new run is recorded like any other (``who`` names the account and the dispute), and the audit
+log gets a ``run`` entry with the dispute and the change.
 """
 
 from __future__ import annotations
@@ -369,20 +372,18 @@ def referee_again(
     contract_id: str,
     month: str,
     dispute_id: str,
-    change: InvoiceLineChange | None,
+    change: InvoiceLineChange,
 ) -> MonthView:
-    """Referee ``month`` again as of its latest run's date, with ``change`` applied to its invoice
-    (None: on the contract as it stands now, e.g. with an agreed exclusion period); the new run."""
+    """Referee ``month`` again as of its latest run's date, with ``change`` applied to its
+    invoice; the new run."""
     current = refereed_month(ws, account, contract_id, month)
-    invoice: Path | None = None
-    if change is not None:
-        text = _invoice_text(ws, contract_id, current.month)
-        if text is None:
-            raise InputError(f"{current.month} of {contract_id} has no invoice to correct")
-        folder = uploads_dir(ws) / AGREED
-        folder.mkdir(mode=0o700, exist_ok=True)
-        invoice = folder / f"{contract_id}-{current.month}-{dispute_id}.csv"
-        invoice.write_text(corrected_invoice(text, change), encoding="utf-8")
+    text = _invoice_text(ws, contract_id, current.month)
+    if text is None:
+        raise InputError(f"{current.month} of {contract_id} has no invoice to correct")
+    folder = uploads_dir(ws) / AGREED
+    folder.mkdir(mode=0o700, exist_ok=True)
+    invoice = folder / f"{contract_id}-{current.month}-{dispute_id}.csv"
+    invoice.write_text(corrected_invoice(text, change), encoding="utf-8")
     govern(
         ws,
         month=current.month,

@@ -132,8 +132,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Once accepted, the agreed line replaces the billed one and the month is refereed again (a new run, on the record).",
     ),
     "disp.contract_note": (
-        "Acceptée, le mois est arbitré à nouveau sur le contrat en vigueur : enregistrez d'abord la période d'exclusion convenue (nouvelle version du contrat).",
-        "Once accepted, the month is refereed again on the contract as it stands: store the agreed exclusion period first (a new version of the contract).",
+        "Acceptée, la contestation est close avec sa décision ; les chiffres du mois restent ceux du dernier calcul (le calcul mensuel ne prend pas encore de période d'exclusion convenue après coup).",
+        "Once accepted, the dispute is closed with its decision; the month's figures stay those of its last run (the monthly run takes no exclusion period agreed after the fact yet).",
     ),
     "disp.accept": ("Accepter et arbitrer à nouveau", "Accept and referee again"),
     "disp.reject": ("Rejeter", "Reject"),

@@ -1,9 +1,10 @@
 """One dispute: its steps, the parties' comments and answers, and the client admin's decision.
 
-Accepting a dispute settles it with the change both parties agreed on and referees the month
-again (`arbitre.web.refereed.referee_again`): for an invoice line, the line as agreed (quantity and
-amount, checked before anything is written); for an SLA result or an exclusion, the contract as it
-stands (the agreed exclusion period stored first as a new version of the contract)."""
+Accepting an invoice line's dispute settles it with the line both parties agreed on (quantity and
+amount, checked before anything is written) and referees the month again on it
+(`arbitre.web.refereed.referee_again`). Accepting an SLA result's or an exclusion's closes it with
+its decision and leaves the month as refereed: the agreed change there is an exclusion period of
+the month, which the monthly run does not take as an input yet (docs/web.md)."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def dispute_step(
             comment=comment,
             attachment=received,
         )
-        if kind == "accepted":
+        if change is not None:  # an accepted invoice line: the month refereed on the agreed line
             referee_again(
                 me.ws,
                 me.account,
