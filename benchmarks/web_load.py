@@ -86,6 +86,15 @@ def peak_mib(pid: int) -> float | None:
     return None
 
 
+def cpu_s(pid: int) -> float | None:
+    """The CPU time the process has used (user and system, Linux ``/proc/PID/stat``), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -143,18 +152,22 @@ def run(workspace: Path, *, users: int, requests: int, think_ms: float) -> dict[
                     time.sleep(think_ms / 1000)
 
         threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+        cpu_before = cpu_s(server.pid)
         t0 = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall_s = time.perf_counter() - t0
+        cpu_after = cpu_s(server.pid)
         memory = peak_mib(server.pid)
         for client in [first, *sessions]:
             client.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if server.stderr is not None:
+            server.stderr.close()
     done = sum(len(v) for v in timings.values())
     return {
         "workspace": workspace.name,
@@ -175,6 +188,12 @@ def run(workspace: Path, *, users: int, requests: int, think_ms: float) -> dict[
             if values
         },
         "throughput_per_s": round(done / wall_s, 1),
+        # The server's own CPU per request under the load (every route together): what the page
+        # costs whatever else the machine runs (wall times above also wait for other processes).
+        "server_cpu_ms_per_request": None
+        if cpu_before is None or cpu_after is None
+        else round((cpu_after - cpu_before) * 1000 / max(done, 1), 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "errors": errors[:10],
         "server_peak_mib": None if memory is None else round(memory, 1),
     }
@@ -198,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     pages: dict[str, dict[str, float]] = result["pages"]  # type: ignore[assignment]
     for name, p in pages.items():
         print(f"{name:<16}{p['requests']:>9.0f}{p['p50_ms']:>9.1f}{p['p95_ms']:>9.1f}{p['max_ms']:>9.1f}")
-    print(f"throughput {result['throughput_per_s']}/s, server peak {result['server_peak_mib']} MiB")
+    print(
+        f"throughput {result['throughput_per_s']}/s, server CPU {result['server_cpu_ms_per_request']} ms "
+        f"a request, peak {result['server_peak_mib']} MiB; load average {result['load_average']}"
+    )
     if result["errors"]:
         print("errors:", result["errors"])
         return 1

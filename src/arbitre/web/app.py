@@ -33,6 +33,7 @@ from arbitre.web.pages import (
 from arbitre.web.security import LoginLimiter
 from arbitre.web.settings import WebSettings
 from arbitre.web.tenancy import Tenants
+from arbitre.web.warm import warm_in_background
 
 STATIC = Path(__file__).parent / "static"
 PAGES = (
@@ -59,7 +60,10 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warming = warm_in_background(served) if settings.warm else None
         yield
+        if warming is not None:
+            warming.join(timeout=30)
         served.close()
 
     app = FastAPI(

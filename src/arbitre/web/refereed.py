@@ -267,6 +267,29 @@ def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str
     run_id = latest_run_id(ws, contract.id, month)
     if run_id is None:
         raise NotFound(f"{month} of {contract_id} has not been refereed")
+    return _view(ws, run_id)
+
+
+KEPT_RUNS = 64
+_kept: dict[tuple[str, str], MonthView] = {}
+_lock = threading.Lock()
+
+
+def latest_views(ws: Workspace) -> list[MonthView]:
+    """The latest run of every refereed month of every contract, read and kept (the server warms
+    its pages with them at start: no one's first view waits for them). No visibility check: not
+    for a route."""
+    with session_scope(ws.engine) as session:
+        rows = session.execute(
+            select(GovernanceRun.id, GovernanceRun.contract_id, GovernanceRun.month).order_by(
+                GovernanceRun.created_at
+            )
+        ).all()
+    latest = {(r.contract_id, r.month): r.id for r in rows}
+    return [_view(ws, run_id) for run_id in latest.values()]
+
+
+def _view(ws: Workspace, run_id: str) -> MonthView:
     key = (str(ws.root), run_id)
     view = _kept.get(key)
     if view is None:
@@ -279,11 +302,6 @@ def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str
                 _kept.pop(next(iter(_kept)))
             _kept[key] = view
     return view
-
-
-KEPT_RUNS = 64
-_kept: dict[tuple[str, str], MonthView] = {}
-_lock = threading.Lock()
 
 
 def latest_run_id(ws: Workspace, contract_id: str, month: str) -> str | None:

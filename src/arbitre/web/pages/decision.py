@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from arbitre.decision.document import DecisionDocument
 from arbitre.errors import InputError
 from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
@@ -21,6 +22,32 @@ from arbitre.web.view import show
 router = APIRouter(include_in_schema=False)
 
 
+def decision_charts_of(d: DecisionDocument, lang: str) -> dict[str, str]:
+    """The decision's charts (scenarios, cumulative cost, tornado), drawn once per decision."""
+    key = d.decision_id or d.created_at.isoformat()
+    drawn = {
+        "scenarios": chart(
+            ("scenarios", key),
+            lambda: decision_charts.scenario_bars(d.scenarios, recommended=d.recommended, lang=lang),
+            lang=lang,
+        ),
+        "cumulative": chart(
+            ("cumulative", key),
+            lambda: decision_charts.cumulative_cost(
+                {fmt.scenario_label(s.name, lang): s.monthly for s in d.scenarios},
+                start_month=d.frame.start_month,
+                lang=lang,
+            ),
+            lang=lang,
+        ),
+    }
+    if d.sensitivity:
+        drawn["tornado"] = chart(
+            ("tornado", key), lambda: decision_charts.tornado(d.sensitivity, lang=lang), lang=lang
+        )
+    return drawn
+
+
 @router.get("/w/{slug}/decision")
 def decision_page(request: Request, me: PageUser) -> HTMLResponse:
     return _page(request, me)
@@ -32,27 +59,7 @@ def _page(
     require(me.account, Permission.READ_WORKSPACE)
     d = current_decision(me.ws)
     lang = me.account.lang
-    charts: dict[str, str] = {}
-    if d is not None:
-        key = d.decision_id or d.created_at.isoformat()
-        charts["scenarios"] = chart(
-            ("scenarios", key),
-            lambda: decision_charts.scenario_bars(d.scenarios, recommended=d.recommended, lang=lang),
-            lang=lang,
-        )
-        charts["cumulative"] = chart(
-            ("cumulative", key),
-            lambda: decision_charts.cumulative_cost(
-                {fmt.scenario_label(s.name, lang): s.monthly for s in d.scenarios},
-                start_month=d.frame.start_month,
-                lang=lang,
-            ),
-            lang=lang,
-        )
-        if d.sensitivity:
-            charts["tornado"] = chart(
-                ("tornado", key), lambda: decision_charts.tornado(d.sensitivity, lang=lang), lang=lang
-            )
+    charts = decision_charts_of(d, lang) if d is not None else {}
     return show(
         request,
         me,

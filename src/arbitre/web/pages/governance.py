@@ -56,12 +56,17 @@ def _month(
         v=view,
         disputes=[d for d in disputes(me.ws, me.account, contract_id=contract_id) if d.month == view.month],
         can_dispute=can(me.account, Permission.DISPUTE_OPEN),
-        money_chart=chart(
-            ("money", view.run.id),
-            lambda: governance_charts.money_trend([p.model_dump(mode="json") for p in view.trend], lang=lang),
-            lang=lang,
-        ),
+        money_chart=money_chart(view, lang),
         error=error,
+    )
+
+
+def money_chart(view: MonthView, lang: str) -> str:
+    """Fees, credits and net of the refereed months up to this one, drawn once per run."""
+    return chart(
+        ("money", view.run.id),
+        lambda: governance_charts.money_trend([p.model_dump(mode="json") for p in view.trend], lang=lang),
+        lang=lang,
     )
 
 
