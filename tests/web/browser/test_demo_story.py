@@ -162,3 +162,16 @@ def test_a_providers_dispute_is_settled_by_the_client_and_the_month_refereed_aga
     assert page.locator('#invoice-lines tr[data-line="2"] td').nth(6).inner_text().replace(
         "\u202f", ""
     ) == str(agreed)
+
+
+def test_the_activity_map_swaps_the_average_week_for_the_flow_picked(demo: Demo, page, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    demo.log_in(page, "analyste")
+    page.click("nav >> text=Activity map")
+    page.wait_for_url(f"{demo.url}/w/demo/map")
+    assert page.locator("#map-flows tbody tr").count() == 8  # the demo company's eight flows
+    first = page.locator("#week-chart").get_attribute("src")
+    page.select_option("#week-flow", "sav-email-fr")
+    page.wait_for_function("first => document.querySelector('#week-chart').src !== first", arg=first)
+    assert page.locator("#week-chart").get_attribute("alt") == "Average week sav-email-fr"
+    assert page.locator("#week-chart").evaluate("img => img.complete && img.naturalWidth > 100")
+    page.screenshot(path=str(shots / "web-map.png"))
