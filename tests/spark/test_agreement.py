@@ -23,6 +23,7 @@ import yaml
 from arbitre.contract.sla import EXCLUDED_DAYS, SlaResult, evaluate
 from arbitre.domain.contract import Contract
 from arbitre.domain.kpis import KPI_NAMES, KpiRules, OpeningHours
+from arbitre.domain.month import Month
 from arbitre.kpi.engine import compute_kpis
 from arbitre.kpi.spark import SparkConnection
 from arbitre.services.imports import import_file
@@ -196,7 +197,7 @@ def test_every_sla_of_a_month_agrees_with_duckdb(spark: SparkConnection, store: 
         )
         spark.register(EXCLUDED_DAYS, excluded)
         source = spark.parquet_view(store)
-        for month in ("2025-03", "2025-10"):
+        for month in (Month("2025-03"), Month("2025-10")):
             for sla in contract.slas:
                 kwargs: dict[str, Any] = {
                     "month": month,
