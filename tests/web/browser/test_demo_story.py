@@ -72,9 +72,11 @@ def test_the_decision_page_shows_the_recommendation_the_reasons_and_the_checks(
     assert page.locator("#scenarios tbody tr").count() == len(decision.scenarios)
     assert page.locator("section.flow").count() == len(decision.flows)
     assert page.locator("#simulation tbody tr").count() == len(decision.simulation)
-    for chart in page.locator("img.chart").all():  # the charts drawn (scenarios, cumulative, tornado)
+    for chart in page.locator("img.chart").all():  # every chart drawn
         assert chart.evaluate("img => img.complete && img.naturalWidth > 100")
-    assert page.locator("img.chart").count() == 3
+    # The scenarios and the cumulative cost; the tornado when the decision measured its sensitivity
+    # (the demo's tests may have decided again without it on the shared small demo).
+    assert page.locator("img.chart").count() == (3 if decision.sensitivity else 2)
     page.screenshot(path=str(shots / "web-decision.png"))
 
 
