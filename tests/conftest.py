@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from arbitre.store.workspace import Workspace
+from tests.demo.conftest import SMALL, BuiltDemo, build
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -96,6 +97,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     raise pytest.UsageError(
         "ARBITRE_REQUIRE_PG is set but no PostgreSQL server: run the suite with ./scripts/test"
     )
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
+    """The demo at scale 0.05, shared by the demo's tests and the web app's browser tests (each
+    builds nothing of its own; a test that changes it works on a copy)."""
+    return build(tmp_path_factory.mktemp("demo") / "ws", scale=SMALL)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
@@ -47,7 +46,5 @@ def recorded_figures(folder: Path) -> dict[str, Any]:
     return demo_figures(decision.model_dump(mode="json"), months)
 
 
-@pytest.fixture(scope="session")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
-    """The demo at scale 0.05, shared by this folder's tests (each builds nothing of its own)."""
-    return build(tmp_path_factory.mktemp("demo") / "ws", scale=SMALL)
+# ``small_demo`` (the demo at scale 0.05, built once per run) is in tests/conftest.py: the web app's
+# browser tests walk it too.

@@ -12,7 +12,7 @@ from arbitre.cli.decide import print_summary
 from arbitre.cli.output import bold, fmt_num, fmt_pct, fmt_s, out, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.contract.reconcile import Difference
-from arbitre.services.demo_accounts import DemoAccount, create_demo_accounts
+from arbitre.services.demo_accounts import DemoAccount, create_demo_accounts, open_demo_dispute
 
 
 def register(app: typer.Typer) -> None:
@@ -253,7 +253,9 @@ def _accounts(workspace: Path) -> list[DemoAccount]:
 
     ws = Workspace.open(workspace)
     try:
-        return create_demo_accounts(ws)
+        accounts = create_demo_accounts(ws)
+        open_demo_dispute(ws)  # the story's last step, left for the client to settle in the app
+        return accounts
     finally:
         ws.close()
 

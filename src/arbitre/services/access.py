@@ -29,6 +29,7 @@ class Permission(StrEnum):
     DISPUTE_COMMENT = "dispute_comment"
     DISPUTE_ANSWER = "dispute_answer"
     DISPUTE_DECIDE = "dispute_decide"
+    RUN = "run"  # decide again, referee a month again
 
 
 P = Permission
@@ -43,6 +44,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             P.READ_KPIS,
             P.DISPUTE_COMMENT,
             P.DISPUTE_ANSWER,
+            P.RUN,
         }
     ),
     "provider": frozenset(

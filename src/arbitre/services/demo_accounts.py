@@ -13,10 +13,13 @@ from pydantic import BaseModel
 
 from arbitre.services.accounts import add_user, list_users
 from arbitre.services.audit import Actor
+from arbitre.services.disputes import DisputeRecord, disputes, invoice_line_subject, open_dispute
+from arbitre.services.govern import runs
 from arbitre.store.workspace import Workspace
 
 FILE = "demo-accounts.txt"
-PROVIDER_SITES = ["callmada:tana"]  # the demo contract's provider (examples/contracts/callmada-2026.yaml)
+PROVIDER_SITES = ["callmada:tana"]
+CONTRACT = "callmada-2026"  # the demo contract's provider (examples/contracts/callmada-2026.yaml)
 
 
 class DemoAccount(BaseModel):
@@ -64,6 +67,41 @@ def create_demo_accounts(ws: Workspace) -> list[DemoAccount]:
     return made
 
 
+DISPUTED_MONTH = "2026-06"  # the demo's story: June's invoice line disputed by the provider
+DISPUTE_COMMENT = (
+    "Les heures facturées sont nos heures de connexion ACD, pas une estimation : nous pouvons "
+    "fournir l'export des connexions de juin. Merci de retenir la ligne telle que facturée."
+)
+
+
+def open_demo_dispute(ws: Workspace) -> DisputeRecord | None:
+    """The provider's dispute of the demo's story, left for the client to settle: Call Mada
+    contests the first line of June's invoice whose hours the check asks evidence for. None when
+    the month has no such line, or when a dispute of the month is already open."""
+    provider = next((a for a in list_users(ws) if a.role == "provider"), None)
+    june = next((r for r in runs(ws, CONTRACT) if r["month"] == DISPUTED_MONTH), None)
+    if provider is None or june is None or june.get("invoice") is None:
+        return None
+    if any(d.month == DISPUTED_MONTH for d in disputes(ws, provider, contract_id=CONTRACT)):
+        return None
+    asked = {
+        (d["unit"], d["flow"], d["band"]) for d in june["invoice"]["differences"] if d["flag"] == "evidence"
+    }
+    line = next((b for b in june["invoice"]["billed"] if (b["unit"], b["flow"], b["band"]) in asked), None)
+    if line is None:
+        return None
+    return open_dispute(
+        ws,
+        account=provider,
+        actor=Actor(provider.username, provider.role),
+        contract_id=CONTRACT,
+        month=DISPUTED_MONTH,
+        subject_kind="invoice_line",
+        subject=invoice_line_subject(line["line"], line["unit"], line["flow"], line["band"]),
+        comment=DISPUTE_COMMENT,
+    )
+
+
 def read_demo_accounts(ws: Workspace) -> list[DemoAccount]:
     path = ws.root / ".secret" / FILE
     out = []
@@ -74,4 +112,4 @@ def read_demo_accounts(ws: Workspace) -> list[DemoAccount]:
     return out
 
 
-__all__ = ["ACCOUNTS", "DemoAccount", "create_demo_accounts", "read_demo_accounts"]
+__all__ = ["ACCOUNTS", "DemoAccount", "create_demo_accounts", "open_demo_dispute", "read_demo_accounts"]

@@ -81,6 +81,11 @@ class DisputeRecord(BaseModel):
     steps: list[DisputeStep]
 
 
+def invoice_line_subject(line: int, unit: str, flow: str | None, band: str | None) -> str:
+    """How a dispute names an invoice line: ``line 2: logged_hour sav-voice-fr day``."""
+    return f"line {line}: " + " ".join(x for x in (unit, flow, band) if x)
+
+
 def sniff(path: Path) -> str | None:
     """The content type of a file from its first bytes, or ``None`` for a type disputes refuse."""
     with open(path, "rb") as handle:
@@ -344,6 +349,7 @@ __all__ = [
     "attachment_file",
     "disputes",
     "get_dispute",
+    "invoice_line_subject",
     "open_dispute",
     "sniff",
 ]

@@ -49,4 +49,13 @@ def latest_decision(ws: Workspace, *, inputs_sha256: str | None = None) -> Decis
     return DecisionDocument.read(row.document, source=f"decision {row.id}")
 
 
-__all__ = ["latest_decision", "record_decision"]
+def latest_decision_id(ws: Workspace) -> str | None:
+    """The id of the last decision recorded (cheap: a reader may keep the document by its id)."""
+    with session_scope(ws.engine) as session:
+        found: str | None = session.scalars(
+            select(DecisionRecord.id).order_by(DecisionRecord.created_at.desc()).limit(1)
+        ).first()
+    return found
+
+
+__all__ = ["latest_decision", "latest_decision_id", "record_decision"]

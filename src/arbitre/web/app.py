@@ -14,13 +14,44 @@ from arbitre import __version__
 from arbitre.web import problems
 from arbitre.web.api import router as api_router
 from arbitre.web.middleware import BodyLimit, SecurityHeaders
-from arbitre.web.pages import audit, auth, contracts, imports, overview, portal, staffing, users
+from arbitre.web.pages import (
+    audit,
+    auth,
+    contracts,
+    copil,
+    decision,
+    disputes,
+    governance,
+    imports,
+    map,
+    overview,
+    plan,
+    portal,
+    staffing,
+    users,
+)
 from arbitre.web.security import LoginLimiter
 from arbitre.web.settings import WebSettings
 from arbitre.web.tenancy import Tenants
+from arbitre.web.warm import warm_in_background
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (auth, overview, imports, staffing, contracts, portal, users, audit)
+PAGES = (
+    auth,
+    overview,
+    imports,
+    map,
+    staffing,
+    plan,
+    decision,
+    contracts,
+    governance,
+    disputes,
+    copil,
+    portal,
+    users,
+    audit,
+)
 
 
 def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> FastAPI:
@@ -29,7 +60,10 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warming = warm_in_background(served) if settings.warm else None
         yield
+        if warming is not None:
+            warming.join(timeout=30)
         served.close()
 
     app = FastAPI(

@@ -6,6 +6,8 @@ Pages call ``t("key", name=value)``; a key missing from the catalogue is a bug t
 
 from __future__ import annotations
 
+from arbitre.web.words_pages import WORDS as PAGE_WORDS
+
 LANGS = ("fr", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -228,6 +230,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "audit.csv": ("Tout exporter en CSV", "Export all as CSV"),
     "audit.filter": ("Filtrer", "Filter"),
 }
+
+
+def _merge(words: dict[str, tuple[str, str]]) -> None:
+    twice = sorted(set(words) & set(CATALOGUE))
+    if twice:
+        raise ValueError(f"words defined twice: {', '.join(twice)}")
+    CATALOGUE.update(words)
+
+
+_merge(PAGE_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:

@@ -28,6 +28,7 @@ class WebSettings(BaseModel):
     max_attachment_mb: int = Field(default=10, ge=1, le=1000)
     login_attempts: int = Field(default=5, ge=1, le=1000)  # failures per account and address …
     login_window_s: int = Field(default=900, ge=1)  # … in this many seconds, then 429
+    warm: bool = True  # read the decision and the refereed months, draw their charts, at start
 
     @property
     def max_body_bytes(self) -> int:

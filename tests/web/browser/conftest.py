@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,15 @@ def _free_port() -> int:
 @pytest.fixture
 def server(site: Site) -> Iterator[str]:
     """The base URL of the app serving ``site`` on loopback, for the test's duration."""
+    with serving(site.root) as url:
+        yield url
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """The app serving the workspace ``root`` on loopback (uvicorn in a thread): its base URL."""
     port = _free_port()
-    app = create_app(build_settings([site.root], port=port, env={}))
+    app = create_app(build_settings([root], port=port, env={}))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, daemon=True)
@@ -54,9 +62,11 @@ def server(site: Site) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    served.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        served.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

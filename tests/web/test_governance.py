@@ -1,0 +1,284 @@
+"""The governance dashboard and the disputes on a refereed month: the provider sees its month as
+the client sees it and disputes a line of it; the client settles; an accepted invoice line is
+refereed again on the line as agreed (a new run, on the record) — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from arbitre.services.accounts import get_user
+from arbitre.services.audit import entries
+from arbitre.services.disputes import disputes
+from arbitre.services.govern import govern
+from arbitre.web.refereed import InvoiceLineChange, corrected_invoice, refereed_month
+from tests.web.conftest import Site, login
+
+MONTH = "/w/azalee/governance/callmada-2026/2026-04"
+# Call Mada's April invoice: 10 logged hours at 8.50 and the fixed fee (1 085.00 billed).
+INVOICE = "flow,unit,band,quantity,unit_price,amount\nsav-voice-fr,logged_hour,day,10,8.50,85.00\n,fee,,1,,1000.00\n"
+LINE = "line 2: logged_hour sav-voice-fr day"
+
+
+@pytest.fixture
+def refereed(site: Site) -> Site:
+    """April refereed for both providers, Call Mada's with its invoice, as of 6 May 2026."""
+    invoice = site.tmp / "callmada-facture-2026-04.csv"
+    invoice.write_text(INVOICE, encoding="utf-8")
+    govern(
+        site.ws,
+        month="2026-04",
+        contract_id="callmada-2026",
+        invoice=invoice,
+        who="setup",
+        today=date(2026, 5, 6),
+    )
+    govern(site.ws, month="2026-04", contract_id="atlas-2026", who="setup", today=date(2026, 5, 6))
+    return site
+
+
+def figure(page: str, name: str) -> str:
+    found = re.search(rf'id="{name}">([^<]*)<', page)
+    assert found is not None, name
+    return found.group(1)
+
+
+def table(page: str, name: str) -> str:
+    """A table of the page without its dispute buttons (the provider's only)."""
+    found = re.search(rf'<table id="{name}">.*?</table>', page, re.S)
+    assert found is not None, name
+    bare = re.sub(r"<details class=\"dispute\">.*?</details>", "", found.group(0), flags=re.S)
+    return re.sub(r">\s+<", "><", bare)
+
+
+@pytest.mark.usefixtures("refereed")
+def test_the_provider_sees_its_month_exactly_as_the_client_sees_it(client: TestClient) -> None:
+    login(client, "alice")
+    theirs = client.get(MONTH)
+    assert theirs.status_code == 200, theirs.text[:500]
+    login(client, "mada")
+    mine = client.get(MONTH)
+    assert mine.status_code == 200
+    # 10 % of 15 000 at risk: answer-30s missed (4 of 6 within 30 s; weight 0.35) 525, abandon
+    # missed (weight 0.15) 225: 750, under the cap of 8 % (1 200).
+    for page in (theirs.text, mine.text):
+        assert figure(page, "fees") == "15\u202f000.00"
+        assert figure(page, "credits") == "750.00"
+        assert figure(page, "net-fees") == "14\u202f250.00"
+    for name in ("slas", "invoice-lines", "differences"):
+        assert table(theirs.text, name) == table(mine.text, name), name
+    assert 'name="subject" value="answer-30s"' in mine.text  # the provider may dispute each line
+    assert f'name="subject" value="{LINE}"' in mine.text
+    assert 'name="subject"' not in theirs.text  # the client does not dispute its own referee
+
+
+@pytest.mark.usefixtures("refereed")
+def test_a_provider_reaches_nothing_of_another_providers_month(client: TestClient) -> None:
+    csrf = login(client, "mada")
+    listing = client.get("/w/azalee/governance")
+    assert "callmada-2026" in listing.text and "atlas" not in listing.text.lower()
+    assert client.get("/w/azalee/governance/atlas-2026/2026-04").status_code == 404
+    opened = {"csrf_token": csrf, "subject_kind": "sla", "subject": "answer-30s", "comment": "x"}
+    assert client.post("/w/azalee/governance/atlas-2026/2026-04/disputes", data=opened).status_code == 404
+    assert client.get("/w/azalee/decision").status_code == 403  # the client's decision is the client's
+
+
+def test_an_accepted_invoice_line_is_refereed_again_on_the_line_as_agreed(
+    refereed: Site, client: TestClient
+) -> None:
+    csrf = login(client, "mada")
+    opened = client.post(
+        MONTH + "/disputes",
+        data={"csrf_token": csrf, "subject_kind": "invoice_line", "subject": LINE, "comment": "4 h, not 10"},
+    )
+    assert opened.status_code == 303, opened.text[:500]
+    dispute = opened.headers["location"]
+    before = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    csrf = login(client, "alice")
+    page = client.get(dispute)
+    assert 'id="agreed-amount" value="85.00"' in page.text  # the billed line, to be corrected
+    settled = client.post(
+        dispute + "/steps",
+        data={
+            "csrf_token": csrf,
+            "kind": "accepted",
+            "comment": "Agreed: 4 h.",
+            "quantity": "4",
+            "amount": "34,00",
+        },
+    )
+    assert settled.status_code == 303, settled.text[:800]
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    assert after.run.id != before.run.id and after.run.who.startswith("alice (dispute ")
+    assert after.as_of == before.as_of == date(2026, 5, 6)
+    assert after.invoice is not None and before.invoice is not None
+    line = next(b for b in after.invoice.billed if b.line == 2)
+    assert (line.quantity, line.amount) == (Decimal("4.00"), Decimal("34.00"))
+    assert before.invoice.billed_total == Decimal("1085.00")
+    assert after.invoice.billed_total == Decimal("1034.00")  # 1 085 − 85 + 34
+    assert after.slas == before.slas and after.net_fees == before.net_fees  # nothing else moved
+    (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
+    assert record.status == "accepted" and [s.kind for s in record.steps] == ["opened", "accepted"]
+    (run,) = [e for e in entries(refereed.ws) if e.action == "run"]
+    assert run.target == after.run.id and run.actor == "alice"
+    assert run.detail["dispute"] == record.id and run.detail["invoice_line"] == 2
+    assert run.detail["amount"] == "34.00" and run.detail["quantity"] == "4.00"
+    shown = client.get(MONTH).text
+    assert re.search(r'<tr data-line="2">.*?34\.00', shown, re.S)
+    assert "alice (dispute " in figure(shown, "run") or "alice (dispute " in shown
+
+
+HOSTILE_AMOUNTS = ["", "-5", "1e999", "NaN", "=1+1", "<script>alert(1)</script>", "100000001", "9" * 40]
+
+
+def test_a_wrong_agreed_amount_is_refused_and_the_dispute_stays_open(
+    refereed: Site, client: TestClient
+) -> None:
+    csrf = login(client, "mada")
+    dispute = client.post(
+        MONTH + "/disputes",
+        data={"csrf_token": csrf, "subject_kind": "invoice_line", "subject": LINE, "comment": "too many"},
+    ).headers["location"]
+    csrf = login(client, "alice")
+    for amount in HOSTILE_AMOUNTS:
+        answer = client.post(
+            dispute + "/steps",
+            data={"csrf_token": csrf, "kind": "accepted", "comment": "ok", "amount": amount},
+        )
+        assert answer.status_code == 422, amount
+        assert "<script>alert" not in answer.text
+        assert 'id="status" class="status-open"' in answer.text
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []
+
+
+def test_a_dispute_names_a_line_of_the_month_or_is_refused(refereed: Site, client: TestClient) -> None:
+    csrf = login(client, "mada")
+    for kind, subject in [
+        ("invoice_line", "line 9: fee"),
+        ("sla", "no-such-sla"),
+        ("exclusion", "2026-04-31"),
+    ]:
+        answer = client.post(
+            MONTH + "/disputes",
+            data={"csrf_token": csrf, "subject_kind": kind, "subject": subject, "comment": "x"},
+        )
+        assert answer.status_code == 422, subject
+    assert disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026") == []
+
+
+@pytest.mark.usefixtures("refereed")
+def test_only_the_client_admin_settles_a_dispute(client: TestClient) -> None:
+    csrf = login(client, "mada")
+    dispute = client.post(
+        MONTH + "/disputes",
+        data={
+            "csrf_token": csrf,
+            "subject_kind": "sla",
+            "subject": "answer-30s",
+            "comment": "<b>power cut</b>",
+        },
+    ).headers["location"]
+    assert (
+        client.post(
+            dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "x"}
+        ).status_code
+        == 403
+    )
+    csrf = login(client, "anna")
+    page = client.get(dispute).text
+    assert "&lt;b&gt;power cut&lt;/b&gt;" in page and 'id="accept"' not in page
+    assert (
+        client.post(
+            dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "x"}
+        ).status_code
+        == 403
+    )
+    answered = client.post(
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "answer", "comment": "We look."}
+    )
+    assert answered.status_code == 303
+
+
+def test_an_accepted_sla_dispute_is_settled_on_the_record_and_the_month_left_as_refereed(
+    refereed: Site, client: TestClient
+) -> None:
+    csrf = login(client, "mada")
+    dispute = client.post(
+        MONTH + "/disputes",
+        data={"csrf_token": csrf, "subject_kind": "sla", "subject": "abandon", "comment": "one call only"},
+    ).headers["location"]
+    before = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    csrf = login(client, "alice")
+    assert "takes no exclusion period agreed after the fact" in client.get(dispute).text
+    settled = client.post(
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "Agreed."}
+    )
+    assert settled.status_code == 303
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []  # no run that changes nothing
+    again = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    assert again.run.id == before.run.id
+    (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
+    assert record.status == "accepted" and record.resolution == "Agreed."
+
+
+def test_the_corrected_invoice_changes_the_agreed_line_only() -> None:
+    text = 'flow,unit,band,quantity,unit_price,amount\n"a,b",fee,,1,,10.00\nx,logged_hour,day,3,2,6.00\n'
+    fixed = corrected_invoice(
+        text, InvoiceLineChange(line=3, quantity=Decimal("2.00"), amount=Decimal("4.00"))
+    )
+    assert (
+        fixed
+        == 'flow,unit,band,quantity,unit_price,amount\n"a,b",fee,,1,,10.00\nx,logged_hour,day,2.00,2,4.00\n'
+    )
+
+
+def test_the_api_gives_the_provider_its_months_as_the_client_sees_them_and_nothing_of_anothers(
+    refereed: Site, client: TestClient
+) -> None:
+    base = "/api/w/azalee/contracts"
+    mada, alice = refereed.bearer("mada"), refereed.bearer("alice")
+    mine = client.get(f"{base}/callmada-2026/months/2026-04", headers=mada)
+    assert mine.status_code == 200
+    assert mine.json() == client.get(f"{base}/callmada-2026/months/2026-04", headers=alice).json()
+    assert mine.json()["net_fees"] == "14250.00" and mine.json()["invoice"]["billed_total"] == "1085.00"
+    assert "business_case" not in mine.json()  # the client's decision is not the provider's
+    assert [m["month"] for m in client.get(f"{base}/callmada-2026/months", headers=mada).json()] == [
+        "2026-04"
+    ]
+    for path in [
+        f"{base}/atlas-2026/months",
+        f"{base}/atlas-2026/months/2026-04",
+        f"{base}/atlas-2026/months/2026-04/copil",
+        f"{base}/callmada-2026/months/2026-05",  # not refereed
+        f"{base}/callmada-2026/months/2026-13",
+    ]:
+        answer = client.get(path, headers=mada)
+        assert answer.status_code in (404, 422), (path, answer.text)
+        assert "Atlas" not in answer.text
+    assert client.get("/api/w/azalee/decision", headers=mada).status_code == 403
+    assert client.post("/api/w/azalee/decision/runs", headers=mada).status_code == 403
+    assert client.get("/api/w/azalee/decision", headers=alice).status_code == 404  # none recorded yet
+
+
+def test_the_steering_committee_report_is_read_as_its_own_document_and_downloaded(
+    refereed: Site, client: TestClient
+) -> None:
+    login(client, "mada")
+    page = client.get("/w/azalee/copil/callmada-2026/2026-04")
+    assert page.status_code == 200 and "report.en.pdf" in page.text
+    report = client.get("/w/azalee/copil/callmada-2026/2026-04/report.en.html")
+    assert report.status_code == 200 and "<script" not in report.text
+    assert report.headers["content-security-policy"].startswith(
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    assert client.get("/w/azalee/copil/atlas-2026/2026-04/report.en.html").status_code == 404
+    assert client.get("/w/azalee/copil/callmada-2026/2026-04/report.xx.html").status_code == 422
+    pdf = client.get("/w/azalee/copil/callmada-2026/2026-04/report.fr.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-disposition"].startswith("attachment")
+    (download,) = [e for e in entries(refereed.ws) if e.action == "download"]
+    assert download.actor == "mada" and download.target == "copil-callmada-2026-2026-04-provider.pdf"
