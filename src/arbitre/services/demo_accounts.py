@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from arbitre.services.accounts import add_user, list_users
 from arbitre.services.audit import Actor
 from arbitre.services.disputes import DisputeRecord, disputes, invoice_line_subject, open_dispute
-from arbitre.services.govern import runs
+from arbitre.store.governance import recorded_months
 from arbitre.store.workspace import Workspace
 
 FILE = "demo-accounts.txt"
@@ -79,15 +79,13 @@ def open_demo_dispute(ws: Workspace) -> DisputeRecord | None:
     contests the first line of June's invoice whose hours the check asks evidence for. None when
     the month has no such line, or when a dispute of the month is already open."""
     provider = next((a for a in list_users(ws) if a.role == "provider"), None)
-    june = next((r for r in runs(ws, CONTRACT) if r["month"] == DISPUTED_MONTH), None)
-    if provider is None or june is None or june.get("invoice") is None:
+    june = next((r for r in recorded_months(ws, CONTRACT) if r.month == DISPUTED_MONTH), None)
+    if provider is None or june is None or june.invoice is None:
         return None
     if any(d.month == DISPUTED_MONTH for d in disputes(ws, provider, contract_id=CONTRACT)):
         return None
-    asked = {
-        (d["unit"], d["flow"], d["band"]) for d in june["invoice"]["differences"] if d["flag"] == "evidence"
-    }
-    line = next((b for b in june["invoice"]["billed"] if (b["unit"], b["flow"], b["band"]) in asked), None)
+    asked = {(d.unit, d.flow, d.band) for d in june.invoice.differences if d.flag == "evidence"}
+    line = next((b for b in june.invoice.billed if (b.unit, b.flow, b.band) in asked), None)
     if line is None:
         return None
     return open_dispute(
@@ -97,7 +95,7 @@ def open_demo_dispute(ws: Workspace) -> DisputeRecord | None:
         contract_id=CONTRACT,
         month=DISPUTED_MONTH,
         subject_kind="invoice_line",
-        subject=invoice_line_subject(line["line"], line["unit"], line["flow"], line["band"]),
+        subject=invoice_line_subject(line.line, line.unit, line.flow, line.band),
         comment=DISPUTE_COMMENT,
     )
 

@@ -75,7 +75,9 @@ def plan(ws: Workspace, *, start: date | None, horizon_days: int) -> PlanView:
     key = (str(ws.root), store_stamp(ws), start, horizon_days)
     found = _kept.get(key)
     if found is None:
-        found = PlanView.model_validate(staffing_plan(ws, start=start, horizon_days=horizon_days))
+        found = PlanView.model_validate(
+            staffing_plan(ws, start=start, horizon_days=horizon_days).model_dump(mode="json")
+        )
         with _lock:
             if len(_kept) >= 8:
                 _kept.pop(next(iter(_kept)))

@@ -42,9 +42,10 @@ from arbitre.services.accounts import Account
 from arbitre.services.audit import Actor, record
 from arbitre.services.contract_views import visible_contract
 from arbitre.services.disputes import invoice_line_subject
-from arbitre.services.govern import govern, runs
+from arbitre.services.govern import govern
 from arbitre.services.uploads import latest_invoice, uploads_dir
 from arbitre.store.appdb import GovernanceRun, session_scope
+from arbitre.store.governance import recorded_months
 from arbitre.store.workspace import Workspace
 
 AGREED = "agreed"  # uploads/agreed/: the invoices as corrected by settled disputes
@@ -255,7 +256,11 @@ class MonthView(_Read):
 def refereed_months(ws: Workspace, account: Account, contract_id: str) -> list[MonthView]:
     """The latest run of each refereed month of a contract the account sees, oldest first."""
     contract = visible_contract(ws, account, contract_id)
-    return [MonthView.model_validate(doc) for doc in runs(ws, contract.id) if "run" in doc]
+    return [
+        MonthView.model_validate(m.model_dump(mode="json"))
+        for m in recorded_months(ws, contract.id)
+        if m.run is not None
+    ]
 
 
 def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str) -> MonthView:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
+from arbitre.contract.result import MonthReview
 from arbitre.services.access import is_client
 from arbitre.services.accounts import Account
 from arbitre.services.copil import copil, render_copil, write_copil
@@ -52,12 +53,14 @@ def copil_pdf(ws: Workspace, account: Account, contract_id: str, month: str, *, 
     return write_copil(ws, report, fmt="pdf", lang=lang, path=path)
 
 
-def _report(ws: Workspace, account: Account, view: MonthView) -> dict[str, Any]:
+def _report(ws: Workspace, account: Account, view: MonthView) -> MonthReview:
     """What the report shows (`arbitre.services.copil.copil`), on the month's recorded run;
     the provider's without the client's business case."""
     (report,) = copil(ws, month=view.month, contract_id=view.contract, today=view.as_of)
     if not is_client(account):
-        report = {**report, "document": {**report["document"], "business_case": None}}
+        report = report.model_copy(
+            update={"document": report.document.model_copy(update={"business_case": None})}
+        )
     return report
 
 
