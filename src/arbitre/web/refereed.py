@@ -34,6 +34,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from arbitre.contract import reconcile
 from arbitre.domain.month import read_month
 from arbitre.errors import InputError
 from arbitre.quality.documents import QualityMonth
@@ -121,14 +122,10 @@ class Exclusions(_Read):
     periods: list[ExclusionPeriod]
 
 
-class BilledLine(_Read):
-    line: int
-    flow: str | None
-    unit: str
-    band: str | None
-    quantity: Decimal | None
-    unit_price: Decimal | None
-    amount: Decimal
+class BilledLine(reconcile.BilledLine):
+    """An invoice line as the run read it (`arbitre.contract.reconcile.BilledLine`), named for a dispute."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     @property
     def subject(self) -> str:
