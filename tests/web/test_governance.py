@@ -282,3 +282,18 @@ def test_the_steering_committee_report_is_read_as_its_own_document_and_downloade
     assert pdf.headers["content-disposition"].startswith("attachment")
     (download,) = [e for e in entries(refereed.ws) if e.action == "download"]
     assert download.actor == "mada" and download.target == "copil-callmada-2026-2026-04-provider.pdf"
+
+
+@pytest.mark.usefixtures("refereed")
+def test_the_sla_table_reads_targets_and_results_as_the_contract_states_them(client: TestClient) -> None:
+    """Targets and results in the KPI's unit and the reader's language, not as raw fractions:
+    answer-30s is "≥ 80.0 %" in the contract, 4 of April's 6 calls were answered within 30 s
+    (66.7 %); the abandon SLA holds per day, its result is a share of days."""
+    login(client, "alice")  # an English-speaking account
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<tr data-sla="([^"]+)">(.*?)</tr>', table(client.get(MONTH).text, "slas"))
+    }
+    assert '<td class="n">≥ 80.0%</td><td class="n">66.7%</td>' in rows["answer-30s"]
+    assert "≤ 8.0%" in rows["abandon"] and "per day; actual: share of days" in rows["abandon"]
+    assert "0.8<" not in rows["answer-30s"]

@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from arbitre.reports.governance_format import kpi_value
+from arbitre.reports.html import pct
 from arbitre.web.i18n import translate
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,6 +34,12 @@ def environment() -> Environment:
     )
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    # A KPI's value as it reads (a share in %, a time in s or min, a score): `kpi(name, lang)`.
+    env.filters["kpi"] = lambda value, kpi, lang: kpi_value(
+        None if value is None else float(value), kpi, lang
+    )
+    # A share (of days, of intervals) in the page's language.
+    env.filters["share"] = lambda value, lang: "—" if value is None else pct(float(value), lang)
     env.filters["when"] = lambda at: "" if at is None else at.strftime("%Y-%m-%d %H:%M")
     return env
 

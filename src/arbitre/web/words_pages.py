@@ -42,6 +42,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "gov.kpi": ("Indicateur", "KPI"),
     "gov.target": ("Cible", "Target"),
     "gov.actual": ("Réalisé", "Actual"),
+    "window.day": ("par jour ; réalisé : part des jours", "per day; actual: share of days"),
+    "window.interval": (
+        "par intervalle ; réalisé : part des intervalles",
+        "per interval; actual: share of intervals",
+    ),
     "gov.result": ("Résultat", "Result"),
     "gov.contacts": ("Contacts", "Contacts"),
     "gov.credit": ("Pénalité", "Credit"),
