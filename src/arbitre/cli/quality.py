@@ -40,8 +40,7 @@ def grid(
     """Store a QA grid (validated whole; each change a new version) or list the stored ones."""
     from arbitre.services.quality import list_grids, store_grid
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         if file is None:
             grids = list_grids(ws)
             if json:
@@ -50,8 +49,6 @@ def grid(
                 out.print(f"{g} (version {v})", markup=False)
             return
         stored = store_grid(ws, file, who=who)
-    finally:
-        ws.close()
     if json:
         print_json(stored.model_dump(mode="json"))
         return
@@ -82,11 +79,8 @@ def import_(
     """Import graders' evaluations on the latest grid version (all or nothing; every bad row named)."""
     from arbitre.services.quality import import_evaluations
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         done = import_evaluations(ws, file, grid_id=grid_id, site=site)
-    finally:
-        ws.close()
     if json:
         print_json(done.model_dump(mode="json"))
         return
@@ -118,12 +112,9 @@ def check(
 
     if features not in ("tfidf", "e5"):
         raise InputError(field="--features", expected="tfidf or e5", got=features)
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         with err.status(f"Checking the transcripts of {month}…"):
             summary = check_month(ws, month=month, grid_id=grid_id, features=features, who=who)  # type: ignore[arg-type]
-    finally:
-        ws.close()
     if json:
         print_json(summary.model_dump(mode="json"))
         return
@@ -158,11 +149,8 @@ def calibrate(directory: Dir, grid_id: GridOpt = None, who: Who = None, json: Js
     the criteria trusted from now on, and the checks scored again on them."""
     from arbitre.services.quality_checks import calibrate as run_calibration
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         doc = run_calibration(ws, grid_id=grid_id, who=who)
-    finally:
-        ws.close()
     if json:
         print_json(doc.model_dump(mode="json"))
         return
@@ -223,8 +211,7 @@ def sample(
     """Risk-based selection of the contacts for human review, with the share per agent and flow."""
     from arbitre.services.quality_checks import sample as run_sample
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         doc = run_sample(
             ws,
             month=month,
@@ -236,8 +223,6 @@ def sample(
             out=output,
             grader=grader,
         )
-    finally:
-        ws.close()
     if json:
         print_json(doc.model_dump(mode="json"))
         return
@@ -280,8 +265,7 @@ def dispute(
     """The provider disputes a criterion of a grader's evaluation."""
     from arbitre.services.quality import raise_dispute
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         d = raise_dispute(
             ws,
             contact_id=contact,
@@ -293,8 +277,6 @@ def dispute(
             grid_id=grid_id,
             who=who,
         )
-    finally:
-        ws.close()
     if json:
         print_json(d.model_dump(mode="json"))
         return
@@ -318,11 +300,8 @@ def decide(
     """The client's decision on a dispute (accepted: the answer changes, the score is recomputed)."""
     from arbitre.services.quality import decide_dispute
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         d = decide_dispute(ws, dispute_id, accept=accept, note=note, who=who)
-    finally:
-        ws.close()
     if json:
         print_json(d.model_dump(mode="json"))
         return
@@ -340,11 +319,8 @@ def disputes(
     """The disputes, oldest first."""
     from arbitre.services.quality import list_disputes
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         rows = list_disputes(ws, status=status)
-    finally:
-        ws.close()
     if json:
         print_json([d.model_dump(mode="json") for d in rows])
         return

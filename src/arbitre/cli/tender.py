@@ -46,12 +46,9 @@ def init(
     from arbitre.services.tender import init_tender
     from arbitre.store.workspace import Workspace
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         chosen = [f.strip() for f in flows.split(",") if f.strip()] if flows else None
         result = init_tender(ws, name, flows=chosen)
-    finally:
-        ws.close()
     out.print(str(result.path), markup=False)
     origin = {
         "decision": f"what decision {result.decision_id} outsources",
@@ -82,12 +79,9 @@ def spec(
     from arbitre.store.workspace import Workspace
 
     _lang(lang)
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         with err.status("Writing the specification…"):
             paths = write_spec(ws, name, lang=lang, pdf=pdf, folder=output)
-    finally:
-        ws.close()
     for p in paths:
         out.print(str(p), markup=False)
 
@@ -112,14 +106,11 @@ def bids(
     from arbitre.store.workspace import Workspace
 
     when = _time(received_at, "--received-at") if received_at else None
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         if files:
             stored = import_bids(ws, name, files, who=who, received_at=when)
         else:
             stored = list_bids(ws, load_tender(ws, name))
-    finally:
-        ws.close()
     document: list[dict[str, Any]] = [
         {
             "provider": s.provider,
@@ -198,11 +189,8 @@ def evaluate(
                 )
             ],
         )
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         n = record_evaluation(ws, load_tender(ws, name), evaluation, who=who)
-    finally:
-        ws.close()
     out.print(
         f"{n} grade{'s' if n != 1 else ''} of {evaluator}{' (consensus)' if consensus else ''} recorded",
         markup=False,
@@ -220,12 +208,9 @@ def score(
     from arbitre.services.tender_score import score_tender
     from arbitre.store.workspace import Workspace
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         with err.status("Pricing the bids on the DQE…"):
             document = score_tender(ws, name)
-    finally:
-        ws.close()
     if json:
         print_json(document.model_dump(mode="json"))
         return
@@ -348,12 +333,9 @@ def award_cmd(
     from arbitre.services.tender_award import award
     from arbitre.store.workspace import Workspace
 
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         with err.status("Pricing the bids on the DQE…"):
             result = award(ws, name, lot, provider)
-    finally:
-        ws.close()
     if json:
         print_json(
             {
@@ -403,15 +385,12 @@ def report(
     _lang(lang)
     if format not in ("html", "pdf"):
         raise InputError(field="--format", expected="html or pdf", got=format)
-    ws = Workspace.open(directory)
-    try:
+    with Workspace.open(directory) as ws:
         with err.status("Preparing the tender report…"):
             document = score_tender(ws, name)
             path = write_tender_report(
                 ws, document, fmt="pdf" if format == "pdf" else "html", lang=lang, path=output
             )
-    finally:
-        ws.close()
     out.print(str(path), markup=False)
 
 

@@ -247,6 +247,12 @@ class Workspace:
         write_settings(self.root / SETTINGS_FILE, settings)
         self.settings = settings
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
