@@ -175,7 +175,6 @@ def demo(
         ],
     )
     out.print()
-    print_summary(decision)
     if result.tender is not None:
         print_table(
             f"Step 5 — the tender {result.tender.tender}: every bid on the same volumes, ranked per lot",
@@ -199,6 +198,14 @@ def demo(
                 f"  lot {a.lot} awarded to {a.provider}: {', '.join(p.name for p in a.offers + a.contracts)}",
                 markup=False,
             )
+    out.print()
+    out.print(
+        "Steps 2 to 4 — the decision (arbitre decide)"
+        if result.tender is None
+        else "Steps 2 to 4 — the decision after the tender: the awarded bids beside the offers (arbitre decide)",
+        markup=False,
+    )
+    print_summary(decision)
     if result.governance:
         cur = result.governance[0].currency
         print_table(
