@@ -28,6 +28,7 @@ from arbitre.web.pages import (
     plan,
     portal,
     staffing,
+    tender,
     users,
 )
 from arbitre.web.security import LoginLimiter
@@ -49,6 +50,7 @@ PAGES = (
     disputes,
     copil,
     portal,
+    tender,
     users,
     audit,
 )
