@@ -27,6 +27,7 @@ from arbitre.web.pages import (
     overview,
     plan,
     portal,
+    quality,
     staffing,
     tender,
     users,
@@ -51,6 +52,7 @@ PAGES = (
     copil,
     portal,
     tender,
+    quality,
     users,
     audit,
 )
