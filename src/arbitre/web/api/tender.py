@@ -30,8 +30,7 @@ from arbitre.services.tender_views import (
 )
 from arbitre.tender.document import TenderScore
 from arbitre.web.deps import ApiUser
-from arbitre.web.pages.tender import MEDIA, FileKind, evaluation_of, receive_bid, spec_file
-from arbitre.web.tendered import tender_score
+from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
 
 router = APIRouter(tags=["tenders"])
 

@@ -15,17 +15,13 @@ never another provider's bid, price, grade or rank.
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import replace
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from arbitre.domain.tender import Evaluation, Grade, Tender
+from arbitre.domain.tender import Tender
 from arbitre.errors import InputError, RejectedCells
 from arbitre.reports.html import money, pct
 from arbitre.reports.words_tender import flag_text, warning_text
@@ -33,10 +29,8 @@ from arbitre.services.access import NotAllowed, Permission, can, invitation, is_
 from arbitre.services.audit import record
 from arbitre.services.tender import questions, store_flows
 from arbitre.services.tender_award import award
-from arbitre.services.tender_bids import StoredBid, import_bids
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_report import render_tender_report
-from arbitre.services.tender_spec import write_spec
 from arbitre.services.tender_views import (
     award_out,
     bids_of,
@@ -45,30 +39,20 @@ from arbitre.services.tender_views import (
     tenders_of,
     visible_tender,
 )
-from arbitre.store.workspace import Workspace
 from arbitre.tender.document import FlagOut, TenderScore
-from arbitre.tender.grid import MAX_FILE_BYTES
 from arbitre.web.deps import PageUser
-from arbitre.web.files import keep
 from arbitre.web.i18n import translate
 from arbitre.web.reports import REPORT_CSP
-from arbitre.web.tendered import tender_score
+from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
-FileKind = Literal["spec.docx", "spec.pdf", "grid.xlsx"]
-MEDIA = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-BID_LIMIT_MB = -(-MAX_FILE_BYTES // (1 << 20))  # the grid's own bound (5 MB), checked again by the reader
 
 
 @router.get("/w/{slug}/tenders")
 def tenders_page(request: Request, me: PageUser) -> HTMLResponse:
     require_tenders(me.account)
-    return show(request, me, "tender/list.html", tenders=tenders_of(me.ws, me.account, now=_now()))
+    return show(request, me, "tender/list.html", tenders=tenders_of(me.ws, me.account, now=datetime.now(UTC)))
 
 
 @router.get("/w/{slug}/tenders/{name}")
@@ -89,7 +73,7 @@ def _page(
     done: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    now = _now()
+    now = datetime.now(UTC)
     client = is_client(me.account)
     score: TenderScore | None = None
     score_error = None
@@ -99,7 +83,8 @@ def _page(
         except InputError as exc:  # e.g. a bid's stored file that fails its fingerprint
             score_error = str(exc)
     lang = me.account.lang
-    name_of = {b.provider: b.technical.provider_name for b in bids_of(me.ws, me.account, tender)}
+    bids = bids_of(me.ws, me.account, tender)
+    name_of = {b.provider: b.technical.provider_name for b in bids}
     counts = store_flows(me.ws)
     currency = tender.currency
 
@@ -119,7 +104,7 @@ def _page(
         flag=flag,
         warn=lambda w: warning_text(w.code, w.params, lang),
         s=summary(me.account, tender, now=now),
-        bids=bids_of(me.ws, me.account, tender),
+        bids=bids,
         score=score,
         score_error=score_error,
         labels=dict(questions(tender)) | {c.name: c.label for c in tender.criteria.technical},
@@ -148,15 +133,6 @@ def tender_file(me: PageUser, name: str, document: FileKind, lang: Literal["fr",
         media_type=MEDIA[document.rsplit(".", 1)[1]],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[bytes, str]:
-    """The file ``kind`` of the tender (``spec.docx``, ``spec.pdf``, ``grid.xlsx``), as bytes and name."""
-    suffix = "." + kind.rsplit(".", 1)[1]
-    with tempfile.TemporaryDirectory(prefix="arbitre-spec-") as folder:
-        paths = write_spec(ws, tender.id, lang=lang, pdf=kind == "spec.pdf", folder=Path(folder))
-        wanted = [p for p in paths if p.suffix == suffix]
-        return wanted[0].read_bytes(), wanted[0].name
 
 
 @router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
@@ -196,30 +172,6 @@ def tender_bid(request: Request, me: PageUser, name: str, file: Annotated[Upload
     return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=bid", status_code=303)
 
 
-def receive_bid(
-    ws: Workspace, tender: Tender, upload: UploadFile, *, bidder: str, who: str
-) -> list[StoredBid]:
-    """The posted grid kept under ``uploads/bids/`` (within the grid's bound), then `import_bids`
-    of it at the time it is received; an error names the file by the name it was sent under,
-    never by its path on the server."""
-    received = keep(ws, upload, limit_mb=BID_LIMIT_MB, folder="bids", default="bid.xlsx")
-    now = _now()
-    try:
-        return import_bids(ws, tender.id, [received.path], who=who, received_at=now, now=now, bidder=bidder)
-    except RejectedCells as exc:
-        named = [replace(e, file=received.filename) for e in exc.errors]
-        raise RejectedCells(received.filename, named) from None
-    except InputError as exc:
-        raise InputError(
-            exc.message,
-            file=received.filename if exc.file else None,
-            line=exc.line,
-            field=exc.field,
-            expected=exc.expected,
-            got=exc.got,
-        ) from None
-
-
 @router.post("/w/{slug}/tenders/{name}/grades")
 def tender_grade(
     request: Request,
@@ -243,20 +195,6 @@ def tender_grade(
         return _page(request, me, tender, error=str(exc), status_code=422)
     record(me.ws, me.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score)
     return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=grade#grades", status_code=303)
-
-
-def evaluation_of(
-    evaluator: str, provider: str, criterion: str, score: str, comment: str, *, consensus: bool
-) -> Evaluation:
-    """One grade as an `Evaluation`; a grade that is not a number ≥ 0 is refused with its field."""
-    try:
-        value = Decimal(score.strip().replace(",", "."))
-    except InvalidOperation:
-        raise InputError(field="score", expected="a number", got=score) from None
-    if not value.is_finite() or value < 0:
-        raise InputError(field="score", expected="a grade ≥ 0", got=score)
-    grade = Grade(provider=provider, criterion=criterion, score=value, comment=comment.strip() or None)
-    return Evaluation(evaluator=evaluator, consensus=consensus, grades=[grade])
 
 
 @router.post("/w/{slug}/tenders/{name}/award")
@@ -294,7 +232,3 @@ def tender_award(
 
 def _confirm_first(lang: str) -> str:
     return translate(lang, "ten.confirm_needed")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
