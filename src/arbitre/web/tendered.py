@@ -34,6 +34,7 @@ from arbitre.web.files import keep
 from arbitre.web.planned import store_stamp
 
 _kept: dict[tuple[object, ...], TenderScore] = {}
+_files: dict[tuple[object, ...], tuple[bytes, str]] = {}
 _lock = threading.Lock()
 
 
@@ -87,12 +88,29 @@ BID_LIMIT_MB = -(-MAX_FILE_BYTES // (1 << 20))  # the grid's own bound (5 MB), c
 
 
 def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[bytes, str]:
-    """The file ``kind`` of the tender (``spec.docx``, ``spec.pdf``, ``grid.xlsx``), as bytes and name."""
-    suffix = "." + kind.rsplit(".", 1)[1]
-    with tempfile.TemporaryDirectory(prefix="arbitre-spec-") as folder:
-        paths = write_spec(ws, tender.id, lang=lang, pdf=kind == "spec.pdf", folder=Path(folder))
-        wanted = [p for p in paths if p.suffix == suffix]
-        return wanted[0].read_bytes(), wanted[0].name
+    """The file ``kind`` of the tender (``spec.docx``, ``spec.pdf``, ``grid.xlsx``), as bytes and
+    name: written by `write_spec` (the specification's volumes forecast the store: seconds), then
+    kept in memory until the tender file or the store changes."""
+    key = (
+        str(ws.root),
+        tender.id,
+        tender_path(ws, tender.id).stat().st_mtime_ns,
+        store_stamp(ws),
+        kind,
+        lang,
+    )
+    found = _files.get(key)
+    if found is None:
+        suffix = "." + kind.rsplit(".", 1)[1]
+        with tempfile.TemporaryDirectory(prefix="arbitre-spec-") as folder:
+            paths = write_spec(ws, tender.id, lang=lang, pdf=kind == "spec.pdf", folder=Path(folder))
+            wanted = [p for p in paths if p.suffix == suffix]
+            found = wanted[0].read_bytes(), wanted[0].name
+        with _lock:
+            if len(_files) >= 24:
+                _files.pop(next(iter(_files)))
+            _files[key] = found
+    return found
 
 
 def receive_bid(
