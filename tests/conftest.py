@@ -39,6 +39,7 @@ SLOW_MODULES = (
     "forecast/test_realistic.py",
     "contract/test_versions.py",
     "tender/test_service.py",
+    "web/test_tender.py",
 )
 
 #: Single tests of a few seconds or more (measured on the shared machine), marked ``slow`` too.

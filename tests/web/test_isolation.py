@@ -279,6 +279,8 @@ def test_no_api_path_with_an_id_of_another_providers_answers_a_provider(
         "dispute_id": ids["dispute"],
         "attachment_id": ids["attachment"],
         "month": "2026-04",
+        "name": "atlas-only",  # a tender Call Mada is not invited to is not found (tests/web/test_tender.py)
+        "document": "grid.xlsx",
     }
     mada = sqlite_site.bearer("mada")
     form = {

@@ -220,6 +220,16 @@ class AbnormallyLow(_Strict):
     below_inhouse: Rate = Decimal("0.70")
 
 
+class Invitee(_Strict):
+    """A provider invited to bid: the bidder id its grid must give (cell B5 of the bidder's sheet)
+    and the sites its web accounts are bound to (docs/web.md: an account sees the tender when
+    every one of these sites is its own, as it sees a contract)."""
+
+    provider: str = Field(pattern=ID)
+    name: str = Field(min_length=1, max_length=200)
+    sites: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=1)
+
+
 class Tender(_Strict):
     """A tender file; see the module docstring and docs/tender.md."""
 
@@ -235,9 +245,13 @@ class Tender(_Strict):
     lots: list[Lot] = Field(default_factory=list)
     requirements: Requirements = Field(default_factory=Requirements)
     abnormally_low: AbnormallyLow = Field(default_factory=AbnormallyLow)
+    invited: list[Invitee] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> Tender:
+        invited = [i.provider for i in self.invited]
+        if len(set(invited)) != len(invited):
+            raise ValueError("a provider is invited twice")
         flows = set(self.scope.flows)
         for s in self.service_levels:
             if s.flow not in flows:

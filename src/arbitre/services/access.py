@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from arbitre.domain.contract import Contract
+from arbitre.domain.tender import Invitee, Tender
 from arbitre.errors import ArbitreError
 from arbitre.services.accounts import Account, Role
 
@@ -30,11 +31,14 @@ class Permission(StrEnum):
     DISPUTE_ANSWER = "dispute_answer"
     DISPUTE_DECIDE = "dispute_decide"
     RUN = "run"  # decide again, referee a month again
+    TENDER_EVALUATE = "tender_evaluate"  # grade the bids' technical answers
+    TENDER_AWARD = "tender_award"
+    TENDER_BID = "tender_bid"  # a provider: the tenders it is invited to, its own bid
 
 
 P = Permission
 GRANTS: dict[Role, frozenset[Permission]] = {
-    "admin": frozenset(P) - {P.PROVIDER_UPLOAD, P.DISPUTE_OPEN},
+    "admin": frozenset(P) - {P.PROVIDER_UPLOAD, P.DISPUTE_OPEN, P.TENDER_BID},
     "analyst": frozenset(
         {
             P.READ_WORKSPACE,
@@ -45,10 +49,19 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             P.DISPUTE_COMMENT,
             P.DISPUTE_ANSWER,
             P.RUN,
+            P.TENDER_EVALUATE,
         }
     ),
     "provider": frozenset(
-        {P.STAFFING, P.READ_CONTRACTS, P.READ_KPIS, P.PROVIDER_UPLOAD, P.DISPUTE_OPEN, P.DISPUTE_COMMENT}
+        {
+            P.STAFFING,
+            P.READ_CONTRACTS,
+            P.READ_KPIS,
+            P.PROVIDER_UPLOAD,
+            P.DISPUTE_OPEN,
+            P.DISPUTE_COMMENT,
+            P.TENDER_BID,
+        }
     ),
     "auditor": frozenset({P.READ_WORKSPACE, P.READ_AUDIT, P.STAFFING, P.READ_CONTRACTS, P.READ_KPIS}),
 }
@@ -88,14 +101,30 @@ def sees_contract(account: Account, contract: Contract) -> bool:
     return sites is None or (bool(contract.provider.sites) and set(contract.provider.sites) <= sites)
 
 
+def invitation(account: Account, tender: Tender) -> Invitee | None:
+    """The provider's invitation to ``tender`` (``None``: not invited, or not a provider): the
+    invitee all of whose sites are the account's own."""
+    sites = visible_sites(account)
+    if sites is None:
+        return None
+    return next((i for i in tender.invited if set(i.sites) <= sites), None)
+
+
+def sees_tender(account: Account, tender: Tender) -> bool:
+    """The client sees every tender; a provider those it is invited to."""
+    return is_client(account) or invitation(account, tender) is not None
+
+
 __all__ = [
     "GRANTS",
     "NotAllowed",
     "NotFound",
     "Permission",
     "can",
+    "invitation",
     "is_client",
     "require",
     "sees_contract",
+    "sees_tender",
     "visible_sites",
 ]

@@ -38,6 +38,10 @@ ACTIONS = (
     "download",
     "user_change",
     "token_create",
+    "tender_bid",
+    "tender_grade",
+    "tender_award",
+    "qa_dispute",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -10,6 +10,7 @@ demo exercises validation, pseudonymisation, redaction and the store like any im
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from arbitre.services.govern import govern
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.services.quality import import_evaluations, store_grid
 from arbitre.services.quality_checks import calibrate, check_month, current_runs, run_summary
-from arbitre.services.tender import init_tender, load_tender, questions, store_flows
+from arbitre.services.tender import init_tender, load_tender, questions, store_flows, tender_path
 from arbitre.services.tender_award import AwardResult, award_lots
 from arbitre.services.tender_bids import import_bids, list_bids
 from arbitre.services.tender_grades import record_evaluation
@@ -143,6 +144,7 @@ def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[Awar
     the deadline, the two evaluators' grades, the score on the DQE, and each lot awarded to the
     provider the score recommends (offers and draft contracts, docs/tender.md)."""
     init_tender(ws, TENDER, flows=TENDER_FLOWS)
+    _invite(tender_path(ws, TENDER), sorted((directory / "offers").glob("*.yaml")))
     *_, grid_path = write_spec(ws, TENDER, lang="fr", pdf=False)
     tender = load_tender(ws, TENDER)
     facts = flow_facts(ws, tender)
@@ -178,6 +180,21 @@ def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[Awar
     write_tender_report(ws, score, fmt="html", lang="en")
     winners = {lot.lot: lot.recommended for lot in score.lots if lot.recommended}
     return score, award_lots(ws, TENDER, winners, now=AWARDED_AT)
+
+
+def _invite(tender_file: Path, offers: list[Path]) -> None:
+    """Invite the providers whose offers the demo holds: each one's bidder id is its offer's id,
+    and its web accounts are those of its offer's site (the provider's portal shows it the tender)."""
+    lines = ["", "# Les prestataires invités : chacun voit l'appel d'offres dans son portail.", "invited:"]
+    for path in offers:
+        offer = load_model(path, Offer)
+        lines += [
+            f"  - provider: {offer.id}",
+            f"    name: {json.dumps(offer.provider, ensure_ascii=False)}",
+            f"    sites: [{json.dumps(offer.site)}]",
+        ]
+    with tender_file.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
 
 
 def _govern_demo(

@@ -29,11 +29,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
 from arbitre.domain.tender import Bid, BidCertification, BidSite, RampUp, Tender
-from arbitre.errors import InputError
+from arbitre.errors import CellError, InputError, RejectedCells
 from arbitre.services.tender import load_tender, questions
 from arbitre.store.appdb import TenderBid, session_scope
 from arbitre.store.workspace import Workspace
-from arbitre.tender.grid import read_bid
+from arbitre.tender.grid import BIDDER_ROWS, read_bid, sheet_name
 
 
 class SealedError(InputError):
@@ -77,11 +77,13 @@ def import_bids(
     who: str | None = None,
     received_at: datetime | None = None,
     now: datetime | None = None,
+    bidder: str | None = None,
 ) -> list[StoredBid]:
     """Read every grid of ``files``, then store them all in one transaction — or none.
 
     A file received after the deadline is refused; two files of the same provider in one import
-    are refused; a provider's new file before the deadline is a new version.
+    are refused; a provider's new file before the deadline is a new version. ``bidder`` (the web
+    portal: the provider's invitation) is the bidder id every grid must give.
     """
     tender = load_tender(ws, name)
     now = now or datetime.now(UTC)
@@ -110,7 +112,18 @@ def import_bids(
             raise InputError("file not found", file=str(path)) from None
         except IsADirectoryError:
             raise InputError("a folder, not a file", file=str(path)) from None
-        read.append((path, data, read_bid(data, tender=tender, questions=asked, file=str(path))))
+        bid = read_bid(data, tender=tender, questions=asked, file=str(path))
+        if bidder is not None and bid.provider != bidder:
+            cell = f"B{BIDDER_ROWS['provider']}"
+            raise RejectedCells(
+                path.name,
+                [
+                    CellError(
+                        path.name, sheet_name("bidder", "fr"), cell, f"your bidder id, {bidder}", bid.provider
+                    )
+                ],
+            )
+        read.append((path, data, bid))
     providers = [b.provider for _, _, b in read]
     dupes = sorted({p for p in providers if providers.count(p) > 1})
     if dupes:

@@ -27,7 +27,9 @@ from arbitre.web.pages import (
     overview,
     plan,
     portal,
+    quality,
     staffing,
+    tender,
     users,
 )
 from arbitre.web.security import LoginLimiter
@@ -49,6 +51,8 @@ PAGES = (
     disputes,
     copil,
     portal,
+    tender,
+    quality,
     users,
     audit,
 )

@@ -7,6 +7,7 @@ Pages call ``t("key", name=value)``; a key missing from the catalogue is a bug t
 from __future__ import annotations
 
 from arbitre.web.words_pages import WORDS as PAGE_WORDS
+from arbitre.web.words_tender import WORDS as TENDER_WORDS
 
 LANGS = ("fr", "en")
 
@@ -240,6 +241,7 @@ def _merge(words: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(PAGE_WORDS)
+_merge(TENDER_WORDS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:

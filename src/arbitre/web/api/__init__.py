@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from arbitre.web.api import audit, auth, contracts, data, decisions, disputes, governance
+from arbitre.web.api import audit, auth, contracts, data, decisions, disputes, governance, quality, tender
 
 router = APIRouter(prefix="/api")
-for module in (auth, data, contracts, decisions, governance, disputes, audit):
+for module in (auth, data, contracts, decisions, governance, disputes, tender, quality, audit):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -1,0 +1,142 @@
+"""The tenders (step 5): the client every tender, its bids (technical part), its score and
+ranking (`arbitre tender score --json`), a grade, the award; a provider the tenders it is invited
+to, its own bid, and its filled grid uploaded before the deadline. The same services and rules
+as the pages (`arbitre.web.pages.tender`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from arbitre.errors import InputError
+from arbitre.services.access import NotAllowed, Permission, invitation, require
+from arbitre.services.audit import record
+from arbitre.services.tender_award import award
+from arbitre.services.tender_grades import record_evaluation
+from arbitre.services.tender_views import (
+    AwardOut,
+    BidStatus,
+    GradesRecorded,
+    TenderSummary,
+    award_out,
+    bids_of,
+    require_tenders,
+    summary,
+    tenders_of,
+    visible_tender,
+)
+from arbitre.tender.document import TenderScore
+from arbitre.web.deps import ApiUser
+from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
+
+router = APIRouter(tags=["tenders"])
+
+
+@router.get("/w/{slug}/tenders", response_model=list[TenderSummary])
+def get_tenders(user: ApiUser) -> list[TenderSummary]:
+    """The tenders the account sees: every one (the client), those it is invited to (a provider)."""
+    require_tenders(user.account)
+    return tenders_of(user.ws, user.account, now=datetime.now(UTC))
+
+
+@router.get("/w/{slug}/tenders/{name}", response_model=TenderSummary)
+def get_tender(user: ApiUser, name: str) -> TenderSummary:
+    require_tenders(user.account)
+    return summary(user.account, visible_tender(user.ws, user.account, name), now=datetime.now(UTC))
+
+
+@router.get("/w/{slug}/tenders/{name}/bids", response_model=list[BidStatus])
+def get_bids(user: ApiUser, name: str) -> list[BidStatus]:
+    """The latest bid of each provider (the client), the provider's own (a provider); no price."""
+    require_tenders(user.account)
+    return bids_of(user.ws, user.account, visible_tender(user.ws, user.account, name))
+
+
+@router.post("/w/{slug}/tenders/{name}/bids", response_model=BidStatus, status_code=201)
+def post_bid(user: ApiUser, name: str, file: Annotated[UploadFile | None, File()] = None) -> BidStatus:
+    """A provider's filled grid, received now: `arbitre tender bids`' import, its bidder id its
+    invitation's; a refused cell is a problem naming the sheet and the cell."""
+    require(user.account, Permission.TENDER_BID)
+    tender = visible_tender(user.ws, user.account, name)
+    mine = invitation(user.account, tender)
+    if mine is None:
+        raise NotAllowed("not invited")
+    if file is None:
+        raise InputError(field="file", expected="the filled bid grid (XLSX)", got="nothing")
+    (stored,) = receive_bid(user.ws, tender, file, bidder=mine.provider, who=user.account.username)
+    record(user.ws, user.actor, "tender_bid", tender.id, provider=stored.provider, version=stored.version)
+    return next(b for b in bids_of(user.ws, user.account, tender) if b.provider == stored.provider)
+
+
+@router.get("/w/{slug}/tenders/{name}/score", response_model=TenderScore)
+def get_score(user: ApiUser, name: str) -> TenderScore:
+    """`arbitre tender score --json`: sealed before the deadline; the client's only."""
+    require(user.account, Permission.READ_WORKSPACE)
+    return tender_score(user.ws, visible_tender(user.ws, user.account, name))
+
+
+@router.post("/w/{slug}/tenders/{name}/grades", response_model=GradesRecorded, status_code=201)
+def post_grade(
+    user: ApiUser,
+    name: str,
+    provider: Annotated[str, Form(max_length=100)] = "",
+    criterion: Annotated[str, Form(max_length=100)] = "",
+    score: Annotated[str, Form(max_length=20)] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    consensus: Annotated[bool, Form()] = False,
+) -> GradesRecorded:
+    """One grade by the token's account as evaluator (`arbitre tender evaluate`)."""
+    require(user.account, Permission.TENDER_EVALUATE)
+    tender = visible_tender(user.ws, user.account, name)
+    evaluation = evaluation_of(
+        user.account.username, provider, criterion, score, comment, consensus=consensus
+    )
+    n = record_evaluation(user.ws, tender, evaluation, who=user.account.username)
+    record(
+        user.ws, user.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score
+    )
+    return GradesRecorded(grades=n)
+
+
+@router.post("/w/{slug}/tenders/{name}/awards", response_model=AwardOut, status_code=201)
+def post_award(
+    user: ApiUser,
+    name: str,
+    lot: Annotated[str, Form(max_length=100)] = "",
+    provider: Annotated[str, Form(max_length=100)] = "",
+) -> AwardOut:
+    """`arbitre tender award`: the bid as offers and a draft contract; admin only, audited."""
+    require(user.account, Permission.TENDER_AWARD)
+    tender = visible_tender(user.ws, user.account, name)
+    out = award_out(user.ws, award(user.ws, tender.id, lot, provider))
+    record(
+        user.ws,
+        user.actor,
+        "tender_award",
+        tender.id,
+        lot=lot,
+        provider=provider,
+        recommended=out.recommended,
+    )
+    return out
+
+
+@router.get(
+    "/w/{slug}/tenders/{name}/files/{document}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in MEDIA.values()}}},
+)
+def get_file(user: ApiUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
+    """The specification (DOCX, PDF) or the bid grid (XLSX)."""
+    require_tenders(user.account)
+    tender = visible_tender(user.ws, user.account, name)
+    data, filename = spec_file(user.ws, tender, document, lang)
+    record(user.ws, user.actor, "download", filename, tender=tender.id, lang=lang)
+    return Response(
+        data,
+        media_type=MEDIA[document.rsplit(".", 1)[1]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

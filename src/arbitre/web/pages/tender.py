@@ -1,0 +1,234 @@
+"""The tender (step 5) in the browser, for both parties.
+
+The client (admin, analyst; the auditor reads): the workspace's tenders; one tender's scope, lots,
+timetable and invited providers, the specification and bid grid to download, the bids received
+(their technical part: prices stay sealed until the deadline, as `arbitre tender bids` keeps
+them), an evaluator's grade (`arbitre tender evaluate`), the score and ranking per lot with its
+sensitivity and flags (`arbitre tender score`), the report, and the award (admin only, confirmed,
+audited: `arbitre tender award`).
+
+A provider: the tenders it is invited to, and nothing else (another tender is *not found*); the
+specification and grid; its filled grid uploaded before the deadline through the same import as
+`arbitre tender bids` (a refused cell named by sheet and cell); its own bid and its status —
+never another provider's bid, price, grade or rank.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from arbitre.domain.tender import Tender
+from arbitre.errors import InputError, RejectedCells
+from arbitre.reports.html import money, pct
+from arbitre.reports.words_tender import flag_text, warning_text
+from arbitre.services.access import NotAllowed, Permission, can, invitation, is_client, require
+from arbitre.services.audit import record
+from arbitre.services.tender import questions, store_flows
+from arbitre.services.tender_award import award
+from arbitre.services.tender_grades import record_evaluation
+from arbitre.services.tender_report import render_tender_report
+from arbitre.services.tender_views import (
+    award_out,
+    bids_of,
+    require_tenders,
+    summary,
+    tenders_of,
+    visible_tender,
+)
+from arbitre.tender.document import FlagOut, TenderScore
+from arbitre.web.deps import PageUser
+from arbitre.web.i18n import translate
+from arbitre.web.reports import REPORT_CSP
+from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
+from arbitre.web.view import show
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/w/{slug}/tenders")
+def tenders_page(request: Request, me: PageUser) -> HTMLResponse:
+    require_tenders(me.account)
+    return show(request, me, "tender/list.html", tenders=tenders_of(me.ws, me.account, now=datetime.now(UTC)))
+
+
+@router.get("/w/{slug}/tenders/{name}")
+def tender_page(
+    request: Request, me: PageUser, name: str, done: Literal["bid", "grade", "award"] | None = None
+) -> HTMLResponse:
+    require_tenders(me.account)
+    return _page(request, me, visible_tender(me.ws, me.account, name), done=done)
+
+
+def _page(
+    request: Request,
+    me: PageUser,
+    tender: Tender,
+    *,
+    error: str | None = None,
+    cells: RejectedCells | None = None,
+    done: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    now = datetime.now(UTC)
+    client = is_client(me.account)
+    score: TenderScore | None = None
+    score_error = None
+    if client:
+        try:
+            score = tender_score(me.ws, tender, now=now)
+        except InputError as exc:  # e.g. a bid's stored file that fails its fingerprint
+            score_error = str(exc)
+    lang = me.account.lang
+    bids = bids_of(me.ws, me.account, tender)
+    name_of = {b.provider: b.technical.provider_name for b in bids}
+    counts = store_flows(me.ws)
+    currency = tender.currency
+
+    def flag(f: FlagOut) -> str:
+        share = pct(float(f.share_below), lang)
+        return flag_text(f.code, share=share, reference=money(f.reference, lang, currency), lang=lang)
+
+    return show(
+        request,
+        me,
+        "tender/detail.html",
+        status_code=status_code,
+        x=tender,
+        volumes={f: counts[f][1] for f in tender.scope.flows if f in counts},
+        name_of=name_of,
+        names=lambda providers: ", ".join(name_of.get(p, p) for p in providers),
+        flag=flag,
+        warn=lambda w: warning_text(w.code, w.params, lang),
+        s=summary(me.account, tender, now=now),
+        bids=bids,
+        score=score,
+        score_error=score_error,
+        labels=dict(questions(tender)) | {c.name: c.label for c in tender.criteria.technical},
+        graded=tender.criteria.graded(),
+        client=client,
+        mine=invitation(me.account, tender),
+        can_grade=can(me.account, Permission.TENDER_EVALUATE),
+        can_award=can(me.account, Permission.TENDER_AWARD),
+        can_bid=can(me.account, Permission.TENDER_BID) and now < tender.timetable.bids_due,
+        error=error,
+        cells=cells,
+        done=done,
+    )
+
+
+@router.get("/w/{slug}/tenders/{name}/files/{document}")
+def tender_file(me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
+    """The specification (DOCX, PDF) or the bid grid (XLSX), written now by `arbitre tender spec`'s
+    service; each download audited."""
+    require_tenders(me.account)
+    tender = visible_tender(me.ws, me.account, name)
+    data, filename = spec_file(me.ws, tender, document, lang)
+    record(me.ws, me.actor, "download", filename, tender=tender.id, lang=lang)
+    return Response(
+        data,
+        media_type=MEDIA[document.rsplit(".", 1)[1]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
+def tender_report(me: PageUser, name: str, lang: Literal["fr", "en"]) -> HTMLResponse:
+    """The tender report (`arbitre tender report`) as its own document; the client's only."""
+    require(me.account, Permission.READ_WORKSPACE)
+    tender = visible_tender(me.ws, me.account, name)
+    html = render_tender_report(me.ws, tender_score(me.ws, tender), lang=lang)
+    record(me.ws, me.actor, "download", f"tender-report-{tender.id}.{lang}.html", tender=tender.id)
+    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.post("/w/{slug}/tenders/{name}/bids")
+def tender_bid(request: Request, me: PageUser, name: str, file: Annotated[UploadFile, File()]) -> Response:
+    """A provider's filled grid: the same import and checks as `arbitre tender bids`, its bidder id
+    its invitation's; received now (after the deadline: refused)."""
+    require(me.account, Permission.TENDER_BID)
+    tender = visible_tender(me.ws, me.account, name)
+    mine = invitation(me.account, tender)
+    if mine is None:  # visible_tender lets a provider see only its invitations
+        raise NotAllowed("not invited")
+    try:
+        (stored,) = receive_bid(me.ws, tender, file, bidder=mine.provider, who=me.account.username)
+    except RejectedCells as exc:
+        return _page(request, me, tender, error=str(exc), cells=exc, status_code=422)
+    except InputError as exc:
+        return _page(request, me, tender, error=str(exc), status_code=422)
+    record(
+        me.ws,
+        me.actor,
+        "tender_bid",
+        tender.id,
+        provider=stored.provider,
+        version=stored.version,
+        sha256=stored.file_sha256,
+    )
+    return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=bid", status_code=303)
+
+
+@router.post("/w/{slug}/tenders/{name}/grades")
+def tender_grade(
+    request: Request,
+    me: PageUser,
+    name: str,
+    provider: Annotated[str, Form(max_length=100)],
+    criterion: Annotated[str, Form(max_length=100)],
+    score: Annotated[str, Form(max_length=20)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    consensus: Annotated[bool, Form()] = False,
+) -> Response:
+    """One grade by the signed-in evaluator (the rules of `arbitre tender evaluate`)."""
+    require(me.account, Permission.TENDER_EVALUATE)
+    tender = visible_tender(me.ws, me.account, name)
+    try:
+        evaluation = evaluation_of(
+            me.account.username, provider, criterion, score, comment, consensus=consensus
+        )
+        record_evaluation(me.ws, tender, evaluation, who=me.account.username)
+    except InputError as exc:
+        return _page(request, me, tender, error=str(exc), status_code=422)
+    record(me.ws, me.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score)
+    return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=grade#grades", status_code=303)
+
+
+@router.post("/w/{slug}/tenders/{name}/award")
+def tender_award(
+    request: Request,
+    me: PageUser,
+    name: str,
+    lot: Annotated[str, Form(max_length=100)],
+    provider: Annotated[str, Form(max_length=100)],
+    confirm: Annotated[bool, Form()] = False,
+) -> Response:
+    """Award a lot (`arbitre tender award`): its offers and draft contract written; admin only,
+    confirmed, audited."""
+    require(me.account, Permission.TENDER_AWARD)
+    tender = visible_tender(me.ws, me.account, name)
+    if not confirm:
+        return _page(request, me, tender, error=_confirm_first(me.account.lang), status_code=422)
+    try:
+        result = award(me.ws, tender.id, lot, provider)
+    except InputError as exc:
+        return _page(request, me, tender, error=str(exc), status_code=422)
+    out = award_out(me.ws, result)
+    record(
+        me.ws,
+        me.actor,
+        "tender_award",
+        tender.id,
+        lot=lot,
+        provider=provider,
+        recommended=out.recommended,
+        files=", ".join(out.offers + out.contracts),
+    )
+    return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=award", status_code=303)
+
+
+def _confirm_first(lang: str) -> str:
+    return translate(lang, "ten.confirm_needed")

@@ -1,0 +1,427 @@
+"""The tender pages and API: the client's tenders, bids, grades, score and award; a provider's
+invitations, its own bid uploaded through the same import as `arbitre tender bids` — isolation by
+page, API, download and guessed id; hostile grids refused cleanly; the score the CLI's."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+from typer.testing import CliRunner
+
+from arbitre.cli.app import app as cli
+from arbitre.demo.generate import generate_history
+from arbitre.domain.tender import Tender
+from arbitre.services.accounts import add_user, set_lang
+from arbitre.services.audit import entries
+from arbitre.services.imports import import_file
+from arbitre.services.tender_bids import import_bids, list_bids
+from arbitre.store.workspace import Workspace
+from arbitre.web.i18n import translate
+from arbitre.yamlio import load_model
+from tests.tender.grids import EXAMPLE, blank, complete, fill
+from tests.tender.test_service import grade_all
+from tests.web.conftest import ADMIN, PASSWORD, Site, login, make_client
+
+RECEIVED = datetime(2026, 2, 10, 9, 30, tzinfo=UTC)
+BEFORE = datetime(2026, 2, 12, tzinfo=UTC)  # before sav-2026's deadline (13 February 2026, noon)
+USERS = {
+    "alice": ("admin", None, []),
+    "anna": ("analyst", None, []),
+    "odile": ("auditor", None, []),
+    "mada": ("provider", "Call Mada", ["callmada:tana"]),
+    "atlas": ("provider", "Atlas", ["atlas:casablanca"]),
+    "hexa": ("provider", "Hexa", ["hexa:amiens"]),  # not invited
+}
+INVITED = """
+invited:
+  - {provider: callmada, name: Call Mada, sites: ["callmada:tana"]}
+  - {provider: atlas, name: Atlas, sites: ["atlas:casablanca"]}
+"""
+
+
+def open_tender(text: str) -> str:
+    """The example tender as ``sav-open``, its bids due far ahead: still sealed, still receiving."""
+    return (
+        text.replace("id: sav-2026", "id: sav-open")
+        .replace("published: 2026-01-12", "published: 2099-01-12")
+        .replace("questions_until: 2026-01-30", "questions_until: 2099-01-30")
+        .replace("bids_due: 2026-02-13T12:00:00+01:00", "bids_due: 2099-02-13T12:00:00+01:00")
+        .replace("award: 2026-03-06", "award: 2099-03-06")
+        .replace("start: 2026-04", "start: 2099-04")
+    )
+
+
+@pytest.fixture(scope="module")
+def tendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three months of the demo company at a twentieth of its size, two tenders — ``sav-2026``
+    past its deadline with the bids of Call Mada and Atlas graded by two evaluators, ``sav-open``
+    still receiving —, Call Mada and Atlas invited to both, and an account of each role."""
+    history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 4, 6), scale=0.05)
+    folder = tmp_path_factory.mktemp("web-tender")
+    pq.write_table(history.interactions, folder / "history.parquet")
+    ws = Workspace.init(folder / "ws", settings=history.settings, name="Tenders")
+    try:
+        import_file(ws, folder / "history.parquet")
+        (folder / "ws" / "tenders").mkdir()
+        text = EXAMPLE.read_text(encoding="utf-8").replace("months: 36 ", "months: 12 ") + INVITED
+        (folder / "ws" / "tenders" / "sav-2026.yaml").write_text(text, encoding="utf-8")
+        (folder / "ws" / "tenders" / "sav-open.yaml").write_text(open_tender(text), encoding="utf-8")
+        files = []
+        for provider, rate in (("callmada", 14.5), ("atlas", 16.0)):
+            path = folder / f"{provider}.xlsx"
+            path.write_bytes(fill(blank(load_model(EXAMPLE, Tender)), complete(provider, rate=rate)))
+            files.append(path)
+        import_bids(ws, "sav-2026", files, received_at=RECEIVED, now=BEFORE)
+        grade_all(ws, ["callmada", "atlas"], {"callmada": "12", "atlas": "15"})
+        for username, (role, provider, sites) in USERS.items():
+            add_user(
+                ws,
+                username=username,
+                role=role,  # type: ignore[arg-type]
+                actor=ADMIN,
+                provider=provider,
+                sites=sites,
+                password=PASSWORD,
+                lang="en",
+            )
+    finally:
+        ws.close()
+    return folder
+
+
+@pytest.fixture
+def site(tendering: Path, tmp_path: Path) -> Iterator[Site]:
+    shutil.copytree(tendering / "ws", tmp_path / "ws")
+    built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
+    built.users = {u: r for u, (r, _, _) in USERS.items()}
+    yield built
+    built.ws.close()
+
+
+@pytest.fixture
+def client(site: Site) -> Iterator[TestClient]:
+    with make_client(site) as c:
+        yield c
+
+
+def grid_of(tender_text: str, provider: str, **cells: dict[str, object]) -> bytes:
+    """A filled grid of the tender ``tender_text`` by ``provider``, ``cells`` set over a complete answer."""
+    answer = complete(provider)
+    for sheet, values in cells.items():
+        answer[sheet] = {**answer.get(sheet, {}), **values}
+    from arbitre.yamlio import parse_model
+
+    return fill(blank(parse_model(tender_text, Tender, file="t.yaml")), answer)
+
+
+def open_grid(site: Site, provider: str, **cells: dict[str, object]) -> bytes:
+    return grid_of((site.root / "tenders" / "sav-open.yaml").read_text(encoding="utf-8"), provider, **cells)
+
+
+def upload(client: TestClient, csrf: str, data: bytes, *, tender: str = "sav-open", name: str = "offre.xlsx"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/w/ws/tenders/{tender}/bids",
+        data={"csrf_token": csrf},
+        files={"file": (name, data, "application/octet-stream")},
+    )
+
+
+def sign_in(client: TestClient, username: str) -> str:
+    return login(client, username, workspace="ws")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- who sees which tender -------------------------------------------------------------------
+
+
+def test_the_client_sees_every_tender_and_a_provider_only_those_it_is_invited_to(
+    site: Site, client: TestClient
+) -> None:
+    for username, expected in (("odile", {"sav-2026", "sav-open"}), ("mada", {"sav-2026", "sav-open"})):
+        api = client.get("/api/w/ws/tenders", headers=site.bearer(username))
+        assert api.status_code == 200 and {t["id"] for t in api.json()} == expected
+    mine = client.get("/api/w/ws/tenders", headers=site.bearer("mada")).json()
+    assert all([i["provider"] for i in t["invited"]] == ["callmada"] for t in mine)  # not Atlas
+    assert client.get("/api/w/ws/tenders", headers=site.bearer("hexa")).json() == []
+    sign_in(client, "hexa")
+    page = client.get("/w/ws/tenders")
+    assert page.status_code == 200 and escape(translate("en", "ten.none_provider")) in page.text
+    assert f">{translate('en', 'nav.tenders')}</a>" in client.get("/w/ws/").text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tenders/sav-2026",
+        "/tenders/sav-open/files/grid.xlsx",
+        "/tenders/sav-2026/files/spec.docx?lang=en",
+        "/tenders/nope",
+        "/tenders/..%2F..%2Farbitre",
+        "/tenders/%3Cscript%3E",
+    ],
+)
+def test_a_provider_not_invited_finds_nothing_by_page_download_api_or_guessed_id(
+    site: Site, client: TestClient, path: str
+) -> None:
+    sign_in(client, "hexa")
+    page = client.get("/w/ws" + path)
+    assert page.status_code == 404 and "<script>" not in page.text
+    api = client.get("/api/w/ws" + path, headers=site.bearer("hexa"))
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+    assert api.json()["type"] == "/problems/not-found"
+
+
+def test_a_provider_never_sees_another_providers_bid_price_grade_or_rank(
+    site: Site, client: TestClient
+) -> None:
+    sign_in(client, "mada")
+    page = client.get("/w/ws/tenders/sav-2026").text
+    assert "callmada" in page and "Atlas" not in page and "atlas" not in page
+    assert 'id="technical"' not in page and 'id="ranking-voix"' not in page
+    bids = client.get("/api/w/ws/tenders/sav-2026/bids", headers=site.bearer("mada"))
+    assert [b["provider"] for b in bids.json()] == ["callmada"]
+    assert "prices" not in bids.text and "14.5" not in bids.text
+    for path in ("/score", "/report.en.html"):
+        assert client.get("/w/ws/tenders/sav-2026" + path).status_code in (403, 404)
+    assert client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("mada")).status_code == 403
+    for path, data in (
+        ("/grades", {"provider": "atlas", "criterion": "x", "score": "1"}),
+        ("/awards", {"lot": "voix", "provider": "callmada"}),
+    ):
+        assert (
+            client.post(
+                "/api/w/ws/tenders/sav-2026" + path, data=data, headers=site.bearer("mada")
+            ).status_code
+            == 403
+        )
+
+
+# --- the client's pages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_language(
+    site: Site, client: TestClient, lang: str
+) -> None:
+    set_lang(site.ws, 3, lang)  # odile, the auditor: reads, grades nothing, awards nothing
+    sign_in(client, "odile")
+    page = client.get("/w/ws/tenders/sav-2026")
+    assert page.status_code == 200, page.text[:500]
+    text = page.text
+    assert f'<html lang="{lang}">' in text and escape(translate(lang, "ten.comparison")) in text
+    for flow in ("sav-voice-fr", "orders-voice-fr", "sav-email-fr"):
+        assert flow in text
+    assert 'id="invited"' in text and "Call Mada" in text and "Atlas" in text
+    assert 'id="ranking-voix"' in text and 'id="ranking-ecrit"' in text
+    assert 'id="grade-form"' not in text and 'action="/w/ws/tenders/sav-2026/award"' not in text
+    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("odile")).json()
+    voix = next(lot for lot in score["lots"] if lot["lot"] == "voix")
+    assert voix["recommended"] in ("callmada", "atlas")
+    assert escape(f"{voix['ranking'][0]['total']:.2f}") in text  # the page shows the score's totals
+    report = client.get(f"/w/ws/tenders/sav-2026/report.{lang}.html")
+    assert report.status_code == 200 and "script-src" not in report.headers["content-security-policy"]
+
+
+def test_before_the_deadline_no_price_is_read_shown_or_scored(site: Site, client: TestClient) -> None:
+    csrf = sign_in(client, "mada")
+    assert upload(client, csrf, open_grid(site, "callmada", prices={"D5": 13.75})).status_code == 303
+    score = client.get("/api/w/ws/tenders/sav-open/score", headers=site.bearer("alice")).json()
+    assert score["sealed"] is True and all(lot["quotes"] == [] for lot in score["lots"])
+    sign_in(client, "alice")
+    page = client.get("/w/ws/tenders/sav-open").text
+    assert 'id="sealed-note"' in page and "13.75" not in page and "13,75" not in page
+    assert "callmada" in page  # the bid is listed, its technical part only
+
+
+def test_an_evaluator_grades_with_the_rules_of_tender_evaluate_and_each_grade_is_audited(
+    site: Site, client: TestClient
+) -> None:
+    csrf = sign_in(client, "anna")
+    sent = client.post(
+        "/w/ws/tenders/sav-2026/grades",
+        data={"csrf_token": csrf, "provider": "atlas", "criterion": "rh", "score": "17,5"},
+    )
+    assert sent.status_code == 303, sent.text[:500]
+    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("anna")).json()
+    cell = next(c for c in score["technical"]["cells"] if c["provider"] == "atlas" and c["criterion"] == "rh")
+    assert cell["grades"]["anna"] == "17.5"
+    assert [e.action for e in entries(site.ws, action="tender_grade")] == ["tender_grade"]
+    for bad in ("-1", "abc", "NaN", "1e999", "21", "<b>5</b>"):
+        answer = client.post(
+            "/w/ws/tenders/sav-2026/grades",
+            data={"csrf_token": csrf, "provider": "atlas", "criterion": "rh", "score": bad},
+        )
+        assert answer.status_code == 422, bad
+        assert "<b>5</b>" not in answer.text
+    unknown = client.post(
+        "/w/ws/tenders/sav-2026/grades",
+        data={"csrf_token": csrf, "provider": "<script>x</script>", "criterion": "rh", "score": "3"},
+    )
+    assert unknown.status_code == 422 and "<script>x" not in unknown.text
+    assert (
+        client.post(
+            "/w/ws/tenders/sav-2026/grades", data={"provider": "atlas", "criterion": "rh", "score": "3"}
+        ).status_code
+        == 403
+    )  # no CSRF token
+
+
+def test_the_admin_awards_a_lot_only_when_confirmed_and_the_award_writes_what_the_cli_writes(
+    site: Site, client: TestClient
+) -> None:
+    csrf = sign_in(client, "anna")
+    assert (
+        client.post(
+            "/w/ws/tenders/sav-2026/award",
+            data={"csrf_token": csrf, "lot": "voix", "provider": "atlas", "confirm": "true"},
+        ).status_code
+        == 403
+    )
+    csrf = sign_in(client, "alice")
+    unconfirmed = client.post(
+        "/w/ws/tenders/sav-2026/award", data={"csrf_token": csrf, "lot": "voix", "provider": "atlas"}
+    )
+    assert unconfirmed.status_code == 422 and not (site.root / "contracts").exists()
+    assert (
+        client.post(
+            "/w/ws/tenders/sav-2026/award", data={"lot": "voix", "provider": "atlas", "confirm": "true"}
+        ).status_code
+        == 403
+    )
+    done = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "atlas", "confirm": "true"},
+    )
+    assert done.status_code == 303, done.text[:500]
+    written = sorted(p.name for p in (site.root / "contracts").glob("*.yaml"))
+    assert written and all(n.startswith("sav-2026-voix-atlas") for n in written)
+    assert sorted(p.name for p in (site.root / "offers").glob("atlas-*.yaml")) == [
+        "atlas-orders-voice-fr.yaml",
+        "atlas-sav-voice-fr.yaml",
+    ]
+    (entry,) = entries(site.ws, action="tender_award")
+    assert entry.actor == "alice" and entry.target == "sav-2026"
+
+
+# --- the provider's upload ---------------------------------------------------------------------
+
+
+def test_a_provider_uploads_a_grid_with_a_bad_cell_sees_it_named_fixes_it_and_sees_its_bid(
+    site: Site, client: TestClient
+) -> None:
+    csrf = sign_in(client, "mada")
+    bad = upload(client, csrf, open_grid(site, "callmada", prices={"D5": -4}))
+    assert bad.status_code == 422
+    assert 'id="cell-errors"' in bad.text and "<td>D5</td>" in bad.text and "-4" in bad.text
+    assert list_bids(site.ws, load_model(site.root / "tenders" / "sav-open.yaml", Tender)) == []
+    good = upload(client, csrf, open_grid(site, "callmada"))
+    assert good.status_code == 303
+    page = client.get(good.headers["location"]).text
+    assert 'id="bids"' in page and "Callmada SA" in page and 'id="done"' in page
+    again = upload(client, csrf, open_grid(site, "callmada", prices={"D5": 14.0}))
+    assert again.status_code == 303
+    (bid,) = client.get("/api/w/ws/tenders/sav-open/bids", headers=site.bearer("mada")).json()
+    assert bid["version"] == 2 and bid["provider"] == "callmada"
+    assert [e.detail["version"] for e in entries(site.ws, action="tender_bid")] == [2, 1]
+
+
+def test_a_grid_naming_another_bidder_or_a_late_one_is_refused(site: Site, client: TestClient) -> None:
+    csrf = sign_in(client, "mada")
+    other = upload(client, csrf, open_grid(site, "atlas"))
+    assert other.status_code == 422 and "<td>B5</td>" in other.text and "callmada" in other.text
+    late = upload(
+        client,
+        csrf,
+        grid_of((site.root / "tenders" / "sav-2026.yaml").read_text(encoding="utf-8"), "callmada"),
+        tender="sav-2026",
+    )
+    assert late.status_code == 422 and "late bid" in late.text
+    api = client.post(
+        "/api/w/ws/tenders/sav-open/bids",
+        files={"file": ("x.xlsx", open_grid(site, "callmada", prices={"D5": -4}), XLSX)},
+        headers=site.bearer("mada"),
+    )
+    assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+    assert "D5" in api.json()["detail"]
+
+
+def _macro(grid: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(grid)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/vbaProject.bin", b"\x00" * 64)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["not-a-zip", "too-large", "formula", "macro", "over-long", "empty"])
+def test_a_hostile_grid_is_refused_cleanly_and_nothing_is_stored(
+    site: Site, client: TestClient, kind: str
+) -> None:
+    csrf = sign_in(client, "mada")
+    data = {
+        "not-a-zip": lambda: b"<html><script>alert(1)</script></html>",
+        "too-large": lambda: b"PK" + b"\x00" * 6_000_000,
+        "formula": lambda: open_grid(site, "callmada", prices={"D5": "=1+1"}),
+        "macro": lambda: _macro(open_grid(site, "callmada")),
+        "over-long": lambda: open_grid(site, "callmada", answers={"C5": "x" * 6000}),
+        "empty": lambda: b"",
+    }[kind]()
+    answer = upload(client, csrf, data, name="../../<b>evil</b>.xlsx")
+    assert answer.status_code in (413, 422), answer.text[:300]
+    said = {
+        "not-a-zip": "not an XLSX file",
+        "too-large": "larger than the limit of 5 MB",
+        "formula": "cell D5: expected a value, not a formula",
+        "macro": "holds macros",
+        "over-long": "cell C5: expected an answer of at most 5000 characters",
+        "empty": "the file is empty",
+    }[kind]
+    alert = re.search(r'role="alert"[^>]*>([^<]*)', answer.text)
+    assert alert is not None and alert.group(1).startswith("b_.xlsx: ") and said in alert.group(1)
+    assert "uploads/bids" not in answer.text
+    assert "<script>alert" not in answer.text and "<b>evil" not in answer.text
+    assert "Traceback" not in answer.text and str(site.root) not in answer.text
+    assert list_bids(site.ws, load_model(site.root / "tenders" / "sav-open.yaml", Tender)) == []
+
+
+def test_the_specification_and_the_grid_download_as_the_service_writes_them_and_each_download_is_audited(
+    site: Site, client: TestClient
+) -> None:
+    sign_in(client, "mada")
+    grid = client.get("/w/ws/tenders/sav-open/files/grid.xlsx?lang=en")
+    assert grid.status_code == 200 and grid.headers["content-type"] == XLSX
+    assert (
+        grid.content[:2] == b"PK"
+        and 'filename="bid-grid-sav-open.xlsx"' in grid.headers["content-disposition"]
+    )
+    spec = client.get("/api/w/ws/tenders/sav-open/files/spec.docx", headers=site.bearer("mada"))
+    assert spec.status_code == 200 and spec.content[:2] == b"PK"
+    assert client.get("/w/ws/tenders/sav-open/files/spec.exe").status_code == 422
+    assert [e.target for e in entries(site.ws, action="download")] == [
+        "cahier-des-charges-sav-open.docx",
+        "bid-grid-sav-open.xlsx",
+    ]
+
+
+def test_the_score_the_api_gives_is_the_clis_json(site: Site, client: TestClient) -> None:
+    api = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("alice"))
+    assert api.status_code == 200
+    run = CliRunner().invoke(cli, ["tender", "score", str(site.root), "sav-2026", "--json"])
+    assert run.exit_code == 0, run.output
+    mine, theirs = api.json(), json.loads(run.stdout)
+    mine.pop("now"), theirs.pop("now")
+    assert mine == theirs
