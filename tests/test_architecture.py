@@ -109,6 +109,32 @@ def test_dependencies_point_one_way() -> None:
     assert offences == []
 
 
+#: Services that read what other services make (the quality checks, the contracts, the decision)
+#: through the store's queries, never by importing the service that makes it. Orchestrators (the
+#: demo, the steering report that runs the month, the tender's steps) call other services on purpose.
+STORE_READERS = ("govern",)
+
+
+def test_the_monthly_run_imports_no_other_service() -> None:
+    offences = [
+        f"services/{name}.py imports {module}"
+        for name in STORE_READERS
+        for module in imported_modules(ROOT / "services" / f"{name}.py")
+        if module.startswith("arbitre.services.")
+    ]
+    assert offences == []
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+    return modules
+
+
 def test_the_rule_catches_an_import_it_forbids(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.py"
     wrong.write_text("from arbitre.staffing.erlang import erlang_c\nimport arbitre.store.appdb\n")
