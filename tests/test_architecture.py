@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import arbitre
+from tests.web.test_layers import imports_of
 
 ROOT = Path(arbitre.__file__).parent
 
@@ -119,20 +120,10 @@ def test_the_monthly_run_imports_no_other_service() -> None:
     offences = [
         f"services/{name}.py imports {module}"
         for name in STORE_READERS
-        for module in imported_modules(ROOT / "services" / f"{name}.py")
+        for module in imports_of(ROOT / "services" / f"{name}.py")
         if module.startswith("arbitre.services.")
     ]
     assert offences == []
-
-
-def imported_modules(path: Path) -> set[str]:
-    modules = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            modules |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module)
-    return modules
 
 
 def test_the_rule_catches_an_import_it_forbids(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ HUMAN_FILE = "human.parquet"
 
 
 def quality_dir(ws: Workspace) -> Path:
+    """The workspace's folder of quality files: the check runs' Parquet files, the graders' scores."""
     return ws.root / QUALITY_DIR
 
 
@@ -236,6 +237,7 @@ def quality_month(
 
 
 def latest_calibration(ws: Workspace, grid_id: str, version: int) -> Calibration | None:
+    """The latest calibration of the grid's ``version`` (None: never calibrated, or nothing to compare)."""
     with session_scope(ws.engine) as session:
         row = session.scalars(
             select(QaCalibration)
