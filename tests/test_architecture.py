@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import arbitre
+from tests.web.test_layers import imports_of
 
 ROOT = Path(arbitre.__file__).parent
 
@@ -106,6 +107,22 @@ def test_dependencies_point_one_way() -> None:
             bad = imported_parts(path) - allowed - {part}
             if bad:
                 offences.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert offences == []
+
+
+#: Services that read what other services make (the quality checks, the contracts, the decision)
+#: through the store's queries, never by importing the service that makes it. Orchestrators (the
+#: demo, the steering report that runs the month, the tender's steps) call other services on purpose.
+STORE_READERS = ("govern",)
+
+
+def test_the_monthly_run_imports_no_other_service() -> None:
+    offences = [
+        f"services/{name}.py imports {module}"
+        for name in STORE_READERS
+        for module in imports_of(ROOT / "services" / f"{name}.py")
+        if module.startswith("arbitre.services.")
+    ]
     assert offences == []
 
 

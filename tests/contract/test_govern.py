@@ -20,6 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app
+from arbitre.contract.result import MonthResult
+from arbitre.reports.notes import say
 from arbitre.services.contracts import contract_history, load_contract, store_contract
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
@@ -270,4 +272,7 @@ def test_part_way_through_the_month_each_sla_is_projected(tmp_path: Path) -> Non
     assert warnings["sl"]["status"] == "at_risk"
     assert warnings["sl"]["needed"] == pytest.approx((0.8 * 3000 - 975) / 1700, abs=1e-3)
     assert warnings["mail"]["status"] == "on_track"
-    assert "1,700 calls left" in warnings["sl"]["note"]["en"]
+    # The note is a code with its figures; the words are the reports'.
+    assert warnings["sl"]["note"]["code"] == "watch.needed" and warnings["sl"]["note"]["noun"] == "calls"
+    (sl,) = [w for w in MonthResult.model_validate(d).warnings if w.sla == "sl"]
+    assert "1,700 calls left" in say(sl.note, "en")

@@ -13,6 +13,7 @@ import arbitre
 from arbitre.contract.obligations import Obligation, PendingCredit, add_months, obligations, term_ends
 from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month
+from arbitre.reports.notes import say
 from arbitre.yamlio import load_model
 
 EXAMPLE = Path(arbitre.__file__).parent / "examples" / "contracts" / "callmada-2026.yaml"
@@ -106,7 +107,7 @@ def test_an_expired_certification_is_overdue_whatever_the_horizon() -> None:
     assert [(o.kind, o.date, o.severity, o.days_left) for o in got] == [
         ("certification", date(2026, 5, 31), "overdue", -10)
     ]
-    assert "expired on 31 May 2026" in got[0].what_en
+    assert "expired on 31 May 2026" in say(got[0].what, "en")
 
 
 def test_a_certification_is_soon_within_30_days_info_within_the_horizon_absent_beyond() -> None:
@@ -134,7 +135,7 @@ def test_the_notice_deadline_is_the_terms_end_minus_the_notice_days() -> None:
         (date(2026, 12, 31), "notice", "soon"),
         (date(2027, 3, 31), "contract_end", "info"),
     ]
-    assert "renews until 31 March 2028" in got[0].what_en
+    assert "renews until 31 March 2028" in say(got[0].what, "en")
 
 
 def test_once_the_term_has_ended_tacit_renewal_rolls_to_the_next_term() -> None:
@@ -151,7 +152,7 @@ def test_a_passed_notice_deadline_is_overdue_until_the_term_ends() -> None:
     assert [(o.date, o.kind, o.severity, o.days_left) for o in got] == [
         (date(2026, 12, 31), "notice", "overdue", -15)
     ]
-    assert got[0].what_en.endswith("unless notice was given, the contract renews until 31 March 2028")
+    assert say(got[0].what, "en").endswith("unless notice was given, the contract renews until 31 March 2028")
 
 
 def test_without_tacit_renewal_the_contract_ends_and_nothing_follows() -> None:
@@ -161,7 +162,7 @@ def test_without_tacit_renewal_the_contract_ends_and_nothing_follows() -> None:
         (date(2026, 12, 1), "notice"),
         (date(2026, 12, 31), "contract_end"),
     ]
-    assert "no tacit renewal" in got[1].what_en
+    assert "no tacit renewal" in say(got[1].what, "en")
     assert obligations(c, today=date(2027, 1, 1)) == []
 
 
@@ -172,7 +173,7 @@ def test_the_reversibility_notice_is_the_end_minus_its_months_within_the_horizon
     # 2027-03-31 − 6 months = 2026-09-30
     got = obligations(c, today=date(2026, 9, 1), horizon_days=60)
     assert [(o.date, o.kind, o.severity) for o in got] == [(date(2026, 9, 30), "notice", "soon")]
-    assert "reversibility notice (6 months)" in got[0].what_en
+    assert "reversibility notice (6 months)" in say(got[0].what, "en")
     assert obligations(c, today=date(2026, 6, 1), horizon_days=60) == []
 
 
@@ -187,10 +188,10 @@ def test_an_earn_back_window_closing_in_the_horizon_is_listed_with_its_amount() 
     got = obligations(contract(), today=date(2026, 6, 1), horizon_days=60, earn_back=pending)
     assert [(o.date, o.kind, o.severity) for o in got] == [(date(2026, 6, 30), "earn_back", "soon")]
     assert (
-        got[0].what_fr
+        say(got[0].what, "fr")
         == "fin de la fenêtre de restitution du crédit de mars 2026 sur sl (1\u202f209,87\u00a0€)"
     )
-    assert got[0].what_en == "earn-back window closes for the March 2026 credit on sl (€1,209.87)"
+    assert say(got[0].what, "en") == "earn-back window closes for the March 2026 credit on sl (€1,209.87)"
 
 
 def test_the_audit_right_reminder_is_the_contract_years_last_day_minus_the_notice() -> None:
@@ -200,7 +201,7 @@ def test_the_audit_right_reminder_is_the_contract_years_last_day_minus_the_notic
     # Contract year 2026-04-01 → 2027-03-31; announce by 2027-03-31 − 15 days = 2027-03-16
     got = obligations(c, today=date(2027, 3, 1), horizon_days=20)
     assert [(o.date, o.kind) for o in got] == [(date(2027, 3, 16), "audit")]
-    assert "2 a year, 15 days' notice" in got[0].what_en
+    assert "2 a year, 15 days' notice" in say(got[0].what, "en")
     # the next one a year later, on the renewed term
     assert dates(obligations(c, today=date(2027, 4, 1), horizon_days=365), "audit") == [date(2028, 3, 16)]
 
@@ -245,7 +246,7 @@ def test_the_example_lists_the_iso_27001_expiry_as_soon_and_the_next_monthly_com
     got = obligations(c, today=date(2026, 9, 1))
     iso = [o for o in got if o.kind == "certification"]
     assert [(o.date, o.severity, o.days_left) for o in iso] == [(date(2026, 9, 30), "soon", 29)]
-    monthly = [o for o in got if o.kind == "committee" and "mensuel" in o.what_fr]
+    monthly = [o for o in got if o.kind == "committee" and "mensuel" in say(o.what, "fr")]
     assert monthly[0].date == date(2026, 9, 10)
     assert got == sorted(got, key=lambda o: o.date)
     # three weeks earlier the expiry is still 41 days away: info
@@ -259,8 +260,10 @@ def test_a_certification_is_overdue_only_after_its_expiry_and_counts_days_from_t
     c = load_model(EXAMPLE, Contract)
 
     def iso(today: date) -> tuple[int, str, str]:
-        o = next(x for x in obligations(c, today=today) if x.kind == "certification" and "ISO" in x.what_en)
-        return o.days_left, o.severity, o.what_en
+        o = next(
+            x for x in obligations(c, today=today) if x.kind == "certification" and "ISO" in say(x.what, "en")
+        )
+        return o.days_left, o.severity, say(o.what, "en")
 
     assert iso(date(2026, 7, 6))[:2] == (86, "info")
     assert iso(date(2026, 9, 30)) == (

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import pytest
 
+from arbitre.contract.notes import InvoiceNote, LoggedMeasured, MissingDays
 from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
 from arbitre.contract.units import FlowUnits, priced_month
-from arbitre.contract.words import Said
 from arbitre.domain.contract import Contract
+from arbitre.reports.notes import say
 
 HEADER = "flow,unit,band,quantity,unit_price,amount\n"
 
@@ -56,7 +57,7 @@ def voice(handled: int, **hours: int) -> dict[str, FlowUnits]:
 VOICE = voice(9500, day=680, weekend=170)
 
 
-def check(c: Contract, lines: str, *, missing_days: Said | None = None) -> Reconciliation:
+def check(c: Contract, lines: str, *, missing_days: InvoiceNote | None = None) -> Reconciliation:
     month = priced_month(c, VOICE)
     invoice = parse_invoice(HEADER + lines, file="invoice.csv")
     return reconcile(invoice, contract=c, month=month, missing_days=missing_days)
@@ -75,7 +76,12 @@ def test_a_gap_on_estimated_logged_hours_asks_for_evidence_instead_of_a_dispute(
         850,
     )
     assert whole.implied_occupancy == pytest.approx(850 / 1040, abs=1e-4)  # 81.7 % where 85 % is assumed
-    assert "ACD" in whole.note.en and "81.7%" in whole.note.en and "81,7\u202f%" in whole.note.fr
+    # The note is a code with its figures: the hours measured, the occupancy assumed and implied.
+    assert whole.note == LoggedMeasured(
+        measured=Decimal("850.00"), occupancy=Decimal("0.85"), implied=Decimal("0.817308")
+    )
+    en, fr = say(whole.note, "en"), say(whole.note, "fr")
+    assert "ACD" in en and "81.7%" in en and "81,7\u202f%" in fr
     # The band lines are checked against the hours measured in their band, and rest on it too.
     assert (flags["logged_hour voice day"].flag, flags["logged_hour voice day"].computed) == ("evidence", 800)
     assert (flags["logged_hour voice weekend"].flag, flags["logged_hour voice weekend"].computed) == (
@@ -134,8 +140,11 @@ def test_an_invoice_that_mixes_lines_with_and_without_a_band_is_checked_per_flow
 
 def test_a_month_the_records_do_not_cover_asks_for_them_instead_of_disputing() -> None:
     c = contract({"model": "per_contact", "rate": 2})
-    missing = Said("les interactions couvrent 27 jours sur 30", "the records cover 27 days of 30")
+    missing = MissingDays(covered=27, days=30, missing=3)
     r = check(c, "voice,contact,,10500,2,21000\n", missing_days=missing)
     (line,) = [d for d in r.differences if d.item == "contact voice"]
-    assert (line.flag, line.note.en) == ("evidence", "the records cover 27 days of 30")
+    assert (line.flag, say(line.note, "en")) == (
+        "evidence",
+        "the records cover 27 days of 30 (3 missing): ask for the missing days' export",
+    )
     assert check(c, "voice,contact,,10500,2,21000\n").differences[0].flag == "over"

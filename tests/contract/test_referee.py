@@ -50,7 +50,7 @@ def test_the_month_recorded_is_the_month_refereed_with_its_run(small: Workspace)
     assert {k: v for k, v in recorded.items() if k != "run"} == expected
     (stored,) = runs_json(small, "small")
     assert stored["run"]["who"] == "test" and stored == recorded
-    assert MonthResult.SCHEMA_VERSION == 2
+    assert MonthResult.SCHEMA_VERSION == 3
 
 
 @pytest.mark.parametrize("flow", ["voice", "vo'ice", "x') OR TRUE OR ('", "é\\'; DROP TABLE y; --"])

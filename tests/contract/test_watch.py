@@ -26,6 +26,7 @@ from arbitre.contract.watch import (
 )
 from arbitre.domain.contract import Contract, Sla, Volumes
 from arbitre.domain.month import Month
+from arbitre.reports.notes import say
 from arbitre.yamlio import load_model
 
 EXAMPLE = Path(arbitre.__file__).parent / "examples" / "contracts" / "callmada-2026.yaml"
@@ -59,7 +60,7 @@ def test_one_call_fewer_in_time_makes_the_month_missed() -> None:
     assert p.status == "missed"
     assert p.needed == 1.0  # clipped: 1.001 would be needed
     assert (
-        p.note_en
+        say(p.note, "en")
         == "out of reach: even with 100% on the 1,000 contacts left, the month would end at 79.9% (target 80.0%)"
     )
 
@@ -76,25 +77,24 @@ def test_a_month_just_below_target_is_at_risk() -> None:
     p = project_ratio(SL, numerator=799, denominator=1000, remaining=500)
     assert p.status == "at_risk"
     assert p.needed == pytest.approx(0.802)
-    assert p.note_en == "80.2% needed on the 500 contacts left, against 79.9% so far"
+    assert say(p.note, "en") == "80.2% needed on the 500 contacts left, against 79.9% so far"
 
 
 def test_a_bound_is_rounded_to_the_strict_side_not_onto_the_target() -> None:
     # needed = (0.8 × 2000 − 799.9) / 1000 = 0.8001: reads 80.1 %, not 80.0 % like the target
     p = project_ratio(SL, numerator=799.9, denominator=1000, remaining=1000)
-    assert p.note_en == "80.1% needed on the 1,000 contacts left, against 80.0% so far"
+    assert say(p.note, "en") == "80.1% needed on the 1,000 contacts left, against 80.0% so far"
     # float noise on an exact 80 % is not rounded up
-    assert "80.0% needed" in project_ratio(SL, numerator=800, denominator=1000, remaining=500).note_en
+    assert "80.0% needed" in say(project_ratio(SL, numerator=800, denominator=1000, remaining=500).note, "en")
 
 
 def test_the_note_quotes_the_rate_needed_and_the_rate_so_far_in_both_languages() -> None:
     # needed = (0.8 × 78 400 − 46 860) / 18 400 = 15 860 / 18 400 = 0.86196
     p = project_ratio(SL, numerator=46_860, denominator=60_000, remaining=18_400, noun=CALLS)
-    assert p.note_fr == (
+    assert say(p.note, "fr") == (
         f"il faudrait 86,2{NNBSP}% sur les 18{NNBSP}400 appels restants, contre 78,1{NNBSP}% depuis le début du mois"
     )
-    assert p.note_en == "86.2% needed on the 18,400 calls left, against 78.1% so far"
-    assert p.note("en") == p.note_en
+    assert say(p.note, "en") == "86.2% needed on the 18,400 calls left, against 78.1% so far"
 
 
 def test_a_target_already_secured_needs_nothing_on_the_rest() -> None:
@@ -102,7 +102,7 @@ def test_a_target_already_secured_needs_nothing_on_the_rest() -> None:
     p = project_ratio(sla(kpi="service_level", target=0.5), numerator=1000, denominator=1000, remaining=500)
     assert p.status == "on_track"
     assert p.needed == 0.0
-    assert p.note_en == "target secured whatever the 500 contacts left"
+    assert say(p.note, "en") == "target secured whatever the 500 contacts left"
 
 
 def test_survey_responses_are_projected_in_proportion_to_the_contacts() -> None:
@@ -142,7 +142,7 @@ def test_an_abandon_rate_one_abandon_above_is_missed() -> None:
     # 101 / 1250 = 0.0808 > 0.08
     p = project_ratio(ABANDON, numerator=101, denominator=1000, remaining=250)
     assert p.status == "missed"
-    assert p.note_en.startswith(
+    assert say(p.note, "en").startswith(
         "out of reach: even at 0% on the 250 contacts left, the month would end at 8.1%"
     )
 
@@ -152,7 +152,7 @@ def test_an_abandon_rate_below_target_is_on_track_with_room_on_the_rest() -> Non
     p = project_ratio(ABANDON, numerator=60, denominator=1000, remaining=1000)
     assert p.status == "on_track"
     assert p.needed == pytest.approx(0.10)
-    assert p.note_en == "at most 10.0% needed on the 1,000 contacts left, against 6.0% so far"
+    assert say(p.note, "en") == "at most 10.0% needed on the 1,000 contacts left, against 6.0% so far"
 
 
 def test_an_abandon_rate_above_target_with_room_to_recover_is_at_risk() -> None:
@@ -168,13 +168,13 @@ def test_an_abandon_rate_above_target_with_room_to_recover_is_at_risk() -> None:
 def test_a_complete_month_below_target_is_missed_for_good() -> None:
     p = project_ratio(SL, numerator=790, denominator=1000, remaining=0)
     assert (p.status, p.final, p.needed, p.remaining) == ("missed", True, None, 0.0)
-    assert p.note_en == "month complete: 79.0% against a target of 80.0% — missed"
+    assert say(p.note, "en") == "month complete: 79.0% against a target of 80.0% — missed"
 
 
 def test_a_complete_month_on_target_is_met() -> None:
     p = project_ratio(SL, numerator=800, denominator=1000, remaining=0)
     assert (p.status, p.final) == ("on_track", True)
-    assert p.note_fr.endswith("atteint")
+    assert say(p.note, "fr").endswith("atteint")
 
 
 def test_a_complete_abandon_month_is_judged_at_most() -> None:
@@ -196,7 +196,7 @@ def test_windows_short_of_even_all_remaining_days_are_missed() -> None:
     p = project_windows(DAILY_ABANDON, met=16, total=20, remaining=10)
     assert p.status == "missed"
     assert (
-        p.note_en
+        say(p.note, "en")
         == "out of reach: even with all 10 days left compliant, 86.6% of days would be (required 90.0%)"
     )
 
@@ -205,7 +205,7 @@ def test_windows_on_the_required_share_are_on_track() -> None:
     # 18 of 20 = 90 %; 9 of the 10 days left = 90 %
     p = project_windows(DAILY_ABANDON, met=18, total=20, remaining=10)
     assert (p.status, p.needed) == ("on_track", 0.9)
-    assert p.note_en == "9 compliant days needed out of the 10 left (90.0%), against 90.0% so far"
+    assert say(p.note, "en") == "9 compliant days needed out of the 10 left (90.0%), against 90.0% so far"
 
 
 def test_a_complete_month_of_windows_is_final() -> None:

@@ -131,7 +131,7 @@ def test_the_open_actions_of_may_are_derived_from_its_figures(may: MonthReview) 
                 "needed": None,
                 "remaining": 0,
                 "target": 0.8,
-                "note": "x",
+                "note": {"code": "said", "fr": "x", "en": "x"},
             }
         ],
     )
@@ -165,7 +165,7 @@ def test_warnings_and_obligations_show_in_the_report_language_and_open_actions(
                 "needed": 0.83,
                 "remaining": 100,
                 "target": 0.8,
-                "note": {"fr": "note fr", "en": "note en"},
+                "note": {"code": "said", "fr": "note fr", "en": "note en"},
             },
             {
                 "sla": "aband",
@@ -174,21 +174,21 @@ def test_warnings_and_obligations_show_in_the_report_language_and_open_actions(
                 "needed": 0.8,
                 "remaining": 10,
                 "target": 0.9,
-                "note": "plain note",
+                "note": {"code": "said", "fr": "plain note", "en": "plain note"},
             },
         ],
         obligations=[
             {
                 "date": "2026-07-10",
                 "kind": "committee",
-                "what": {"fr": "réunion", "en": "meeting"},
+                "what": {"code": "said", "fr": "réunion", "en": "meeting"},
                 "days_left": 40,
                 "severity": "info",
             },
             {
                 "date": "2026-07-01",
                 "kind": "certification",
-                "what": {"fr": "ISO 27001 expire", "en": "ISO 27001 expires"},
+                "what": {"code": "said", "fr": "ISO 27001 expire", "en": "ISO 27001 expires"},
                 "days_left": 12,
                 "severity": "soon",
             },

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from arbitre.errors import InputError
 from arbitre.examples import EXAMPLES
+from arbitre.reports.planning import shift_note
 from arbitre.services.schedule import load_rules, read_requirements, requirement_series, schedule_file
+from arbitre.staffing.document import ShiftNote
 from arbitre.staffing.shifts import Schedule, ShiftRules, Tour, grid_min, schedule
 from arbitre.yamlio import parse_model
 from tests.helpers import write_csv
@@ -400,8 +402,20 @@ def test_a_start_with_no_lawful_break_is_noted_and_left_out() -> None:
     lunch = {"length_min": 60, "window": "11:30-14:30", "max_work_stretch_min": 360}
     kind = {"name": "late", "lengths_h": [7], "starts": "12:00-13:00", "break": lunch}
     s = schedule(np.zeros(336), rules=rules_of(kind), interval_min=30)
-    assert s.notes == (
-        "late: 7-h shifts starting at 13:00 (mon-sun) have no break placement within the rules; not used",
+    (note,) = s.notes
+    assert note == ShiftNote(
+        shift="late",
+        code="no_break",
+        hours=7,
+        start="13:00",
+        days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    )
+    assert shift_note(note) == (
+        "late: 7-h shifts starting at 13:00 (mon-sun) have no break placement within the rules; not used"
+    )
+    assert shift_note(note, "fr") == (
+        "late : les vacations de 7 h commençant à 13:00 (lun.-dim.) n'ont aucune pause possible dans les "
+        "règles ; non utilisées"
     )
 
 

@@ -14,7 +14,8 @@ from arbitre.services.accounts import set_lang
 from arbitre.services.audit import entries
 from arbitre.services.imports import import_file
 from arbitre.services.quality import import_evaluations, raise_dispute, store_grid
-from arbitre.services.quality_checks import calibrate, check_month, current_runs, quality_month, run_summary
+from arbitre.services.quality_checks import calibrate, check_month, run_summary
+from arbitre.store.quality import current_runs, quality_month
 from arbitre.web.i18n import translate
 from tests.quality.test_service import GRID, _evaluations, _interactions
 from tests.web.conftest import Site, login

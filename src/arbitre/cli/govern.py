@@ -25,6 +25,7 @@ from arbitre.reports.governance_format import (
 from arbitre.reports.governance_text import charge_text
 from arbitre.reports.html import money, num, pct
 from arbitre.reports.i18n import t
+from arbitre.reports.notes import say
 from arbitre.services.contracts import FieldChange, contract_history, list_contracts, store_contract
 from arbitre.services.govern import govern as run_govern
 from arbitre.store.workspace import Workspace
@@ -266,7 +267,7 @@ def print_month(d: MonthResult, *, lang: str = "en") -> None:
                     flag=label(f"flag.{x.flag}", lang, x.flag),
                     item=difference_item(x, lang),
                     share=share,
-                    note=x.note(lang),
+                    note=say(x.note, lang),
                     **figures,
                 ),
                 markup=False,
@@ -275,7 +276,7 @@ def print_month(d: MonthResult, *, lang: str = "en") -> None:
         out.print(
             "  "
             + t("cli.sla_warning", lang).format(
-                status=label(f"warn.{w.status}", lang, w.status), sla=w.sla, note=w.note(lang)
+                status=label(f"warn.{w.status}", lang, w.status), sla=w.sla, note=say(w.note, lang)
             ),
             markup=False,
         )
@@ -283,7 +284,7 @@ def print_month(d: MonthResult, *, lang: str = "en") -> None:
         out.print(
             "  "
             + t("cli.obligation", lang).format(
-                date=day_label(o.date, lang), left=_days_left(o.days_left, lang), what=o.what(lang)
+                date=day_label(o.date, lang), left=_days_left(o.days_left, lang), what=say(o.what, lang)
             ),
             markup=False,
         )

@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from arbitre.cli.output import bold, err, fmt_num, fmt_pct, out, print_table
-from arbitre.domain.hours import DAYS
+from arbitre.reports.planning import day_runs, shift_note
 from arbitre.services.schedule import schedule_file, write_intervals_csv
 from arbitre.staffing.document import FlowSchedule, ShiftDay
 from arbitre.tabular import write_json
@@ -104,7 +104,7 @@ def _print_flow(flow: FlowSchedule) -> None:
                 str(t.agents),
                 t.shift,
                 t.week_start.isoformat(),
-                _days(t.days),
+                day_runs(t.days),
                 _hours(t.shifts),
                 " ".join(s.break_start for s in t.shifts if s.break_start) or "—",
             ]
@@ -125,19 +125,7 @@ def _print_flow(flow: FlowSchedule) -> None:
         if len(short) > len(shown):
             out.print(f"… and {len(short) - len(shown)} more (--out writes them all)")
     for note in flow.notes:
-        err.print(f"note: {note}", markup=False)
-
-
-def _days(days: list[str]) -> str:
-    """``["mon", "tue", "wed", "fri"]`` → ``"mon-wed, fri"``."""
-    idx = [DAYS.index(d) for d in days]
-    runs: list[list[int]] = []
-    for i in idx:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return ", ".join(DAYS[r[0]] if len(r) == 1 else f"{DAYS[r[0]]}-{DAYS[r[-1]]}" for r in runs)
+        err.print(f"note: {shift_note(note)}", markup=False)
 
 
 def _hours(shifts: list[ShiftDay]) -> str:

@@ -36,7 +36,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from arbitre.contract.words import amount
+from arbitre.contract.notes import (
+    AuditDeadline,
+    CertificationExpired,
+    CertificationExpires,
+    EarnBackCloses,
+    Meeting,
+    NoticeDeadline,
+    NoticePassed,
+    ObligationNote,
+    ReversibilityNotice,
+    TermEnd,
+)
 from arbitre.domain.contract import Committee, Contract
 from arbitre.domain.month import Month
 
@@ -45,7 +56,6 @@ Severity = Literal["info", "soon", "overdue"]
 
 SOON_DAYS = 30
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
-_MONTHS_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 _KIND_ORDER: dict[str, int] = {
     k: i for i, k in enumerate(["certification", "notice", "contract_end", "earn_back", "audit", "committee"])
 }
@@ -64,18 +74,14 @@ class PendingCredit:
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """One dated item of the contract's calendar; ``what`` in French and English."""
+    """One dated item of the contract's calendar; ``what`` a code with its figures
+    (`arbitre.contract.notes`), written in French or English by `arbitre.reports.notes.say`."""
 
     date: dt.date
     kind: Kind
-    what_fr: str
-    what_en: str
+    what: ObligationNote
     days_left: int
     severity: Severity
-
-    def what(self, lang: str = "fr") -> str:
-        """The description in ``lang`` (``fr`` or ``en``)."""
-        return self.what_fr if lang == "fr" else self.what_en
 
 
 def obligations(
@@ -97,19 +103,31 @@ def obligations(
     if horizon_days < 0:
         raise ValueError(f"horizon_days must be ≥ 0, got {horizon_days}")
     until = today + dt.timedelta(days=horizon_days)
-    items: list[tuple[dt.date, Kind, str, str, bool]] = [
+    items: list[Item] = [
         *committee_items(contract, today=today, until=until),
         *certification_items(contract, today=today, until=until),
         *term_items(contract, today=today, until=until),
         *earn_back_items(earn_back, today=today, until=until, currency=contract.currency),
         *audit_items(contract, today=today, until=until),
     ]
-    out = [_obligation(day, kind, fr, en, overdue, today) for day, kind, fr, en, overdue in items]
-    return sorted(out, key=lambda o: (o.date, _KIND_ORDER[o.kind], o.what_en))
+    out = [_obligation(day, kind, what, overdue, today) for day, kind, what, overdue in items]
+    return sorted(out, key=lambda o: (o.date, _KIND_ORDER[o.kind], _order(o.what)))
 
 
-# Each rule yields (date, kind, French, English, overdue).
-Item = tuple[dt.date, Kind, str, str, bool]
+# Each rule yields (date, kind, what, overdue).
+Item = tuple[dt.date, Kind, ObligationNote, bool]
+
+
+def _order(what: ObligationNote) -> str:
+    """Items of one day and kind in a steady order: by the committee or certificate named, a
+    credit by its month and SLA; the notices in the order the rules give them."""
+    if isinstance(what, Meeting):
+        return what.committee
+    if isinstance(what, CertificationExpired | CertificationExpires):
+        return what.name
+    if isinstance(what, EarnBackCloses):
+        return f"{what.month} {what.sla}"
+    return ""
 
 
 def committee_items(contract: Contract, *, today: dt.date, until: dt.date) -> Iterator[Item]:
@@ -118,14 +136,7 @@ def committee_items(contract: Contract, *, today: dt.date, until: dt.date) -> It
     last = min(until, running_end(contract))
     for committee in contract.committees:
         for day in meeting_days(committee, first=first, last=last):
-            who = f" ({', '.join(committee.attendees)})" if committee.attendees else ""
-            yield (
-                day,
-                "committee",
-                f"réunion : {committee.name}{who}",
-                f"meeting: {committee.name}{who}",
-                False,
-            )
+            yield (day, "committee", Meeting(committee=committee.name, attendees=committee.attendees), False)
 
 
 def meeting_days(committee: Committee, *, first: dt.date, last: dt.date) -> list[dt.date]:
@@ -165,18 +176,11 @@ def certification_items(contract: Contract, *, today: dt.date, until: dt.date) -
             yield (
                 cert.expires,
                 "certification",
-                f"certification {cert.name} expirée depuis le {_date_fr(cert.expires)} : demander le certificat renouvelé",
-                f"{cert.name} certification expired on {_date_en(cert.expires)}: ask for the renewed certificate",
+                CertificationExpired(name=cert.name, expired=cert.expires),
                 True,
             )
         else:
-            yield (
-                cert.expires,
-                "certification",
-                f"expiration de la certification {cert.name} : demander le certificat renouvelé",
-                f"{cert.name} certification expires: ask for the renewed certificate",
-                False,
-            )
+            yield (cert.expires, "certification", CertificationExpires(name=cert.name), False)
 
 
 def term_items(contract: Contract, *, today: dt.date, until: dt.date) -> Iterator[Item]:
@@ -188,54 +192,16 @@ def term_items(contract: Contract, *, today: dt.date, until: dt.date) -> Iterato
         nxt = add_months(end, renewal.period_months) if renewal.automatic else None
         passed = notice < today
         if (index == 0 and passed) or today <= notice <= until:
-            yield (notice, "notice", *_notice_words(end, nxt, renewal.notice_days, passed=passed), passed)
+            what = (NoticePassed if passed else NoticeDeadline)(
+                end=end, renews_until=nxt, days=renewal.notice_days
+            )
+            yield (notice, "notice", what, passed)
         reversibility = add_months(end, -contract.reversibility.notice_months)
         if contract.reversibility.notice_months and today <= reversibility <= until:
             months = contract.reversibility.notice_months
-            yield (
-                reversibility,
-                "notice",
-                f"si le contrat n'est pas reconduit au {_date_fr(end)} : dernier jour pour le préavis de "
-                f"réversibilité ({months} mois)",
-                f"should the contract not be renewed on {_date_en(end)}: last day for the reversibility "
-                f"notice ({months} months)",
-                False,
-            )
+            yield (reversibility, "notice", ReversibilityNotice(end=end, months=months), False)
         if today <= end <= until:
-            yield (
-                end,
-                "contract_end",
-                f"fin de la période en cours ; reconduction tacite jusqu'au {_date_fr(nxt)} sauf dénonciation"
-                if nxt
-                else "fin du contrat (sans reconduction tacite)",
-                f"end of the current term; tacitly renewed until {_date_en(nxt)} unless notice was given"
-                if nxt
-                else "end of the contract (no tacit renewal)",
-                False,
-            )
-
-
-def _notice_words(end: dt.date, nxt: dt.date | None, days: int, *, passed: bool) -> tuple[str, str]:
-    if passed:
-        then_fr = f"le contrat est reconduit jusqu'au {_date_fr(nxt)}" if nxt else "le contrat prend fin"
-        then_en = f"the contract renews until {_date_en(nxt)}" if nxt else "the contract ends"
-        return (
-            f"délai de préavis de non-reconduction passé ({days} jours avant le {_date_fr(end)}) : "
-            f"sauf préavis donné, {then_fr}",
-            f"non-renewal notice deadline passed ({days} days before {_date_en(end)}): "
-            f"unless notice was given, {then_en}",
-        )
-    if nxt:
-        return (
-            f"dernier jour pour dénoncer le contrat avant son terme du {_date_fr(end)} ({days} jours de préavis) ; "
-            f"sinon reconduction jusqu'au {_date_fr(nxt)}",
-            f"last day to give notice of non-renewal before the term ends on {_date_en(end)} ({days} days' "
-            f"notice); otherwise it renews until {_date_en(nxt)}",
-        )
-    return (
-        f"dernier jour de préavis avant la fin du contrat le {_date_fr(end)} ({days} jours ; pas de reconduction tacite)",
-        f"last day of notice before the contract ends on {_date_en(end)} ({days} days; no tacit renewal)",
-    )
+            yield (end, "contract_end", TermEnd(renews_until=nxt), False)
 
 
 def term_ends(contract: Contract, *, today: dt.date, until: dt.date) -> list[dt.date]:
@@ -275,15 +241,8 @@ def earn_back_items(
     """The earn-back windows closing from ``today`` to ``until`` (the run settles those passed)."""
     for credit in pending:
         if today <= credit.closes <= until:
-            yield (
-                credit.closes,
-                "earn_back",
-                f"fin de la fenêtre de restitution du crédit de {_month_fr(credit.month)} sur {credit.sla} "
-                f"({amount(credit.amount, 'fr', currency)})",
-                f"earn-back window closes for the {_month_en(credit.month)} credit on {credit.sla} "
-                f"({amount(credit.amount, 'en', currency)})",
-                False,
-            )
+            what = EarnBackCloses(month=credit.month, sla=credit.sla, amount=credit.amount, currency=currency)
+            yield (credit.closes, "earn_back", what, False)
 
 
 def audit_items(contract: Contract, *, today: dt.date, until: dt.date) -> Iterator[Item]:
@@ -300,15 +259,8 @@ def audit_items(contract: Contract, *, today: dt.date, until: dt.date) -> Iterat
         if announce > until or add_months(contract.start, 12 * (year - 1)) > running_end(contract):
             return
         if announce >= today:
-            yield (
-                announce,
-                "audit",
-                f"droit d'audit ({audit.per_year} par an, préavis de {audit.notice_days} jours) : dernier jour "
-                f"pour annoncer un audit de l'année contractuelle qui se termine le {_date_fr(last_day)}",
-                f"audit right ({audit.per_year} a year, {audit.notice_days} days' notice): last day to announce "
-                f"an audit in the contract year ending on {_date_en(last_day)}",
-                False,
-            )
+            what = AuditDeadline(per_year=audit.per_year, notice_days=audit.notice_days, year_end=last_day)
+            yield (announce, "audit", what, False)
         year += 1
 
 
@@ -323,30 +275,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _obligation(day: dt.date, kind: Kind, fr: str, en: str, overdue: bool, today: dt.date) -> Obligation:
+def _obligation(day: dt.date, kind: Kind, what: ObligationNote, overdue: bool, today: dt.date) -> Obligation:
     left = (day - today).days
     severity: Severity = "overdue" if overdue else "soon" if left <= SOON_DAYS else "info"
-    return Obligation(day, kind, fr, en, left, severity)
-
-
-def _date_fr(day: dt.date | None) -> str:
-    """2026-09-10 → ``10 septembre 2026``; ``1er`` for the first of the month."""
-    if day is None:
-        return ""
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS_FR[day.month - 1]} {day.year}"
-
-
-def _date_en(day: dt.date | None) -> str:
-    """2026-09-10 → ``10 September 2026``."""
-    return "" if day is None else f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
-def _month_fr(month: Month) -> str:
-    return f"{_MONTHS_FR[month.number - 1]} {month.year}"
-
-
-def _month_en(month: Month) -> str:
-    return f"{calendar.month_name[month.number]} {month.year}"
+    return Obligation(day, kind, what, left, severity)
 
 
 __all__ = [

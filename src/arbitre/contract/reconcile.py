@@ -33,13 +33,23 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from arbitre.contract.notes import (
+    ContractRate,
+    FlowOutside,
+    HandledContacts,
+    InvoiceNote,
+    LoggedEstimate,
+    LoggedMeasured,
+    OutcomesUnrecorded,
+    ProductiveTime,
+    TotalCheck,
+)
 from arbitre.contract.units import ProviderMonth
-from arbitre.contract.words import Said, amount, number, percent
 from arbitre.costing.invoice import MonthUnits, monthly_invoice, unit_of
 from arbitre.costing.money import ZERO, cents
 from arbitre.domain.contract import Contract
@@ -55,20 +65,6 @@ INVOICE_NUMBER_LIMIT = Decimal("1e15")
 
 Flag = Literal["ok", "over", "under", "price", "unverifiable", "evidence"]
 Basis = Literal["measured", "estimated", "none"]
-
-_UNIT_WORDS = {
-    "logged_hour": Said("heures connectées", "logged hours"),
-    "productive_hour": Said("heures productives", "productive hours"),
-    "contact": Said("contacts", "contacts"),
-    "outcome": Said("résultats", "outcomes"),
-    "fee": Said("frais", "fees"),
-}
-_BAND_WORDS = {
-    "day": Said("journée", "day"),
-    "evening": Said("soirée", "evening"),
-    "night": Said("nuit", "night"),
-    "weekend": Said("week-end", "weekend"),
-}
 
 
 class BilledLine(BaseModel):
@@ -89,7 +85,9 @@ class Difference(BaseModel):
     """One check of the invoice: an item billed against what the records give.
 
     ``item`` names it in English for the command line and the JSON (``logged_hour sav-voice-fr
-    evening``, ``total``); ``unit``, ``flow`` and ``band`` say it in parts for the report.
+    evening``, ``total``); ``unit``, ``flow`` and ``band`` say it in parts for the report;
+    ``note`` is what the computed figure rests on, a code (`arbitre.contract.notes`) that
+    `arbitre.reports.notes.say` writes.
     ``measured``: for logged hours, the productive hours the records hold (the floor).
     """
 
@@ -99,7 +97,7 @@ class Difference(BaseModel):
     billed: Decimal | None
     computed: Decimal | None
     flag: Flag
-    note: Said
+    note: InvoiceNote
     unit: str | None = None
     flow: str | None = None
     band: str | None = None
@@ -112,7 +110,7 @@ class Difference(BaseModel):
         billed: Decimal | None,
         computed: Decimal | None,
         flag: Flag,
-        note: Said,
+        note: InvoiceNote,
         **parts: object,
     ) -> None:
         super().__init__(item=item, billed=billed, computed=computed, flag=flag, note=note, **parts)
@@ -145,11 +143,16 @@ class ComputedUnits(BaseModel):
     unit: str
     flow: str | None
     quantity: Decimal | None
-    note: Said
+    note: InvoiceNote
     basis: Basis = "measured"
 
     def __init__(
-        self, unit: str, flow: str | None, quantity: Decimal | None, note: Said, basis: Basis = "measured"
+        self,
+        unit: str,
+        flow: str | None,
+        quantity: Decimal | None,
+        note: InvoiceNote,
+        basis: Basis = "measured",
     ) -> None:
         super().__init__(unit=unit, flow=flow, quantity=quantity, note=note, basis=basis)
 
@@ -293,7 +296,7 @@ def reconcile(
     *,
     contract: Contract,
     month: ProviderMonth,
-    missing_days: Said | None = None,
+    missing_days: InvoiceNote | None = None,
 ) -> Reconciliation:
     """Set every billed quantity (per flow, and per band when billed by band), unit price and the
     total against what the interactions give.
@@ -311,7 +314,7 @@ def reconcile(
                 None,
                 None,
                 "over",
-                Said("un flux hors du contrat", "a flow outside the contract"),
+                FlowOutside(),
                 flow=name,
             )
         )
@@ -349,7 +352,7 @@ def _check(
     basis: Basis,
     measured: Decimal | None,
     month: ProviderMonth,
-    missing_days: Said | None,
+    missing_days: InvoiceNote | None,
 ) -> Difference:
     """One billed quantity (a flow's, or a band's of it) against the records."""
     billed = sum((ln.quantity or ZERO for ln in billed_lines), ZERO)
@@ -362,14 +365,10 @@ def _check(
         "measured": None if measured is None else measured.quantize(Decimal("0.01")),
     }
     if computed is None:
-        note = Said(
-            "les résultats ne figurent pas dans les interactions",
-            "outcomes are not in the interaction records",
-        )
-        return Difference(item, billed, None, "unverifiable", note, **parts)
+        return Difference(item, billed, None, "unverifiable", OutcomesUnrecorded(), **parts)
     gap = billed - computed
     within = abs(gap) <= QUANTITY_TOLERANCE * max(computed, Decimal(1))
-    note = _basis_note(unit, month)
+    note: InvoiceNote = _basis_note(unit, month)
     flag: Flag = "ok" if within else ("over" if gap > 0 else "under")
     if basis == "estimated" and measured is not None:
         note = _occupancy_note(billed, measured, month.occupancy)
@@ -408,50 +407,22 @@ def _computed(
     return (productive / month.occupancy).quantize(Decimal("0.01")), "estimated", productive
 
 
-def _basis_note(unit: str, month: ProviderMonth) -> Said:
+def _basis_note(unit: str, month: ProviderMonth) -> InvoiceNote:
     if unit == "contact":
-        return Said("contacts traités", "handled contacts")
+        return HandledContacts()
     if unit == "productive_hour":
-        return Said(
-            "conversation + attente + post-traitement des contacts traités",
-            "talk + hold + wrap of handled contacts",
-        )
+        return ProductiveTime()
     if unit == "outcome":
-        return Said(
-            "les résultats ne figurent pas dans les interactions",
-            "outcomes are not in the interaction records",
-        )
-    occupancy = month.occupancy
-    return Said(
-        f"estimé : heures productives ÷ occupation supposée de {percent(occupancy, 'fr')} "
-        "(le temps connecté n'est pas dans les interactions)",
-        f"estimated: productive hours ÷ an assumed occupancy of {percent(occupancy, 'en')} "
-        "(logged time is not in the records)",
-    )
+        return OutcomesUnrecorded()
+    return LoggedEstimate(occupancy=month.occupancy)
 
 
-def _occupancy_note(billed: Decimal, measured: Decimal, occupancy: Decimal) -> Said:
-    """What billed logged hours say against the productive hours measured."""
-    if billed <= 0:
-        return _estimate_words(measured, occupancy, implied=None)
-    return _estimate_words(measured, occupancy, implied=measured / billed)
-
-
-def _estimate_words(measured: Decimal, occupancy: Decimal, *, implied: Decimal | None) -> Said:
-    fr = (
-        f"estimé : {number(measured, 'fr')} h productives mesurées ÷ occupation supposée de "
-        f"{percent(occupancy, 'fr')}"
-    )
-    en = (
-        f"estimated: {number(measured, 'en')} productive hours measured ÷ an assumed occupancy of "
-        f"{percent(occupancy, 'en')}"
-    )
-    if implied is not None:
-        fr += f" ; les heures facturées impliquent {percent(implied, 'fr')}"
-        en += f"; the hours billed imply {percent(implied, 'en')}"
-    return Said(
-        fr + " (le temps connecté n'est pas dans les interactions : l'export des connexions ACD le prouve)",
-        en + " (logged time is not in the records: the ACD log-in export proves it)",
+def _occupancy_note(billed: Decimal, measured: Decimal, occupancy: Decimal) -> LoggedMeasured:
+    """What billed logged hours say against the productive hours measured: the hours to the cent,
+    the occupancy the billed hours imply to the millionth (the note writes a tenth of a percent)."""
+    implied = (measured / billed).quantize(Decimal("1e-6"), ROUND_HALF_UP) if billed > 0 else None
+    return LoggedMeasured(
+        measured=measured.quantize(Decimal("0.01"), ROUND_HALF_UP), occupancy=occupancy, implied=implied
     )
 
 
@@ -474,10 +445,7 @@ def _prices(lines: Sequence[BilledLine], contract: Contract) -> list[Difference]
                     ln.unit_price,
                     expected,
                     "price",
-                    Said(
-                        "le tarif du contrat avec sa majoration horaire",
-                        "the contract's rate with its band premium",
-                    ),
+                    ContractRate(),
                     unit=ln.unit,
                     flow=ln.flow,
                     band=ln.band,
@@ -534,22 +502,14 @@ def _total(
     gap = billed_total - computed_total
     tolerance = max(AMOUNT_TOLERANCE, sum((_rounding(ln) for ln in lines), ZERO))
     flag: Flag = "ok" if abs(gap) <= tolerance else ("over" if gap > 0 else "under")
-    note = Said(
-        "facturé contre le prix du contrat sur les unités calculées",
-        "billed against the contract's price on the computed units",
-    )
+    note = TotalCheck(currency=currency)
     if split is not None and flag != "ok":
         disputed = [d for d in diffs if d.flag in ("over", "under", "price")]
         if abs(split.billing) <= tolerance and not disputed:
             # The billing follows the contract's prices: the gap is the quantities', and those
             # rest on estimates or on missing records.
             flag = "evidence"
-        note = Said(
-            f"{note.fr} ; dont {amount(split.quantities, 'fr', currency)} dus aux quantités facturées "
-            f"et {amount(split.billing, 'fr', currency)} aux prix et aux calculs de la facture",
-            f"{note.en}; of which {amount(split.quantities, 'en', currency)} from the quantities billed "
-            f"and {amount(split.billing, 'en', currency)} from the invoice's prices and arithmetic",
-        )
+        note = TotalCheck(currency=currency, quantities=split.quantities, billing=split.billing)
     return Difference("total", billed_total, computed_total, flag, note)
 
 
@@ -571,16 +531,6 @@ def _rounding(line: BilledLine) -> Decimal:
         return half_cent
     step = Decimal(1).scaleb(int(line.quantity.as_tuple().exponent))
     return step / 2 * abs(line.unit_price) + half_cent
-
-
-def unit_words(unit: str) -> Said:
-    """A billed unit in words: ``heures connectées`` / ``logged hours``."""
-    return _UNIT_WORDS.get(unit, Said(unit, unit))
-
-
-def band_words(band: str) -> Said:
-    """An hour band in words: ``soirée`` / ``evening``."""
-    return _BAND_WORDS.get(band, Said(band, band))
 
 
 def _decimal(
@@ -614,9 +564,7 @@ __all__ = [
     "EvidenceRequest",
     "Reconciliation",
     "TotalSplit",
-    "band_words",
     "evidence_requests",
     "parse_invoice",
     "reconcile",
-    "unit_words",
 ]

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from arbitre.contract.coverage import Coverage, charge, coverage
 from arbitre.contract.credits import MonthCredits, PastMonth, SlaOutcome, bonus_rule, month_credits
+from arbitre.contract.notes import InvoiceNote, Meeting, MissingDays, NoRecords
 from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
 from arbitre.contract.result import (
@@ -57,7 +58,6 @@ from arbitre.contract.watch import (
     sla_remaining_days,
     trend,
 )
-from arbitre.contract.words import Said
 from arbitre.decision.document import DecisionDocument, FlowOfferEntry
 from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month
@@ -286,18 +286,11 @@ def _past(result: MonthResult, terms: Mapping[int, int]) -> PastMonth:
     )
 
 
-def _missing_words(covered: Coverage) -> Said:
+def _missing_words(covered: Coverage) -> InvoiceNote:
     """What the records lack, for the invoice check of a month they do not cover."""
-    n, total = len(covered.missing_days), covered.days
     if covered.status == "none":
-        return Said(
-            "aucune interaction du prestataire ce mois : demander son export",
-            "no interaction of the provider this month: ask for its export",
-        )
-    return Said(
-        f"les interactions couvrent {covered.covered} jours sur {total} ({n} manquants) : demander l'export des jours manquants",
-        f"the records cover {covered.covered} days of {total} ({n} missing): ask for the missing days' export",
-    )
+        return NoRecords()
+    return MissingDays(covered=covered.covered, days=covered.days, missing=len(covered.missing_days))
 
 
 def _by_flow(daily: Mapping[tuple[str, date], int]) -> dict[str, int]:
@@ -435,7 +428,7 @@ def _warnings(
                 needed=_round(p.needed),
                 remaining=round(p.remaining, 1),
                 target=p.target,
-                note=Said(p.note_fr, p.note_en),
+                note=p.note,
             )
         )
     return out
@@ -451,10 +444,7 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
     seen: set[str] = set()
     out = []
     for o in obligations(contract, today=today, earn_back=pending):
-        name = next(
-            (n for n in weekly if o.kind == "committee" and o.what_en.partition(" (")[0] == f"meeting: {n}"),
-            None,
-        )
+        name = o.what.committee if isinstance(o.what, Meeting) and o.what.committee in weekly else None
         if name is not None:
             if name in seen:
                 continue  # a weekly meeting: the next one is enough for the calendar
@@ -463,7 +453,7 @@ def _obligations(contract: Contract, credits: MonthCredits, *, today: date) -> l
             ObligationItem(
                 date=o.date,
                 kind=o.kind,
-                what=Said(o.what_fr, o.what_en),
+                what=o.what,
                 days_left=o.days_left,
                 severity=o.severity,
             )

@@ -7,11 +7,15 @@ units imply, the month-to-date warnings, the obligations calendar, the trend ove
 months, the business case against the month, the month's quality, and the record of the run.
 
 Money is `Decimal` (to the cent where the run rounds it), months are `Month`, KPIs are named as
-in the registry (`arbitre.domain.kpis`). Its JSON form (``model_dump(mode="json")``) is the
-``--json`` of ``arbitre govern`` documented in docs/governance.md, key for key. Schema version 2;
-the months stored by the releases before it (version 1, no ``schema_version``) have the same keys
-and read as they are (`MonthResult.read`), older runs without the parts added since read with
-those parts empty.
+in the registry (`arbitre.domain.kpis`). What the run says — the invoice check's notes, the
+warnings, the obligations — is codes with their figures (`arbitre.contract.notes`), written in
+French or English by `arbitre.reports.notes`. Its JSON form (``model_dump(mode="json")``) is the
+``--json`` of ``arbitre govern`` documented in docs/governance.md, key for key.
+
+Schema version 3. The months stored before it hold sentences where version 3 holds codes: version
+2, and version 1 (no ``schema_version``, otherwise the same keys), read through
+`MonthResult.read` with each sentence kept as a `SaidAsStored` note, written back exactly as it
+was stored; older runs without the parts added since read with those parts empty.
 """
 
 from __future__ import annotations
@@ -19,16 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbitre.contract.coverage import Charge, Coverage
 from arbitre.contract.credits import BonusRule
+from arbitre.contract.notes import ObligationNote, SaidAsStored, WatchNote
 from arbitre.contract.reconcile import BilledLine, ComputedUnits, Difference, EvidenceRequest, TotalSplit
 from arbitre.contract.units import FlowStaffing
 from arbitre.contract.volumes import DayAboveBand, DaysRule
-from arbitre.contract.words import Said
 from arbitre.decision.document import ReferencePeriod
 from arbitre.domain.contract import Contract
 from arbitre.domain.documents import Instant, Part, StoredDocument
@@ -179,7 +183,7 @@ class SlaWarning(Part):
     needed: float | None
     remaining: float
     target: float
-    note: Said
+    note: WatchNote
 
 
 class ObligationItem(Part):
@@ -187,7 +191,7 @@ class ObligationItem(Part):
 
     date: dt.date
     kind: str
-    what: Said
+    what: ObligationNote
     days_left: int
     severity: str  # overdue, soon, info
 
@@ -256,7 +260,7 @@ class RunRecord(Part):
 class MonthResult(StoredDocument):
     """One contract's month refereed (module docstring); ``run`` once recorded."""
 
-    SCHEMA_VERSION: ClassVar[int] = 2
+    SCHEMA_VERSION: ClassVar[int] = 3
 
     schema_version: int = SCHEMA_VERSION
     contract: str
@@ -296,6 +300,21 @@ class MonthResult(StoredDocument):
     quality: QualityMonth | None = None
     run: RunRecord | None = None
 
+    @classmethod
+    def upgrade(cls, data: dict[str, Any], version: int) -> dict[str, Any]:
+        """A month of schema version 1 or 2 in version 3's shape: each sentence (``{"fr", "en"}``,
+        or a plain string from the oldest runs) becomes a ``said`` note holding it as stored."""
+        if version < 3:
+            invoice = data.get("invoice") or {}
+            for key, field in (("differences", "note"), ("computed", "note")):
+                for item in invoice.get(key) or []:
+                    item[field] = _said(item.get(field))
+            for item in data.get("warnings") or []:
+                item["note"] = _said(item.get("note"))
+            for item in data.get("obligations") or []:
+                item["what"] = _said(item.get("what"))
+        return data
+
     def sla(self, name: str) -> SlaMonth | None:
         """The month's SLA ``name``, or None."""
         return next((s for s in self.slas if s.name == name), None)
@@ -308,6 +327,14 @@ class MonthResult(StoredDocument):
         if self.run is not None:
             return self.run.created_at.date()
         return self.month.last_day
+
+
+def _said(value: object) -> dict[str, Any]:
+    """A stored sentence as a `SaidAsStored` note's JSON: both languages, or one text as both."""
+    if isinstance(value, dict):
+        return SaidAsStored(fr=str(value.get("fr", "")), en=str(value.get("en", ""))).model_dump()
+    text = "" if value is None else str(value)
+    return SaidAsStored(fr=text, en=text).model_dump()
 
 
 class MonthReview(BaseModel):

@@ -34,9 +34,22 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
+from arbitre.contract.notes import (
+    Final,
+    Needed,
+    NoneMeasured,
+    Noun,
+    OutOfReach,
+    Secured,
+    ValueSoFar,
+    WatchNote,
+    WindowNoun,
+    WindowsNeeded,
+    WindowsOutOfReach,
+)
 from arbitre.domain.contract import Contract, Sla, Volumes
 from arbitre.domain.kpis import KPIS
 from arbitre.domain.month import Month
@@ -49,23 +62,15 @@ Direction = Literal["improving", "worsening", "stable"]
 RATIO_KPIS = frozenset(k.name for k in KPIS.values() if k.share_of_contacts)
 
 _EPS = 1e-12  # as `Sla.meets`: a rate equal to the target meets it despite float rounding
-_NNBSP = "\u202f"  # narrow no-break space: "86,2 %", "18 400"
 
 
-@dataclass(frozen=True, slots=True)
-class Noun:
-    """What the remaining units are called in the notes, plural (``appels`` / ``calls``)."""
-
-    fr: str
-    en: str
-
-
-CONTACTS = Noun("contacts", "contacts")
-CALLS = Noun("appels", "calls")
-EMAILS = Noun("e-mails", "e-mails")
-RESPONSES = Noun("réponses à l'enquête", "survey responses")
-DAYS = Noun("jours", "days")
-INTERVALS = Noun("intervalles", "intervals")
+# What the remaining units are called in the notes (`arbitre.reports.notes` writes the words).
+CONTACTS: Noun = "contacts"
+CALLS: Noun = "calls"
+EMAILS: Noun = "emails"
+RESPONSES: Noun = "responses"
+DAYS: WindowNoun = "days"
+INTERVALS: WindowNoun = "intervals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ class Projection:
     ``remaining``: the contacts (or windows) still expected this month.
     ``target``: the SLA's target, or for a day or interval SLA the share of windows it requires.
     ``final``: nothing remains, the status is the month's result.
+    ``note``: what it means, a code with its figures (`arbitre.contract.notes`), written in French
+    or English by `arbitre.reports.notes.say`.
     """
 
     sla: str
@@ -87,12 +94,7 @@ class Projection:
     remaining: float
     target: float
     final: bool
-    note_fr: str
-    note_en: str
-
-    def note(self, lang: str = "fr") -> str:
-        """The note in ``lang`` (``fr`` or ``en``)."""
-        return self.note_fr if lang == "fr" else self.note_en
+    note: WatchNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +240,8 @@ def project_ratio(
     >>> p = project_ratio(sla, numerator=46_860, denominator=60_000, remaining=18_400, noun=CALLS)
     >>> p.status, round(p.needed, 3)
     ('at_risk', 0.862)
-    >>> p.note_en
-    '86.2% needed on the 18,400 calls left, against 78.1% so far'
+    >>> round(p.note.needed, 3), p.note.left, p.note.noun
+    (0.862, 18400.0, 'calls')
     """
     if not 0 <= numerator <= denominator or remaining < 0:
         raise ValueError(
@@ -260,8 +262,8 @@ def project_ratio(
     else:
         status = "on_track"
     clipped = min(max(needed, 0.0), 1.0)
-    fr, en = _ratio_note(status, sla, actual=actual, needed=needed, best=best, left=left, noun=noun)
-    return Projection(sla.name, status, actual, clipped, left, sla.target, False, fr, en)
+    note = _ratio_note(status, sla, actual=actual, needed=needed, best=best, left=left, noun=noun)
+    return Projection(sla.name, status, actual, clipped, left, sla.target, False, note)
 
 
 def project_windows(sla: Sla, *, met: int, total: int, remaining: int) -> Projection:
@@ -277,8 +279,8 @@ def project_windows(sla: Sla, *, met: int, total: int, remaining: int) -> Projec
     >>> sla = Sla(name="abandon", kpi="abandon_rate", target=0.08, window="day",
     ...           min_share_of_windows=0.9, weight=Decimal(1))
     >>> p = project_windows(sla, met=17, total=20, remaining=10)
-    >>> p.status, p.needed, p.note_en
-    ('at_risk', 1.0, '10 compliant days needed out of the 10 left (100.0%), against 85.0% so far')
+    >>> p.status, p.needed, (p.note.count, p.note.remaining, p.note.so_far)
+    ('at_risk', 1.0, (10, 10, 0.85))
     """
     if not 0 <= met <= total or remaining < 0:
         raise ValueError(f"expected 0 ≤ met ≤ total and remaining ≥ 0, got {met}, {total}, {remaining}")
@@ -287,8 +289,8 @@ def project_windows(sla: Sla, *, met: int, total: int, remaining: int) -> Projec
     unit = DAYS if sla.window == "day" else INTERVALS
     if remaining == 0:
         ok = actual is not None and actual >= share - _EPS
-        fr, en = _final_note(ok, actual, share, unit)
-        return Projection(sla.name, "on_track" if ok else "missed", actual, None, 0.0, share, True, fr, en)
+        final = Final(met=ok, actual=actual, target=share, of=unit)
+        return Projection(sla.name, "on_track" if ok else "missed", actual, None, 0.0, share, True, final)
     count = max(0, math.ceil(share * (total + remaining) - met - 1e-9))
     needed = count / remaining
     if count > remaining:
@@ -297,10 +299,10 @@ def project_windows(sla: Sla, *, met: int, total: int, remaining: int) -> Projec
         status = "at_risk"
     else:
         status = "on_track"
-    fr, en = _windows_note(
+    note = _windows_note(
         status, met=met, total=total, remaining=remaining, count=count, share=share, unit=unit
     )
-    return Projection(sla.name, status, actual, min(needed, 1.0), float(remaining), share, False, fr, en)
+    return Projection(sla.name, status, actual, min(needed, 1.0), float(remaining), share, False, note)
 
 
 def project_value(sla: Sla, *, value: float | None, remaining: float) -> Projection:
@@ -310,8 +312,8 @@ def project_value(sla: Sla, *, value: float | None, remaining: float) -> Project
 
     >>> sla = Sla(name="asa", kpi="asa_s", target=30, weight=Decimal(1))
     >>> p = project_value(sla, value=34.2, remaining=900)
-    >>> p.status, p.note_en
-    ('at_risk', '34 s so far, against a target of at most 30 s')
+    >>> p.status, p.note.value, p.note.final
+    ('at_risk', 34.2, False)
     """
     if remaining < 0:
         raise ValueError(f"expected remaining ≥ 0, got {remaining}")
@@ -321,16 +323,10 @@ def project_value(sla: Sla, *, value: float | None, remaining: float) -> Project
         status: Status = "missed" if final else "on_track"
     else:
         status = "on_track" if ok else "missed" if final else "at_risk"
-    side_fr, side_en = ("au moins", "at least") if sla.better == "at_least" else ("au plus", "at most")
-    t_fr, t_en = _value(sla.kpi, sla.target, "fr"), _value(sla.kpi, sla.target, "en")
-    if value is None:
-        fr, en = "pas encore de mesure", "no measure yet"
-    else:
-        fr = f"{_value(sla.kpi, value, 'fr')} depuis le début du mois, pour un objectif d'{side_fr} {t_fr}"
-        en = f"{_value(sla.kpi, value, 'en')} so far, against a target of {side_en} {t_en}"
-    if final:
-        fr, en = f"mois complet : {fr}", f"month complete: {en}"
-    return Projection(sla.name, status, value, None, float(remaining), sla.target, final, fr, en)
+    note = ValueSoFar(
+        kpi=sla.kpi, value=value, target=sla.target, at_most=sla.better == "at_most", final=final
+    )
+    return Projection(sla.name, status, value, None, float(remaining), sla.target, final, note)
 
 
 # --- trend -----------------------------------------------------------------------------------
@@ -401,116 +397,32 @@ def _worse(needed: float, actual: float, at_least: bool) -> bool:
 def _final(sla: Sla, actual: float | None, noun: Noun) -> Projection:
     """The month is complete: met or missed is the month's result."""
     ok = actual is not None and sla.meets(actual)
-    if actual is None:
-        fr, en = f"mois complet, aucun {noun.fr} mesuré", f"month complete, no {noun.en} measured"
-    else:
-        fr, en = _final_note(ok, actual, sla.target, None, at_most=sla.better == "at_most")
-    return Projection(sla.name, "on_track" if ok else "missed", actual, None, 0.0, sla.target, True, fr, en)
-
-
-def _final_note(
-    ok: bool, actual: float | None, target: float, unit: Noun | None, *, at_most: bool = False
-) -> tuple[str, str]:
-    of_fr, of_en = (f" des {unit.fr}", f" of {unit.en}") if unit else ("", "")
-    side_fr, side_en = ("au plus ", "at most ") if at_most else ("", "")
-    got_fr = _pct(actual, "fr") if actual is not None else "aucune mesure"
-    got_en = _pct(actual, "en") if actual is not None else "no measure"
-    return (
-        f"mois complet : {got_fr}{of_fr} pour un objectif de {side_fr}{_pct(target, 'fr')} — "
-        + ("atteint" if ok else "manqué"),
-        f"month complete: {got_en}{of_en} against a target of {side_en}{_pct(target, 'en')} — "
-        + ("met" if ok else "missed"),
+    note: WatchNote = (
+        NoneMeasured(noun=noun)
+        if actual is None
+        else Final(met=ok, actual=actual, target=sla.target, at_most=sla.better == "at_most")
     )
+    return Projection(sla.name, "on_track" if ok else "missed", actual, None, 0.0, sla.target, True, note)
 
 
 def _ratio_note(
     status: Status, sla: Sla, *, actual: float | None, needed: float, best: float, left: float, noun: Noun
-) -> tuple[str, str]:
-    at_least = sla.better == "at_least"
-    n_fr, n_en = _count(left, "fr"), _count(left, "en")
-    # Bounds are rounded to the strict side: the best outcome down (up for "at most"), the rate
-    # needed up (down): 79.95 % must not read as the 80 % target.
-    low, high = (ROUND_FLOOR, ROUND_CEILING) if at_least else (ROUND_CEILING, ROUND_FLOOR)
+) -> WatchNote:
+    at_most = sla.better == "at_most"
     if status == "missed":
-        if at_least:
-            return (
-                f"hors d'atteinte : même avec 100{_NNBSP}% sur les {n_fr} {noun.fr} restants, le mois finirait à "
-                f"{_pct(best, 'fr', low)} (objectif {_pct(sla.target, 'fr')})",
-                f"out of reach: even with 100% on the {n_en} {noun.en} left, the month would end at "
-                f"{_pct(best, 'en', low)} (target {_pct(sla.target, 'en')})",
-            )
-        return (
-            f"hors d'atteinte : même à 0{_NNBSP}% sur les {n_fr} {noun.fr} restants, le mois finirait à "
-            f"{_pct(best, 'fr', low)} (objectif au plus {_pct(sla.target, 'fr')})",
-            f"out of reach: even at 0% on the {n_en} {noun.en} left, the month would end at "
-            f"{_pct(best, 'en', low)} (target at most {_pct(sla.target, 'en')})",
-        )
-    secured = needed <= 0 if at_least else needed >= 1
-    if secured:
-        return (
-            f"objectif acquis quels que soient les {n_fr} {noun.fr} restants",
-            f"target secured whatever the {n_en} {noun.en} left",
-        )
-    side_fr, side_en = ("", "") if at_least else ("au plus ", "at most ")
-    so_far_fr = f", contre {_pct(actual, 'fr')} depuis le début du mois" if actual is not None else ""
-    so_far_en = f", against {_pct(actual, 'en')} so far" if actual is not None else ""
-    return (
-        f"il faudrait {side_fr}{_pct(needed, 'fr', high)} sur les {n_fr} {noun.fr} restants{so_far_fr}",
-        f"{side_en}{_pct(needed, 'en', high)} needed on the {n_en} {noun.en} left{so_far_en}",
-    )
+        return OutOfReach(at_most=at_most, best=best, target=sla.target, left=left, noun=noun)
+    if (needed >= 1) if at_most else (needed <= 0):
+        return Secured(left=left, noun=noun)
+    return Needed(at_most=at_most, needed=needed, left=left, noun=noun, actual=actual)
 
 
 def _windows_note(
-    status: Status, *, met: int, total: int, remaining: int, count: int, share: float, unit: Noun
-) -> tuple[str, str]:
+    status: Status, *, met: int, total: int, remaining: int, count: int, share: float, unit: WindowNoun
+) -> WatchNote:
     if status == "missed":
         best = (met + remaining) / (total + remaining)
-        return (
-            f"hors d'atteinte : même avec les {remaining} {unit.fr} restants conformes, {_pct(best, 'fr', ROUND_FLOOR)} "
-            f"des {unit.fr} le seraient (il en faut {_pct(share, 'fr')})",
-            f"out of reach: even with all {remaining} {unit.en} left compliant, {_pct(best, 'en', ROUND_FLOOR)} "
-            f"of {unit.en} would be (required {_pct(share, 'en')})",
-        )
-    so_far_fr = f", contre {_pct(met / total, 'fr')} depuis le début du mois" if total else ""
-    so_far_en = f", against {_pct(met / total, 'en')} so far" if total else ""
-    return (
-        f"il faudrait {count} {unit.fr} conformes sur les {remaining} restants "
-        f"({_pct(count / remaining, 'fr')}){so_far_fr}",
-        f"{count} compliant {unit.en} needed out of the {remaining} left ({_pct(count / remaining, 'en')}){so_far_en}",
-    )
-
-
-def _round(value: float, digits: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """Half away from zero by default (round() goes to even). Float noise is dropped first, so
-    that 80.00000000000003 rounded up is 80.0, not 80.1."""
-    exact = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
-    return exact.quantize(Decimal(1).scaleb(-digits), rounding=rounding)
-
-
-def _pct(value: float, lang: str, rounding: str = ROUND_HALF_UP) -> str:
-    """0.8624 → ``"86,2 %"`` (fr) or ``"86.2%"`` (en), as `arbitre.reports.html` writes shares.
-
-    A bound is rounded away from the target's side (``rounding``), so that a best outcome of
-    79.95 % against 80 % reads 79,9 % and not 80,0 %.
-    """
-    text = f"{_round(100 * value, 1, rounding):.1f}"
-    return text.replace(".", ",") + _NNBSP + "%" if lang == "fr" else text + "%"
-
-
-def _count(value: float, lang: str) -> str:
-    """18400.4 → ``"18 400"`` (fr) or ``"18,400"`` (en)."""
-    text = f"{_round(value, 0):,.0f}"
-    return text.replace(",", _NNBSP) if lang == "fr" else text
-
-
-def _value(kpi: str, value: float, lang: str) -> str:
-    """A KPI value as read: a share in %, seconds in s, NPS in points, a score with two decimals."""
-    if kpi in RATIO_KPIS:
-        return _pct(value, lang)
-    if kpi.endswith("_s"):
-        return f"{_count(value, lang)} s"
-    text = f"{_round(value, 1 if kpi == 'nps' else 2)}"
-    return text.replace(".", ",") if lang == "fr" else text
+        return WindowsOutOfReach(remaining=remaining, best=best, share=share, unit=unit)
+    return WindowsNeeded(count=count, remaining=remaining, so_far=met / total if total else None, unit=unit)
 
 
 __all__ = [
@@ -521,7 +433,6 @@ __all__ = [
     "INTERVALS",
     "RATIO_KPIS",
     "RESPONSES",
-    "Noun",
     "Projection",
     "SlaTrend",
     "SlaValue",

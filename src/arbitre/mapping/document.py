@@ -95,6 +95,9 @@ class Outside(OutsideHours):
 
 
 class HandleTimes(Part):
+    """Handle time (talk + hold + wrap) of a flow's answered contacts: their count, mean and
+    percentiles in seconds (`arbitre.mapping.queries.handle_times`)."""
+
     contacts: int
     mean_s: float | None
     p50_s: float | None

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import numpy as np
 
 from arbitre.domain.hours import MINUTES_PER_DAY
+from arbitre.mapping.document import HandleTimes
 from arbitre.mapping.profile import Counts, period_dates
 
 FlowKey = tuple[str, str]  # (flow, channel)
-
-
-@dataclass(frozen=True)
-class HandleTime:
-    contacts: int
-    mean_s: float | None
-    p50_s: float | None
-    p80_s: float | None
-    p90_s: float | None
-    p95_s: float | None
 
 
 def flow_counts(
@@ -89,7 +79,7 @@ def flow_counts(
     return out
 
 
-def handle_times(con: duckdb.DuckDBPyConnection, source: str) -> dict[FlowKey, HandleTime]:
+def handle_times(con: duckdb.DuckDBPyConnection, source: str) -> dict[FlowKey, HandleTimes]:
     """Mean and percentiles of handle time (talk + hold + wrap) of answered contacts."""
     rows = con.sql(
         f"""
@@ -102,8 +92,10 @@ def handle_times(con: duckdb.DuckDBPyConnection, source: str) -> dict[FlowKey, H
     ).fetchall()
     out = {}
     for flow, channel, count, mean, q in rows:
-        q = q or [None] * 4
-        out[(flow, channel)] = HandleTime(int(count), mean, *q)
+        p50, p80, p90, p95 = q or [None] * 4
+        out[(flow, channel)] = HandleTimes(
+            contacts=int(count), mean_s=mean, p50_s=p50, p80_s=p80, p90_s=p90, p95_s=p95
+        )
     return out
 
 

@@ -16,10 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from arbitre.contract.credits import BonusRule, bonus_rule
+from arbitre.contract.notes import WatchNote
 from arbitre.contract.reconcile import Difference, EvidenceRequest
 from arbitre.contract.result import MonthResult, MonthReview, ObligationItem, SlaMonth, SlaWarning, TrendRow
 from arbitre.contract.terms import contract_terms
-from arbitre.contract.words import Said
 from arbitre.domain.contract import Contract, Sla
 from arbitre.domain.month import Month
 from arbitre.reports import governance_charts
@@ -36,7 +36,6 @@ from arbitre.reports.governance_format import (
     kpi_value,
     label,
     month_label,
-    said,
     share_required,
     target_text,
     time_label,
@@ -57,6 +56,7 @@ from arbitre.reports.governance_text import (
 )
 from arbitre.reports.html import duration, money, num, pct, render_page
 from arbitre.reports.i18n import t
+from arbitre.reports.notes import say
 from arbitre.reports.render import to_svg
 
 #: Months drawn in the trend charts (the latest ones).
@@ -105,7 +105,7 @@ class WarningRow(BaseModel):
     status: str
     actual: float | None
     needed: float | None
-    note: Said
+    note: WatchNote
     kpi: str
     window: str
 
@@ -190,7 +190,7 @@ def render_copil(report: MonthReview, *, lang: str = "fr") -> str:
         month_name=lambda m: month_label(m, lang),
         day=lambda x: day_label(x, lang),
         when=lambda x: time_label(x, lang),
-        said=lambda x: said(x, lang),
+        said=lambda x: say(x, lang),
         item=lambda x: invoice_item(x, lang),
         note=lambda x: invoice_note(x, lang),
         figure=lambda x, item="", flag="": invoice_figure(x, item, flag, lang, cur),
@@ -379,7 +379,7 @@ def _records(x: Difference, d: MonthResult) -> dict[str, str]:
             "item": difference_item(x, lang),
             "billed": _figure(x.billed, x, lang, d.currency),
             "computed": _figure(x.computed, x, lang, d.currency),
-            "note": x.note(lang),
+            "note": say(x.note, lang),
         }
 
     return _both("act.evidence_records", words)
@@ -413,7 +413,7 @@ def _dispute(x: Difference, currency: str) -> dict[str, str]:
         return {
             "item": difference_item(x, lang),
             "flag": label(f"flag.{x.flag}", lang, x.flag),
-            "note": invoice_note(x.note(lang), lang),
+            "note": invoice_note(say(x.note, lang), lang),
             "billed": _figure(x.billed, x, lang, currency),
             "computed": _figure(x.computed, x, lang, currency),
             "difference": _figure(x.difference, x, lang, currency),
@@ -434,7 +434,7 @@ def _warning_actions(d: MonthResult) -> list[Action]:
 
 def _warning_text(w: SlaWarning) -> dict[str, str]:
     def words(lang: str) -> dict[str, str]:
-        return {"status": label(f"warn.{w.status}", lang, w.status), "sla": w.sla, "note": w.note(lang)}
+        return {"status": label(f"warn.{w.status}", lang, w.status), "sla": w.sla, "note": say(w.note, lang)}
 
     return _both("act.warning", words)
 
@@ -452,7 +452,7 @@ def _obligation_text(o: ObligationItem) -> dict[str, str]:
         return {
             "kind": label(f"kind.{o.kind}", lang, o.kind).capitalize(),
             "severity": label(f"severity.{o.severity}", lang, o.severity),
-            "what": o.what(lang),
+            "what": say(o.what, lang),
         }
 
     return _both("act.obligation", words)

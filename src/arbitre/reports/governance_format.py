@@ -9,8 +9,6 @@ from datetime import date, datetime
 
 from arbitre.contract.reconcile import Difference
 from arbitre.contract.result import SlaMonth
-from arbitre.contract.words import Said
-from arbitre.domain.documents import Bilingual
 from arbitre.domain.hours import DAYS, WeeklyHours
 from arbitre.domain.month import Month
 from arbitre.reports import governance_charts
@@ -115,15 +113,6 @@ def time_label(moment: str | datetime | None, lang: str) -> str:
     offset = m.strftime("%z")
     zone = "UTC" if offset in ("", "+0000") else f"{offset[:3]}:{offset[3:]}"
     return f"{day_label(m.date().isoformat(), lang)} {m:%H:%M} ({zone})"
-
-
-def said(value: object, lang: str) -> str:
-    """A note given in both languages (``{"fr", "en"}`` or a `Said`) in ``lang``, or a plain string as is."""
-    if isinstance(value, Said | Bilingual):
-        return value(lang)
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("fr") or value.get("en") or "")
-    return "" if value is None else str(value)
 
 
 def invoice_item(item: str, lang: str) -> str:

@@ -1,9 +1,11 @@
-"""The staffing plan's sentences, in French and English: its warnings (`PlanWarning` codes)."""
+"""The staffing plan's and the schedule's sentences, in French and English: the plan's warnings
+(`PlanWarning` codes) and what the shift rules made impossible (`ShiftNote` codes)."""
 
 from __future__ import annotations
 
+from arbitre.domain.hours import DAYS
 from arbitre.reports.i18n import t
-from arbitre.staffing.document import PlanWarning
+from arbitre.staffing.document import PlanWarning, ShiftNote
 
 
 def plan_warning(warning: PlanWarning, lang: str = "en") -> str:
@@ -29,4 +31,58 @@ def plan_warning(warning: PlanWarning, lang: str = "en") -> str:
     )
 
 
-__all__ = ["plan_warning"]
+def shift_note(note: ShiftNote, lang: str = "en") -> str:
+    """What the shift rules made impossible, in one line.
+
+    >>> shift_note(ShiftNote(shift="late", code="no_break", hours=7, start="13:00", days=list(DAYS)))
+    'late: 7-h shifts starting at 13:00 (mon-sun) have no break placement within the rules; not used'
+    >>> shift_note(ShiftNote(shift="pt", code="no_week", days_per_week=[4, 5], days_off="consecutive"), "fr")
+    "pt : aucune semaine de 4 ou 5 jours avec des jours de repos consecutive n'a un début permis chaque jour travaillé ; non utilisé"
+    """
+    if note.code == "no_break":
+        hours = f"{note.hours:g}"
+        if lang == "fr":
+            days = day_runs(note.days, lang="fr")
+            return (
+                f"{note.shift} : les vacations de {hours} h commençant à {note.start} ({days}) n'ont aucune "
+                "pause possible dans les règles ; non utilisées"
+            )
+        days = day_runs(note.days)
+        return (
+            f"{note.shift}: {hours}-h shifts starting at {note.start} ({days}) have no break placement "
+            "within the rules; not used"
+        )
+    if lang == "fr":
+        counts = " ou ".join(str(n) for n in note.days_per_week)
+        return (
+            f"{note.shift} : aucune semaine de {counts} jours avec des jours de repos {note.days_off} n'a un "
+            "début permis chaque jour travaillé ; non utilisé"
+        )
+    counts = " or ".join(str(n) for n in note.days_per_week)
+    return (
+        f"{note.shift}: no week of {counts} days with {note.days_off} days off has an allowed start on "
+        "every day worked; not used"
+    )
+
+
+def day_runs(days: list[str], *, lang: str | None = None) -> str:
+    """``["mon", "tue", "wed", "fri"]`` → ``"mon-wed, fri"`` (the days' codes), or with ``lang``
+    the days as that language abbreviates them.
+
+    >>> day_runs(["sat", "mon", "tue", "wed"]), day_runs(["sat", "mon", "tue", "wed"], lang="fr")
+    ('mon-wed, sat', 'lun.-mer., sam.')
+    """
+
+    def name(i: int) -> str:
+        return DAYS[i] if lang is None else t(f"day.{DAYS[i]}", lang)
+
+    runs: list[list[int]] = []
+    for i in sorted(DAYS.index(d) for d in days):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ", ".join(name(r[0]) if len(r) == 1 else f"{name(r[0])}-{name(r[-1])}" for r in runs)
+
+
+__all__ = ["day_runs", "plan_warning", "shift_note"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from arbitre.kpi.engine import compute_kpis
-from arbitre.mapping.document import ActivityMap, HandleTimes, Period, flow_activity
+from arbitre.mapping.document import ActivityMap, Period, flow_activity
 from arbitre.mapping.profile import profile
 from arbitre.mapping.queries import flow_counts, handle_times, languages, period
 from arbitre.store.interactions import InteractionStore, connect
@@ -48,7 +48,6 @@ def activity_map(ws: Workspace, *, first: date | None = None, last: date | None 
     for key, c in counts.items():
         flow, channel = key
         hours = settings.hours_of(flow)
-        handle = handles.get(key)
         flows.append(
             flow_activity(
                 flow,
@@ -56,7 +55,7 @@ def activity_map(ws: Workspace, *, first: date | None = None, last: date | None 
                 settings.flows[flow].label if flow in settings.flows else None,
                 profile(c, hours=hours, bands=settings.hour_bands),
                 hours=hours.describe(),
-                handle=None if handle is None else HandleTimes.model_validate(vars(handle)),
+                handle=handles.get(key),
                 langs=langs.get(key, []),
                 kpis=kpis.get(key, {}),
                 interval_min=interval_min,

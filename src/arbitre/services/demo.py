@@ -46,7 +46,7 @@ from arbitre.services.decide import decide
 from arbitre.services.govern import govern
 from arbitre.services.imports import ImportSummary, import_file
 from arbitre.services.quality import import_evaluations, store_grid
-from arbitre.services.quality_checks import calibrate, check_month, current_runs, run_summary
+from arbitre.services.quality_checks import calibrate, check_month, run_summary
 from arbitre.services.tender import init_tender, load_tender, questions, store_flows, tender_path
 from arbitre.services.tender_award import AwardResult, award_lots
 from arbitre.services.tender_bids import import_bids, list_bids
@@ -55,6 +55,7 @@ from arbitre.services.tender_report import write_tender_report
 from arbitre.services.tender_score import flow_facts, score_tender
 from arbitre.services.tender_spec import write_spec
 from arbitre.store.interactions import connect
+from arbitre.store.quality import current_runs
 from arbitre.store.workspace import Workspace
 from arbitre.tender.document import TenderScore
 from arbitre.yamlio import load_model

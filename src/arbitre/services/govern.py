@@ -33,11 +33,11 @@ from arbitre.contract.units import count_units
 from arbitre.domain.contract import Contract
 from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
-from arbitre.services.quality_checks import quality_month, with_quality
 from arbitre.store.contracts import contract_in_force, list_contracts, load_contract
 from arbitre.store.decisions import latest_decision
 from arbitre.store.governance import record_month, recorded_months, stored_invoice
 from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.quality import quality_month, with_quality
 from arbitre.store.workspace import Workspace
 
 

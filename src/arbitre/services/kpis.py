@@ -14,8 +14,8 @@ from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.kpi.engine import check_group_keys, compute_kpis
 from arbitre.services.imports import load
-from arbitre.services.quality_checks import with_quality
 from arbitre.store.interactions import InteractionStore, bounded_connection, connect
+from arbitre.store.quality import with_quality
 from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"

@@ -35,11 +35,10 @@ from arbitre.quality.documents import Dispute, EvaluationImport, GridStored
 from arbitre.quality.grid import Grid, score
 from arbitre.store.appdb import QaAnswer, QaDispute, QaEvaluation, QaGridVersion, session_scope
 from arbitre.store.interactions import InteractionStore, connect
+from arbitre.store.quality import HUMAN_FILE, load_grid, quality_dir
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import parse_model
 
-QUALITY_DIR = "quality"
-HUMAN_FILE = "human.parquet"
 COLUMNS = ("contact_id", "site", "grader", "criterion", "answer", "comment")
 REQUIRED = ("contact_id", "grader", "criterion", "answer")
 ALIASES = {
@@ -57,10 +56,6 @@ ALIASES = {
 
 def who_or_user(who: str | None) -> str:
     return who or os.environ.get("ARBITRE_USER") or getpass.getuser()
-
-
-def quality_dir(ws: Workspace) -> Path:
-    return ws.root / QUALITY_DIR
 
 
 # --- grids ------------------------------------------------------------------------------------
@@ -99,31 +94,6 @@ def store_grid(ws: Workspace, path: Path, *, who: str | None = None) -> GridStor
         criteria=len(grid.criteria),
         automatic=len(grid.automatic()),
     )
-
-
-def load_grid(ws: Workspace, grid_id: str | None = None, *, version: int | None = None) -> tuple[Grid, int]:
-    """A stored grid (the only one when ``grid_id`` is None) at ``version`` (default: latest)."""
-    with session_scope(ws.engine) as session:
-        if grid_id is None:
-            ids = list(session.scalars(select(QaGridVersion.grid_id).distinct()))
-            if len(ids) != 1:
-                stored = ", ".join(sorted(ids)) or "none"
-                raise InputError(
-                    f"{len(ids)} QA grids stored ({stored}): name one with --grid"
-                    if ids
-                    else f"no QA grid stored in {ws.root}: store one with `arbitre qa grid {ws.root} FILE`",
-                    field="--grid",
-                )
-            grid_id = ids[0]
-        query = select(QaGridVersion).where(QaGridVersion.grid_id == grid_id)
-        if version is not None:
-            query = query.where(QaGridVersion.version == version)
-        row = session.scalars(query.order_by(QaGridVersion.version.desc()).limit(1)).first()
-        if row is None:
-            raise InputError(
-                f"no QA grid {grid_id!r}" + (f" version {version}" if version else ""), field="--grid"
-            )
-        return parse_model(row.text, Grid, file=f"{grid_id} v{row.version}"), row.version
 
 
 def list_grids(ws: Workspace) -> list[tuple[str, int]]:

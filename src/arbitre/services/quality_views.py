@@ -18,9 +18,10 @@ from arbitre.quality.documents import Calibration, CheckSummary, Dispute, Qualit
 from arbitre.services.access import NotFound, Permission, is_client, require, visible_sites
 from arbitre.services.accounts import Account
 from arbitre.services.contract_views import visible_contracts
-from arbitre.services.quality import list_disputes, list_grids, load_grid, raise_dispute
-from arbitre.services.quality_checks import current_runs, quality_month, run_summary
+from arbitre.services.quality import list_disputes, list_grids, raise_dispute
+from arbitre.services.quality_checks import run_summary
 from arbitre.store.appdb import QaCalibration, session_scope
+from arbitre.store.quality import current_runs, load_grid, quality_month
 from arbitre.store.workspace import Workspace
 
 

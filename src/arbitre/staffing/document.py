@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar, Literal
 
-from pydantic import field_serializer
+from pydantic import Field, field_serializer
 
 from arbitre.domain.channels import Channel
 from arbitre.domain.documents import Instant, Part
@@ -52,6 +52,22 @@ class PlanWarning(Part):
     last: date
     history_end: date | None
     gap_days: int | None = None
+
+
+class ShiftNote(Part):
+    """What the shift rules made impossible for the shift kind ``shift``, as a code with its
+    figures (`arbitre.reports.planning.shift_note` writes it): ``no_break`` — its ``hours``-hour
+    shifts starting at ``start`` (``HH:MM``) on ``days`` have no break placement within the
+    rules; ``no_week`` — no week of ``days_per_week`` days with ``days_off`` days off has an
+    allowed start on every day worked. Either way those shifts are not used."""
+
+    shift: str
+    code: Literal["no_break", "no_week"]
+    hours: float | None = None
+    start: str | None = None
+    days: list[str] = Field(default_factory=list)
+    days_per_week: list[int] = Field(default_factory=list)
+    days_off: str | None = None
 
 
 class FlowPlan(Part):
@@ -171,7 +187,7 @@ class FlowSchedule(Part):
     uncoverable_hours: float
     agents_per_week: list[int]
     penalty_per_agent_h: float
-    notes: list[str]
+    notes: list[ShiftNote]
     tours: list[TourPlan]
     intervals: list[ScheduleInterval]
 

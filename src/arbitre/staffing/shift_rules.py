@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from arbitre.domain.hours import DAYS, MINUTES_PER_DAY, parse_days
+from arbitre.domain.hours import MINUTES_PER_DAY, parse_days
 
 # A shortfall of a tenth of an agent over one interval costs more than the longest tour (see
 # `ShiftRules.under_penalty_per_agent_h`): the solver covers whatever the rules let it cover.
@@ -242,17 +242,6 @@ def _start_windows(spec: str | dict[str, str]) -> list[tuple[int, int, int]]:
         for day in parse_days(days):
             out.extend((day, a, b) for a, b in _clock_ranges(text))
     return out
-
-
-def _day_list(days: list[int]) -> str:
-    """[0, 1, 2, 4] → "mon-wed, fri"."""
-    runs: list[list[int]] = []
-    for d in sorted(days):
-        if runs and d == runs[-1][-1] + 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    return ", ".join(DAYS[r[0]] if len(r) == 1 else f"{DAYS[r[0]]}-{DAYS[r[-1]]}" for r in runs)
 
 
 def _hm(minute: int) -> str:

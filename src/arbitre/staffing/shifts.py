@@ -34,6 +34,7 @@ import numpy as np
 from arbitre._types import BoolArray, FloatArray, IntArray
 from arbitre.domain.hours import DAYS, MINUTES_PER_DAY
 from arbitre.errors import InputError
+from arbitre.staffing.document import ShiftNote
 from arbitre.staffing.shift_rules import BreakRule, ShiftKind, ShiftRules, _hm, _start_windows, grid_min
 from arbitre.staffing.shifts_mip import MINUTES_PER_WEEK, _build, _Model, _solve
 
@@ -94,7 +95,8 @@ class Schedule:
     Hours are agent-hours. ``efficiency`` is required ÷ paid hours (NaN when nothing is paid).
     ``status`` is ``optimal`` (within ``mip_gap``) or ``time_limit`` (best schedule found in
     time); ``gap`` is the relative gap HiGHS proved between the schedule's objective and its
-    lower bound; ``notes`` list what the rules made impossible (starts with no lawful break).
+    lower bound; ``notes`` list what the rules made impossible (starts with no lawful break), as
+    codes (`arbitre.staffing.document.ShiftNote`) the reports write.
     """
 
     tours: tuple[Tour, ...]
@@ -115,7 +117,7 @@ class Schedule:
     status: str
     solve_s: float
     penalty_per_agent_h: float
-    notes: tuple[str, ...]
+    notes: tuple[ShiftNote, ...]
 
     @property
     def weeks(self) -> int:
@@ -216,7 +218,7 @@ def _concatenate(blocks: list[Schedule]) -> Schedule:
         status=late[0] if late else "optimal",
         solve_s=sum(b.solve_s for b in blocks),
         penalty_per_agent_h=blocks[0].penalty_per_agent_h,
-        notes=tuple(dict.fromkeys(n for b in blocks for n in b.notes)),
+        notes=tuple({n.model_dump_json(): n for b in blocks for n in b.notes}.values()),
     )
 
 

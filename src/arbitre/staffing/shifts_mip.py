@@ -17,10 +17,11 @@ from itertools import combinations
 import numpy as np
 
 from arbitre._types import BoolArray, FloatArray, IntArray
-from arbitre.domain.hours import MINUTES_PER_DAY
+from arbitre.domain.hours import DAYS, MINUTES_PER_DAY
 from arbitre.errors import InfeasibleError, InputError
 from arbitre.mip import solve_mip
-from arbitre.staffing.shift_rules import ShiftKind, ShiftRules, _clock_ranges, _day_list, _hm
+from arbitre.staffing.document import ShiftNote
+from arbitre.staffing.shift_rules import ShiftKind, ShiftRules, _clock_ranges, _hm
 
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
@@ -49,7 +50,7 @@ class _Model:
     duty_interval: IntArray
     coverable: BoolArray
     group_paid_h: FloatArray
-    notes: tuple[str, ...]
+    notes: tuple[ShiftNote, ...]
 
 
 def _patterns(kind: ShiftKind, n: int) -> list[tuple[int, ...]]:
@@ -106,7 +107,7 @@ def _build(req: FloatArray, *, rules: ShiftRules, interval_min: int) -> _Model:
     n_int = len(req)
     weeks = n_int * interval_min // MINUTES_PER_WEEK
     per_day = MINUTES_PER_DAY // interval_min
-    notes: list[str] = []
+    notes: list[ShiftNote] = []
     z_rows: list[tuple[int, int, tuple[int, ...], int, float]] = []  # kind, week, days, group, paid/day
     y_rows: list[tuple[int, int, int, int, int, int]] = []  # kind, day, start, break, group, span
     group_paid: list[float] = []
@@ -128,8 +129,13 @@ def _build(req: FloatArray, *, rules: ShiftRules, interval_min: int) -> _Model:
                     daily[d, band_of[m]].extend((m, k) for k in offsets)
             for (hours, m), days in no_break.items():
                 notes.append(
-                    f"{kind.name}: {hours:g}-h shifts starting at {_hm(m)} ({_day_list(days)}) have no "
-                    "break placement within the rules; not used"
+                    ShiftNote(
+                        shift=kind.name,
+                        code="no_break",
+                        hours=hours,
+                        start=_hm(m),
+                        days=[DAYS[d] for d in days],
+                    )
                 )
             for band in range(n_bands):
                 patterns = [p for p in _patterns(kind, n_days) if all(daily.get((d, band)) for d in p)]
@@ -145,11 +151,21 @@ def _build(req: FloatArray, *, rules: ShiftRules, interval_min: int) -> _Model:
                         y_rows.extend((ki, week * 7 + d, m, k, group, span) for m, k in daily[d, band])
         if not used:
             notes.append(
-                f"{kind.name}: no week of {' or '.join(str(n) for n in kind.days_per_week)} days with "
-                f"{kind.days_off} days off has an allowed start on every day worked; not used"
+                ShiftNote(
+                    shift=kind.name,
+                    code="no_week",
+                    days_per_week=list(kind.days_per_week),
+                    days_off=kind.days_off,
+                )
             )
+    notes = _distinct(notes)
     if not z_rows:
-        raise InputError(f"the rules allow no tour: {'; '.join(dict.fromkeys(notes))}", field="shifts")
+        unusable = ", ".join(dict.fromkeys(n.shift for n in notes))
+        raise InputError(
+            f"the rules allow no tour: no shift of {unusable} has a week with an allowed start and a "
+            "lawful break on every day worked",
+            field="shifts",
+        )
     n_z, n_y = len(z_rows), len(y_rows)
     z_days = np.zeros((n_z, 7), dtype=np.bool_)
     for j, (_, _, p, _, _) in enumerate(z_rows):
@@ -193,8 +209,16 @@ def _build(req: FloatArray, *, rules: ShiftRules, interval_min: int) -> _Model:
         duty_interval=duty_interval,
         coverable=coverable,
         group_paid_h=np.array(group_paid, dtype=np.float64),
-        notes=tuple(dict.fromkeys(notes)),
+        notes=tuple(notes),
     )
+
+
+def _distinct(notes: list[ShiftNote]) -> list[ShiftNote]:
+    """Each note once, in the order first given."""
+    seen: dict[str, ShiftNote] = {}
+    for note in notes:
+        seen.setdefault(note.model_dump_json(), note)
+    return list(seen.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from arbitre.domain.hours import WeeklyHours
 from arbitre.domain.settings import HourBands
 from arbitre.domain.tender import Tender
 from arbitre.forecast import Forecast
+from arbitre.mapping.document import HandleTimes
 from arbitre.mapping.profile import Counts, profile
-from arbitre.mapping.queries import HandleTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class SpecFlow:
     peak_days: tuple[tuple[str, int, float], ...]
     outside_share: float | None
     band_shares: dict[str, float | None]
-    handle: HandleTime | None
+    handle: HandleTimes | None
     languages: tuple[tuple[str, int, float], ...]
     hours: dict[str, str]
 
@@ -75,7 +75,7 @@ def spec_flow(
     counts: Counts,
     hours: WeeklyHours,
     bands: HourBands,
-    handle: HandleTime | None,
+    handle: HandleTimes | None,
     languages: Sequence[tuple[str | None, int]],
 ) -> SpecFlow:
     """A flow's facts from the mapping engine's counts (as `arbitre map` computes them)."""

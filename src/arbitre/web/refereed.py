@@ -1,10 +1,11 @@
-"""The refereed month as the web app reads it: a thin typed adapter over the monthly run.
+"""The refereed month as the web app reads it: the typed `MonthResult` the monthly run recorded.
 
-`arbitre.services.govern` still returns and records each month as a JSON document (issue 10 types
-it as the contract's ``MonthResult``). Until then this module is the one place the web app reads
-that document: `MonthView` takes the fields the pages and the API show, by name and typed, and
-`referee_again` runs the month again through `govern` with a change both parties agreed on. When
-the typed month result lands, `MonthView` becomes that model and the rest of the app is unchanged.
+The pages and the API read each month's latest run as it is stored (`MonthResult.read`, a month
+stored by an earlier release brought to the current shape) but for its business case — the
+client's decision, never shown to the provider —, kept by its run id; what only the
+pages need of it — how a dispute names a line, the invoice's file name — are functions here, not
+a copy of the schema. `referee_again` runs the month again through `govern` with a change both
+parties agreed on.
 
 What a settled dispute can change, so that the new run reflects it:
 
@@ -27,17 +28,16 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy import select
 
-from arbitre.contract import reconcile
+from arbitre.contract.reconcile import BilledLine
+from arbitre.contract.result import ExcludedDay, ExcludedPeriod, InvoiceCheck, MonthResult
 from arbitre.domain.month import read_month
 from arbitre.errors import InputError
-from arbitre.quality.documents import QualityMonth
 from arbitre.services.access import NotFound
 from arbitre.services.accounts import Account
 from arbitre.services.audit import Actor, record
@@ -52,215 +52,33 @@ from arbitre.store.workspace import Workspace
 AGREED = "agreed"  # uploads/agreed/: the invoices as corrected by settled disputes
 
 
-class _Read(BaseModel):
-    """A part of the run's document: the keys the app shows, the others left to the run."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class Words(_Read):
-    fr: str
-    en: str
-
-    def __call__(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
+def day_subject(day: ExcludedDay) -> str:
+    """How a dispute names an excluded day: ``sav-voice-fr 2026-06-18``."""
+    return f"{day.flow} {day.day}"
 
 
-class SlaLine(_Read):
-    name: str
-    kpi: str
-    flows: list[str] | None = None
-    target: float
-    direction: str
-    window: str
-    threshold_s: float | None = None
-    actual: float | None
-    contacts: int
-    excluded_contacts: int
-    met: bool | None
-    weight: Decimal
-    credit_before_cap: Decimal
-    credit: Decimal
-    bonus_target: float | None = None
-    bonus: Decimal
+def period_subject(period: ExcludedPeriod) -> str:
+    """How a dispute names an agreed period: ``2026-05-20 00:00 – 2026-05-21 00:00``."""
+    return f"{period.start:%Y-%m-%d %H:%M} – {period.end:%Y-%m-%d %H:%M}"
 
 
-class EarnBackLine(_Read):
-    month: str
-    sla: str
-    amount: Decimal
-    status: str
-    decided_in: str | None = None
-    closes: str | None = None
+def line_subject(line: BilledLine) -> str:
+    """How a dispute names an invoice line: ``line 2: logged_hour sav-voice-fr day``."""
+    return invoice_line_subject(line.line, line.unit, line.flow, line.band)
 
 
-class ExcludedDay(_Read):
-    flow: str
-    day: date
-    forecast: float
-    limit: float
-    actual: int
-
-    @property
-    def subject(self) -> str:
-        """How a dispute names it: ``sav-voice-fr 2026-06-18``."""
-        return f"{self.flow} {self.day}"
+def invoice_name(check: InvoiceCheck) -> str:
+    """The invoice's file name only (never a path of the server)."""
+    return Path(check.file).name if check.file else ""
 
 
-class ExclusionPeriod(_Read):
-    start: datetime
-    end: datetime
-    reason: str
-
-    @property
-    def subject(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
-
-
-class Exclusions(_Read):
-    days: list[ExcludedDay]
-    periods: list[ExclusionPeriod]
-
-
-class BilledLine(reconcile.BilledLine):
-    """An invoice line as the run read it (`arbitre.contract.reconcile.BilledLine`), named for a dispute."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    @property
-    def subject(self) -> str:
-        """How a dispute names it: ``line 2: logged_hour sav-voice-fr day``."""
-        return invoice_line_subject(self.line, self.unit, self.flow, self.band)
-
-
-class Difference(_Read):
-    item: str
-    billed: Decimal | None
-    computed: Decimal | None
-    flag: str
-    note: Words
-    flow: str | None = None
-    band: str | None = None
-    unit: str | None = None
-
-
-class EvidenceRequest(_Read):
-    unit: str
-    flow: str | None
-    billed: Decimal | None
-    computed: Decimal | None
-    measured: Decimal | None = None
-    implied_occupancy: Decimal | None = None
-    assumed_occupancy: Decimal | None = None
-    at_stake: Decimal | None = None
-
-
-class InvoiceCheck(_Read):
-    file: str | None
-    billed: list[BilledLine]
-    billed_total: Decimal
-    computed_total: Decimal
-    differences: list[Difference]
-    flagged: int
-    evidence: list[EvidenceRequest]
-
-    @property
-    def name(self) -> str:
-        """The invoice's file name only (never a path of the server)."""
-        return Path(self.file).name if self.file else ""
-
-
-class MonthWarning(_Read):
-    sla: str
-    status: str
-    actual: float | None
-    needed: float | None
-    target: float
-    note: Words
-
-
-class Obligation(_Read):
-    date: date
-    kind: str
-    what: Words
-    days_left: int
-    severity: str
-
-
-class Coverage(_Read):
-    status: str
-    days: int
-    covered: int
-    missing_days: list[date]
-    data_through: date | None
-
-
-class Charge(_Read):
-    status: str
-    amount: Decimal | None = None
-
-
-class RunStamp(_Read):
-    id: str
-    created_at: datetime
-    who: str
-
-
-class TrendPoint(_Read):
-    month: str
-    fees: Decimal
-    credits_total: Decimal
-    bonus_total: Decimal
-    net_fees: Decimal
-
-
-class MonthView(_Read):
-    """One contract's month as refereed by its latest run."""
-
-    contract: str
-    contract_version: int
-    title: str | None = None
-    provider: str
-    month: str
-    currency: str
-    as_of: date
-    complete: bool
-    coverage: Coverage
-    charge: Charge
-    fees: Decimal
-    at_risk: Decimal
-    cap: Decimal
-    slas: list[SlaLine]
-    credits_before_cap: Decimal
-    credits_total: Decimal
-    earn_back: list[EarnBackLine]
-    earned_back_total: Decimal
-    bonus_pool: Decimal
-    bonus_total: Decimal
-    net_fees: Decimal
-    exclusions: Exclusions
-    invoice: InvoiceCheck | None
-    warnings: list[MonthWarning]
-    obligations: list[Obligation]
-    trend: list[TrendPoint]
-    quality: QualityMonth | None = None  # the month's quality checks (issue 14), when a grid is stored
-    run: RunStamp
-
-    def sla(self, name: str) -> SlaLine | None:
-        return next((s for s in self.slas if s.name == name), None)
-
-
-def refereed_months(ws: Workspace, account: Account, contract_id: str) -> list[MonthView]:
+def refereed_months(ws: Workspace, account: Account, contract_id: str) -> list[MonthResult]:
     """The latest run of each refereed month of a contract the account sees, oldest first."""
     contract = visible_contract(ws, account, contract_id)
-    return [
-        MonthView.model_validate(m.model_dump(mode="json"))
-        for m in recorded_months(ws, contract.id)
-        if m.run is not None
-    ]
+    return [_shown(m) for m in recorded_months(ws, contract.id) if m.run is not None]
 
 
-def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str) -> MonthView:
+def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str) -> MonthResult:
     """The month as its latest run refereed it; `NotFound` when it has not been refereed (or the
     account does not see the contract). A run never changes once recorded: its view is read once
     and kept by its id (a new run is a new id)."""
@@ -273,11 +91,11 @@ def refereed_month(ws: Workspace, account: Account, contract_id: str, month: str
 
 
 KEPT_RUNS = 64
-_kept: dict[tuple[str, str], MonthView] = {}
+_kept: dict[tuple[str, str], MonthResult] = {}
 _lock = threading.Lock()
 
 
-def latest_views(ws: Workspace) -> list[MonthView]:
+def latest_views(ws: Workspace) -> list[MonthResult]:
     """The latest run of every refereed month of every contract, read and kept (the server warms
     its pages with them at start: no one's first view waits for them). No visibility check: not
     for a route."""
@@ -291,19 +109,25 @@ def latest_views(ws: Workspace) -> list[MonthView]:
     return [_view(ws, run_id) for run_id in latest.values()]
 
 
-def _view(ws: Workspace, run_id: str) -> MonthView:
+def _view(ws: Workspace, run_id: str) -> MonthResult:
     key = (str(ws.root), run_id)
     view = _kept.get(key)
     if view is None:
         with session_scope(ws.engine) as session:
             row = session.get(GovernanceRun, run_id)
             assert row is not None
-            view = MonthView.model_validate_json(row.result)
+            view = _shown(MonthResult.read(row.result, source=f"governance run {run_id}"))
         with _lock:
             if len(_kept) >= KEPT_RUNS:
                 _kept.pop(next(iter(_kept)))
             _kept[key] = view
     return view
+
+
+def _shown(month: MonthResult) -> MonthResult:
+    """The month as the pages and the API show it: without its business case, the client's
+    decision, never the provider's to see (the client's steering report reads it on its own)."""
+    return month.model_copy(update={"business_case": None})
 
 
 def latest_run_id(ws: Workspace, contract_id: str, month: str) -> str | None:
@@ -393,7 +217,7 @@ def referee_again(
     month: str,
     dispute_id: str,
     change: InvoiceLineChange,
-) -> MonthView:
+) -> MonthResult:
     """Referee ``month`` again as of its latest run's date, with ``change`` applied to its
     invoice; the new run."""
     current = refereed_month(ws, account, contract_id, month)
@@ -410,7 +234,7 @@ def referee_again(
         contract_id=contract_id,
         invoice=invoice,
         who=f"{account.username} (dispute {dispute_id[:8]})",
-        today=current.as_of,
+        today=current.run_date(),
     )
     again = refereed_month(ws, account, contract_id, current.month)
     detail: dict[str, str | int | None] = {
@@ -424,15 +248,19 @@ def referee_again(
             "quantity": None if change.quantity is None else str(change.quantity),
             "amount": str(change.amount),
         }
+    assert again.run is not None  # a recorded month
     record(ws, actor, "run", again.run.id, **detail)
     return again
 
 
 __all__ = [
     "InvoiceLineChange",
-    "MonthView",
     "corrected_invoice",
+    "day_subject",
+    "invoice_name",
     "latest_run_id",
+    "line_subject",
+    "period_subject",
     "read_line_change",
     "referee_again",
     "refereed_month",

@@ -11,12 +11,12 @@ import threading
 from pathlib import Path
 from typing import Literal
 
-from arbitre.contract.result import MonthReview
+from arbitre.contract.result import MonthResult, MonthReview
 from arbitre.services.access import is_client
 from arbitre.services.accounts import Account
 from arbitre.services.copil import copil, render_copil, write_copil
 from arbitre.store.workspace import Workspace
-from arbitre.web.refereed import MonthView, refereed_month
+from arbitre.web.refereed import refereed_month
 
 ReportFormat = Literal["html", "pdf"]
 #: A report is a document of its own: its inline style allowed, nothing else (no script at all).
@@ -31,6 +31,7 @@ _lock = threading.Lock()
 def copil_html(ws: Workspace, account: Account, contract_id: str, month: str, *, lang: str) -> str:
     """The report of ``month`` of a contract the account sees (`NotFound` otherwise), as HTML."""
     view = refereed_month(ws, account, contract_id, month)
+    assert view.run is not None  # read from its recorded run
     key = (str(ws.root), view.run.id, lang, is_client(account))
     found = _html.get(key)
     if found is None:
@@ -53,10 +54,10 @@ def copil_pdf(ws: Workspace, account: Account, contract_id: str, month: str, *, 
     return write_copil(ws, report, fmt="pdf", lang=lang, path=path)
 
 
-def _report(ws: Workspace, account: Account, view: MonthView) -> MonthReview:
+def _report(ws: Workspace, account: Account, view: MonthResult) -> MonthReview:
     """What the report shows (`arbitre.services.copil.copil`), on the month's recorded run;
     the provider's without the client's business case."""
-    (report,) = copil(ws, month=view.month, contract_id=view.contract, today=view.as_of)
+    (report,) = copil(ws, month=view.month, contract_id=view.contract, today=view.run_date())
     if not is_client(account):
         report = report.model_copy(
             update={"document": report.document.model_copy(update={"business_case": None})}

@@ -18,7 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from arbitre.reports.governance_format import kpi_value
 from arbitre.reports.html import pct
+from arbitre.reports.notes import say
 from arbitre.web.i18n import translate
+from arbitre.web.refereed import day_subject, invoice_name, line_subject, period_subject
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,6 +42,13 @@ def environment() -> Environment:
     )
     # A share (of days, of intervals) in the page's language.
     env.filters["share"] = lambda value, lang: "—" if value is None else pct(float(value), lang)
+    # A note of the monthly run (the invoice check's, a warning's, an obligation's) in words.
+    env.filters["say"] = say
+    # How a dispute names a line of the refereed month; the invoice's file name, without its path.
+    env.filters["day_subject"] = day_subject
+    env.filters["period_subject"] = period_subject
+    env.filters["line_subject"] = line_subject
+    env.filters["invoice_name"] = invoice_name
     env.filters["when"] = lambda at: "" if at is None else at.strftime("%Y-%m-%d %H:%M")
     return env
 

@@ -8,22 +8,31 @@ from typing import Literal
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
+from arbitre.contract.result import MonthResult
 from arbitre.services.audit import record
 from arbitre.web.deps import ApiUser
-from arbitre.web.refereed import MonthView, refereed_month, refereed_months
+from arbitre.web.refereed import refereed_month, refereed_months
 from arbitre.web.reports import REPORT_CSP, copil_html, copil_pdf
 
 router = APIRouter(tags=["governance"])
 
 
-@router.get("/w/{slug}/contracts/{contract_id}/months", response_model=list[MonthView])
-def get_months(user: ApiUser, contract_id: str) -> list[MonthView]:
+@router.get(
+    "/w/{slug}/contracts/{contract_id}/months",
+    response_model=list[MonthResult],
+    response_model_exclude={"__all__": {"business_case"}},
+)
+def get_months(user: ApiUser, contract_id: str) -> list[MonthResult]:
     """The latest run of each refereed month of the contract, oldest first."""
     return refereed_months(user.ws, user.account, contract_id)
 
 
-@router.get("/w/{slug}/contracts/{contract_id}/months/{month}", response_model=MonthView)
-def get_month(user: ApiUser, contract_id: str, month: str) -> MonthView:
+@router.get(
+    "/w/{slug}/contracts/{contract_id}/months/{month}",
+    response_model=MonthResult,
+    response_model_exclude={"business_case"},
+)
+def get_month(user: ApiUser, contract_id: str, month: str) -> MonthResult:
     """One month as its latest run refereed it (404 when not refereed or not the account's)."""
     return refereed_month(user.ws, user.account, contract_id, month)
 

@@ -14,19 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from arbitre.contract.reconcile import BilledLine
+from arbitre.contract.result import MonthResult
 from arbitre.errors import InputError
 from arbitre.services.access import NotFound, Permission, can
 from arbitre.services.disputes import DisputeRecord, add_step, get_dispute
 from arbitre.web.deps import PageUser, SettingsDep
 from arbitre.web.files import keep
-from arbitre.web.refereed import (
-    BilledLine,
-    InvoiceLineChange,
-    MonthView,
-    read_line_change,
-    referee_again,
-    refereed_month,
-)
+from arbitre.web.refereed import InvoiceLineChange, read_line_change, referee_again, refereed_month
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -61,14 +56,14 @@ def _page(
     )
 
 
-def _month_of(me: PageUser, dispute: DisputeRecord) -> MonthView | None:
+def _month_of(me: PageUser, dispute: DisputeRecord) -> MonthResult | None:
     try:
         return refereed_month(me.ws, me.account, dispute.contract_id, dispute.month)
     except NotFound:  # not refereed (any more): the dispute is shown without its line
         return None
 
 
-def _disputed_line(dispute: DisputeRecord, view: MonthView | None) -> BilledLine | None:
+def _disputed_line(dispute: DisputeRecord, view: MonthResult | None) -> BilledLine | None:
     """The invoice line the dispute names, as the month's latest run billed it."""
     found = LINE.match(dispute.subject) if dispute.subject_kind == "invoice_line" else None
     if found is None or view is None or view.invoice is None:
@@ -123,7 +118,7 @@ def dispute_step(
 
 
 def _agreed_change(
-    dispute: DisputeRecord, kind: str, quantity: str, amount: str, view: MonthView | None
+    dispute: DisputeRecord, kind: str, quantity: str, amount: str, view: MonthResult | None
 ) -> InvoiceLineChange | None:
     """The invoice line as agreed, when an invoice line's dispute is accepted (checked before the
     dispute is closed: the line must still be in the month's invoice)."""

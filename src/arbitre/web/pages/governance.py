@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from arbitre.contract.result import MonthResult
 from arbitre.errors import InputError
 from arbitre.reports import governance_charts
 from arbitre.services.access import Permission, can
@@ -18,7 +19,7 @@ from arbitre.services.disputes import disputes, open_dispute
 from arbitre.web.charts import chart
 from arbitre.web.deps import PageUser, SettingsDep
 from arbitre.web.files import keep
-from arbitre.web.refereed import MonthView, refereed_month, refereed_months
+from arbitre.web.refereed import day_subject, line_subject, period_subject, refereed_month, refereed_months
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -61,10 +62,10 @@ def _month(
     )
 
 
-def money_chart(view: MonthView, lang: str) -> str:
+def money_chart(view: MonthResult, lang: str) -> str:
     """Fees, credits and net of the refereed months up to this one, drawn once per run."""
     return chart(
-        ("money", view.run.id),
+        ("money", view.run.id if view.run is not None else view.month),
         lambda: governance_charts.money_trend([p.model_dump(mode="json") for p in view.trend], lang=lang),
         lang=lang,
     )
@@ -106,16 +107,18 @@ def dispute_open(
     return RedirectResponse(f"/w/{me.tenant.slug}/disputes/{opened.id}", status_code=303)
 
 
-def _known_subject(view: MonthView, kind: str, subject: str) -> str:
+def _known_subject(view: MonthResult, kind: str, subject: str) -> str:
     """``subject`` when it names a line of the month as refereed (an SLA, an excluded day or
     period, an invoice line); anything else refused."""
     known: set[str] = set()
     if kind == "sla":
         known = {s.name for s in view.slas}
     elif kind == "exclusion":
-        known = {d.subject for d in view.exclusions.days} | {p.subject for p in view.exclusions.periods}
+        known = {day_subject(d) for d in view.exclusions.days} | {
+            period_subject(p) for p in view.exclusions.periods
+        }
     elif kind == "invoice_line" and view.invoice is not None:
-        known = {b.subject for b in view.invoice.billed}
+        known = {line_subject(b) for b in view.invoice.billed}
     if subject not in known:
         raise InputError(field="subject", expected="a line of the month as refereed", got=subject[:80])
     return subject

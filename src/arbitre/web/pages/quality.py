@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from arbitre.errors import InputError
 from arbitre.services.access import NotAllowed, Permission, can, is_client, require
 from arbitre.services.audit import record, safe_cell
-from arbitre.services.quality import decide_dispute, list_grids, load_grid
+from arbitre.services.quality import decide_dispute, list_grids
 from arbitre.services.quality_checks import sample
 from arbitre.services.quality_views import (
     open_qa_dispute,
@@ -28,6 +28,7 @@ from arbitre.services.quality_views import (
     qa_disputes,
     quality_overview,
 )
+from arbitre.store.quality import load_grid
 from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 

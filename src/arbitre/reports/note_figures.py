@@ -1,5 +1,5 @@
-"""Figures written the French or the English way, for the sentences governance produces in
-both languages (invoice notes, exclusions, the charge of a month).
+"""Figures written the French or the English way, for the sentences `arbitre.reports.notes` writes
+from the monthly run's notes in both languages (the invoice check, the warnings, the obligations).
 
 French: a narrow no-break space between thousands, a decimal comma, ``81,7 %`` and ``1 534,00 €``;
 English: ``4,559.62``, ``81.7%``, ``€1,534.00``. Other currencies are written with their code.
@@ -9,31 +9,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
 NNBSP = "\u202f"  # narrow no-break space: "1 534,00 €", "81,7 %"
 NBSP = "\u00a0"
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-
-
-class Said(BaseModel):
-    """A sentence in French and in English (a plain string, from an older record, is both)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    fr: str
-    en: str
-
-    def __init__(self, fr: str, en: str) -> None:
-        super().__init__(fr=fr, en=en)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain(cls, value: object) -> object:
-        return {"fr": value, "en": value} if isinstance(value, str) else value
-
-    def __call__(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
 
 
 def number(value: Decimal | float | int, lang: str, digits: int = 2) -> str:
@@ -69,4 +47,4 @@ def amount(value: Decimal, lang: str, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
 
 
-__all__ = ["NBSP", "NNBSP", "Said", "amount", "number", "percent"]
+__all__ = ["NBSP", "NNBSP", "amount", "number", "percent"]
