@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitre.store.appdb import Base
@@ -139,6 +139,9 @@ class Dispute(Base):
     closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The change of the month both parties agreed on when it was accepted (a JSON list of
+    #: `arbitre.contract.result.AgreedChange`), an input of the month's later runs; migration 0008.
+    agreed: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DisputeEvent(Base):
@@ -170,3 +173,15 @@ class DisputeAttachment(Base):
     stored_as: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """One failed login under one key (`arbitre.web.security.LoginLimiter`): the SHA-256 of the
+    account and address (or of the address alone) and the wall-clock second it failed, shared by
+    every server process of the database (migration 0008)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[float] = mapped_column(Float, index=True)

@@ -77,7 +77,9 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
     )
     app.state.settings = settings
     app.state.tenants = served
-    app.state.limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_window_s)
+    app.state.limiter = LoginLimiter(
+        served.all()[0].ws.engine, attempts=settings.login_attempts, window_s=settings.login_window_s
+    )
     app.state.login_key = secrets.token_bytes(32)  # signs the login form's CSRF cookie
     problems.install(app)
     app.include_router(api_router)
