@@ -7,6 +7,9 @@ On two months of the demo company at a twentieth of its size, with its costs, fr
 from __future__ import annotations
 
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from arbitre.services.accounts import add_user
 from arbitre.services.audit import Actor, entries
+from arbitre.services.jobs import JobRecord, Progress, latest_jobs, start
 from arbitre.store.decisions import decision_runs, latest_decision
 from arbitre.store.workspace import Workspace
 from arbitre.web.app import create_app
@@ -41,6 +45,21 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def decided(company: Path) -> JobRecord:
+    """The latest decision job, once over (it runs on the server's worker thread)."""
+    end = time.monotonic() + 600
+    while time.monotonic() < end:
+        ws = Workspace.open(company)
+        try:
+            (latest,) = latest_jobs(ws, kind="decision", limit=1)
+        finally:
+            ws.close()
+        if latest.over:
+            return latest
+        time.sleep(0.2)
+    raise AssertionError("the decision job did not end")
+
+
 def cell(page: str, name: str) -> str:
     found = re.search(rf'id="{name}">([^<]*)<', page)
     assert found is not None, name
@@ -55,6 +74,8 @@ def test_a_decision_run_again_with_changed_inputs_is_recorded_beside_the_previou
     ) as client:
         csrf = login(client, "anna", workspace="ws")
         assert client.post(DECISION + "/run", data={"csrf_token": csrf}).status_code == 303
+        first = decided(company)
+        assert (first.status, first.who, first.inputs) == ("done", "anna", {})
         page = client.get(DECISION).text
         assert 'id="in-term_months" value="36"' in page and 'id="decision-changes"' not in page
         changed = {
@@ -70,6 +91,11 @@ def test_a_decision_run_again_with_changed_inputs_is_recorded_beside_the_previou
         }
         answer = client.post(DECISION + "/run", data=changed)
         assert answer.status_code == 303, re.findall(r"role=.alert.>[^<]*", answer.text)
+        second = decided(company)
+        assert second.status == "done", second.error
+        assert second.inputs["term_months"] == "24" and second.id != first.id
+        fragment = client.get(f"/w/ws/jobs/{second.id}", headers={"HX-Request": "true"})
+        assert fragment.headers.get("hx-refresh") == "true"  # done: the page reloads on its decision
         page = client.get(DECISION).text
     ws = Workspace.open(company)
     try:
@@ -78,7 +104,7 @@ def test_a_decision_run_again_with_changed_inputs_is_recorded_beside_the_previou
         log = [e for e in entries(ws) if e.action == "run"]
     finally:
         ws.close()
-    assert after is not None
+    assert after is not None and after.decision_id == second.result_id
     assert (after.inputs.decision.term_months, str(after.inputs.decision.discount_rate)) == (24, "0.05")
     assert [o.id for o in after.inputs.offers] == ["callmada-tana", "hexa-amiens", "linguaserv-barcelona"]
     # Both kept, newest first, with who ran them and on which inputs.
@@ -142,6 +168,52 @@ def test_a_bad_input_shows_its_fields_error_and_records_nothing(
         assert len(decision_runs(ws, frame_inputs=())) == before
     finally:
         ws.close()
+
+
+def test_a_decision_job_shows_its_progress_refuses_a_second_and_is_failed_by_a_restart(
+    company: Path,
+) -> None:
+    release = threading.Event()
+    ws = Workspace.open(company)
+    try:
+        # A decision job of another server process, still running: its progress is the page's.
+        with ThreadPoolExecutor(max_workers=1) as executor:
+
+            def slow(progress: Progress) -> str:
+                progress(0.3, "pricing every block in-house and at each offer")
+                release.wait(60)
+                return ""
+
+            running = start(ws, executor, kind="decision", who="alice", inputs={}, run=slow)
+            time.sleep(0.5)
+            with TestClient(
+                create_app(build_settings([company], env={}, warm=False)), follow_redirects=False
+            ) as client:
+                pass  # a server starting marks the other's job failed: it cannot know it still runs
+            assert latest_jobs(ws, kind="decision", limit=1)[0].status == "failed"
+            release.set()
+        # A job queued in this server: the page polls it; a second is refused while it runs.
+        release.clear()
+        with TestClient(
+            create_app(build_settings([company], env={}, warm=False)), follow_redirects=False
+        ) as client:
+            csrf = login(client, "alice", workspace="ws")
+            blocker = start(ws, client.app.state.jobs, kind="decision", who="alice", inputs={}, run=slow)  # type: ignore[attr-defined]
+            time.sleep(0.5)
+            page = client.get(DECISION).text
+            assert f'hx-get="/w/ws/jobs/{blocker.id}" hx-trigger="every 1s"' in page
+            assert 'id="job-step">pricing every block' in page and '<progress max="1" value="0.3">' in page
+            refused = client.post(DECISION + "/run", data={"csrf_token": csrf})
+            assert refused.status_code == 422 and "already running" in refused.text
+            release.set()
+            end = time.monotonic() + 30
+            while not latest_jobs(ws, kind="decision", limit=1)[0].over and time.monotonic() < end:
+                time.sleep(0.1)
+            assert latest_jobs(ws, kind="decision", limit=1)[0].id == blocker.id
+    finally:
+        release.set()
+        ws.close()
+    assert running.id != blocker.id
 
 
 def test_the_api_runs_the_decision_with_the_changes_of_its_body(company: Path) -> None:

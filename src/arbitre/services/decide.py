@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -97,6 +97,10 @@ def _check_kept(ws: Workspace, frame: DecisionSettings, history: History) -> Non
         )
 
 
+def _quiet(_share: float, _step: str) -> None:
+    """No one to tell how the decision goes."""
+
+
 class DecisionChanges(BaseModel):
     """The inputs a manager changes before deciding again (the web app's form, the API): the
     frame's figures as ``decision.yaml`` writes them, the flows kept in-house, the offers included
@@ -153,10 +157,14 @@ def decide(
     sensitivity: bool = True,
     now: datetime | None = None,
     changes: DecisionChanges | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> DecisionDocument:
     """The decision document (see docs/decision.md); recorded in the app database unless not
     ``record``. ``now`` is when it is made (the clock's by default). ``changes``: inputs changed
-    for this decision only (the document's ``inputs`` holds them, its fingerprint too)."""
+    for this decision only (the document's ``inputs`` holds them, its fingerprint too).
+    ``progress`` is told the share done and the step as the decision goes (a background job's)."""
+    step = progress or _quiet
+    step(0.02, "reading the inputs and the history")
     costs, offers, frame = load_inputs(ws)
     if changes is not None:
         offers, frame = with_changes(offers, frame, changes)
@@ -172,6 +180,7 @@ def decide(
         {site for h in today_sites.values() for site, _, _ in h.counts},
         by_flow={f: {site for site, _, _ in h.counts} for f, h in today_sites.items()},
     )
+    step(0.3, "pricing every block in-house and at each offer")
     priced = price_blocks(
         workloads,
         costs=costs,
@@ -183,6 +192,7 @@ def decide(
     )
     if not priced:
         raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
+    step(0.45, "qualifying the flows and allocating the blocks")
     growth = _growth(frame, history)
     current = tuple(p.today for p in priced)
     mapping = activity_map(ws, first=span.first, last=span.last)
@@ -232,6 +242,7 @@ def decide(
         qualifications,
         currency=costs.currency,
     )
+    step(0.65, "measuring the sensitivity")
     bars = (
         tornado(
             priced=priced,
@@ -246,6 +257,7 @@ def decide(
         if sensitivity and best.assignment != current
         else []
     )
+    step(0.85, "checking the plan by simulation")
     checks = check_plan(priced, best.assignment, offers=offers, bands=ws.settings.hour_bands, timezone=tz)
     document = decision_document(
         Computed(

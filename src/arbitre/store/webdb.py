@@ -185,3 +185,26 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class Job(Base):
+    """A slow run made off the request (a decision): queued → running → done | failed, its
+    progress (0–1) and current step, its error, the id of what it made, who asked and when.
+    ``running`` is the kind while queued or running, NULL after: unique, so one job of a kind
+    runs at a time in the workspace (migration 0009)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    running: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
+    progress: Mapped[float] = mapped_column(Float)
+    step: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    inputs: Mapped[str] = mapped_column(Text)  # JSON: what the run was asked with
+    who: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -19,7 +19,8 @@ from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
 from arbitre.services.access import Permission, can, require
 from arbitre.services.audit import record
-from arbitre.services.decide import DecisionChanges, decide, load_inputs
+from arbitre.services.decide import DecisionChanges, decide, load_inputs, with_changes
+from arbitre.services.jobs import Progress, job, latest_jobs, start
 from arbitre.store.decisions import decision_runs
 from arbitre.web.charts import chart
 from arbitre.web.decided import current_decision, previous_decision
@@ -27,6 +28,7 @@ from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
+DECISION_JOB = "decision"
 
 
 def decision_charts_of(d: DecisionDocument, lang: str) -> dict[str, str]:
@@ -82,6 +84,7 @@ def _page(
         runs=decision_runs(me.ws, frame_inputs=FRAME_INPUTS),
         frame_inputs=FRAME_INPUTS,
         offer_ids=_offer_ids(me) if can(me.account, Permission.RUN) else [],
+        job=next(iter(latest_jobs(me.ws, kind=DECISION_JOB, limit=1)), None),
     )
 
 
@@ -107,8 +110,9 @@ def decision_run(
     changed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Decide again — on the workspace's inputs as they stand, or (``changed``) with the form's
-    inputs; a ``run`` entry in the audit log with what was changed. A bad value: the field's
-    error shown, nothing recorded."""
+    inputs — as a background job (minutes on the demo; the page shows its progress); a ``run``
+    entry in the audit log with what was changed once decided. A bad value: the field's error
+    shown, no job, nothing recorded; a decision already running: refused the same way."""
     require(me.account, Permission.RUN)
     try:
         changes = (
@@ -124,20 +128,41 @@ def decision_run(
             if changed
             else None
         )
-        made = decide(me.ws, who=me.account.username, changes=changes)
+        _, files_offers, frame = load_inputs(me.ws)  # the inputs' errors before any job
+        if changes is not None:
+            with_changes(files_offers, frame, changes)
+        ws, actor, who = me.ws, me.actor, me.account.username
+        audited = {} if changes is None else changes.audited()
+
+        def run(progress: Progress) -> str:
+            made = decide(ws, who=who, changes=changes, progress=progress)
+            record(
+                ws,
+                actor,
+                "run",
+                made.decision_id or "",
+                what="decision",
+                recommended=made.recommended,
+                **audited,
+            )
+            return made.decision_id or ""
+
+        start(ws, request.app.state.jobs, kind=DECISION_JOB, who=who, inputs=audited, run=run)
     except InputError as exc:
         return _page(request, me, error=str(exc), status_code=422)
-    audited = {} if changes is None else changes.audited()
-    record(
-        me.ws,
-        me.actor,
-        "run",
-        made.decision_id or "",
-        what="decision",
-        recommended=made.recommended,
-        **audited,
-    )
     return RedirectResponse(f"/w/{me.tenant.slug}/decision", status_code=303)
+
+
+@router.get("/w/{slug}/jobs/{job_id}")
+def job_status(request: Request, me: PageUser, job_id: str) -> HTMLResponse:
+    """A job's status, as the page's fragment polls it (HTMX, every second, until it is over);
+    a decision done reloads the page on its new decision."""
+    require(me.account, Permission.READ_WORKSPACE)
+    found = job(me.ws, job_id)
+    answer = show(request, me, "decision/job.html", j=found)
+    if found.over and found.status == "done" and request.headers.get("hx-request"):
+        answer.headers["HX-Refresh"] = "true"
+    return answer
 
 
 def read_changes(
