@@ -98,11 +98,11 @@ def input_changes(before: DecisionDocument, after: DecisionDocument) -> list[Inp
     for name in FRAME_INPUTS:
         a, b = getattr(before.inputs.decision, name), getattr(after.inputs.decision, name)
         if a != b:
-            out.append(InputChange(name=name, before=_text(a), after=_text(b)))
+            out.append(InputChange(name=name, before=as_text(a), after=as_text(b)))
     offers_a = [o.id for o in before.inputs.offers]
     offers_b = [o.id for o in after.inputs.offers]
     if offers_a != offers_b:
-        out.append(InputChange(name="offers", before=_text(offers_a), after=_text(offers_b)))
+        out.append(InputChange(name="offers", before=as_text(offers_a), after=as_text(offers_b)))
     return out
 
 
@@ -112,7 +112,8 @@ def _allocation(flow: FlowDecision | None) -> list[str]:
     return [f"{b.band}{'/' + b.language if b.language else ''}: {b.site}" for b in flow.allocation]
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
+    """An input as the page and the list of decisions write it (``—`` for none, a list joined)."""
     if value is None:
         return "—"
     if isinstance(value, list):
@@ -120,4 +121,12 @@ def _text(value: object) -> str:
     return str(value)
 
 
-__all__ = ["FRAME_INPUTS", "DecisionChange", "FlowChange", "InputChange", "compare", "input_changes"]
+__all__ = [
+    "FRAME_INPUTS",
+    "DecisionChange",
+    "FlowChange",
+    "InputChange",
+    "as_text",
+    "compare",
+    "input_changes",
+]

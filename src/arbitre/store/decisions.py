@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from arbitre.decision.compare import as_text
 from arbitre.decision.document import DecisionDocument
 from arbitre.store.appdb import DecisionRecord, session_scope
 from arbitre.store.workspace import Workspace
@@ -96,7 +97,7 @@ def decision_runs(ws: Workspace, *, frame_inputs: tuple[str, ...], limit: int = 
                 created_at=row.created_at,
                 who=row.who,
                 recommended=row.recommended,
-                frame={k: _text(frame.get(k)) for k in frame_inputs},
+                frame={k: as_text(frame.get(k)) for k in frame_inputs},
                 offers=[str(o.get("id")) for o in inputs.get("offers") or []],
             )
         )
@@ -118,14 +119,6 @@ def decision_before(ws: Workspace, decision_id: str) -> DecisionDocument | None:
             .limit(1)
         ).first()
     return None if row is None else DecisionDocument.read(row.document, source=f"decision {row.id}")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
 
 
 __all__ = [
