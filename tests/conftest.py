@@ -25,6 +25,7 @@ SLOW_MODULES = (
     "demo/",
     "benchmarks/",
     "services/test_decide.py",
+    "web/test_decision_rerun.py",
     "reports/test_decision_language.py",
     "reports/test_copil.py",
     "reports/test_copil_complete.py",

@@ -4,6 +4,8 @@ sessions that end, disabled accounts, no open redirect."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -163,17 +165,53 @@ def test_failed_logins_are_slowed_down_then_refused_with_429(sqlite_site: Site) 
     assert len(failures) == 3 and all(e.actor == "alice" for e in failures)
 
 
-def test_the_limiter_forgets_failures_once_the_window_has_passed() -> None:
-    clock = [0.0]
-    limiter = LoginLimiter(attempts=2, window_s=60, clock=lambda: clock[0])
+def test_the_limiter_forgets_failures_once_the_window_has_passed(site: Site) -> None:
+    clock = [1_000.0]
+    limiter = LoginLimiter(site.ws.engine, attempts=2, window_s=60, clock=lambda: clock[0])
     limiter.failed("ws", "bob", "1.2.3.4")
     limiter.failed("ws", "bob", "1.2.3.4")
     assert limiter.retry_after("ws", "bob", "1.2.3.4") == 60
     assert limiter.retry_after("ws", "carol", "1.2.3.4") is None  # another account from there
-    clock[0] = 59.5
+    clock[0] = 1_059.5
     assert limiter.retry_after("ws", "bob", "1.2.3.4") == 1
-    clock[0] = 60.0
+    clock[0] = 1_060.0
     assert limiter.retry_after("ws", "bob", "1.2.3.4") is None
+    limiter.failed("ws", "bob", "1.2.3.4")  # a new failure clears the ones out of the window
+    with site.ws.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM login_failures")).scalar_one() == 2
+
+
+def test_failures_counted_by_another_server_process_refuse_the_next_login(site: Site) -> None:
+    # Another worker of the same server (a separate Python process on the same workspace) sees
+    # three wrong passwords for alice; this process's app then refuses her next attempt.
+    script = (
+        "import sys\n"
+        "from arbitre.store.workspace import Workspace\n"
+        "from arbitre.web.security import LoginLimiter\n"
+        "ws = Workspace.open(sys.argv[1])\n"
+        "limiter = LoginLimiter(ws.engine, attempts=3, window_s=900)\n"
+        "for _ in range(3):\n"
+        "    limiter.failed('azalee', 'Alice', 'testclient')\n"
+        "ws.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(site.root)], check=True, timeout=120)
+    with make_client(site, login_attempts=3) as client:
+        refused = post_login(client, "alice")
+        assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 900
+        assert post_login(client, "anna").status_code == 303  # another account from there logs in
+
+
+def test_the_limiter_keeps_digests_never_the_names_or_addresses_typed(site: Site) -> None:
+    limiter = LoginLimiter(site.ws.engine, attempts=2, window_s=60)
+    hostile = "x'); DROP TABLE users; --\u202e\x00" + "é" * 500
+    limiter.failed("azalee", hostile, "10.0.0.9")
+    limiter.failed("azalee", hostile, "10.0.0.9")
+    assert limiter.retry_after("azalee", hostile, "10.0.0.9") is not None
+    assert limiter.retry_after("azalee", hostile[:-1], "10.0.0.9") is None
+    with site.ws.engine.connect() as conn:
+        keys = list(conn.execute(sa.text("SELECT key FROM login_failures")).scalars())
+        assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one() > 0
+    assert len(keys) == 4 and all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)
 
 
 @pytest.mark.parametrize(

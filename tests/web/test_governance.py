@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from arbitre.services.accounts import get_user
-from arbitre.services.audit import entries
-from arbitre.services.disputes import disputes
+from arbitre.services.audit import Actor, entries
+from arbitre.services.disputes import disputes, open_dispute
 from arbitre.services.govern import govern
 from arbitre.web.refereed import InvoiceLineChange, corrected_invoice, refereed_month
 from tests.web.conftest import Site, login
@@ -203,26 +203,165 @@ def test_only_the_client_admin_settles_a_dispute(client: TestClient) -> None:
     assert answered.status_code == 303
 
 
-def test_an_accepted_sla_dispute_is_settled_on_the_record_and_the_month_left_as_refereed(
+def _open(client: TestClient, kind: str, subject: str) -> str:
+    csrf = login(client, "mada")
+    answer = client.post(
+        MONTH + "/disputes",
+        data={"csrf_token": csrf, "subject_kind": kind, "subject": subject, "comment": "see the log"},
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return str(answer.headers["location"])
+
+
+def test_an_accepted_sla_result_referees_the_month_again_with_the_result_as_agreed(
     refereed: Site, client: TestClient
 ) -> None:
-    csrf = login(client, "mada")
-    dispute = client.post(
-        MONTH + "/disputes",
-        data={"csrf_token": csrf, "subject_kind": "sla", "subject": "abandon", "comment": "one call only"},
-    ).headers["location"]
+    dispute = _open(client, "sla", "abandon")
     before = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
     csrf = login(client, "alice")
-    assert "takes no exclusion period agreed after the fact" in client.get(dispute).text
+    page = client.get(dispute).text
+    assert 'id="agreed-met"' in page and "referee" in page
     settled = client.post(
-        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "Agreed."}
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "Agreed.", "met": "met"}
     )
-    assert settled.status_code == 303
-    assert [e for e in entries(refereed.ws) if e.action == "run"] == []  # no run that changes nothing
-    again = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
-    assert again.run.id == before.run.id
+    assert settled.status_code == 303, settled.text[:800]
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    # Before: answer-30s 525 + abandon 225 = 750 (15 000 × 10 % × weights 0.35 and 0.15). The
+    # abandon SLA agreed as met: answer-30s alone, 525; net 15 000 − 525 = 14 475.
+    assert (before.credits_total, before.net_fees) == (Decimal("750.00"), Decimal("14250.00"))
+    assert (after.credits_total, after.net_fees) == (Decimal("525.00"), Decimal("14475.00"))
+    abandon = after.sla("abandon")
+    assert abandon is not None and abandon.met is True and abandon.credit == Decimal("0.00")
+    assert after.run.id != before.run.id and after.run.who.startswith("alice (dispute ")
+    assert after.as_of == before.as_of and after.invoice == before.invoice  # the invoice stands
     (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
-    assert record.status == "accepted" and record.resolution == "Agreed."
+    assert record.status == "accepted"
+    (run,) = [e for e in entries(refereed.ws) if e.action == "run"]
+    assert run.target == after.run.id and run.detail["dispute"] == record.id
+    assert (run.detail["sla"], run.detail["met"]) == ("abandon", "met")
+    for user in ("alice", "mada"):  # both parties see what the decision changed
+        login(client, user)
+        shown = client.get(dispute).text
+        assert figure(shown, "credits-before") == "750.00" and figure(shown, "credits-after") == "525.00"
+        assert figure(shown, "credits-difference") == "-225.00"
+        assert figure(shown, "net-difference") == "225.00"
+        assert figure(client.get(MONTH).text, "credits") == "525.00"
+
+
+def test_the_agreed_result_stands_in_the_months_later_runs(refereed: Site, client: TestClient) -> None:
+    dispute = _open(client, "sla", "abandon")
+    csrf = login(client, "alice")
+    client.post(
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "ok", "met": "met"}
+    )
+    runs = [
+        govern(refereed.ws, month="2026-04", contract_id="callmada-2026", who="cli", today=date(2026, 5, 6))[
+            0
+        ]
+        for _ in range(2)
+    ]
+    for again in runs:
+        assert again.credits_total == Decimal("525.00") and [c.kind for c in again.agreed] == ["sla_result"]
+    assert runs[0].run is not None and runs[1].run is not None
+    assert runs[0].run.inputs_sha256 == runs[1].run.inputs_sha256  # the agreement is an input
+    (atlas,) = govern(
+        refereed.ws, month="2026-04", contract_id="atlas-2026", who="cli", today=date(2026, 5, 6)
+    )
+    assert atlas.agreed == []  # another contract's month takes nothing of it
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("met", ""),
+        ("met", "maybe"),
+        ("met", "<script>alert(1)</script>"),
+        ("met", "met' OR '1'='1"),
+    ],
+)
+def test_an_sla_dispute_accepted_without_a_result_as_agreed_is_refused_and_stays_open(
+    refereed: Site, client: TestClient, field: str, value: str
+) -> None:
+    dispute = _open(client, "sla", "answer-30s")
+    csrf = login(client, "alice")
+    answer = client.post(
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "ok", field: value}
+    )
+    assert answer.status_code == 422 and "<script>alert" not in answer.text
+    assert 'id="status" class="status-open"' in answer.text
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []
+
+
+def _exclusion_dispute(site: Site, subject: str) -> str:
+    """An exclusion dispute on ``subject`` (the test month has no day above its band to show, so
+    it is opened through the service the page calls)."""
+    record = open_dispute(
+        site.ws,
+        account=get_user(site.ws, "mada"),
+        actor=Actor("mada", "provider"),
+        contract_id="callmada-2026",
+        month="2026-04",
+        subject_kind="exclusion",
+        subject=subject,
+        comment="the telephony was down",
+    )
+    return f"/w/azalee/disputes/{record.id}"
+
+
+def test_an_accepted_exclusion_leaves_the_agreed_day_out_of_the_slas_and_another_counts_it_again(
+    refereed: Site, client: TestClient
+) -> None:
+    dispute = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06")
+    csrf = login(client, "alice")
+    assert 'id="agreed-exclude"' in client.get(dispute).text
+    settled = client.post(
+        dispute + "/steps",
+        data={"csrf_token": csrf, "kind": "accepted", "comment": "Outage.", "exclude": "2026-04-06"},
+    )
+    assert settled.status_code == 303, settled.text[:800]
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    # Every call of April is on the 6th: left out, answer-30s and abandon measure nothing (no
+    # credit), the other SLAs had nothing to measure already: credits 0, net the 15 000 of fees.
+    answer_30s = after.sla("answer-30s")
+    assert answer_30s is not None and answer_30s.met is None
+    assert (answer_30s.contacts, answer_30s.excluded_contacts) == (0, 6)
+    assert (after.credits_total, after.net_fees) == (Decimal("0.00"), Decimal("15000.00"))
+    (run,) = [e for e in entries(refereed.ws) if e.action == "run"]
+    assert run.detail["exclude"] == "sav-voice-fr 2026-04-06"
+    assert figure(client.get(dispute).text, "credits-difference") == "-750.00"
+    # A second dispute, accepted, counts the day again: April as first refereed.
+    second = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06")
+    client.post(
+        second + "/steps",
+        data={"csrf_token": csrf, "kind": "accepted", "comment": "Back in.", "include": "2026-04-06"},
+    )
+    again = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    assert (again.credits_total, again.net_fees) == (Decimal("750.00"), Decimal("14250.00"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("exclude", ""),
+        ("exclude", "2026-05-01"),
+        ("exclude", "2026-04-31"),
+        ("exclude", "06/04/2026"),
+        ("exclude", "2026-04-06'); DROP TABLE disputes; --"),
+        ("exclude", ", ".join(f"2026-04-{d:02d}" for d in range(1, 31)) + ", 2026-04-01, 2026-05-02"),
+        ("include", "<script>alert(1)</script>"),
+    ],
+)
+def test_an_exclusion_accepted_with_days_not_of_the_month_is_refused_and_stays_open(
+    refereed: Site, client: TestClient, field: str, value: str
+) -> None:
+    dispute = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06")
+    csrf = login(client, "alice")
+    answer = client.post(
+        dispute + "/steps", data={"csrf_token": csrf, "kind": "accepted", "comment": "ok", field: value}
+    )
+    assert answer.status_code == 422, value
+    assert "<script>alert" not in answer.text and 'id="status" class="status-open"' in answer.text
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []
 
 
 def test_the_corrected_invoice_changes_the_agreed_line_only() -> None:

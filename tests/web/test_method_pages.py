@@ -3,15 +3,20 @@ governance list — in both languages, the client's only; their hostile inputs r
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from arbitre.services.accounts import set_lang
 from arbitre.services.audit import entries
+from arbitre.services.jobs import latest_jobs
 from arbitre.web.i18n import translate
 from tests.web.conftest import Site, login
 
+JOB = re.compile(r'hx-get="(/w/azalee/plan/jobs/[0-9a-f]+)"')
 STEPS = ["/map", "/map/week?flow=sav-voice-fr", "/plan", "/plan/result?horizon=7", "/decision", "/governance"]
 
 
@@ -27,9 +32,33 @@ def test_each_step_renders_for_the_client_in_each_language(
     page = sqlite_client.get("/w/azalee/map").text
     assert f'<html lang="{lang}">' in page and escape(translate(lang, "map.title")) in page
     assert page.count('<img class="chart"') == 3  # months, hour bands, the week of the first flow
-    plan = sqlite_client.get("/w/azalee/plan/result?horizon=7").text
+    plan = planned(sqlite_client, "/w/azalee/plan/result?horizon=7")
     assert "sav-voice-fr" in plan and translate(lang, "plan.by_week") in plan
     assert escape(translate(lang, "dec.none")) in sqlite_client.get("/w/azalee/decision").text
+
+
+def planned(client: TestClient, path: str) -> str:
+    """The plan's fragment: at once when kept, else once the job the page polls has made it."""
+    answer = client.get(path).text
+    end = time.monotonic() + 120
+    while (found := JOB.search(answer)) is not None and time.monotonic() < end:
+        time.sleep(0.2)
+        answer = client.get(found.group(1)).text
+    return answer
+
+
+def test_the_plan_is_computed_by_a_job_the_page_polls_then_kept(
+    sqlite_site: Site, sqlite_client: TestClient
+) -> None:
+    login(sqlite_client, "anna")
+    first = sqlite_client.get("/w/azalee/plan/result?horizon=14")
+    assert first.status_code == 200 and 'hx-trigger="every 1s"' in first.text
+    assert "sav-voice-fr" in planned(sqlite_client, "/w/azalee/plan/result?horizon=14")
+    kept = sqlite_client.get("/w/azalee/plan/result?horizon=14").text  # kept: no job this time
+    assert "sav-voice-fr" in kept and "hx-trigger" not in kept
+    (made,) = latest_jobs(sqlite_site.ws, kind="plan")
+    assert (made.status, made.inputs, made.who) == ("done", {"start": "", "horizon": "14"}, "anna")
+    assert sqlite_client.get("/w/azalee/plan/jobs/" + "0" * 32).status_code == 404
 
 
 def test_the_method_pages_are_the_clients_not_the_providers(sqlite_client: TestClient) -> None:

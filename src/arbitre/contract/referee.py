@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +24,7 @@ from arbitre.contract.notes import InvoiceNote, Meeting, MissingDays, NoRecords
 from arbitre.contract.obligations import PendingCredit, obligations
 from arbitre.contract.reconcile import Reconciliation, evidence_requests, parse_invoice, reconcile
 from arbitre.contract.result import (
+    AgreedChange,
     BusinessCase,
     EarnBackLine,
     ExcludedDay,
@@ -83,7 +84,10 @@ class MonthInputs:
     ``slas``: each SLA of the contract computed after the exclusions (the excluded days of
     `excluded_days` included); ``recorded``: the latest recorded result of each month of the
     contract; ``earn_back_months``: the earn-back months of each contract version they used (0:
-    none); ``decision``: the latest decision (the business case), or None.
+    none); ``decision``: the latest decision (the business case), or None; ``agreed``: the changes
+    of the disputes the client accepted (days left out of the SLAs or counted again — already in
+    ``slas``, the run gives them to the queries through `excluded_days` — and SLA results as
+    agreed, which stand for the computed ones in the credits).
     """
 
     contract: Contract
@@ -98,6 +102,7 @@ class MonthInputs:
     invoice: InvoiceText | None = None
     decision: DecisionDocument | None = None
     quality: QualityMonth | None = None
+    agreed: Sequence[AgreedChange] = ()
 
 
 def month_coverage(
@@ -116,15 +121,32 @@ def days_above(
 
 
 def excluded_days(
-    contract: Contract, *, month: Month, daily: Mapping[tuple[str, date], int], today: date
+    contract: Contract,
+    *,
+    month: Month,
+    daily: Mapping[tuple[str, date], int],
+    today: date,
+    agreed: Sequence[AgreedChange] = (),
 ) -> list[tuple[str, date]]:
-    """The (flow, day) pairs the contract's rule leaves out of the SLAs this month."""
+    """The (flow, day) pairs left out of the SLAs this month: those the contract's rule leaves
+    out, then the changes agreed in settled disputes, in the order they were agreed (a day left
+    out, or counted again).
+    """
     covered = month_coverage(contract, month=month, daily=daily, today=today)
-    return [
+    out = [
         (d.flow, d.day)
         for d in days_above(contract, month=month, daily=daily, covered=covered, today=today)
         if d.excluded
     ]
+    for change in agreed:
+        if change.flow is None or change.day is None:
+            continue
+        pair = (change.flow, change.day)
+        if change.kind == "exclude_day" and pair not in out:
+            out.append(pair)
+        elif change.kind == "include_day" and pair in out:
+            out.remove(pair)
+    return sorted(out)
 
 
 def referee(inputs: MonthInputs) -> MonthResult:
@@ -141,6 +163,7 @@ def referee(inputs: MonthInputs) -> MonthResult:
         r for r in inputs.recorded if r.month < month and r.contract_version is not None and r.complete
     ]
     terms = inputs.earn_back_months or {}
+    results = [_as_agreed(r, inputs.agreed) for r in results]
     credits = month_credits(
         contract,
         month=month,
@@ -231,6 +254,7 @@ def referee(inputs: MonthInputs) -> MonthResult:
         obligations=_obligations(contract, credits, today=today),
         business_case=_business_case(inputs.decision, contract, units, credits),
         quality=inputs.quality,
+        agreed=list(inputs.agreed),
     )
     months = [*history, result]
     return result.model_copy(
@@ -284,6 +308,15 @@ def _past(result: MonthResult, terms: Mapping[int, int]) -> PastMonth:
         credits={s.name: s.credit for s in result.slas},
         earn_back_months=None if result.contract_version is None else terms.get(result.contract_version),
     )
+
+
+def _as_agreed(r: SlaResult, agreed: Sequence[AgreedChange]) -> SlaResult:
+    """The SLA's result as the parties last agreed it (met or missed: a bonus only if met and
+    earned on the figures), else as computed."""
+    met = next((c.met for c in reversed(agreed) if c.kind == "sla_result" and c.sla == r.sla.name), None)
+    if met is None or met == r.met:
+        return r
+    return replace(r, met=met, beat_bonus=r.beat_bonus and met)
 
 
 def _missing_words(covered: Coverage) -> InvoiceNote:

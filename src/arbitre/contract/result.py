@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from arbitre.contract.coverage import Charge, Coverage
 from arbitre.contract.credits import BonusRule
@@ -145,6 +145,20 @@ class ExcludedPeriod(Part):
     start: Instant
     end: Instant
     reason: str
+
+
+class AgreedChange(Part):
+    """A change of the month both parties agreed on when the client accepted a dispute, an input
+    of the month's run (`arbitre.contract.referee.MonthInputs.agreed`): a (flow, day) left out of
+    the SLAs (``exclude_day``) or counted again (``include_day``), or an SLA's result as agreed
+    (``sla_result``: ``met``)."""
+
+    dispute: str
+    kind: Literal["exclude_day", "include_day", "sla_result"]
+    flow: str | None = None
+    day: date | None = None
+    sla: str | None = None
+    met: bool | None = None
 
 
 class Exclusions(Part):
@@ -298,6 +312,9 @@ class MonthResult(StoredDocument):
     trend_directions: dict[str, str | None] = Field(default_factory=dict)
     business_case: BusinessCase | None = None
     quality: QualityMonth | None = None
+    #: The changes of accepted disputes the month was refereed with (absent from the JSON of a
+    #: month without any: the documents of earlier releases read back as they were written).
+    agreed: list[AgreedChange] = Field(default_factory=list)
     run: RunRecord | None = None
 
     @classmethod
@@ -313,6 +330,13 @@ class MonthResult(StoredDocument):
                 item["note"] = _said(item.get("note"))
             for item in data.get("obligations") or []:
                 item["what"] = _said(item.get("what"))
+        return data
+
+    @model_serializer(mode="wrap")
+    def _agreed_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("agreed"):
+            data.pop("agreed", None)
         return data
 
     def sla(self, name: str) -> SlaMonth | None:

@@ -16,12 +16,14 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from arbitre.costing.defaults import french_defaults, load_costs
 from arbitre.costing.portfolio import combine_inhouse
@@ -95,6 +97,58 @@ def _check_kept(ws: Workspace, frame: DecisionSettings, history: History) -> Non
         )
 
 
+def _quiet(_share: float, _step: str) -> None:
+    """No one to tell how the decision goes."""
+
+
+class DecisionChanges(BaseModel):
+    """The inputs a manager changes before deciding again (the web app's form, the API): the
+    frame's figures as ``decision.yaml`` writes them, the flows kept in-house, the offers included
+    (ids of ``offers/``). Each ``None`` keeps the workspace's own; the files are never rewritten."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term_months: int | None = None
+    discount_rate: Decimal | None = None
+    max_share_per_provider: Decimal | None = None
+    volume_growth_per_year: Decimal | None = None
+    budget: Literal["constrained", "comfortable"] | None = None
+    keep_in_house: list[str] | None = None
+    offers: list[str] | None = None
+
+    def audited(self) -> dict[str, str]:
+        """The changes as the audit log keeps them: each given input as text (lists joined)."""
+        return {
+            k: ", ".join(v) if isinstance(v, list) else str(v)
+            for k, v in self.model_dump(exclude_none=True).items()
+        }
+
+
+def with_changes(
+    offers: Sequence[Offer], frame: DecisionSettings, changes: DecisionChanges
+) -> tuple[list[Offer], DecisionSettings]:
+    """The offers and the frame with ``changes`` applied, checked as ``decision.yaml`` is (a bad
+    value refused by its field, with what was expected)."""
+    updates = changes.model_dump(exclude_none=True, exclude={"offers"})
+    try:
+        changed = DecisionSettings.model_validate({**frame.model_dump(), **updates})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "decision"
+        raise InputError(field=field, expected=first["msg"], got=str(updates.get(field, ""))[:80]) from None
+    if changes.offers is None:
+        return list(offers), changed
+    known = [o.id for o in offers]
+    unknown = [i for i in changes.offers if i not in known]
+    if unknown:
+        raise InputError(
+            field="offers", expected="offers of the workspace: " + ", ".join(known), got=unknown[0][:80]
+        )
+    if not changes.offers:
+        raise InputError(field="offers", expected="at least one offer", got="none")
+    return [o for o in offers if o.id in changes.offers], changed
+
+
 def decide(
     ws: Workspace,
     *,
@@ -102,10 +156,18 @@ def decide(
     record: bool = True,
     sensitivity: bool = True,
     now: datetime | None = None,
+    changes: DecisionChanges | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> DecisionDocument:
     """The decision document (see docs/decision.md); recorded in the app database unless not
-    ``record``. ``now`` is when it is made (the clock's by default)."""
+    ``record``. ``now`` is when it is made (the clock's by default). ``changes``: inputs changed
+    for this decision only (the document's ``inputs`` holds them, its fingerprint too).
+    ``progress`` is told the share done and the step as the decision goes (a background job's)."""
+    step = progress or _quiet
+    step(0.02, "reading the inputs and the history")
     costs, offers, frame = load_inputs(ws)
+    if changes is not None:
+        offers, frame = with_changes(offers, frame, changes)
     tz = ws.settings.timezone
     history = decision_history(ws, frame)  # the one read of the store's volumes
     _check_kept(ws, frame, history)
@@ -118,6 +180,7 @@ def decide(
         {site for h in today_sites.values() for site, _, _ in h.counts},
         by_flow={f: {site for site, _, _ in h.counts} for f, h in today_sites.items()},
     )
+    step(0.3, "pricing every block in-house and at each offer")
     priced = price_blocks(
         workloads,
         costs=costs,
@@ -129,6 +192,7 @@ def decide(
     )
     if not priced:
         raise InputError(f"{ws.root}: no contact in the service hours of any flow over the reference period")
+    step(0.45, "qualifying the flows and allocating the blocks")
     growth = _growth(frame, history)
     current = tuple(p.today for p in priced)
     mapping = activity_map(ws, first=span.first, last=span.last)
@@ -178,6 +242,7 @@ def decide(
         qualifications,
         currency=costs.currency,
     )
+    step(0.65, "measuring the sensitivity")
     bars = (
         tornado(
             priced=priced,
@@ -192,6 +257,7 @@ def decide(
         if sensitivity and best.assignment != current
         else []
     )
+    step(0.85, "checking the plan by simulation")
     checks = check_plan(priced, best.assignment, offers=offers, bands=ws.settings.hour_bands, timezone=tz)
     document = decision_document(
         Computed(
@@ -367,4 +433,4 @@ def business_case(ws: Workspace, *, fresh: bool = False) -> DecisionDocument:
     return decide(ws)
 
 
-__all__ = ["business_case", "current_decision", "decide", "load_inputs"]
+__all__ = ["DecisionChanges", "business_case", "current_decision", "decide", "load_inputs", "with_changes"]

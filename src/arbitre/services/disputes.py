@@ -14,14 +14,19 @@ by their first bytes rather than by what the browser claims, and refused when th
 type a dispute needs (PDF, PNG, JPEG, plain text or CSV, an Office document).
 
 When a dispute is accepted, the month is refereed again with the agreed change, recorded as a new
-run: that is the governance service's job (phase 2 of the web app calls it after `decide`).
+run. An invoice line is agreed as a corrected line of the invoice (`arbitre.web.refereed`); an SLA
+result or an exclusion as `AgreedChange` items (`read_agreed`: the SLA met or missed, days left out
+of the SLAs or counted again), kept with the dispute and handed to every later run of the month
+(`arbitre.store.governance.agreed_changes`, `arbitre.contract.referee.MonthInputs.agreed`).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +34,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbitre.contract.result import AgreedChange
+from arbitre.domain.contract import Contract
 from arbitre.errors import InputError
 from arbitre.services.access import NotFound, Permission, is_client, require
 from arbitre.services.accounts import Account
@@ -36,6 +43,7 @@ from arbitre.services.audit import Actor, aware, record
 from arbitre.services.contract_views import visible_contract, visible_contract_ids
 from arbitre.services.uploads import Received
 from arbitre.store.appdb import session_scope
+from arbitre.store.governance import AGREED_CHANGES
 from arbitre.store.webdb import Dispute, DisputeAttachment, DisputeEvent
 from arbitre.store.workspace import Workspace
 
@@ -173,8 +181,10 @@ def add_step(
     kind: Literal["comment", "answer", "accepted", "rejected"],
     comment: str,
     attachment: Received | None = None,
+    agreed: Sequence[AgreedChange] = (),
 ) -> DisputeRecord:
-    """A comment (either party), the client's answer, or its decision (accepted or rejected)."""
+    """A comment (either party), the client's answer, or its decision (accepted or rejected);
+    an acceptance keeps ``agreed``, the change of the month both parties agreed on."""
     needed = {
         "comment": Permission.DISPUTE_COMMENT,
         "answer": Permission.DISPUTE_ANSWER,
@@ -202,8 +212,61 @@ def add_step(
             row.closed_by = account.username
             row.closed_at = now
             row.resolution = comment
+            if kind == "accepted" and agreed:
+                row.agreed = AGREED_CHANGES.dump_json(list(agreed)).decode()
     record(ws, actor, "dispute", dispute_id, step=kind, contract=current.contract_id, month=current.month)
     return get_dispute(ws, account, dispute_id)
+
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_AGREED_DAYS = 31
+
+
+def read_agreed(
+    dispute: DisputeRecord, contract: Contract, *, met: str = "", exclude: str = "", include: str = ""
+) -> list[AgreedChange]:
+    """The change an SLA result's or an exclusion's dispute is accepted with, from the form.
+
+    An SLA: ``met`` is ``met`` or ``missed``. An exclusion: ``exclude`` and ``include`` list days
+    of the month (``YYYY-MM-DD``, separated by commas or spaces) to leave out of the SLAs or to
+    count again — on the disputed day's flow when the subject is a day (``sav-voice-fr
+    2026-06-18``), else on every flow of the contract. Anything else is refused by its field."""
+    if dispute.subject_kind == "sla":
+        if dispute.subject not in {s.name for s in contract.slas}:
+            raise InputError(field="subject", expected="an SLA of the contract", got=dispute.subject[:80])
+        if met not in ("met", "missed"):
+            raise InputError(field="met", expected="met or missed", got=met[:40])
+        return [AgreedChange(dispute=dispute.id, kind="sla_result", sla=dispute.subject, met=met == "met")]
+    if dispute.subject_kind != "exclusion":
+        raise InputError(field="subject_kind", expected="sla or exclusion", got=dispute.subject_kind)
+    flow, _, day = dispute.subject.rpartition(" ")
+    flows = [flow] if flow in contract.flows and DAY.match(day) else list(contract.flows)
+    excluded = _days(exclude, "exclude", month=dispute.month)
+    included = _days(include, "include", month=dispute.month)
+    if not excluded and not included:
+        raise InputError(field="exclude", expected="a day of the month to leave out or count again", got="")
+    if set(excluded) & set(included):
+        raise InputError(field="include", expected="days not also left out", got=include[:80])
+    return [
+        AgreedChange(dispute=dispute.id, kind="exclude_day", flow=f, day=d) for d in excluded for f in flows
+    ] + [AgreedChange(dispute=dispute.id, kind="include_day", flow=f, day=d) for d in included for f in flows]
+
+
+def _days(text: str, field: str, *, month: str) -> list[date]:
+    words = [w for w in re.split(r"[,;\s]+", text.strip()) if w]
+    if len(words) > MAX_AGREED_DAYS:
+        raise InputError(field=field, expected=f"at most {MAX_AGREED_DAYS} days", got=f"{len(words)} days")
+    out: list[date] = []
+    for word in words:
+        try:
+            day = date.fromisoformat(word) if DAY.match(word) else None
+        except ValueError:
+            day = None
+        if day is None or day.isoformat()[:7] != month:
+            raise InputError(field=field, expected=f"days of {month} as YYYY-MM-DD", got=word[:40])
+        if day not in out:
+            out.append(day)
+    return sorted(out)
 
 
 def _comment(comment: str) -> str:
@@ -351,5 +414,6 @@ __all__ = [
     "get_dispute",
     "invoice_line_subject",
     "open_dispute",
+    "read_agreed",
     "sniff",
 ]

@@ -20,6 +20,7 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from arbitre.contract.referee import InvoiceText, MonthInputs, excluded_days, referee
-from arbitre.contract.result import MonthResult
+from arbitre.contract.result import AgreedChange, MonthResult
 from arbitre.contract.sla import evaluate, scope_sql
 from arbitre.contract.units import count_units
 from arbitre.domain.contract import Contract
@@ -35,7 +36,13 @@ from arbitre.domain.month import Month, read_month
 from arbitre.errors import InputError
 from arbitre.store.contracts import contract_in_force, list_contracts, load_contract
 from arbitre.store.decisions import latest_decision
-from arbitre.store.governance import record_month, recorded_months, stored_invoice
+from arbitre.store.governance import (
+    AGREED_CHANGES,
+    agreed_changes,
+    record_month,
+    recorded_months,
+    stored_invoice,
+)
 from arbitre.store.interactions import InteractionStore, connect
 from arbitre.store.quality import quality_month, with_quality
 from arbitre.store.workspace import Workspace
@@ -68,13 +75,16 @@ def govern(
     for contract, version in in_force:
         # Without --invoice, the invoice given with an earlier run of the month still stands.
         bill = given if invoice is not None else stored_invoice(ws, contract.id, month)
-        result = referee(gather(ws, contract, version, month=month, invoice=bill, today=today))
+        inputs = gather(ws, contract, version, month=month, invoice=bill, today=today)
+        result = referee(inputs)
         if record:
             result = record_month(
                 ws,
                 result,
                 who=who or os.environ.get("ARBITRE_USER") or getpass.getuser(),
-                inputs_sha256=_fingerprint(ws, contract, version, month, None if bill is None else bill.text),
+                inputs_sha256=_fingerprint(
+                    ws, contract, version, month, None if bill is None else bill.text, inputs.agreed
+                ),
                 invoice_text=None if bill is None else bill.text,
                 at=datetime.now(UTC),
             )
@@ -112,13 +122,15 @@ def gather(
 ) -> MonthInputs:
     """Read what ``contract``'s ``month`` is refereed on: the store's contacts, units and SLAs
     (the days above their band left out, given to the queries as data), the recorded months, the
-    earn-back terms of the versions they used, the latest decision, the month's quality."""
+    earn-back terms of the versions they used, the latest decision, the month's quality, the
+    changes agreed in accepted disputes (the agreed days reach the queries with the rule's)."""
     tz = ws.settings.timezone
     source = with_quality(ws, InteractionStore(ws).source_sql(_around(month)))  # quality KPIs can be SLAs
     con = connect(tz)
     try:
         daily = _daily(con, source, contract, month=month, tz=tz)
-        excluded = excluded_days(contract, month=month, daily=daily, today=today)
+        agreed = agreed_changes(ws, contract.id, month)
+        excluded = excluded_days(contract, month=month, daily=daily, today=today, agreed=agreed)
         units = count_units(con, source, contract, month=month, tz=tz, bands=ws.settings.hour_bands)
         slas = [
             evaluate(
@@ -150,6 +162,7 @@ def gather(
         invoice=invoice,
         decision=latest_decision(ws) if contract.provider.offer is not None else None,
         quality=quality_month(ws, month=month, sites=contract.provider.sites, flows=contract.flows),
+        agreed=agreed,
     )
 
 
@@ -182,13 +195,20 @@ def _daily(
 
 
 def _fingerprint(
-    ws: Workspace, contract: Contract, version: int, month: Month, invoice_text: str | None
+    ws: Workspace,
+    contract: Contract,
+    version: int,
+    month: Month,
+    invoice_text: str | None,
+    agreed: Sequence[AgreedChange],
 ) -> str:
     digest = hashlib.sha256()
     digest.update(f"{contract.id}:{version}:{month}".encode())
     parts = InteractionStore(ws).partitions()
     digest.update(json.dumps(sorted((m, parts[m]) for m in _around(month) if m in parts)).encode())
     digest.update((invoice_text or "").encode("utf-8"))
+    if agreed:  # the months without an agreed change keep the fingerprint they always had
+        digest.update(AGREED_CHANGES.dump_json(list(agreed)))
     return digest.hexdigest()
 
 

@@ -8,10 +8,13 @@ earlier release is brought to the current shape as it is read (`DecisionDocument
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy import select
 
+from arbitre.decision.compare import as_text
 from arbitre.decision.document import DecisionDocument
 from arbitre.store.appdb import DecisionRecord, session_scope
 from arbitre.store.workspace import Workspace
@@ -58,4 +61,71 @@ def latest_decision_id(ws: Workspace) -> str | None:
     return found
 
 
-__all__ = ["latest_decision", "latest_decision_id", "record_decision"]
+class DecisionRun(BaseModel):
+    """A recorded decision as its list shows it: who made it, when, what it recommended, and the
+    inputs a manager may change (the frame's, as ``decision.yaml`` names them, and the offers)."""
+
+    id: str
+    created_at: datetime
+    who: str
+    recommended: str
+    frame: dict[str, str]
+    offers: list[str]
+
+
+def decision_runs(ws: Workspace, *, frame_inputs: tuple[str, ...], limit: int = 10) -> list[DecisionRun]:
+    """The ``limit`` latest decisions, newest first, each with the ``frame_inputs`` it used."""
+    with session_scope(ws.engine) as session:
+        rows = session.execute(
+            select(
+                DecisionRecord.id,
+                DecisionRecord.created_at,
+                DecisionRecord.who,
+                DecisionRecord.recommended,
+                DecisionRecord.document,
+            )
+            .order_by(DecisionRecord.created_at.desc())
+            .limit(limit)
+        ).all()
+    out = []
+    for row in rows:
+        inputs = json.loads(row.document).get("inputs") or {}
+        frame = inputs.get("decision") or {}
+        out.append(
+            DecisionRun(
+                id=row.id,
+                created_at=row.created_at,
+                who=row.who,
+                recommended=row.recommended,
+                frame={k: as_text(frame.get(k)) for k in frame_inputs},
+                offers=[str(o.get("id")) for o in inputs.get("offers") or []],
+            )
+        )
+    return out
+
+
+def decision_before(ws: Workspace, decision_id: str) -> DecisionDocument | None:
+    """The decision recorded just before ``decision_id``, or None."""
+    with session_scope(ws.engine) as session:
+        at = session.scalars(
+            select(DecisionRecord.created_at).where(DecisionRecord.id == decision_id)
+        ).first()
+        if at is None:
+            return None
+        row = session.execute(
+            select(DecisionRecord.id, DecisionRecord.document)
+            .where(DecisionRecord.created_at < at)
+            .order_by(DecisionRecord.created_at.desc())
+            .limit(1)
+        ).first()
+    return None if row is None else DecisionDocument.read(row.document, source=f"decision {row.id}")
+
+
+__all__ = [
+    "DecisionRun",
+    "decision_before",
+    "decision_runs",
+    "latest_decision",
+    "latest_decision_id",
+    "record_decision",
+]

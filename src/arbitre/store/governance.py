@@ -12,13 +12,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 
 from arbitre.contract.referee import InvoiceText
-from arbitre.contract.result import MonthResult, RunRecord
+from arbitre.contract.result import AgreedChange, MonthResult, RunRecord
 from arbitre.domain.month import Month
 from arbitre.store.appdb import GovernanceRun, session_scope
+from arbitre.store.webdb import Dispute
 from arbitre.store.workspace import Workspace
+
+AGREED_CHANGES = TypeAdapter(list[AgreedChange])
 
 
 def record_month(
@@ -101,4 +105,28 @@ def stored_invoice(ws: Workspace, contract_id: str, month: Month) -> InvoiceText
     return InvoiceText(file=named or f"invoice of run {row.id}", text=row.invoice)
 
 
-__all__ = ["record_month", "recorded_months", "refereed_whole", "stored_invoice"]
+def agreed_changes(ws: Workspace, contract_id: str, month: Month) -> list[AgreedChange]:
+    """The changes of ``month`` agreed in the contract's accepted disputes, in the order they were
+    accepted: an input of every later run of the month."""
+    with session_scope(ws.engine) as session:
+        rows = session.scalars(
+            select(Dispute.agreed)
+            .where(
+                Dispute.contract_id == contract_id,
+                Dispute.month == str(month),
+                Dispute.status == "accepted",
+                Dispute.agreed.is_not(None),
+            )
+            .order_by(Dispute.closed_at, Dispute.id)
+        ).all()
+    return [change for text in rows if text for change in AGREED_CHANGES.validate_json(text)]
+
+
+__all__ = [
+    "AGREED_CHANGES",
+    "agreed_changes",
+    "record_month",
+    "recorded_months",
+    "refereed_whole",
+    "stored_invoice",
+]

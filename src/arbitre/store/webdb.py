@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitre.store.appdb import Base
@@ -139,6 +139,9 @@ class Dispute(Base):
     closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The change of the month both parties agreed on when it was accepted (a JSON list of
+    #: `arbitre.contract.result.AgreedChange`), an input of the month's later runs; migration 0008.
+    agreed: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DisputeEvent(Base):
@@ -170,3 +173,38 @@ class DisputeAttachment(Base):
     stored_as: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """One failed login under one key (`arbitre.web.security.LoginLimiter`): the SHA-256 of the
+    account and address (or of the address alone) and the wall-clock second it failed, shared by
+    every server process of the database (migration 0008)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class Job(Base):
+    """A slow run made off the request (a decision): queued → running → done | failed, its
+    progress (0–1) and current step, its error, the id of what it made, who asked and when.
+    ``running`` is the kind while queued or running, NULL after: unique, so one job of a kind
+    runs at a time in the workspace (migration 0009)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    running: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
+    progress: Mapped[float] = mapped_column(Float)
+    step: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    inputs: Mapped[str] = mapped_column(Text)  # JSON: what the run was asked with
+    who: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from arbitre import __version__
+from arbitre.services.jobs import fail_interrupted
 from arbitre.web import problems
 from arbitre.web.api import router as api_router
 from arbitre.web.middleware import BodyLimit, SecurityHeaders
@@ -62,12 +64,19 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
     """The application serving ``settings.workspaces`` (opened now; closed when the app stops)."""
     served = tenants or Tenants(settings.workspaces)
 
+    # The background jobs' worker (docs/web.md): one thread, so a decision runs beside the pages.
+    # A job a stopped server left queued or running is marked failed as this one starts.
+    jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arbitre-job")
+    for tenant in served.all():
+        fail_interrupted(tenant.ws)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warming = warm_in_background(served) if settings.warm else None
         yield
         if warming is not None:
             warming.join(timeout=30)
+        jobs.shutdown(wait=False, cancel_futures=True)
         served.close()
 
     app = FastAPI(
@@ -81,7 +90,10 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
     )
     app.state.settings = settings
     app.state.tenants = served
-    app.state.limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_window_s)
+    app.state.limiter = LoginLimiter(
+        served.all()[0].ws.engine, attempts=settings.login_attempts, window_s=settings.login_window_s
+    )
+    app.state.jobs = jobs
     app.state.login_key = secrets.token_bytes(32)  # signs the login form's CSRF cookie
     problems.install(app)
     app.include_router(api_router)

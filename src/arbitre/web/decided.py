@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from arbitre.decision.document import DecisionDocument
-from arbitre.store.decisions import latest_decision, latest_decision_id
+from arbitre.store.decisions import decision_before, latest_decision, latest_decision_id
 from arbitre.store.workspace import Workspace
 
 _kept: dict[tuple[str, str], DecisionDocument] = {}  # (workspace, decision id) → the document
@@ -31,4 +31,20 @@ def current_decision(ws: Workspace) -> DecisionDocument | None:
     return found
 
 
-__all__ = ["current_decision"]
+def previous_decision(ws: Workspace, current: DecisionDocument) -> DecisionDocument | None:
+    """The decision recorded before ``current`` (kept by ``current``'s id), or None."""
+    if current.decision_id is None:
+        return None
+    key = (str(ws.root), "before " + current.decision_id)
+    if key not in _kept:
+        found = decision_before(ws, current.decision_id)
+        if found is None:
+            return None
+        with _lock:
+            if len(_kept) > 16:
+                _kept.clear()
+            _kept[key] = found
+    return _kept.get(key)
+
+
+__all__ = ["current_decision", "previous_decision"]

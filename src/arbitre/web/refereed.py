@@ -12,12 +12,10 @@ What a settled dispute can change, so that the new run reflects it:
 - an **invoice line**: the line as agreed (its quantity and amount) replaces the billed one in the
   month's invoice; the corrected invoice is kept under ``uploads/agreed/`` and the month is refereed
   on it (the invoice check, the evidence requests, the totals follow);
-- an **SLA result** or an **exclusion**: the agreed change is an exclusion period of the month
-  (an incident the provider does not answer for). The run reads its periods from the contract
-  only, and a contract version never reaches back into a month refereed whole, so no input of
-  today's run can carry it: such a dispute is settled on the record, and the month refereed again
-  with the period once the typed monthly run takes its inputs (issue 10) — here, in
-  `referee_again`.
+- an **SLA result** or an **exclusion**: the agreed change — the SLA met or missed, days left out
+  of the SLAs or counted again (`arbitre.services.disputes.read_agreed`) — is kept with the
+  accepted dispute, and the monthly run hands it to the pure referee as an input
+  (`arbitre.contract.referee.MonthInputs.agreed`), in this run and every later one of the month.
 
 The new run is recorded like any other (``who`` names the account and the dispute), and the audit
 log gets a ``run`` entry with the dispute and the change.
@@ -28,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from arbitre.contract.reconcile import BilledLine
-from arbitre.contract.result import ExcludedDay, ExcludedPeriod, InvoiceCheck, MonthResult
+from arbitre.contract.result import AgreedChange, ExcludedDay, ExcludedPeriod, InvoiceCheck, MonthResult
 from arbitre.domain.month import read_month
 from arbitre.errors import InputError
 from arbitre.services.access import NotFound
@@ -216,18 +215,22 @@ def referee_again(
     contract_id: str,
     month: str,
     dispute_id: str,
-    change: InvoiceLineChange,
+    change: InvoiceLineChange | None = None,
+    agreed: Sequence[AgreedChange] = (),
 ) -> MonthResult:
-    """Referee ``month`` again as of its latest run's date, with ``change`` applied to its
-    invoice; the new run."""
+    """Referee ``month`` again as of its latest run's date — with ``change`` applied to its
+    invoice, or with the dispute's ``agreed`` changes (already kept with the accepted dispute,
+    which the run reads); the new run."""
     current = refereed_month(ws, account, contract_id, month)
-    text = _invoice_text(ws, contract_id, current.month)
-    if text is None:
-        raise InputError(f"{current.month} of {contract_id} has no invoice to correct")
-    folder = uploads_dir(ws) / AGREED
-    folder.mkdir(mode=0o700, exist_ok=True)
-    invoice = folder / f"{contract_id}-{current.month}-{dispute_id}.csv"
-    invoice.write_text(corrected_invoice(text, change), encoding="utf-8")
+    invoice: Path | None = None
+    if change is not None:
+        text = _invoice_text(ws, contract_id, current.month)
+        if text is None:
+            raise InputError(f"{current.month} of {contract_id} has no invoice to correct")
+        folder = uploads_dir(ws) / AGREED
+        folder.mkdir(mode=0o700, exist_ok=True)
+        invoice = folder / f"{contract_id}-{current.month}-{dispute_id}.csv"
+        invoice.write_text(corrected_invoice(text, change), encoding="utf-8")
     govern(
         ws,
         month=current.month,
@@ -248,6 +251,12 @@ def referee_again(
             "quantity": None if change.quantity is None else str(change.quantity),
             "amount": str(change.amount),
         }
+    for c in agreed:
+        if c.kind == "sla_result":
+            detail |= {"sla": c.sla, "met": "met" if c.met else "missed"}
+        else:
+            key = "exclude" if c.kind == "exclude_day" else "include"
+            detail[key] = ", ".join(x for x in (str(detail.get(key) or ""), f"{c.flow} {c.day}") if x)
     assert again.run is not None  # a recorded month
     record(ws, actor, "run", again.run.id, **detail)
     return again

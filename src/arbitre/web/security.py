@@ -9,7 +9,8 @@
   requests whose ``Origin`` is another site are refused too.
 - Logins: after ``attempts`` failures for one account from one address within ``window_s``, or
   ten times that from one address for any account, further attempts get 429 until the window
-  passes — counted in this process's memory (docs/web.md: one process per server).
+  passes — counted in the app database of the server's first workspace, so that several server
+  processes share the count.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+
+from arbitre.store.appdb import session_scope
+from arbitre.store.webdb import LoginFailure
 
 SESSION_COOKIE = "arbitre_session"
 LOGIN_CSRF_COOKIE = "arbitre_login"
@@ -52,47 +57,59 @@ def new_token() -> str:
 
 
 class LoginLimiter:
-    """Failed logins per (workspace, account, address) and per address, in a sliding window."""
+    """Failed logins per (workspace, account, address) and per address, in a sliding window.
+
+    The failures live in an app database (``engine``: the server's first workspace), so that every
+    process serving it counts the same ones; each key is stored as its SHA-256 and the time as the
+    wall clock's seconds (``clock``), which processes share where a monotonic clock is not.
+    """
 
     def __init__(
-        self, *, attempts: int, window_s: float, clock: Callable[[], float] = time.monotonic
+        self, engine: Engine, *, attempts: int, window_s: float, clock: Callable[[], float] = time.time
     ) -> None:
+        self.engine = engine
         self.attempts = attempts
         self.window_s = window_s
         self.clock = clock
-        self._failures: dict[tuple[str, ...], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _keys(self, workspace: str, username: str, address: str) -> list[tuple[tuple[str, ...], int]]:
-        return [((workspace, username.lower(), address), self.attempts), ((address,), self.attempts * 10)]
+    def _keys(self, workspace: str, username: str, address: str) -> list[tuple[str, int]]:
+        return [
+            (_digest("account", workspace, username.lower(), address), self.attempts),
+            (_digest("address", address), self.attempts * 10),
+        ]
 
     def retry_after(self, workspace: str, username: str, address: str) -> int | None:
         """Seconds to wait before the next attempt, or ``None`` when one is allowed now."""
         now = self.clock()
-        with self._lock:
-            wait = 0.0
+        wait = 0.0
+        with session_scope(self.engine) as session:
             for key, limit in self._keys(workspace, username, address):
-                times = self._failures.get(key)
-                if not times:
-                    continue
-                while times and times[0] <= now - self.window_s:
-                    times.popleft()
+                times = session.scalars(
+                    select(LoginFailure.at)
+                    .where(LoginFailure.key == key, LoginFailure.at > now - self.window_s)
+                    .order_by(LoginFailure.at)
+                    .limit(limit)
+                ).all()
                 if len(times) >= limit:
                     wait = max(wait, times[0] + self.window_s - now)
-            return max(1, int(wait + 0.999)) if wait > 0 else None
+        return max(1, int(wait + 0.999)) if wait > 0 else None
 
     def failed(self, workspace: str, username: str, address: str) -> None:
         now = self.clock()
-        with self._lock:
-            if len(self._failures) > 100_000:  # a flood of addresses: forget the oldest half
-                for key in list(self._failures)[: len(self._failures) // 2]:
-                    del self._failures[key]
-            for key, _ in self._keys(workspace, username, address):
-                self._failures.setdefault(key, deque()).append(now)
+        with session_scope(self.engine) as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window_s))
+            session.add_all(
+                LoginFailure(key=key, at=now) for key, _ in self._keys(workspace, username, address)
+            )
 
     def succeeded(self, workspace: str, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((workspace, username.lower(), address), None)
+        key, _ = self._keys(workspace, username, address)[0]
+        with session_scope(self.engine) as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 __all__ = [

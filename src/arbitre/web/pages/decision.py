@@ -1,25 +1,34 @@
 """The make-or-buy decision: the scenarios, each flow's recommendation with its reasons and their
-evidence, the allocation by block, the tornado, the simulation check — and running it again on the
-workspace's inputs as they stand (costs.yaml, decision.yaml, offers/, the store)."""
+evidence, the allocation by block, the tornado, the simulation check — and running it again, on
+the workspace's inputs (costs.yaml, decision.yaml, offers/, the store) with the frame's figures,
+the flows kept in-house and the offers included as the form changes them. The page lists the
+decisions recorded (who, when, with which inputs) and what changed against the previous one."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from arbitre.decision.compare import FRAME_INPUTS, compare
 from arbitre.decision.document import DecisionDocument
 from arbitre.errors import InputError
 from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
 from arbitre.services.access import Permission, can, require
 from arbitre.services.audit import record
-from arbitre.services.decide import decide
+from arbitre.services.decide import DecisionChanges, decide, load_inputs, with_changes
+from arbitre.services.jobs import Progress, job, latest_jobs, start
+from arbitre.store.decisions import decision_runs
 from arbitre.web.charts import chart
-from arbitre.web.decided import current_decision
+from arbitre.web.decided import current_decision, previous_decision
 from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
+DECISION_JOB = "decision"
 
 
 def decision_charts_of(d: DecisionDocument, lang: str) -> dict[str, str]:
@@ -60,6 +69,7 @@ def _page(
     d = current_decision(me.ws)
     lang = me.account.lang
     charts = decision_charts_of(d, lang) if d is not None else {}
+    before = previous_decision(me.ws, d) if d is not None else None
     return show(
         request,
         me,
@@ -70,16 +80,127 @@ def _page(
         label=lambda name: fmt.scenario_label(name, lang),
         can_run=can(me.account, Permission.RUN),
         error=error,
+        changed=None if d is None or before is None else compare(before, d),
+        runs=decision_runs(me.ws, frame_inputs=FRAME_INPUTS),
+        frame_inputs=FRAME_INPUTS,
+        offer_ids=_offer_ids(me) if can(me.account, Permission.RUN) else [],
+        job=next(iter(latest_jobs(me.ws, kind=DECISION_JOB, limit=1)), None),
     )
 
 
+def _offer_ids(me: PageUser) -> list[str]:
+    try:
+        _, offers, _ = load_inputs(me.ws)
+    except InputError:
+        return []
+    return [o.id for o in offers]
+
+
 @router.post("/w/{slug}/decision/run")
-def decision_run(request: Request, me: PageUser) -> Response:
-    """Decide again on the workspace's inputs as they stand; a ``run`` entry in the audit log."""
+def decision_run(
+    request: Request,
+    me: PageUser,
+    term_months: Annotated[str, Form(max_length=40)] = "",
+    discount_rate: Annotated[str, Form(max_length=40)] = "",
+    max_share_per_provider: Annotated[str, Form(max_length=40)] = "",
+    volume_growth_per_year: Annotated[str, Form(max_length=40)] = "",
+    budget: Annotated[str, Form(max_length=40)] = "",
+    keep_in_house: Annotated[list[str] | None, Form()] = None,
+    offers: Annotated[list[str] | None, Form()] = None,
+    changed: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Decide again — on the workspace's inputs as they stand, or (``changed``) with the form's
+    inputs — as a background job (minutes on the demo; the page shows its progress); a ``run``
+    entry in the audit log with what was changed once decided. A bad value: the field's error
+    shown, no job, nothing recorded; a decision already running: refused the same way."""
     require(me.account, Permission.RUN)
     try:
-        made = decide(me.ws, who=me.account.username)
+        changes = (
+            read_changes(
+                term_months=term_months,
+                discount_rate=discount_rate,
+                max_share_per_provider=max_share_per_provider,
+                volume_growth_per_year=volume_growth_per_year,
+                budget=budget,
+                keep_in_house=keep_in_house or [],
+                offers=offers or [],
+            )
+            if changed
+            else None
+        )
+        _, files_offers, frame = load_inputs(me.ws)  # the inputs' errors before any job
+        if changes is not None:
+            with_changes(files_offers, frame, changes)
+        ws, actor, who = me.ws, me.actor, me.account.username
+        audited = {} if changes is None else changes.audited()
+
+        def run(progress: Progress) -> str:
+            made = decide(ws, who=who, changes=changes, progress=progress)
+            record(
+                ws,
+                actor,
+                "run",
+                made.decision_id or "",
+                what="decision",
+                recommended=made.recommended,
+                **audited,
+            )
+            return made.decision_id or ""
+
+        start(ws, request.app.state.jobs, kind=DECISION_JOB, who=who, inputs=audited, run=run)
     except InputError as exc:
         return _page(request, me, error=str(exc), status_code=422)
-    record(me.ws, me.actor, "run", made.decision_id or "", what="decision", recommended=made.recommended)
     return RedirectResponse(f"/w/{me.tenant.slug}/decision", status_code=303)
+
+
+@router.get("/w/{slug}/jobs/{job_id}")
+def job_status(request: Request, me: PageUser, job_id: str) -> HTMLResponse:
+    """A job's status, as the page's fragment polls it (HTMX, every second, until it is over);
+    a decision done reloads the page on its new decision."""
+    require(me.account, Permission.READ_WORKSPACE)
+    found = job(me.ws, job_id)
+    answer = show(request, me, "decision/job.html", j=found)
+    if found.over and found.status == "done" and request.headers.get("hx-request"):
+        answer.headers["HX-Refresh"] = "true"
+    return answer
+
+
+def read_changes(
+    *,
+    term_months: str,
+    discount_rate: str,
+    max_share_per_provider: str,
+    volume_growth_per_year: str,
+    budget: str,
+    keep_in_house: list[str],
+    offers: list[str],
+) -> DecisionChanges:
+    """The form's inputs, typed (an empty figure keeps the workspace's); a value that is not a
+    number, or out of its range, refused by its field (`arbitre.services.decide.with_changes`)."""
+
+    def number(text: str, field: str) -> Decimal | None:
+        text = text.strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise InputError(field=field, expected="a number such as 0.08", got=text[:40]) from None
+        if not value.is_finite() or abs(value) > 1000:
+            raise InputError(field=field, expected="a number from -1000 to 1000", got=text[:40])
+        return value
+
+    term = number(term_months, "term_months")
+    if term is not None and term != term.to_integral_value():
+        raise InputError(field="term_months", expected="a whole number of months", got=term_months[:40])
+    if budget not in ("", "constrained", "comfortable"):
+        raise InputError(field="budget", expected="constrained or comfortable", got=budget[:40])
+    return DecisionChanges(
+        term_months=None if term is None else int(term),
+        discount_rate=number(discount_rate, "discount_rate"),
+        max_share_per_provider=number(max_share_per_provider, "max_share_per_provider"),
+        volume_growth_per_year=number(volume_growth_per_year, "volume_growth_per_year"),
+        budget=budget or None,  # type: ignore[arg-type]  # checked just above
+        keep_in_house=[f[:100] for f in keep_in_house],
+        offers=[o[:100] for o in offers],
+    )

@@ -2,9 +2,10 @@
 
 Accepting an invoice line's dispute settles it with the line both parties agreed on (quantity and
 amount, checked before anything is written) and referees the month again on it
-(`arbitre.web.refereed.referee_again`). Accepting an SLA result's or an exclusion's closes it with
-its decision and leaves the month as refereed: the agreed change there is an exclusion period of
-the month, which the monthly run does not take as an input yet (docs/web.md)."""
+(`arbitre.web.refereed.referee_again`). Accepting an SLA result's or an exclusion's takes the change
+agreed — the SLA met or missed, days left out of the SLAs or counted again — kept with the dispute,
+and referees the month again with it as an input of the run (docs/web.md). The page of a settled
+dispute shows the month's figures before and after it."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from arbitre.contract.reconcile import BilledLine
-from arbitre.contract.result import MonthResult
+from arbitre.contract.result import AgreedChange, MonthResult
 from arbitre.errors import InputError
 from arbitre.services.access import NotFound, Permission, can
-from arbitre.services.disputes import DisputeRecord, add_step, get_dispute
+from arbitre.services.contract_views import visible_contract
+from arbitre.services.disputes import DisputeRecord, add_step, get_dispute, read_agreed
 from arbitre.web.deps import PageUser, SettingsDep
 from arbitre.web.files import keep
 from arbitre.web.refereed import InvoiceLineChange, read_line_change, referee_again, refereed_month
+from arbitre.web.settled import settled_change
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +52,8 @@ def _page(
         status_code=status_code,
         d=dispute,
         billed=_disputed_line(dispute, view),
+        settled=settled_change(me.ws, dispute),
+        slas=[] if view is None else [s.name for s in view.slas],
         can_comment=can(me.account, Permission.DISPUTE_COMMENT),
         can_answer=can(me.account, Permission.DISPUTE_ANSWER),
         can_decide=can(me.account, Permission.DISPUTE_DECIDE),
@@ -81,12 +86,28 @@ def dispute_step(
     comment: Annotated[str, Form(max_length=5000)],
     quantity: Annotated[str, Form(max_length=40)] = "",
     amount: Annotated[str, Form(max_length=40)] = "",
+    met: Annotated[str, Form(max_length=40)] = "",
+    exclude: Annotated[str, Form(max_length=1000)] = "",
+    include: Annotated[str, Form(max_length=1000)] = "",
     attachment: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """A comment, an answer, or the decision; an accepted dispute referees the month again."""
     dispute = get_dispute(me.ws, me.account, dispute_id)  # 404 unless a party
     try:
         change = _agreed_change(dispute, kind, quantity, amount, _month_of(me, dispute))
+        agreed = (
+            read_agreed(
+                dispute,
+                visible_contract(me.ws, me.account, dispute.contract_id),
+                met=met,
+                exclude=exclude,
+                include=include,
+            )
+            if kind == "accepted"
+            and dispute.subject_kind in ("sla", "exclusion")
+            and can(me.account, Permission.DISPUTE_DECIDE)  # else add_step refuses the step (403)
+            else list[AgreedChange]()
+        )
         received = (
             keep(me.ws, attachment, limit_mb=settings.max_attachment_mb, folder="attachments")
             if attachment is not None and attachment.filename
@@ -101,8 +122,9 @@ def dispute_step(
             kind=step,  # type: ignore[arg-type]  # add_step refuses "invalid" with its field
             comment=comment,
             attachment=received,
+            agreed=agreed,
         )
-        if change is not None:  # an accepted invoice line: the month refereed on the agreed line
+        if change is not None or agreed:  # accepted: the month refereed on the agreed change
             referee_again(
                 me.ws,
                 me.account,
@@ -111,6 +133,7 @@ def dispute_step(
                 month=dispute.month,
                 dispute_id=dispute.id,
                 change=change,
+                agreed=agreed,
             )
     except InputError as exc:
         return _page(request, me, dispute, error=str(exc), status_code=422)
