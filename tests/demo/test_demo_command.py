@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app
 from arbitre.domain.contract import Contract
+from arbitre.reports.notes import say
+from arbitre.store.governance import recorded_months
 from arbitre.store.workspace import Workspace
 from arbitre.yamlio import load_model
 from tests.demo.conftest import BuiltDemo
@@ -55,13 +57,14 @@ def test_the_demo_runs_the_whole_loop_to_the_steering_committee(built: tuple[Pat
     ws = Workspace.open(folder)
     try:
         recorded = runs_json(ws, "callmada-2026")
+        june = recorded_months(ws, "callmada-2026")[-1]
     finally:
         ws.close()
     assert [r["month"] for r in recorded] == ["2026-04", "2026-05", "2026-06"]
     assert all(r["invoice"] is not None for r in recorded)
     # The calendar of June's run, on the demo's 6 July 2026: the next weekly meeting only, the
     # monthly committee that reviews June, the ISO 27001 certificate expiring in September.
-    calendar = [o["what"]["en"] for o in recorded[-1]["obligations"]]
+    calendar = [say(o.what, "en") for o in june.obligations]
     assert sum(w.startswith("meeting: Point opérationnel") for w in calendar) == 1
     assert any(w.startswith("meeting: Comité de pilotage mensuel") for w in calendar)
     assert any("ISO 27001" in w for w in calendar)
