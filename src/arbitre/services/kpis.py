@@ -12,9 +12,9 @@ from arbitre.domain.interactions import NAMES
 from arbitre.domain.kpis import QUALITY_COLUMNS, KpiRules
 from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY, Mapping
+from arbitre.ingest.readers import read_source
+from arbitre.ingest.validate import checked_in_place, validate
 from arbitre.kpi.engine import check_group_keys, compute_kpis
-from arbitre.services.imports import load
-from arbitre.services.quality_checks import with_quality
 from arbitre.store.interactions import InteractionStore, bounded_connection, connect
 from arbitre.store.workspace import Workspace
 
@@ -101,11 +101,22 @@ def kpis(
             for i, item in enumerate(inputs):
                 path = Path(item)
                 if Workspace.is_workspace(path):
+                    # A workspace's quality checks (their statistics load SciPy's): imported
+                    # here, so that the KPIs of files alone start without them.
+                    from arbitre.services.quality_checks import with_quality
+
                     ws = next(w for w in workspaces if w.root == path)
                     stored = with_quality(ws, InteractionStore(ws).source_sql())
                     parts.append(f"SELECT {cols}, {with_qa} FROM {stored} AS s")
                 else:
-                    _, checked = load(path, mapping or IDENTITY, con, columns=read)
+                    # A clean Parquet file is checked and read where it is; any other is
+                    # validated into a table (every bad row named).
+                    file = read_source(path, (mapping or IDENTITY).source)
+                    in_place = checked_in_place(file, mapping or IDENTITY, con, columns=read)
+                    if in_place is not None:
+                        parts.append(f"SELECT {cols}, {without_qa} FROM ({in_place}) AS input_{i}")
+                        continue
+                    checked = validate(file, mapping or IDENTITY, con, columns=read)
                     if checked.errors:
                         raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
                     con.execute(f"ALTER TABLE clean RENAME TO input_{i}")  # the next file's is clean
