@@ -14,7 +14,7 @@ from benchmarks.data import write_csv as generate_csv
 
 from arbitre.domain.groups import KpiGroup
 from arbitre.domain.kpis import KPI_NAMES, KpiRules
-from arbitre.errors import RejectedRows
+from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY
 from arbitre.ingest.readers import read_source
 from arbitre.ingest.validate import checked_in_place
@@ -171,3 +171,24 @@ def test_two_parquet_files_checked_in_place_add_up(tmp_path: Path) -> None:
         "SELECT site, * EXCLUDE (site) FROM src",
     )
     _same(kpis([first, second], by=["day"]), kpis([whole], by=["day"]))
+
+
+def test_a_parquet_file_rewritten_between_its_check_and_its_kpis_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in place, a file is read twice (checked, then the KPIs): rows written in between were
+    never checked, so the command refuses rather than computing on them."""
+    import arbitre.services.kpis as service
+
+    csv = write_csv(tmp_path / "a.csv", HEADER, _rows(30))
+    parquet = _parquet(tmp_path, csv, "a.parquet")
+    bad = _parquet(tmp_path, csv, "bad.parquet", "SELECT * REPLACE (-5 AS talk_s) FROM src")
+    compute = service.compute_kpis
+
+    def rewritten_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        bad.replace(parquet)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(service, "compute_kpis", rewritten_meanwhile)
+    with pytest.raises(InputError, match="the file changed while it was read"):
+        kpis([parquet])

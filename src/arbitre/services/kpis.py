@@ -90,6 +90,7 @@ def kpis(
     with bounded_connection(tz) if files else closing(connect(tz)) as con:
         try:
             parts: list[str] = []
+            read_twice: dict[Path, tuple[int, int, int]] = {}  # the files read in place, as they were
             # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
             only_stores = not files
             cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
@@ -112,8 +113,10 @@ def kpis(
                     # A clean Parquet file is checked and read where it is; any other is
                     # validated into a table (every bad row named).
                     file = read_source(path, (mapping or IDENTITY).source)
+                    before = _identity(path)
                     in_place = checked_in_place(file, mapping or IDENTITY, con, columns=read)
                     if in_place is not None:
+                        read_twice[path] = before
                         parts.append(f"SELECT {cols}, {without_qa} FROM ({in_place}) AS input_{i}")
                         continue
                     checked = validate(file, mapping or IDENTITY, con, columns=read)
@@ -123,10 +126,21 @@ def kpis(
                     parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
             source = "(" + " UNION ALL ".join(parts) + ")"
             rows = compute_kpis(con, source, by=keys, rules=rules, tz=tz)
+            for path, was in read_twice.items():  # checked, then read again: the same file
+                if _identity(path) != was:
+                    raise InputError(
+                        "the file changed while it was read: run the command again", file=str(path)
+                    )
             return [KpiGroup.of(row, keys=keys) for row in rows]
         finally:
             for ws in workspaces:
                 ws.close()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is rewritten: its inode, size and time of modification."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 # The columns of an interaction file the KPIs read (with --by agent, agent_id too).
