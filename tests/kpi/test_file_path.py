@@ -4,18 +4,21 @@ kept at import; both are checked the same way."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from benchmarks.data import write_csv as generate_csv
 
 from arbitre.domain.groups import KpiGroup
 from arbitre.domain.kpis import KPI_NAMES, KpiRules
 from arbitre.errors import InputError, RejectedRows
-from arbitre.ingest.mapping import IDENTITY
+from arbitre.ingest.mapping import IDENTITY, load_mapping
 from arbitre.ingest.readers import read_source
 from arbitre.ingest.validate import checked_in_place
 from arbitre.services.imports import import_file
@@ -192,3 +195,31 @@ def test_a_parquet_file_rewritten_between_its_check_and_its_kpis_is_refused(
     monkeypatch.setattr(service, "compute_kpis", rewritten_meanwhile)
     with pytest.raises(InputError, match="the file changed while it was read"):
         kpis([parquet])
+
+
+def test_hostile_names_and_values_of_a_parquet_file_read_in_place_are_data(tmp_path: Path) -> None:
+    """A folder and a column named with quotes and SQL, mapped by name and by value: the file is
+    still checked in place, and every name and value reaches the query as data."""
+    hostile = "fl\"o'w; DROP TABLE clean; --"
+    value = "x'); DROP TABLE clean; --"
+    csv = write_csv(tmp_path / "a.csv", HEADER, _rows(30))
+    table = duckdb.connect().sql(f"SELECT * FROM read_csv('{csv}')").to_arrow_table()
+    flow = ["sav" if i >= 10 else value for i in range(30)]
+    table = table.drop_columns(["flow", "site"]).append_column(hostile, pa.array(flow))
+    folder = tmp_path / 'it\'s "here"; DROP TABLE x; --'
+    folder.mkdir()
+    parquet = folder / "a'.parquet"
+    pq.write_table(table, parquet)
+    (tmp_path / "m.yaml").write_text(
+        "name: m\ncolumns:\n"
+        f"  flow: {{column: {json.dumps(hostile)}, map: {{{json.dumps(value)}: ventes}}}}\n"
+        f"  site: {{value: {json.dumps(value)}}}\n",
+        encoding="utf-8",
+    )
+    mapping = load_mapping(tmp_path / "m.yaml")
+    assert checked_in_place(
+        read_source(parquet, mapping.source), mapping, connect("UTC"), columns=FILE_COLUMNS
+    )
+    got = {g.keys["flow"]: g.offered for g in kpis([parquet], by=["flow"], mapping=mapping)}
+    assert got == {"sav": 20, "ventes": 10}
+    assert {g.keys["site"] for g in kpis([parquet], by=["site"], mapping=mapping)} == {value}
