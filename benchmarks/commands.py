@@ -56,6 +56,8 @@ class Process:
     peak_mib: float
     others_before_pct: float = 0.0
     others_during_pct: float = 0.0
+    load_start: float = 0.0  # the 1-minute load average when it started and when it ended
+    load_end: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -64,6 +66,8 @@ class Process:
             "peak_mib": self.peak_mib,
             "others_before_pct": self.others_before_pct,
             "others_during_pct": self.others_during_pct,
+            "load_start": self.load_start,
+            "load_end": self.load_end,
         }
 
 
@@ -79,6 +83,7 @@ def run_process(cmd: list[str], *, stdout: Path | None = None, env: dict[str, st
     before = others_busy(SETTLE_S["value"]) if SETTLE_S["value"] > 0 else 0.0
     others = Others()
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    load_start = os.getloadavg()[0]
     try:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=REPO, env=env)
@@ -93,7 +98,15 @@ def run_process(cmd: list[str], *, stdout: Path | None = None, env: dict[str, st
             out.close()  # type: ignore[union-attr]
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd[:3])}… exited {proc.returncode}: {err.decode()[-2000:]}")
-    return Process(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, before, others.during_pct())
+    return Process(
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        before,
+        others.during_pct(),
+        load_start,
+        os.getloadavg()[0],
+    )
 
 
 def default_arbitre() -> str:
@@ -178,7 +191,10 @@ def _interactions_csv(rows: int, seed: int) -> Path:
     csv = DATA / f"interactions-{rows}-s{seed}-v{data.VERSION}.csv"
     if not csv.exists():
         _log(f"  generating {rows:,} rows → {csv.name}")
-        data.write_csv(csv, rows=rows, seed=seed)
+        # In a process of its own: generated here, the rows' memory (kept by Arrow's pool) would
+        # be the starting resident size of every process measured after it.
+        code = f"from benchmarks import data; data.write_csv({str(csv)!r}, rows={rows}, seed={seed})"
+        subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
     return csv
 
 
@@ -210,6 +226,7 @@ def kpi(arbitre: str, *, rows: int, seed: int) -> dict[str, Any]:
         "ours": ours.as_dict(),
         "peer": peer.as_dict() | {"name": "pandas (benchmarks/pandas_kpi.py)"},
         "ratio": peer.seconds / ours.seconds,
+        "ratio_cpu": peer.cpu_seconds / ours.cpu_seconds,
         "agreement": {"groups": len(engine), "disagreements": len(diffs), "by_kpi": summary(diffs)},
     }
 
@@ -235,6 +252,7 @@ def import_(arbitre: str, *, rows: int, seed: int) -> dict[str, Any]:
         "ours": ours.as_dict(),
         "peer": peer.as_dict() | {"name": "DuckDB read_csv into a table"},
         "ratio": ours.seconds / peer.seconds,
+        "ratio_cpu": ours.cpu_seconds / peer.cpu_seconds,
     }
 
 
@@ -306,7 +324,7 @@ def print_commands(report: dict[str, Any]) -> None:
     """The commands table on standard output: ours (wall, CPU, peak), the peer, the ratio, the
     target, met or not, and how busy the other processes of the machine were meanwhile."""
     header = (
-        f"{'command (whole process)':<40} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'others':>6}  "
+        f"{'command (whole process)':<40} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'others':>6} {'load':>9}  "
         f"{'peer':<36} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9} {'ratio':>9}  {'target':<9} {'met?':<4}"
     )
     print("\nCommands, whole process (fresh process each, wall time start to exit, CPU time, peak RSS)")
@@ -318,7 +336,8 @@ def print_commands(report: dict[str, Any]) -> None:
         peer_s = peer.get("extrapolated_seconds", peer.get("seconds"))
         print(
             f"{name:<40} {ours['seconds']:8.2f} {ours['cpu_seconds']:7.1f} {ours['peak_mib']:9,.0f} "
-            f"{ours.get('others_during_pct', 0.0):5.0f}%  {peer.get('name', ''):<36.36} "
+            f"{ours.get('others_during_pct', 0.0):5.0f}% "
+            f"{ours.get('load_start', 0.0):4.1f}→{ours.get('load_end', 0.0):<4.1f}  {peer.get('name', ''):<36.36} "
             f"{'' if peer_s is None else format(peer_s, '8.2f'):>8} "
             f"{'' if not peer else format(peer['cpu_seconds'], '7.1f'):>7} "
             f"{'' if not peer else format(peer['peak_mib'], '9,.0f'):>9} {ratio:>9}  {target:<9} {met:<4}"
@@ -371,6 +390,11 @@ def print_commands(report: dict[str, Any]) -> None:
     if "kpi" in report:
         a = report["kpi"]["agreement"]
         print(f"(kpi: {a['groups']:,} groups compared with pandas, {a['disagreements']} values differ)")
+    for kind in ("kpi", "import"):
+        if kind in report and "ratio_cpu" in report[kind]:
+            print(
+                f"({kind}: ratio of CPU seconds {report[kind]['ratio_cpu']:.2f}×, of wall seconds {report[kind]['ratio']:.2f}×)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

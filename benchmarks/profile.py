@@ -2,6 +2,7 @@
 
     python -m benchmarks.profile import CSV      # every SQL statement of import_file, with its time
     python -m benchmarks.profile kpi WORKSPACE  # the KPI query, then without its costly parts
+    python -m benchmarks.profile kpi-file FILE  # every SQL statement of `arbitre kpi FILE --by flow,day`
 
 Run it on data kept by ``./scripts/bench --keep`` (``benchmarks/.data/``), alone on the machine.
 
@@ -84,6 +85,48 @@ class _TimedConnection:
         return getattr(self._con, name)
 
 
+def _print_statements(log: _Log) -> None:
+    print(f"{'seconds':>8} {'CPU s':>7} {'times':>5} {'RSS MiB':>8}  statement (RSS: the largest after it)")
+    merged: dict[str, list[float]] = {}
+    for label, seconds, cpu, rss in log.rows:
+        entry = merged.setdefault(label, [0.0, 0.0, 0, 0.0])
+        entry[0] += seconds
+        entry[1] += cpu
+        entry[2] += 1
+        entry[3] = max(entry[3], rss)
+    for label, (seconds, cpu, times, rss) in merged.items():
+        if seconds >= 0.05:
+            print(f"{seconds:8.2f} {cpu:7.2f} {int(times):5d} {rss:8,.0f}  {label}")
+    small = sum(s for s, _, _, _ in merged.values() if s < 0.05)
+    print(f"(statements under 0.05 s: {small:.2f} s in all)")
+
+
+def profile_kpi_file(path: Path) -> None:
+    """`kpis([path], by=["flow", "day"])` as `arbitre kpi FILE --by flow,day` runs it, with every
+    statement on its DuckDB connection timed."""
+    from contextlib import contextmanager
+
+    import arbitre.services.kpis as kpis
+
+    log = _Log()
+    bounded: Callable[..., Any] = kpis.bounded_connection
+
+    @contextmanager
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        with bounded(*args, **kwargs) as con:
+            yield _TimedConnection(con, log)
+
+    kpis.bounded_connection = timed  # type: ignore[assignment]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    groups = kpis.kpis([path], by=["flow", "day"])
+    total, cpu_total = time.perf_counter() - started, time.process_time() - cpu_started
+    statements = sum(r[1] for r in log.rows)
+    print(
+        f"kpis: {total:.1f} s ({cpu_total:.1f} CPU s), {len(groups):,} groups; SQL statements {statements:.1f} s"
+    )
+    _print_statements(log)
+
+
 def profile_import(csv: Path) -> None:
     import arbitre.ingest.validate as validate
     import arbitre.services.imports as imports
@@ -115,19 +158,7 @@ def profile_import(csv: Path) -> None:
         f"import_file: {total:.1f} s ({cpu_total:.1f} CPU s) for {summary.rows_read:,} rows; "
         f"SQL statements {statements:.1f} s"
     )
-    print(f"{'seconds':>8} {'CPU s':>7} {'times':>5} {'RSS MiB':>8}  statement (RSS: the largest after it)")
-    merged: dict[str, list[float]] = {}
-    for label, seconds, cpu, rss in log.rows:
-        entry = merged.setdefault(label, [0.0, 0.0, 0, 0.0])
-        entry[0] += seconds
-        entry[1] += cpu
-        entry[2] += 1
-        entry[3] = max(entry[3], rss)
-    for label, (seconds, cpu, times, rss) in merged.items():
-        if seconds >= 0.05:
-            print(f"{seconds:8.2f} {cpu:7.2f} {int(times):5d} {rss:8,.0f}  {label}")
-    small = sum(s for s, _, _, _ in merged.values() if s < 0.05)
-    print(f"(statements under 0.05 s: {small:.2f} s in all)")
+    _print_statements(log)
 
 
 def profile_kpi(ws_dir: Path, *, repeat: int = 3) -> None:
@@ -170,12 +201,16 @@ def profile_kpi(ws_dir: Path, *, repeat: int = 3) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["import", "kpi"])
-    parser.add_argument("path", type=Path, help="the CSV (import) or the workspace (kpi)")
+    parser.add_argument("what", choices=["import", "kpi", "kpi-file"])
+    parser.add_argument(
+        "path", type=Path, help="the CSV (import), the workspace (kpi) or the file (kpi-file)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     if args.what == "import":
         profile_import(args.path)
+    elif args.what == "kpi-file":
+        profile_kpi_file(args.path)
     else:
         profile_kpi(args.path, repeat=args.repeat)
     return 0

@@ -44,6 +44,9 @@ _TS_WITH_OFFSET = (
 )
 # Instants a contact can have: one dated 0001 or 9999 once broke map, forecast and plan for good.
 EARLIEST, LATEST = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
+# Names and ids are printed, charted and written to files: no control characters in them.
+_CONTROL = "expected text without control characters"
+_CONTROL_RE = "'[\\x00-\\x1f\\x7f]'"
 _TS_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 
 
@@ -151,18 +154,8 @@ def _check_rows(
     types.update(dict.fromkeys(mapping.derive, "derived"))
     derived = ", ".join(f"({expr}) AS {quote_ident(name)}" for name, expr in compiled.derive.items())
     from_sql = f"(SELECT *, {derived} FROM src_raw) AS src" if derived else "src_raw"
-    mapped = [
-        f"{_raw_expr(c, mapping, compiled, types) if c in wanted else 'CAST(NULL AS VARCHAR)'} AS {quote_ident(c.name)}"
-        for c in COLUMNS
-    ]
-    extra_sql = (
-        "CAST(json_object("
-        + ", ".join(f"{sql_literal(n)}, {quote_ident(n)}" for n in extra)
-        + ") AS VARCHAR)"
-        if extra
-        else "CAST(NULL AS VARCHAR)"
-    )
-    decimal = mapping.source.decimal or ("," if source.delimiter == ";" else ".")
+    mapped = _mapped_columns(mapping, compiled, types, wanted, extra)
+    decimal = _decimal(mapping, source)
     rows_read = 0
     checks: list[Check] = []
     # Checked in place, a Parquet file is read by DuckDB itself, in one parallel scan; otherwise
@@ -177,8 +170,7 @@ def _check_rows(
                 box.register("src_raw", chunk.append_column("__row", pa.array(rows)))
             if not checks:  # the first chunk: the views, once the source's types are known
                 box.execute(
-                    f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {', '.join(mapped)}, "
-                    f"{extra_sql} AS extra FROM {from_sql} {where}"
+                    f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT __row, {mapped} FROM {from_sql} {where}"
                 )
                 mapped_types = {r[0]: str(r[1]) for r in box.sql("DESCRIBE mapped").fetchall()}
                 _refuse_float_ids(mapped_types, source)
@@ -247,6 +239,62 @@ def _check_rows(
     return Validated(con, rows_read, filtered, duplicates, errors, rejected, extra)
 
 
+def checked_in_place(
+    source: Source, mapping: Mapping, con: duckdb.DuckDBPyConnection, *, columns: Collection[str]
+) -> str | None:
+    """The checked rows of ``source`` (``__row`` and the canonical columns, those not in
+    ``columns`` NULL) as a query over the file itself, when DuckDB scans the file in place (a
+    Parquet file read without mapping expressions) and finds no row an error flags and no key
+    twice; None otherwise: `validate` then names every error, as it always does.
+
+    Nothing is materialised: one aggregate pass counts the flagged rows (every check of
+    `validate`, the same conversions) and the distinct keys, and the caller's query scans the
+    file again through the same conversions. A clean file, the usual case, is read twice by
+    columns instead of copied into a table and read back.
+    """
+    if source.scan_sql is None:
+        return None
+    names = source.names
+    check_columns(mapping, names, file=source.file)
+    compiled = compile_expressions(mapping, names)
+    if compiled.derive or compiled.exprs or compiled.where:  # the author's SQL runs in the sandbox
+        return None
+    wanted = [c for c in COLUMNS if c.name in columns or c.name in NATURAL_KEY]
+    read = _read_columns(mapping, compiled, names, wanted, [])
+    types = {n: str(source.schema.field(n).type) for n in read}
+    mapped = f"SELECT __row, {_mapped_columns(mapping, compiled, types, wanted, [])} FROM ({source.scan_sql(read)})"
+    key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
+    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
+    try:
+        mapped_types = {str(r[0]): str(r[1]) for r in con.sql(f"DESCRIBE {mapped}").fetchall()}
+        _refuse_float_ids(mapped_types, source)
+        typed, checks, flags = _typed_select(
+            mapping, mapped_types, decimal=_decimal(mapping, source), wanted=wanted, rows=f"({mapped})"
+        )
+        # Whether any row is flagged: every check, but the control characters of all the names
+        # and ids sought at once in their concatenation (one regular expression a row, not one
+        # a column); `validate` finds which column holds them.
+        texts = [quote_ident(c.name) for c in wanted if c.kind == "string"]
+        kept = [f for c, f in zip(checks, flags, strict=True) if c.reason != _CONTROL or not texts]
+        if texts and len(kept) < len(flags):
+            kept.append(
+                f"coalesce(regexp_matches(concat({', '.join(texts)}), {_CONTROL_RE}), FALSE) AS __ctrl"
+            )
+        any_flag = " OR ".join(f.rsplit(" AS ", 1)[1] for f in kept)
+        # In the same pass, the keys: as many distinct hashes as keys, or some key (or only its
+        # hash) is seen twice.
+        flagged, keys, distinct = con.sql(
+            f"SELECT count(*) FILTER (WHERE {any_flag}), count(*) FILTER (WHERE {not_null}), "
+            f"count(DISTINCT hash({key})) FILTER (WHERE {not_null}) "
+            f"FROM (SELECT *, {', '.join(kept)} FROM ({typed}))"
+        ).fetchall()[0]
+    except duckdb.Error:  # `validate` says what does not apply, with the file's name
+        return None
+    if flagged or distinct < keys:  # errors to name; rows sharing a key, compared by `validate`
+        return None
+    return f"SELECT __row, {', '.join(quote_ident(c.name) for c in COLUMNS)} FROM ({typed})"
+
+
 class _ReadEverything(Exception):
     """Some rows of a partly read file share a key: read every column to compare them."""
 
@@ -264,6 +312,29 @@ def _read_columns(
         elif rule.column is not None:
             needed.add(rule.column)
     return [n for n in names if n in needed]
+
+
+def _mapped_columns(
+    mapping: Mapping, compiled: Compiled, types: dict[str, str], wanted: list[Column], extra: list[str]
+) -> str:
+    """Every canonical column as mapped from the file's (NULL where not wanted), and ``extra``:
+    the file's other columns as a JSON object, or NULL."""
+    mapped = [
+        f"{_raw_expr(c, mapping, compiled, types) if c in wanted else 'CAST(NULL AS VARCHAR)'} AS {quote_ident(c.name)}"
+        for c in COLUMNS
+    ]
+    extra_sql = (
+        "CAST(json_object("
+        + ", ".join(f"{sql_literal(n)}, {quote_ident(n)}" for n in extra)
+        + ") AS VARCHAR)"
+        if extra
+        else "CAST(NULL AS VARCHAR)"
+    )
+    return f"{', '.join(mapped)}, {extra_sql} AS extra"
+
+
+def _decimal(mapping: Mapping, source: Source) -> str:
+    return mapping.source.decimal or ("," if source.delimiter == ";" else ".")
 
 
 def _refuse_float_ids(mapped_types: dict[str, str], source: Source) -> None:
@@ -326,10 +397,16 @@ def _text_literal(value: object) -> str:
 
 
 def _typed_select(
-    mapping: Mapping, mapped_types: dict[str, str], *, decimal: str, wanted: list[Column]
+    mapping: Mapping,
+    mapped_types: dict[str, str],
+    *,
+    decimal: str,
+    wanted: list[Column],
+    rows: str = "mapped",
 ) -> tuple[str, list[Check], list[str]]:
-    """The conversion query over view ``mapped`` (``__row``, every column converted, its presence
-    flag ``__p_…``, ``extra``), the checks, and the flag expressions of the checks.
+    """The conversion query over ``rows`` (view ``mapped`` or its query: ``__row``, every column
+    converted, its presence flag ``__p_…``, ``extra``), the checks, and the flag expressions of
+    the checks.
 
     Each conversion is a chain of steps, each computed once per row in a projection of its own
     (the trimmed text, then its lower case, then the test…), not an expression repeating its
@@ -386,11 +463,7 @@ def _typed_select(
             reason += " (a file without offsets needs source.timezone in a mapping)"
         check(column.name, reason, f"{present} AND {raw} IS NULL")
         if column.kind == "string":  # names and ids: printed, charted, written to files
-            check(
-                column.name,
-                "expected text without control characters",
-                f"regexp_matches({raw}, '[\\x00-\\x1f\\x7f]')",
-            )
+            check(column.name, _CONTROL, f"regexp_matches({raw}, {_CONTROL_RE})")
             check(
                 column.name,
                 f"expected at most {MAX_NAME_CHARS:,} characters",
@@ -406,7 +479,7 @@ def _typed_select(
                 "expected a time from 1970 to 2099",
                 f"{raw} < TIMESTAMPTZ '{EARLIEST}' OR {raw} >= TIMESTAMPTZ '{LATEST}'",
             )
-    sql = f"SELECT {', '.join(first)} FROM mapped"
+    sql = f"SELECT {', '.join(first)} FROM {rows}"
     for depth in range(max((len(c) for c in chains.values()), default=0)):
         replaced = [
             f"{steps[depth].replace('{x}', quote_ident('__w_' + name))} AS {quote_ident('__w_' + name)}"

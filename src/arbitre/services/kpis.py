@@ -12,10 +12,10 @@ from arbitre.domain.interactions import NAMES
 from arbitre.domain.kpis import QUALITY_COLUMNS, KpiRules
 from arbitre.errors import InputError, RejectedRows
 from arbitre.ingest.mapping import IDENTITY, Mapping
+from arbitre.ingest.readers import read_source
+from arbitre.ingest.validate import checked_in_place, validate
 from arbitre.kpi.engine import check_group_keys, compute_kpis
-from arbitre.services.imports import load
 from arbitre.store.interactions import InteractionStore, bounded_connection, connect
-from arbitre.store.quality import with_quality
 from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"
@@ -90,6 +90,7 @@ def kpis(
     with bounded_connection(tz) if files else closing(connect(tz)) as con:
         try:
             parts: list[str] = []
+            read_twice: dict[Path, tuple[int, int, int]] = {}  # the files read in place, as they were
             # Workspaces only: keep the store's customer key and repeat gaps (repeats read from them).
             only_stores = not files
             cols = ", ".join([*NAMES, *(["customer_key", "repeat_gap_s"] if only_stores else [])])
@@ -101,21 +102,45 @@ def kpis(
             for i, item in enumerate(inputs):
                 path = Path(item)
                 if Workspace.is_workspace(path):
+                    # A workspace's quality checks (their statistics load SciPy's): imported
+                    # here, so that the KPIs of files alone start without them.
+                    from arbitre.store.quality import with_quality
+
                     ws = next(w for w in workspaces if w.root == path)
                     stored = with_quality(ws, InteractionStore(ws).source_sql())
                     parts.append(f"SELECT {cols}, {with_qa} FROM {stored} AS s")
                 else:
-                    _, checked = load(path, mapping or IDENTITY, con, columns=read)
+                    # A clean Parquet file is checked and read where it is; any other is
+                    # validated into a table (every bad row named).
+                    file = read_source(path, (mapping or IDENTITY).source)
+                    before = _identity(path)
+                    in_place = checked_in_place(file, mapping or IDENTITY, con, columns=read)
+                    if in_place is not None:
+                        read_twice[path] = before
+                        parts.append(f"SELECT {cols}, {without_qa} FROM ({in_place}) AS input_{i}")
+                        continue
+                    checked = validate(file, mapping or IDENTITY, con, columns=read)
                     if checked.errors:
                         raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
                     con.execute(f"ALTER TABLE clean RENAME TO input_{i}")  # the next file's is clean
                     parts.append(f"SELECT {cols}, {without_qa} FROM input_{i}")
             source = "(" + " UNION ALL ".join(parts) + ")"
             rows = compute_kpis(con, source, by=keys, rules=rules, tz=tz)
+            for path, was in read_twice.items():  # checked, then read again: the same file
+                if _identity(path) != was:
+                    raise InputError(
+                        "the file changed while it was read: run the command again", file=str(path)
+                    )
             return [KpiGroup.of(row, keys=keys) for row in rows]
         finally:
             for ws in workspaces:
                 ws.close()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is rewritten: its inode, size and time of modification."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 # The columns of an interaction file the KPIs read (with --by agent, agent_id too).
