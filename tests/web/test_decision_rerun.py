@@ -235,7 +235,23 @@ def test_the_api_runs_the_decision_with_the_changes_of_its_body(company: Path) -
             headers=headers,
             json={"term_months": 12, "offers": ["callmada-tana", "linguaserv-barcelona"]},
         )
-        assert made.status_code == 201, made.text[:500]
-        body = made.json()
+        assert made.status_code == 202, made.text[:500]
+        queued = made.json()
+        assert made.headers["location"] == f"/api/w/ws/jobs/{queued['id']}"
+        assert queued["kind"] == "decision" and queued["status"] in ("queued", "running")
+        assert queued["inputs"]["term_months"] == "12" and queued["who"] == "alice"
+        again = client.post("/api/w/ws/decision/runs", headers=headers, json={})
+        assert again.status_code == 422 and "already running" in again.json()["detail"]  # one at a time
+        end = time.monotonic() + 600
+        while (status := client.get(made.headers["location"], headers=headers).json())["status"] not in (
+            "done",
+            "failed",
+        ):
+            assert time.monotonic() < end, status
+            time.sleep(0.2)
+        assert status["status"] == "done" and status["error"] is None and status["progress"] == 1.0, status
+        body = client.get("/api/w/ws/decision", headers=headers).json()
+        assert body["decision_id"] == status["result_id"]
         assert body["inputs"]["decision"]["term_months"] == 12
         assert [o["id"] for o in body["inputs"]["offers"]] == ["callmada-tana", "linguaserv-barcelona"]
+        assert client.get("/api/w/ws/jobs/" + "0" * 32, headers=headers).status_code == 404
