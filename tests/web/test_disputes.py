@@ -39,15 +39,19 @@ def test_a_dispute_goes_from_open_to_settled_with_every_step_recorded(site: Site
     assert answered.json()["status"] == "answered"
     replied = client.post(url, headers=mada, data={"kind": "comment", "comment": "Annex 2 says it is."})
     assert replied.json()["status"] == "open"
-    settled = client.post(url, headers=alice, data={"kind": "accepted", "comment": "Agreed: 12 h less."})
-    assert settled.json()["status"] == "accepted" and settled.json()["resolution"] == "Agreed: 12 h less."
-    assert [s["kind"] for s in settled.json()["steps"]] == ["opened", "answer", "comment", "accepted"]
+    # The month is not refereed: no invoice line to agree on, so the dispute can only be rejected.
+    unknown = client.post(url, headers=alice, data={"kind": "accepted", "comment": "x", "quantity": "1"})
+    assert unknown.status_code == 422 and unknown.json()["field"] == "subject"
+    settled = client.post(url, headers=alice, data={"kind": "rejected", "comment": "Annex 2 is for 2027."})
+    assert settled.json()["status"] == "rejected" and settled.json()["resolution"] == "Annex 2 is for 2027."
+    assert [s["kind"] for s in settled.json()["steps"]] == ["opened", "answer", "comment", "rejected"]
+    assert settled.json()["settled"] is None
     again = client.post(url, headers=alice, data={"kind": "rejected", "comment": "changed my mind"})
     assert again.status_code == 422 and "closed" in again.json()["detail"]
     steps = [e.detail["step"] for e in reversed(entries(site.ws, action="dispute"))]
-    assert steps == ["opened", "answer", "comment", "accepted"]
+    assert steps == ["opened", "answer", "comment", "rejected"]
     assert (
-        client.get(f"{BASE}/{dispute['id']}", headers=odile).json()["status"] == "accepted"
+        client.get(f"{BASE}/{dispute['id']}", headers=odile).json()["status"] == "rejected"
     )  # auditors read
 
 

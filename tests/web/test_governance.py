@@ -436,3 +436,104 @@ def test_the_sla_table_reads_targets_and_results_as_the_contract_states_them(cli
     assert '<td class="n">≥ 80.0%</td><td class="n">66.7%</td>' in rows["answer-30s"]
     assert "≤ 8.0%" in rows["abandon"] and "per day; actual: share of days" in rows["abandon"]
     assert "0.8<" not in rows["answer-30s"]
+
+
+API_DISPUTES = "/api/w/azalee/disputes"
+
+
+def _api_step(client: TestClient, site: Site, user: str, dispute: str, **fields: str) -> dict[str, object]:
+    answer = client.post(
+        f"{API_DISPUTES}/{dispute}/steps", headers=site.bearer(user), data={"comment": "ok", **fields}
+    )
+    assert answer.status_code == 200, answer.text[:800]
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def test_the_api_accepts_an_sla_result_as_the_page_does_and_answers_the_new_runs_figures(
+    refereed: Site, client: TestClient
+) -> None:
+    dispute = _open(client, "sla", "abandon").rsplit("/", 1)[1]
+    before = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    refused = client.post(
+        f"{API_DISPUTES}/{dispute}/steps",
+        headers=refereed.bearer("mada"),
+        data={"kind": "accepted", "comment": "mine", "met": "met"},
+    )
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json"
+    body = _api_step(client, refereed, "alice", dispute, kind="accepted", met="met")
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    # As the page's test: 750 before (answer-30s 525 + abandon 225), abandon agreed as met: 525.
+    assert body["status"] == "accepted"
+    assert body["settled"] == {
+        "run_before": before.run.id,
+        "run_after": after.run.id,
+        "credits_before": "750.00",
+        "credits_after": "525.00",
+        "net_before": "14250.00",
+        "net_after": "14475.00",
+        "slas": [
+            {
+                "name": "abandon",
+                "met_before": False,
+                "met_after": True,
+                "credit_before": "225.00",
+                "credit_after": "0.00",
+            }
+        ],
+    }
+    (run,) = [e for e in entries(refereed.ws) if e.action == "run"]
+    assert run.target == after.run.id and run.actor == "alice" and run.detail["met"] == "met"
+
+
+def test_the_api_accepts_an_exclusion_and_an_invoice_line_as_the_page_does(
+    refereed: Site, client: TestClient
+) -> None:
+    dispute = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06").rsplit("/", 1)[1]
+    body = _api_step(client, refereed, "alice", dispute, kind="accepted", exclude="2026-04-06")
+    settled = body["settled"]
+    assert isinstance(settled, dict)
+    # As the page's test: every call of April on the 6th, left out: credits 0, net 15 000.
+    assert (settled["credits_before"], settled["credits_after"]) == ("750.00", "0.00")
+    assert (settled["net_before"], settled["net_after"]) == ("14250.00", "15000.00")
+    line = _open(client, "invoice_line", LINE).rsplit("/", 1)[1]
+    body = _api_step(client, refereed, "alice", line, kind="accepted", quantity="4", amount="34.00")
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    assert after.invoice is not None and after.invoice.billed_total == Decimal("1034.00")  # 1 085 − 85 + 34
+    assert isinstance(body["settled"], dict) and body["settled"]["run_after"] == after.run.id
+    assert len([e for e in entries(refereed.ws) if e.action == "run"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("subject_kind", "fields"),
+    [
+        ("sla", {"met": ""}),
+        ("sla", {"met": "<script>alert(1)</script>"}),
+        ("sla", {"met": "met' OR '1'='1"}),
+        ("exclusion", {"exclude": "2026-05-01"}),
+        ("exclusion", {"exclude": "2026-04-06'); DROP TABLE disputes; --"}),
+        ("exclusion", {"include": "../../etc/passwd"}),
+        ("exclusion", {"exclude": "2026-04-06", "include": "2026-04-06"}),
+        ("invoice_line", {"quantity": "4", "amount": "=1+1"}),
+        ("invoice_line", {"quantity": "-4", "amount": "34.00"}),
+        ("invoice_line", {"quantity": "4", "amount": "1e999"}),
+    ],
+)
+def test_a_hostile_agreed_change_sent_to_the_api_is_a_problem_and_the_dispute_stays_open(
+    refereed: Site, client: TestClient, subject_kind: str, fields: dict[str, str]
+) -> None:
+    if subject_kind == "exclusion":
+        dispute = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06").rsplit("/", 1)[1]
+    else:
+        dispute = _open(client, subject_kind, "abandon" if subject_kind == "sla" else LINE).rsplit("/", 1)[1]
+    answer = client.post(
+        f"{API_DISPUTES}/{dispute}/steps",
+        headers=refereed.bearer("alice"),
+        data={"kind": "accepted", "comment": "ok", **fields},
+    )
+    assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()  # JSON, never HTML: the value is only quoted back, by its field
+    assert problem["status"] == 422 and problem["field"] in {*fields, "quantity", "amount"}, problem
+    (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
+    assert record.status == "open" and [s.kind for s in record.steps] == ["opened"]
+    assert [e for e in entries(refereed.ws) if e.action == "run"] == []

@@ -4,22 +4,28 @@
 returns at once; the run reports its progress through a `Progress` callback, and the job ends
 ``done`` with the id of what it made, or ``failed`` with the error the user would have read. One
 job of a kind at a time in a workspace: a second is refused while the first is queued or running
-(the ``running`` column's unique constraint, shared by every server process). A job the server
-was running when it stopped is marked failed when a server starts (`fail_interrupted`): never
-left "running".
+(the ``running`` column's unique constraint, shared by every server process). Each job names
+the process that holds it (``owner``, `OWNER`) and carries a heartbeat: while a job runs, its
+worker says every `HEARTBEAT_S` seconds that this process still holds its jobs, queued or running
+(``heartbeat_at``). A job whose heartbeat is older than `STALE_AFTER_S` was left by a server that
+stopped: it is marked failed, "interrupted", when a server starts and when a new job of its kind
+is asked (`fail_interrupted`) — never left "running", and never one another live process runs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
+import socket
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from arbitre.errors import ArbitreError, InputError
@@ -37,6 +43,12 @@ Progress = Callable[[float, str], None]
 Run = Callable[[Progress], str]
 
 INTERRUPTED = "interrupted: the server stopped while it ran; run it again"
+#: How often a running job's worker says its process still holds its jobs (seconds).
+HEARTBEAT_S = 5.0
+#: A heartbeat older than this (seconds): the process holding the job has stopped.
+STALE_AFTER_S = 60.0
+#: This server process, as the jobs it queues name it.
+OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
 class JobRecord(BaseModel):
@@ -54,6 +66,7 @@ class JobRecord(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    heartbeat_at: datetime | None
 
     @property
     def over(self) -> bool:
@@ -64,8 +77,11 @@ def start(
     ws: Workspace, executor: Executor, *, kind: str, who: str, inputs: dict[str, str], run: Run
 ) -> JobRecord:
     """Record a job of ``kind`` and run it on ``executor``; refused (`InputError`) while another
-    job of that kind is queued or running in the workspace."""
+    job of that kind is queued or running in the workspace (one left by a stopped server — its
+    heartbeat old — is marked failed first)."""
+    fail_interrupted(ws, kind=kind)
     job_id = secrets.token_hex(16)
+    now = datetime.now(UTC)
     try:
         with session_scope(ws.engine) as session:
             session.add(
@@ -78,7 +94,9 @@ def start(
                     step="queued",
                     inputs=json.dumps(inputs, sort_keys=True),
                     who=who,
-                    created_at=datetime.now(UTC),
+                    created_at=now,
+                    owner=OWNER,
+                    heartbeat_at=now,
                 )
             )
     except IntegrityError:
@@ -88,11 +106,38 @@ def start(
 
 
 def _work(ws: Workspace, job_id: str, run: Run) -> None:
-    """Run the job on this thread and record how it ended (never raises)."""
+    """Run the job on this thread and record how it ended (never raises); a heartbeat beside it
+    while it runs."""
     _set(ws, job_id, status="running", step="started", started_at=datetime.now(UTC))
+    stop = threading.Event()
+    beating = threading.Thread(target=_beat, args=(ws, stop), name="arbitre-job-heartbeat", daemon=True)
+    beating.start()
+    try:
+        _run(ws, job_id, run)
+    finally:
+        stop.set()
+        beating.join(timeout=HEARTBEAT_S)
+
+
+def _beat(ws: Workspace, stop: threading.Event) -> None:
+    """Every `HEARTBEAT_S` until ``stop``: this process still holds its queued and running jobs."""
+    while not stop.wait(HEARTBEAT_S):
+        try:
+            with session_scope(ws.engine) as session:
+                session.execute(
+                    update(Job)
+                    .where(Job.owner == OWNER, Job.status.in_(("queued", "running")))
+                    .values(heartbeat_at=datetime.now(UTC))
+                )
+        except Exception:  # a missed beat: the next one tries again
+            log.exception("job heartbeat failed")
+
+
+def _run(ws: Workspace, job_id: str, run: Run) -> None:
+    """Run the job and record how it ended: done with what it made, or failed with the error."""
 
     def progress(share: float, step: str) -> None:
-        _set(ws, job_id, progress=max(0.0, min(1.0, share)), step=step[:200])
+        _set(ws, job_id, progress=max(0.0, min(1.0, share)), step=step[:200], heartbeat_at=datetime.now(UTC))
 
     try:
         made = run(progress)
@@ -124,15 +169,26 @@ def _end(ws: Workspace, job_id: str, *, error: str | None = None, result_id: str
     )
 
 
-def fail_interrupted(ws: Workspace) -> int:
-    """Mark failed every job left queued or running by a server that stopped; how many."""
+def fail_interrupted(
+    ws: Workspace,
+    *,
+    kind: str | None = None,
+    now: datetime | None = None,
+    stale_after_s: float = STALE_AFTER_S,
+) -> int:
+    """Mark failed every job (of ``kind``, or any) left queued or running by a server that stopped
+    — its heartbeat older than ``stale_after_s`` at ``now`` — and how many; a job whose process
+    still beats is left alone."""
+    at = now or datetime.now(UTC)
     with session_scope(ws.engine) as session:
         done = session.execute(
             update(Job)
-            .where(Job.status.in_(("queued", "running")))
-            .values(
-                status="failed", running=None, step="failed", error=INTERRUPTED, finished_at=datetime.now(UTC)
+            .where(
+                Job.status.in_(("queued", "running")),
+                or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < at - timedelta(seconds=stale_after_s)),
+                *([] if kind is None else [Job.kind == kind]),
             )
+            .values(status="failed", running=None, step="failed", error=INTERRUPTED, finished_at=at)
         )
         return int(getattr(done, "rowcount", 0) or 0)
 
@@ -169,7 +225,20 @@ def _record(row: Job) -> JobRecord:
         created_at=aware(row.created_at),
         started_at=None if row.started_at is None else aware(row.started_at),
         finished_at=None if row.finished_at is None else aware(row.finished_at),
+        heartbeat_at=None if row.heartbeat_at is None else aware(row.heartbeat_at),
     )
 
 
-__all__ = ["INTERRUPTED", "JobRecord", "Progress", "Run", "fail_interrupted", "job", "latest_jobs", "start"]
+__all__ = [
+    "HEARTBEAT_S",
+    "INTERRUPTED",
+    "OWNER",
+    "STALE_AFTER_S",
+    "JobRecord",
+    "Progress",
+    "Run",
+    "fail_interrupted",
+    "job",
+    "latest_jobs",
+    "start",
+]

@@ -191,7 +191,8 @@ class Job(Base):
     """A slow run made off the request (a decision): queued → running → done | failed, its
     progress (0–1) and current step, its error, the id of what it made, who asked and when.
     ``running`` is the kind while queued or running, NULL after: unique, so one job of a kind
-    runs at a time in the workspace (migration 0009)."""
+    runs at a time in the workspace (migration 0009). ``owner`` is the server process holding it,
+    ``heartbeat_at`` when that process last said so (every few seconds while it runs)."""
 
     __tablename__ = "jobs"
 
@@ -208,3 +209,5 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the process: host:pid
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

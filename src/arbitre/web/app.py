@@ -65,7 +65,8 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
     served = tenants or Tenants(settings.workspaces)
 
     # The background jobs' worker (docs/web.md): one thread, so a decision runs beside the pages.
-    # A job a stopped server left queued or running is marked failed as this one starts.
+    # A job a stopped server left queued or running (its heartbeat old) is marked failed as this
+    # one starts; a job another live server process runs keeps going.
     jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arbitre-job")
     for tenant in served.all():
         fail_interrupted(tenant.ws)

@@ -1,11 +1,16 @@
 """The workspace's latest decision as the pages and the API read it: the document is read once per
-decision and kept by its id (a page view asks the database only for the latest id)."""
+decision and kept by its id (a page view asks the database only for the latest id); and deciding
+again as a background job, the one way the page and the API start it (`start_decision`)."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Executor
 
 from arbitre.decision.document import DecisionDocument
+from arbitre.services.audit import Actor, record
+from arbitre.services.decide import DecisionChanges, decide, load_inputs, with_changes
+from arbitre.services.jobs import JobRecord, Progress, start
 from arbitre.store.decisions import decision_before, latest_decision, latest_decision_id
 from arbitre.store.workspace import Workspace
 
@@ -47,4 +52,29 @@ def previous_decision(ws: Workspace, current: DecisionDocument) -> DecisionDocum
     return _kept.get(key)
 
 
-__all__ = ["current_decision", "previous_decision"]
+DECISION_JOB = "decision"
+
+
+def start_decision(
+    ws: Workspace, executor: Executor, actor: Actor, *, who: str, changes: DecisionChanges | None
+) -> JobRecord:
+    """Decide again — on the inputs as they stand, or with ``changes`` — as a job on ``executor``;
+    a ``run`` entry in the audit log with the changes once decided. The inputs (and the changes
+    against them) are checked first: an `InputError`, no job; another decision job queued or
+    running in the workspace: refused the same way."""
+    _, files_offers, frame = load_inputs(ws)
+    if changes is not None:
+        with_changes(files_offers, frame, changes)
+    audited = {} if changes is None else changes.audited()
+
+    def run(progress: Progress) -> str:
+        made = decide(ws, who=who, changes=changes, progress=progress)
+        record(
+            ws, actor, "run", made.decision_id or "", what="decision", recommended=made.recommended, **audited
+        )
+        return made.decision_id or ""
+
+    return start(ws, executor, kind=DECISION_JOB, who=who, inputs=audited, run=run)
+
+
+__all__ = ["DECISION_JOB", "current_decision", "previous_decision", "start_decision"]

@@ -10,7 +10,6 @@ from fastapi.responses import FileResponse
 from arbitre.services.contract_views import visible_contract
 from arbitre.services.disputes import (
     DisputeRecord,
-    add_step,
     attachment_file,
     disputes,
     get_dispute,
@@ -19,9 +18,18 @@ from arbitre.services.disputes import (
 from arbitre.services.uploads import Received
 from arbitre.store.workspace import Workspace
 from arbitre.web.deps import ApiUser, SettingsDep
+from arbitre.web.dispute_step import AgreedTerms, take_step
 from arbitre.web.files import keep
+from arbitre.web.settled import Settled, settled_change
 
 router = APIRouter(tags=["disputes"])
+
+
+class StepAnswer(DisputeRecord):
+    """The dispute after the step, and — when the step accepted it and the month was refereed
+    again — the month's credits and net fees before and after that run."""
+
+    settled: Settled | None = None
 
 
 def _attachment(ws: Workspace, upload: UploadFile | None, limit_mb: int) -> Received | None:
@@ -67,26 +75,37 @@ def get_one_dispute(user: ApiUser, dispute_id: str) -> DisputeRecord:
     return get_dispute(user.ws, user.account, dispute_id)
 
 
-@router.post("/w/{slug}/disputes/{dispute_id}/steps", response_model=DisputeRecord)
+@router.post("/w/{slug}/disputes/{dispute_id}/steps", response_model=StepAnswer)
 def post_step(
     user: ApiUser,
     settings: SettingsDep,
     dispute_id: str,
     kind: Annotated[Literal["comment", "answer", "accepted", "rejected"], Form()],
     comment: Annotated[str, Form(max_length=5000)],
+    quantity: Annotated[str, Form(max_length=40, description="An invoice line's agreed quantity.")] = "",
+    amount: Annotated[str, Form(max_length=40, description="An invoice line's agreed amount.")] = "",
+    met: Annotated[str, Form(max_length=40, description="An SLA's agreed result: met or missed.")] = "",
+    exclude: Annotated[str, Form(max_length=1000, description="Days to leave out of the SLAs.")] = "",
+    include: Annotated[str, Form(max_length=1000, description="Days to count again.")] = "",
     attachment: Annotated[UploadFile | None, File()] = None,
-) -> DisputeRecord:
-    """A comment (either party), the client's answer, or its decision: accepted or rejected."""
-    get_dispute(user.ws, user.account, dispute_id)  # 404 before the file is received
-    return add_step(
+) -> StepAnswer:
+    """A comment (either party), the client's answer, or its decision: accepted or rejected.
+    Accepting takes the change agreed, as the page does: ``quantity`` and ``amount`` for an invoice
+    line, ``met`` (met or missed) for an SLA, ``exclude`` / ``include`` days for an exclusion; the
+    month is refereed again on it and the answer's ``settled`` gives its figures before and after.
+    A wrong change is a 422 problem and leaves the dispute open, with no run."""
+    dispute = get_dispute(user.ws, user.account, dispute_id)  # 404 before the file is received
+    dispute = take_step(
         user.ws,
-        dispute_id,
-        account=user.account,
-        actor=user.actor,
+        user.account,
+        user.actor,
+        dispute,
         kind=kind,
         comment=comment,
-        attachment=_attachment(user.ws, attachment, settings.max_attachment_mb),
+        terms=AgreedTerms(quantity=quantity, amount=amount, met=met, exclude=exclude, include=include),
+        attachment=lambda: _attachment(user.ws, attachment, settings.max_attachment_mb),
     )
+    return StepAnswer(**dict(dispute), settled=settled_change(user.ws, dispute))
 
 
 @router.get("/w/{slug}/disputes/{dispute_id}/attachments/{attachment_id}", response_class=FileResponse)

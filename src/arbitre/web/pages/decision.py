@@ -18,17 +18,15 @@ from arbitre.errors import InputError
 from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
 from arbitre.services.access import Permission, can, require
-from arbitre.services.audit import record
-from arbitre.services.decide import DecisionChanges, decide, load_inputs, with_changes
-from arbitre.services.jobs import Progress, job, latest_jobs, start
+from arbitre.services.decide import DecisionChanges, load_inputs
+from arbitre.services.jobs import job, latest_jobs
 from arbitre.store.decisions import decision_runs
 from arbitre.web.charts import chart
-from arbitre.web.decided import current_decision, previous_decision
+from arbitre.web.decided import DECISION_JOB, current_decision, previous_decision, start_decision
 from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
-DECISION_JOB = "decision"
 
 
 def decision_charts_of(d: DecisionDocument, lang: str) -> dict[str, str]:
@@ -128,26 +126,7 @@ def decision_run(
             if changed
             else None
         )
-        _, files_offers, frame = load_inputs(me.ws)  # the inputs' errors before any job
-        if changes is not None:
-            with_changes(files_offers, frame, changes)
-        ws, actor, who = me.ws, me.actor, me.account.username
-        audited = {} if changes is None else changes.audited()
-
-        def run(progress: Progress) -> str:
-            made = decide(ws, who=who, changes=changes, progress=progress)
-            record(
-                ws,
-                actor,
-                "run",
-                made.decision_id or "",
-                what="decision",
-                recommended=made.recommended,
-                **audited,
-            )
-            return made.decision_id or ""
-
-        start(ws, request.app.state.jobs, kind=DECISION_JOB, who=who, inputs=audited, run=run)
+        start_decision(me.ws, request.app.state.jobs, me.actor, who=me.account.username, changes=changes)
     except InputError as exc:
         return _page(request, me, error=str(exc), status_code=422)
     return RedirectResponse(f"/w/{me.tenant.slug}/decision", status_code=303)

@@ -6,7 +6,9 @@ Create Date: 2026-12-07
 
 ``running`` holds the job's kind while it is queued or running and NULL once it is over: its
 unique constraint lets one job of a kind run at a time in the workspace, whatever the number of
-server processes (two NULLs never collide, on SQLite as on PostgreSQL).
+server processes (two NULLs never collide, on SQLite as on PostgreSQL). ``owner`` names the server
+process that queued the job and ``heartbeat_at`` is when that process last said it still holds
+it: a job is failed as interrupted only once its heartbeat is old.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("owner", sa.String(64), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
         sa.UniqueConstraint("running", name=op.f("uq_jobs_running")),
     )
