@@ -17,6 +17,7 @@ from sqlalchemy import select
 from arbitre.quality.documents import Calibration, CheckSummary, Dispute, QualityMonth
 from arbitre.services.access import NotFound, Permission, is_client, require, visible_sites
 from arbitre.services.accounts import Account
+from arbitre.services.audit import Actor, record
 from arbitre.services.contract_views import visible_contracts
 from arbitre.services.quality import list_disputes, list_grids, raise_dispute
 from arbitre.services.quality_checks import run_summary
@@ -114,6 +115,7 @@ def qa_dispute(ws: Workspace, account: Account, dispute_id: str) -> Dispute:
 def open_qa_dispute(
     ws: Workspace,
     account: Account,
+    actor: Actor,
     *,
     contact_id: str,
     site: str,
@@ -123,20 +125,23 @@ def open_qa_dispute(
     grader: str | None = None,
 ) -> Dispute:
     """A provider disputes a criterion's answer in a grader's evaluation of a contact of one of
-    its own sites (`arbitre qa dispute`); another site's contact is refused as not found."""
+    its own sites (`arbitre qa dispute`), recorded in the audit log; another site's contact is
+    refused as not found."""
     require(account, Permission.DISPUTE_OPEN)
     if is_client(account) or site not in account.sites:
         raise NotFound("no evaluation of that contact on your sites")
-    return raise_dispute(
+    d = raise_dispute(
         ws,
-        contact_id=contact_id,
+        contact_id=contact_id.strip(),
         site=site,
         criterion=criterion,
         proposed=proposed,
         reason=reason,
-        grader=grader or None,
+        grader=(grader or "").strip() or None,
         who=account.username,
     )
+    record(ws, actor, "qa_dispute", d.id, step="opened", contact=d.contact_id, criterion=d.criterion)
+    return d
 
 
 __all__ = [

@@ -58,20 +58,17 @@ def post_qa_dispute(
     grader: Annotated[str, Form(max_length=100)] = "",
 ) -> Dispute:
     """A provider disputes a criterion's answer in an evaluation of its own site's contact."""
-    d = open_qa_dispute(
+    return open_qa_dispute(
         user.ws,
         user.account,
-        contact_id=contact_id.strip(),
+        user.actor,
+        contact_id=contact_id,
         site=site,
         criterion=criterion,
         proposed=proposed,
         reason=reason,
-        grader=grader.strip() or None,
+        grader=grader,
     )
-    record(
-        user.ws, user.actor, "qa_dispute", d.id, step="opened", contact=d.contact_id, criterion=d.criterion
-    )
-    return d
 
 
 @router.post("/w/{slug}/quality/disputes/{dispute_id}/decision", response_model=Dispute)

@@ -125,19 +125,19 @@ def quality_dispute_open(
     """A provider's QA dispute on a criterion of an evaluation of its own site's contact."""
     require(me.account, Permission.DISPUTE_OPEN)
     try:
-        d = open_qa_dispute(
+        open_qa_dispute(
             me.ws,
             me.account,
-            contact_id=contact_id.strip(),
+            me.actor,
+            contact_id=contact_id,
             site=site,
             criterion=criterion,
             proposed=proposed,
             reason=reason,
-            grader=grader.strip() or None,
+            grader=grader,
         )
     except InputError as exc:
         return _page(request, me, error=str(exc), status_code=422)
-    record(me.ws, me.actor, "qa_dispute", d.id, step="opened", contact=d.contact_id, criterion=d.criterion)
     return RedirectResponse(f"/w/{me.tenant.slug}/quality?done=opened", status_code=303)
 
 
