@@ -11,7 +11,7 @@ agents flagged, its scores) — and the QA disputes on its own sites' evaluation
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from arbitre.quality.documents import Calibration, CheckSummary, Dispute, QualityMonth
@@ -112,32 +112,32 @@ def qa_dispute(ws: Workspace, account: Account, dispute_id: str) -> Dispute:
     return found
 
 
-def open_qa_dispute(
-    ws: Workspace,
-    account: Account,
-    actor: Actor,
-    *,
-    contact_id: str,
-    site: str,
-    criterion: str,
-    proposed: str,
-    reason: str,
-    grader: str | None = None,
-) -> Dispute:
+class QaDisputeForm(BaseModel):
+    """What a provider fills in to dispute a criterion's answer (the page's form, the API's)."""
+
+    contact_id: str = Field(default="", max_length=200)
+    site: str = Field(default="", max_length=100)
+    criterion: str = Field(default="", max_length=100)
+    proposed: str = Field(default="", max_length=20)
+    reason: str = Field(default="", max_length=5000)
+    grader: str = Field(default="", max_length=100)
+
+
+def open_qa_dispute(ws: Workspace, account: Account, actor: Actor, form: QaDisputeForm) -> Dispute:
     """A provider disputes a criterion's answer in a grader's evaluation of a contact of one of
     its own sites (`arbitre qa dispute`), recorded in the audit log; another site's contact is
     refused as not found."""
     require(account, Permission.DISPUTE_OPEN)
-    if is_client(account) or site not in account.sites:
+    if is_client(account) or form.site not in account.sites:
         raise NotFound("no evaluation of that contact on your sites")
     d = raise_dispute(
         ws,
-        contact_id=contact_id.strip(),
-        site=site,
-        criterion=criterion,
-        proposed=proposed,
-        reason=reason,
-        grader=(grader or "").strip() or None,
+        contact_id=form.contact_id.strip(),
+        site=form.site,
+        criterion=form.criterion,
+        proposed=form.proposed,
+        reason=form.reason,
+        grader=form.grader.strip() or None,
         who=account.username,
     )
     record(ws, actor, "qa_dispute", d.id, step="opened", contact=d.contact_id, criterion=d.criterion)
@@ -147,6 +147,7 @@ def open_qa_dispute(
 __all__ = [
     "ContractQuality",
     "GridOut",
+    "QaDisputeForm",
     "QualityOverview",
     "latest_calibration",
     "open_qa_dispute",

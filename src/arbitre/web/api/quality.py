@@ -15,6 +15,7 @@ from arbitre.services.audit import record
 from arbitre.services.quality import decide_dispute
 from arbitre.services.quality_views import (
     ContractQuality,
+    QaDisputeForm,
     QualityOverview,
     open_qa_dispute,
     provider_quality,
@@ -48,27 +49,9 @@ def get_qa_disputes(user: ApiUser) -> list[Dispute]:
 
 
 @router.post("/w/{slug}/quality/disputes", response_model=Dispute, status_code=201)
-def post_qa_dispute(
-    user: ApiUser,
-    contact_id: Annotated[str, Form(max_length=200)] = "",
-    site: Annotated[str, Form(max_length=100)] = "",
-    criterion: Annotated[str, Form(max_length=100)] = "",
-    proposed: Annotated[str, Form(max_length=20)] = "",
-    reason: Annotated[str, Form(max_length=5000)] = "",
-    grader: Annotated[str, Form(max_length=100)] = "",
-) -> Dispute:
+def post_qa_dispute(user: ApiUser, form: Annotated[QaDisputeForm, Form()]) -> Dispute:
     """A provider disputes a criterion's answer in an evaluation of its own site's contact."""
-    return open_qa_dispute(
-        user.ws,
-        user.account,
-        user.actor,
-        contact_id=contact_id,
-        site=site,
-        criterion=criterion,
-        proposed=proposed,
-        reason=reason,
-        grader=grader,
-    )
+    return open_qa_dispute(user.ws, user.account, user.actor, form)
 
 
 @router.post("/w/{slug}/quality/disputes/{dispute_id}/decision", response_model=Dispute)

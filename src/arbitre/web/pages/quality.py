@@ -22,6 +22,7 @@ from arbitre.services.audit import record, safe_cell
 from arbitre.services.quality import decide_dispute, list_grids
 from arbitre.services.quality_checks import sample
 from arbitre.services.quality_views import (
+    QaDisputeForm,
     open_qa_dispute,
     provider_quality,
     qa_dispute,
@@ -115,27 +116,12 @@ def quality_sample(me: PageUser, month: str) -> Response:
 def quality_dispute_open(
     request: Request,
     me: PageUser,
-    contact_id: Annotated[str, Form(max_length=200)],
-    site: Annotated[str, Form(max_length=100)],
-    criterion: Annotated[str, Form(max_length=100)],
-    proposed: Annotated[str, Form(max_length=20)],
-    reason: Annotated[str, Form(max_length=5000)],
-    grader: Annotated[str, Form(max_length=100)] = "",
+    form: Annotated[QaDisputeForm, Form()],
 ) -> Response:
     """A provider's QA dispute on a criterion of an evaluation of its own site's contact."""
     require(me.account, Permission.DISPUTE_OPEN)
     try:
-        open_qa_dispute(
-            me.ws,
-            me.account,
-            me.actor,
-            contact_id=contact_id,
-            site=site,
-            criterion=criterion,
-            proposed=proposed,
-            reason=reason,
-            grader=grader,
-        )
+        open_qa_dispute(me.ws, me.account, me.actor, form)
     except InputError as exc:
         return _page(request, me, error=str(exc), status_code=422)
     return RedirectResponse(f"/w/{me.tenant.slug}/quality?done=opened", status_code=303)
