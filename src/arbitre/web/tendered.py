@@ -18,14 +18,18 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import UploadFile
+from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from arbitre.domain.tender import Evaluation, Grade, Tender
 from arbitre.errors import InputError, RejectedCells
+from arbitre.services.accounts import Account
+from arbitre.services.audit import Actor, record
 from arbitre.services.tender import tender_path
 from arbitre.services.tender_bids import StoredBid, import_bids
 from arbitre.services.tender_score import score_tender
 from arbitre.services.tender_spec import write_spec
+from arbitre.services.tender_views import require_tenders, visible_tender
 from arbitre.store.appdb import TenderBid, TenderGrade, session_scope
 from arbitre.store.workspace import Workspace
 from arbitre.tender.document import TenderScore
@@ -113,6 +117,20 @@ def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[byte
     return found
 
 
+def download(ws: Workspace, account: Account, actor: Actor, name: str, kind: FileKind, lang: str) -> Response:
+    """The tender ``name``'s file ``kind`` for an account that sees the tender, as an attachment;
+    each download audited."""
+    require_tenders(account)
+    tender = visible_tender(ws, account, name)
+    data, filename = spec_file(ws, tender, kind, lang)
+    record(ws, actor, "download", filename, tender=tender.id, lang=lang)
+    return Response(
+        data,
+        media_type=MEDIA[kind.rsplit(".", 1)[1]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def receive_bid(
     ws: Workspace, tender: Tender, upload: UploadFile, *, bidder: str, who: str
 ) -> list[StoredBid]:
@@ -151,4 +169,13 @@ def evaluation_of(
     return Evaluation(evaluator=evaluator, consensus=consensus, grades=[grade])
 
 
-__all__ = ["BID_LIMIT_MB", "MEDIA", "FileKind", "evaluation_of", "receive_bid", "spec_file", "tender_score"]
+__all__ = [
+    "BID_LIMIT_MB",
+    "MEDIA",
+    "FileKind",
+    "download",
+    "evaluation_of",
+    "receive_bid",
+    "spec_file",
+    "tender_score",
+]

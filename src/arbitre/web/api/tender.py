@@ -30,7 +30,14 @@ from arbitre.services.tender_views import (
 )
 from arbitre.tender.document import TenderScore
 from arbitre.web.deps import ApiUser
-from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
+from arbitre.web.tendered import (
+    MEDIA,
+    FileKind,
+    download,
+    evaluation_of,
+    receive_bid,
+    tender_score,
+)
 
 router = APIRouter(tags=["tenders"])
 
@@ -131,12 +138,4 @@ def post_award(
 )
 def get_file(user: ApiUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
     """The specification (DOCX, PDF) or the bid grid (XLSX)."""
-    require_tenders(user.account)
-    tender = visible_tender(user.ws, user.account, name)
-    data, filename = spec_file(user.ws, tender, document, lang)
-    record(user.ws, user.actor, "download", filename, tender=tender.id, lang=lang)
-    return Response(
-        data,
-        media_type=MEDIA[document.rsplit(".", 1)[1]],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(user.ws, user.account, user.actor, name, document, lang)

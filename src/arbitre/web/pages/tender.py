@@ -43,7 +43,13 @@ from arbitre.tender.document import FlagOut, TenderScore
 from arbitre.web.deps import PageUser
 from arbitre.web.i18n import translate
 from arbitre.web.reports import REPORT_CSP
-from arbitre.web.tendered import MEDIA, FileKind, evaluation_of, receive_bid, spec_file, tender_score
+from arbitre.web.tendered import (
+    FileKind,
+    download,
+    evaluation_of,
+    receive_bid,
+    tender_score,
+)
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -124,15 +130,7 @@ def _page(
 def tender_file(me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
     """The specification (DOCX, PDF) or the bid grid (XLSX), written now by `arbitre tender spec`'s
     service; each download audited."""
-    require_tenders(me.account)
-    tender = visible_tender(me.ws, me.account, name)
-    data, filename = spec_file(me.ws, tender, document, lang)
-    record(me.ws, me.actor, "download", filename, tender=tender.id, lang=lang)
-    return Response(
-        data,
-        media_type=MEDIA[document.rsplit(".", 1)[1]],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(me.ws, me.account, me.actor, name, document, lang)
 
 
 @router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
