@@ -7,6 +7,7 @@ On two months of the demo company at a twentieth of its size, with its costs, fr
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from arbitre.services.jobs import JobRecord, Progress, latest_jobs, start
 from arbitre.store.decisions import decision_runs, latest_decision
 from arbitre.store.workspace import Workspace
 from arbitre.web.app import create_app
+from arbitre.web.decided import offer_ids
 from arbitre.web.settings import build_settings
 from tests.helpers import demo_company
 from tests.web.conftest import PASSWORD, login
@@ -259,3 +261,26 @@ def test_the_api_runs_the_decision_with_the_changes_of_its_body(company: Path) -
         assert body["inputs"]["decision"]["term_months"] == 12
         assert [o["id"] for o in body["inputs"]["offers"]] == ["callmada-tana", "linguaserv-barcelona"]
         assert client.get("/api/w/ws/jobs/" + "0" * 32, headers=headers).status_code == 404
+
+
+def test_the_offers_the_form_lists_are_read_again_when_an_offer_file_changes(
+    company: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(company, root)
+    ws = Workspace.open(root)
+    try:
+        before = offer_ids(ws)
+        assert before and offer_ids(ws) == before  # kept while the folder is unchanged
+        first = sorted((root / "offers").glob("*.yaml"))[0]
+        copy = root / "offers" / "zz-copy.yaml"
+        copy.write_text(
+            re.sub(r"(?m)^id: .*$", "id: zz-copy", first.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        assert offer_ids(ws) == [*before, "zz-copy"]
+        copy.write_text("id: [not, an, id\n", encoding="utf-8")
+        assert offer_ids(ws) == []  # an offer that does not load: none offered, no error page
+        copy.unlink()
+        assert offer_ids(ws) == before
+    finally:
+        ws.close()

@@ -8,10 +8,17 @@ import threading
 from concurrent.futures import Executor
 
 from arbitre.decision.document import DecisionDocument
+from arbitre.errors import InputError
 from arbitre.services.audit import Actor, record
-from arbitre.services.decide import DecisionChanges, decide, load_inputs, with_changes
+from arbitre.services.decide import OFFERS_DIR, DecisionChanges, decide, load_inputs, with_changes
 from arbitre.services.jobs import JobRecord, Progress, start
-from arbitre.store.decisions import decision_before, latest_decision, latest_decision_id
+from arbitre.store.decisions import (
+    DecisionRun,
+    decision_before,
+    decision_runs,
+    latest_decision,
+    latest_decision_id,
+)
 from arbitre.store.workspace import Workspace
 
 _kept: dict[tuple[str, str], DecisionDocument] = {}  # (workspace, decision id) → the document
@@ -52,6 +59,47 @@ def previous_decision(ws: Workspace, current: DecisionDocument) -> DecisionDocum
     return _kept.get(key)
 
 
+_runs: dict[tuple[str, str, tuple[str, ...]], list[DecisionRun]] = {}
+_offers: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[str]] = {}
+
+
+def recent_runs(ws: Workspace, *, frame_inputs: tuple[str, ...]) -> list[DecisionRun]:
+    """The latest decisions with who ran them and their inputs (`decision_runs`), read once per
+    latest decision: a decision is never changed once recorded, only followed by another."""
+    latest = latest_decision_id(ws)
+    if latest is None:
+        return []
+    key = (str(ws.root), latest, frame_inputs)
+    found = _runs.get(key)
+    if found is None:
+        found = decision_runs(ws, frame_inputs=frame_inputs)
+        with _lock:
+            if len(_runs) > 16:
+                _runs.clear()
+            _runs[key] = found
+    return found
+
+
+def offer_ids(ws: Workspace) -> list[str]:
+    """The ids of the workspace's offers (none when they do not load), read again only when a file
+    of ``offers/`` is added, removed or changed."""
+    files = sorted((ws.root / OFFERS_DIR).glob("*.yaml"))
+    stamp = tuple((p.name, (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
+    key = (str(ws.root), stamp)
+    found = _offers.get(key)
+    if found is None:
+        try:
+            _, offers, _ = load_inputs(ws)
+        except InputError:
+            return []
+        found = [o.id for o in offers]
+        with _lock:
+            if len(_offers) > 16:
+                _offers.clear()
+            _offers[key] = found
+    return found
+
+
 DECISION_JOB = "decision"
 
 
@@ -77,4 +125,4 @@ def start_decision(
     return start(ws, executor, kind=DECISION_JOB, who=who, inputs=audited, run=run)
 
 
-__all__ = ["DECISION_JOB", "current_decision", "previous_decision", "start_decision"]
+__all__ = ["DECISION_JOB", "current_decision", "offer_ids", "previous_decision", "recent_runs", "start_decision"]

@@ -18,11 +18,17 @@ from arbitre.errors import InputError
 from arbitre.reports import decision_charts
 from arbitre.reports import decision_format as fmt
 from arbitre.services.access import Permission, can, require
-from arbitre.services.decide import DecisionChanges, load_inputs
+from arbitre.services.decide import DecisionChanges
 from arbitre.services.jobs import job, latest_jobs
-from arbitre.store.decisions import decision_runs
 from arbitre.web.charts import chart
-from arbitre.web.decided import DECISION_JOB, current_decision, previous_decision, start_decision
+from arbitre.web.decided import (
+    DECISION_JOB,
+    current_decision,
+    offer_ids,
+    previous_decision,
+    recent_runs,
+    start_decision,
+)
 from arbitre.web.deps import PageUser
 from arbitre.web.view import show
 
@@ -79,19 +85,11 @@ def _page(
         can_run=can(me.account, Permission.RUN),
         error=error,
         changed=None if d is None or before is None else compare(before, d),
-        runs=decision_runs(me.ws, frame_inputs=FRAME_INPUTS),
+        runs=recent_runs(me.ws, frame_inputs=FRAME_INPUTS),
         frame_inputs=FRAME_INPUTS,
-        offer_ids=_offer_ids(me) if can(me.account, Permission.RUN) else [],
+        offer_ids=offer_ids(me.ws) if can(me.account, Permission.RUN) else [],
         job=next(iter(latest_jobs(me.ws, kind=DECISION_JOB, limit=1)), None),
     )
-
-
-def _offer_ids(me: PageUser) -> list[str]:
-    try:
-        _, offers, _ = load_inputs(me.ws)
-    except InputError:
-        return []
-    return [o.id for o in offers]
 
 
 @router.post("/w/{slug}/decision/run")
