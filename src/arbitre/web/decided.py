@@ -125,4 +125,11 @@ def start_decision(
     return start(ws, executor, kind=DECISION_JOB, who=who, inputs=audited, run=run)
 
 
-__all__ = ["DECISION_JOB", "current_decision", "offer_ids", "previous_decision", "recent_runs", "start_decision"]
+__all__ = [
+    "DECISION_JOB",
+    "current_decision",
+    "offer_ids",
+    "previous_decision",
+    "recent_runs",
+    "start_decision",
+]
