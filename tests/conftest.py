@@ -41,10 +41,13 @@ SLOW_MODULES = (
     "contract/test_versions.py",
     "tender/test_service.py",
     "web/test_tender.py",
+    "web/test_governance.py",
+    "tender/test_award.py",
 )
 
 #: Single tests of a few seconds or more (measured on the shared machine), marked ``slow`` too.
 SLOW_TESTS = (
+    "web/test_auth.py::test_failures_counted_by_another_server_process_refuse_the_next_login",
     "hardening/test_mapping_sandbox.py::test_the_key_never_shows_through_kpi_and_the_store_is_left_untouched",
     "hardening/test_snapshot.py::test_kpi_and_map_read_a_whole_store_while_imports_commit",
     "hardening/test_names_and_outputs.py::test_a_flow_or_site_named_like_rich_markup_prints_as_written",
