@@ -63,13 +63,15 @@ _runs: dict[tuple[str, str, tuple[str, ...]], list[DecisionRun]] = {}
 _offers: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[str]] = {}
 
 
-def recent_runs(ws: Workspace, *, frame_inputs: tuple[str, ...]) -> list[DecisionRun]:
+def recent_runs(
+    ws: Workspace, latest: DecisionDocument | None, *, frame_inputs: tuple[str, ...]
+) -> list[DecisionRun]:
     """The latest decisions with who ran them and their inputs (`decision_runs`), read once per
-    latest decision: a decision is never changed once recorded, only followed by another."""
-    latest = latest_decision_id(ws)
-    if latest is None:
+    ``latest`` decision (`current_decision`'s): a decision is never changed once recorded, only
+    followed by another."""
+    if latest is None or latest.decision_id is None:
         return []
-    key = (str(ws.root), latest, frame_inputs)
+    key = (str(ws.root), latest.decision_id, frame_inputs)
     found = _runs.get(key)
     if found is None:
         found = decision_runs(ws, frame_inputs=frame_inputs)
@@ -83,8 +85,13 @@ def recent_runs(ws: Workspace, *, frame_inputs: tuple[str, ...]) -> list[Decisio
 def offer_ids(ws: Workspace) -> list[str]:
     """The ids of the workspace's offers (none when they do not load), read again only when a file
     of ``offers/`` is added, removed or changed."""
-    files = sorted((ws.root / OFFERS_DIR).glob("*.yaml"))
-    stamp = tuple((p.name, (st := p.stat()).st_mtime_ns, st.st_size) for p in files)
+    try:
+        stamp = tuple(
+            (p.name, (st := p.stat()).st_mtime_ns, st.st_size)
+            for p in sorted((ws.root / OFFERS_DIR).glob("*.yaml"))
+        )
+    except OSError:  # a file removed while the folder was read: none offered on this view
+        return []
     key = (str(ws.root), stamp)
     found = _offers.get(key)
     if found is None:

@@ -85,7 +85,7 @@ def _page(
         can_run=can(me.account, Permission.RUN),
         error=error,
         changed=None if d is None or before is None else compare(before, d),
-        runs=recent_runs(me.ws, frame_inputs=FRAME_INPUTS),
+        runs=recent_runs(me.ws, d, frame_inputs=FRAME_INPUTS),
         frame_inputs=FRAME_INPUTS,
         offer_ids=offer_ids(me.ws) if can(me.account, Permission.RUN) else [],
         job=next(iter(latest_jobs(me.ws, kind=DECISION_JOB, limit=1)), None),
