@@ -5,9 +5,12 @@ the audit trail."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from arbitre.services.accounts import get_user
 from arbitre.services.audit import entries
+from arbitre.services.disputes import disputes, get_dispute
 from tests.web.conftest import Site, make_client
 
 BASE = "/api/w/azalee/disputes"
@@ -145,3 +148,48 @@ def test_downloading_an_attachment_is_audited(sqlite_site: Site, sqlite_client: 
     assert got.content == b"hello"
     (download,) = entries(sqlite_site.ws, action="download")
     assert download.actor == "alice" and download.detail["attachment"] == attachment
+
+
+def test_the_disputes_their_steps_and_attachments_are_read_in_one_query_however_many(
+    sqlite_site: Site, sqlite_client: TestClient
+) -> None:
+    mada, anna = sqlite_site.bearer("mada"), sqlite_site.bearer("anna")
+    opened = []
+    for n in range(4):
+        answer = sqlite_client.post(
+            BASE,
+            headers=mada,
+            data={**OPEN, "subject": f"line {n + 2}", "comment": f"dispute {n}"},
+            files={"attachment": (f"n{n}.txt", f"note {n}".encode(), "text/plain")} if n % 2 else None,
+        )
+        assert answer.status_code == 201, answer.text
+        opened.append(answer.json()["id"])
+    step = sqlite_client.post(
+        f"{BASE}/{opened[1]}/steps",
+        headers=anna,
+        data={"kind": "answer", "comment": "seen"},
+        files={"attachment": ("answer.txt", b"the answer", "text/plain")},
+    )
+    assert step.status_code == 200, step.text
+    queries: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        queries.append(statement)
+
+    client, provider = get_user(sqlite_site.ws, "alice"), get_user(sqlite_site.ws, "mada")
+    sa.event.listen(sqlite_site.ws.engine, "before_cursor_execute", count)
+    try:
+        everything = disputes(sqlite_site.ws, client)
+        of_the_client = len(queries)
+        theirs = disputes(sqlite_site.ws, provider)
+    finally:
+        sa.event.remove(sqlite_site.ws.engine, "before_cursor_execute", count)
+    # The client: the disputes with their steps and attachments, one query; a provider: its
+    # contracts first (which it sees), then the same one query.
+    assert (of_the_client, len(queries) - of_the_client) == (1, 2)
+    assert [d.id for d in everything] == list(reversed(opened)) == [d.id for d in theirs]
+    steps = {d.id: [(s.kind, [a.filename for a in s.attachments]) for s in d.steps] for d in everything}
+    assert steps[opened[0]] == [("opened", [])]
+    assert steps[opened[1]] == [("opened", ["n1.txt"]), ("answer", ["answer.txt"])]
+    assert steps[opened[3]] == [("opened", ["n3.txt"])]
+    assert everything == [get_dispute(sqlite_site.ws, client, i) for i in reversed(opened)]

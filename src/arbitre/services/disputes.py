@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from arbitre.contract.result import AgreedChange
@@ -320,38 +320,52 @@ def _step(
 
 
 def disputes(ws: Workspace, account: Account, *, contract_id: str | None = None) -> list[DisputeRecord]:
-    """The disputes the account is a party to (all for the client), newest first."""
+    """The disputes the account is a party to (all for the client), newest first: one query for
+    the disputes, their steps and their attachments together, however many there are."""
     require(account, Permission.READ_CONTRACTS)
     visible = visible_contract_ids(ws, account)
+    where: list[ColumnElement[bool]] = []
+    if visible is not None:
+        where.append(Dispute.contract_id.in_(sorted(visible)))
+    if contract_id is not None:
+        where.append(Dispute.contract_id == contract_id)
     with session_scope(ws.engine) as session:
-        query = select(Dispute.id).order_by(Dispute.opened_at.desc())
-        if visible is not None:
-            query = query.where(Dispute.contract_id.in_(sorted(visible)))
-        if contract_id is not None:
-            query = query.where(Dispute.contract_id == contract_id)
-        ids = list(session.scalars(query))
-    return [get_dispute(ws, account, i) for i in ids]
+        return _records(session, *where)
 
 
 def get_dispute(ws: Workspace, account: Account, dispute_id: str) -> DisputeRecord:
     """One dispute with its steps; `NotFound` when unknown or when the account is not a party."""
     require(account, Permission.READ_CONTRACTS)
     with session_scope(ws.engine) as session:
-        row = session.get(Dispute, dispute_id[:32])
-        if row is None:
-            raise NotFound(f"no dispute {dispute_id!r}")
-        visible = visible_contract_ids(ws, account)
-        if visible is not None and row.contract_id not in visible:
-            raise NotFound(f"no dispute {dispute_id!r}")
-        events = session.scalars(
-            select(DisputeEvent).where(DisputeEvent.dispute_id == row.id).order_by(DisputeEvent.id)
-        ).all()
-        files = session.scalars(
-            select(DisputeAttachment)
-            .where(DisputeAttachment.dispute_id == row.id)
-            .order_by(DisputeAttachment.uploaded_at)
-        ).all()
-        return DisputeRecord(
+        found = _records(session, Dispute.id == dispute_id[:32])
+    visible = visible_contract_ids(ws, account) if found else None
+    if not found or (visible is not None and found[0].contract_id not in visible):
+        raise NotFound(f"no dispute {dispute_id!r}")
+    return found[0]
+
+
+def _records(session: Session, *where: ColumnElement[bool]) -> list[DisputeRecord]:
+    """The disputes matching ``where``, newest first, each with its steps (in order) and each
+    step's attachments (in the order received): one query, the steps and attachments joined."""
+    rows = session.execute(
+        select(Dispute, DisputeEvent, DisputeAttachment)
+        .outerjoin(DisputeEvent, DisputeEvent.dispute_id == Dispute.id)
+        .outerjoin(DisputeAttachment, DisputeAttachment.event_id == DisputeEvent.id)
+        .where(*where)
+        .order_by(Dispute.opened_at.desc(), Dispute.id, DisputeEvent.id, DisputeAttachment.uploaded_at)
+    ).all()
+    disputes_: dict[str, Dispute] = {}
+    events: dict[str, dict[int, DisputeEvent]] = {}
+    files: dict[int, list[AttachmentInfo]] = {}
+    for row, event, attached in rows:
+        disputes_.setdefault(row.id, row)
+        steps = events.setdefault(row.id, {})
+        if event is not None:
+            steps.setdefault(event.id, event)
+            if attached is not None:
+                files.setdefault(event.id, []).append(_info(attached))
+    return [
+        DisputeRecord(
             id=row.id,
             contract_id=row.contract_id,
             month=row.month,
@@ -370,11 +384,13 @@ def get_dispute(ws: Workspace, account: Account, dispute_id: str) -> DisputeReco
                     role=e.role,
                     kind=e.kind,
                     comment=e.comment,
-                    attachments=[_info(f) for f in files if f.event_id == e.id],
+                    attachments=files.get(e.id, []),
                 )
-                for e in events
+                for e in events[row.id].values()
             ],
         )
+        for row in disputes_.values()
+    ]
 
 
 def attachment_file(
