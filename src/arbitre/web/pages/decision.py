@@ -30,6 +30,7 @@ from arbitre.web.decided import (
     start_decision,
 )
 from arbitre.web.deps import PageUser
+from arbitre.web.drawn import drawn
 from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
@@ -72,19 +73,34 @@ def _page(
     require(me.account, Permission.READ_WORKSPACE)
     d = current_decision(me.ws)
     lang = me.account.lang
-    charts = decision_charts_of(d, lang) if d is not None else {}
-    before = previous_decision(me.ws, d) if d is not None else None
+
+    def label(name: str) -> str:
+        return fmt.scenario_label(name, lang)
+
+    def changed(d: DecisionDocument) -> dict[str, object]:
+        before = previous_decision(me.ws, d)
+        return {"d": d, "label": label, "changed": None if before is None else compare(before, d)}
+
+    # What the decision shows is fixed by its id: drawn once per decision, language and role
+    # (web/drawn.py); each view draws the form, the job and the list of decisions.
     return show(
         request,
         me,
         "decision/index.html",
         status_code=status_code,
         d=d,
-        charts=charts,
-        label=lambda name: fmt.scenario_label(name, lang),
+        label=label,
+        changed=None if d is None else drawn(me, "decision/changed.html", d.decision_id, lambda: changed(d)),
+        body=None
+        if d is None
+        else drawn(
+            me,
+            "decision/body.html",
+            d.decision_id,
+            lambda: {"d": d, "label": label, "charts": decision_charts_of(d, lang)},
+        ),
         can_run=can(me.account, Permission.RUN),
         error=error,
-        changed=None if d is None or before is None else compare(before, d),
         runs=recent_runs(me.ws, d, frame_inputs=FRAME_INPUTS),
         frame_inputs=FRAME_INPUTS,
         offer_ids=offer_ids(me.ws) if can(me.account, Permission.RUN) else [],

@@ -18,6 +18,7 @@ from arbitre.services.contract_views import visible_contracts
 from arbitre.services.disputes import disputes, open_dispute
 from arbitre.web.charts import chart
 from arbitre.web.deps import PageUser, SettingsDep
+from arbitre.web.drawn import drawn
 from arbitre.web.files import keep
 from arbitre.web.refereed import day_subject, line_subject, period_subject, refereed_month, refereed_months
 from arbitre.web.view import show
@@ -49,15 +50,26 @@ def _month(
 ) -> HTMLResponse:
     view = refereed_month(me.ws, me.account, contract_id, month)
     lang = me.account.lang
+    # The month as its run refereed it is fixed by the run's id: drawn once per run, language,
+    # role and provider (web/drawn.py); each view draws the error and the list of disputes.
+    body = drawn(
+        me,
+        "governance/month_body.html",
+        None if view.run is None else view.run.id,
+        lambda: {
+            "v": view,
+            "can_dispute": can(me.account, Permission.DISPUTE_OPEN),
+            "money_chart": money_chart(view, lang),
+        },
+    )
     return show(
         request,
         me,
         "governance/month.html",
         status_code=status_code,
         v=view,
+        body=body,
         disputes=[d for d in disputes(me.ws, me.account, contract_id=contract_id) if d.month == view.month],
-        can_dispute=can(me.account, Permission.DISPUTE_OPEN),
-        money_chart=money_chart(view, lang),
         error=error,
     )
 
