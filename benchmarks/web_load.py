@@ -1,7 +1,7 @@
 """The web app under load: `arbitre serve` on loopback, the demo workspace, 20 users at once.
 
     arbitre demo --no-serve --dir DEMO          # the demo workspace and its accounts, once
-    python -m benchmarks.web_load DEMO [--users 20] [--requests 30] [--think-ms 0]
+    python -m benchmarks.web_load DEMO [--users 20] [--requests 30] [--think-ms 0] [--workers 1]
 
 What a user runs is measured whole: the command `arbitre serve DEMO` in its own process, reached
 over HTTP on 127.0.0.1 like a browser would (a keep-alive connection and a session cookie per
@@ -47,10 +47,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(workspace: Path, port: int) -> subprocess.Popen[bytes]:
-    """`arbitre serve WORKSPACE` in its own process, once it answers its health check."""
+def start_server(workspace: Path, port: int, *, workers: int = 1) -> subprocess.Popen[bytes]:
+    """`arbitre serve WORKSPACE [--workers N]` in its own process, once it answers its health check."""
     arbitre = Path(sys.executable).with_name("arbitre")  # the command of the environment running this
-    command = [str(arbitre), "serve", str(workspace), "--port", str(port)]
+    command = [str(arbitre), "serve", str(workspace), "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -77,24 +77,46 @@ def log_in(base: str, slug: str, username: str, password: str) -> httpx.Client:
     return client
 
 
+def processes(pid: int) -> list[int]:
+    """The server's process and its descendants (``--workers``: one process per worker)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
 def peak_mib(pid: int) -> float | None:
-    """The process's resident high-water mark (Linux ``VmHWM``), in MiB."""
+    """The resident high-water marks (Linux ``VmHWM``) of the server's processes added up, in MiB."""
+    total = 0
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        for each in processes(pid):
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
     except OSError:
         return None
-    return None
+    return total / 1024 if total else None
 
 
 def cpu_s(pid: int) -> float | None:
-    """The CPU time the process has used (user and system, Linux ``/proc/PID/stat``), in seconds."""
+    """The CPU time the server's processes have used (user and system, Linux ``/proc/PID/stat``),
+    in seconds."""
+    total = 0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for each in processes(pid):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def settle(pid: int, *, quiet_s: float = 1.0, timeout_s: float = 120.0) -> float:
@@ -123,7 +145,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(workspace: Path, *, users: int, requests: int, think_ms: float) -> dict[str, object]:
+def run(
+    workspace: Path, *, users: int, requests: int, think_ms: float, workers: int = 1
+) -> dict[str, object]:
     ws = Workspace.open(workspace)
     try:
         accounts = {a.username: a for a in read_demo_accounts(ws)}
@@ -139,7 +163,7 @@ def run(workspace: Path, *, users: int, requests: int, think_ms: float) -> dict[
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    server = start_server(workspace, port)
+    server = start_server(workspace, port, workers=workers)
     startup_s = time.perf_counter() - started
     try:
         first = log_in(base, slug, "direction", accounts["direction"].password)
@@ -200,6 +224,7 @@ def run(workspace: Path, *, users: int, requests: int, think_ms: float) -> dict[
         "users": users,
         "requests_per_user": requests,
         "think_ms": think_ms,
+        "workers": workers,
         "cpus": os.cpu_count(),
         "server_startup_s": round(startup_s, 2),
         "cold_ms": {k: round(v, 1) for k, v in cold.items()},
@@ -234,13 +259,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30, help="requests per user (bounded load)")
     parser.add_argument("--think-ms", type=float, default=0.0, help="pause of a user between requests")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (arbitre serve --workers)")
     args = parser.parse_args(argv)
-    if not (1 <= args.users <= 200 and 1 <= args.requests <= 1000):
-        parser.error("--users 1–200, --requests 1–1000")
-    result = run(args.workspace.resolve(), users=args.users, requests=args.requests, think_ms=args.think_ms)
+    if not (1 <= args.users <= 200 and 1 <= args.requests <= 1000 and 1 <= args.workers <= 16):
+        parser.error("--users 1–200, --requests 1–1000, --workers 1–16")
+    result = run(
+        args.workspace.resolve(),
+        users=args.users,
+        requests=args.requests,
+        think_ms=args.think_ms,
+        workers=args.workers,
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "web-load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"{result['users']} users × {result['requests_per_user']} requests, think {result['think_ms']} ms")
+    print(
+        f"{result['users']} users × {result['requests_per_user']} requests, think {result['think_ms']} ms, "
+        f"{result['workers']} server process(es)"
+    )
     print(
         f"server start {result['server_startup_s']} s; cold first views (ms): {result['cold_ms']}; "
         f"its warm-up over {result['settled_s']} s later"

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,8 +26,12 @@ from arbitre.services.accounts import (
     token_account,
 )
 from arbitre.services.audit import Actor, entries
-from arbitre.web.security import LoginLimiter, sign, unsign
-from tests.web.conftest import PASSWORD, Site, login, make_client, post_login
+from arbitre.store.workspace import Workspace
+from arbitre.web.app import SETTINGS_ENV, app_from_environment, login_key
+from arbitre.web.security import LOGIN_CSRF_COOKIE, LoginLimiter, sign, unsign
+from arbitre.web.settings import build_settings
+from arbitre.web.tenancy import Tenants
+from tests.web.conftest import CSRF, PASSWORD, Site, login, make_client, post_login
 
 ADMIN = Actor("test", "cli")
 
@@ -244,3 +249,42 @@ def test_the_pages_carry_the_security_headers(sqlite_client: TestClient) -> None
     assert not re.search(r"(src|href)=\"(https?:)?//", page.text)  # nothing loaded from elsewhere
     assert 'src="/static/htmx.min.js"' in page.text
     assert sqlite_client.get("/static/htmx.min.js").status_code == 200
+
+
+def test_a_login_form_drawn_by_one_server_process_is_accepted_by_another(site: Site, tmp_path: Path) -> None:
+    # Two apps on the same workspace, as two workers of `arbitre serve --workers 2`: the browser's
+    # form comes from the first, its post reaches the second.
+    fields = {"workspace": "azalee", "username": "alice", "password": PASSWORD}
+    with make_client(site) as first, make_client(site) as second, make_client(site) as third:
+        form = first.get("/login?w=azalee")
+        token = CSRF.search(form.text)
+        cookie = first.cookies.get(LOGIN_CSRF_COOKIE)
+        assert token is not None and cookie is not None
+        second.cookies.set(LOGIN_CSRF_COOKIE, cookie, path="/login")
+        answer = second.post("/login", data={**fields, "csrf_token": token.group(1)})
+        assert answer.status_code == 303, answer.text[:300]
+        third.cookies.set(LOGIN_CSRF_COOKIE, cookie, path="/login")
+        forged = third.post("/login", data={**fields, "csrf_token": token.group(1)[:-2] + "xx"})
+        assert forged.status_code == 403 and "arbitre_session" not in forged.cookies
+    # The key is the workspace's own: a server of another workspace does not take the form.
+    other = Workspace.init(tmp_path / "other", name="Other")
+    other.close()
+    served, again, elsewhere = Tenants([site.root]), Tenants([site.root]), Tenants([tmp_path / "other"])
+    try:
+        assert login_key(served) == login_key(again) != login_key(elsewhere)
+    finally:
+        for tenants in (served, again, elsewhere):
+            tenants.close()
+
+
+def test_each_worker_builds_its_app_from_the_settings_handed_over(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build_settings([site.root], env={}, workers=2, login_attempts=7, warm=False)
+    monkeypatch.setenv(SETTINGS_ENV, settings.model_dump_json())
+    app = app_from_environment()
+    assert app.state.settings == settings
+    with TestClient(app) as client:
+        assert client.get("/api/health").status_code == 200
+    with pytest.raises(InputError, match="ARBITRE_WEB_WORKERS"):
+        build_settings([site.root], env={"ARBITRE_WEB_WORKERS": "0"})

@@ -53,12 +53,20 @@ def serve(
             "--proxy-headers", help="Trust X-Forwarded-For/-Proto from the proxy in front (behind TLS)."
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Server processes on the port (one core each at most).", min=1, max=16)
+    ] = 1,
 ) -> None:
     """Serve the web app and its HTTP API (docs/web.md)."""
     from arbitre.web.settings import build_settings
 
     settings = build_settings(
-        directories, host=host, port=port, secure_cookies=secure_cookies, proxy_headers=proxy_headers or None
+        directories,
+        host=host,
+        port=port,
+        secure_cookies=secure_cookies,
+        proxy_headers=proxy_headers or None,
+        workers=workers if workers > 1 else None,
     )
     run_server(settings)
 
@@ -71,7 +79,6 @@ def run_server(settings: WebSettings, *, accounts: list[tuple[str, str, str]] | 
     from arbitre.web.tenancy import Tenants
 
     tenants = Tenants(settings.workspaces)
-    app = create_app(settings, tenants=tenants)
     shown = "localhost" if settings.host in ("127.0.0.1", "::1") else settings.host
     out.print(f"\nArbitre serves on http://{shown}:{settings.port}/  (Ctrl-C to stop)")
     for tenant in tenants.all():
@@ -80,8 +87,17 @@ def run_server(settings: WebSettings, *, accounts: list[tuple[str, str, str]] | 
         print_table("Accounts", ["user", "role", "password"], [list(a) for a in accounts])
     if not any(list_users(t.ws) for t in tenants.all()):
         err.print("No account yet: create one with `arbitre user add DIR NAME --role admin`.")
+    several = settings.workers > 1
+    if several:
+        # Each worker process builds its own app from the settings: uvicorn needs a factory.
+        from arbitre.web.app import SETTINGS_ENV
+
+        tenants.close()
+        os.environ[SETTINGS_ENV] = settings.model_dump_json()
     uvicorn.run(
-        app,
+        "arbitre.web.app:app_from_environment" if several else create_app(settings, tenants=tenants),
+        factory=several,
+        workers=settings.workers if several else None,
         host=settings.host,
         port=settings.port,
         proxy_headers=settings.proxy_headers,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
+import hmac
+import os
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -60,6 +62,21 @@ PAGES = (
 )
 
 
+def login_key(tenants: Tenants) -> bytes:
+    """The key signing the login form's CSRF cookie: derived from the first served workspace's
+    web key, so that every process serving it (``--workers``) accepts a form another drew."""
+    return hmac.new(tenants.all()[0].key, b"arbitre login form", hashlib.sha256).digest()
+
+
+SETTINGS_ENV = "ARBITRE_WEB_SETTINGS_JSON"  # the settings a worker process is started with
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``arbitre serve --workers N``: uvicorn starts each worker process
+    with this factory, the settings handed over as JSON in ``ARBITRE_WEB_SETTINGS_JSON``."""
+    return create_app(WebSettings.model_validate_json(os.environ[SETTINGS_ENV]))
+
+
 def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> FastAPI:
     """The application serving ``settings.workspaces`` (opened now; closed when the app stops)."""
     served = tenants or Tenants(settings.workspaces)
@@ -95,7 +112,7 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
         served.all()[0].ws.engine, attempts=settings.login_attempts, window_s=settings.login_window_s
     )
     app.state.jobs = jobs
-    app.state.login_key = secrets.token_bytes(32)  # signs the login form's CSRF cookie
+    app.state.login_key = login_key(served)  # signs the login form's CSRF cookie
     problems.install(app)
     app.include_router(api_router)
     for page in PAGES:
@@ -106,4 +123,4 @@ def create_app(settings: WebSettings, *, tenants: Tenants | None = None) -> Fast
     return app
 
 
-__all__ = ["create_app"]
+__all__ = ["SETTINGS_ENV", "app_from_environment", "create_app", "login_key"]

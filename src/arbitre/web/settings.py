@@ -29,6 +29,9 @@ class WebSettings(BaseModel):
     login_attempts: int = Field(default=5, ge=1, le=1000)  # failures per account and address …
     login_window_s: int = Field(default=900, ge=1)  # … in this many seconds, then 429
     warm: bool = True  # read the decision and the refereed months, draw their charts, at start
+    #: Server processes (uvicorn workers) on the same port, each with the app, its caches and its
+    #: job thread; what they share is in the app database (sessions, login failures, jobs).
+    workers: int = Field(default=1, ge=1, le=16)
 
     @property
     def max_body_bytes(self) -> int:
@@ -43,6 +46,7 @@ ENV = {
     "max_attachment_mb": "ARBITRE_WEB_MAX_ATTACHMENT_MB",
     "login_attempts": "ARBITRE_WEB_LOGIN_ATTEMPTS",
     "login_window_s": "ARBITRE_WEB_LOGIN_WINDOW_S",
+    "workers": "ARBITRE_WEB_WORKERS",
 }
 
 
