@@ -158,3 +158,34 @@ def test_a_new_run_of_the_month_and_a_new_dispute_are_shown_at_once(
     after = sqlite_client.get(MONTH).text
     assert ">95.00<" in line_2(after) and "second" in after
     assert f'/w/azalee/disputes/{opened.json()["id"]}"' in after
+
+
+def test_a_hostile_invoice_line_is_kept_escaped_and_takes_no_token(
+    sqlite_site: Site, sqlite_client: TestClient
+) -> None:
+    # The provider's invoice reaches the kept part (its lines are drawn once): a line naming markup,
+    # a template and the slot's prefix is shown as text, and only the slot itself takes a token.
+    hostile = '"><script>alert(1)</script>{{ csrf }}csrf-slot-'
+    folder = sqlite_site.tmp / "hostile"
+    folder.mkdir()
+    invoice = folder / "callmada-facture-2026-04.csv"
+    quoted = '"' + hostile.replace('"', '""') + '"'  # one CSV cell
+    invoice.write_text(
+        f"flow,unit,band,quantity,unit_price,amount\n{quoted},logged_hour,day,10,8.50,85.00\n,fee,,1,,1000.00\n",
+        encoding="utf-8",
+    )
+    govern(
+        sqlite_site.ws,
+        month="2026-04",
+        contract_id="callmada-2026",
+        invoice=invoice,
+        who="setup",
+        today=date(2026, 5, 6),
+    )
+    csrf = login(sqlite_client, "mada")
+    page = sqlite_client.get(MONTH)
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{ csrf }}csrf-slot-" in page.text
+    assert CSRF_SLOT not in page.text
+    assert page.text.count(f'name="csrf_token" value="{csrf}"') == page.text.count('name="csrf_token"')
