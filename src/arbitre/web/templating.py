@@ -33,6 +33,9 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates are the package's: compiled once, never looked at again on the disk (with
+        # Jinja's default, every page, base and include asked for stats its file again).
+        auto_reload=False,
     )
     env.filters["num"] = _num
     env.filters["pct"] = _pct
