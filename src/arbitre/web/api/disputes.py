@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile as PostedFile
 
 from arbitre.services.contract_views import visible_contract
 from arbitre.services.disputes import (
@@ -18,7 +23,7 @@ from arbitre.services.disputes import (
 from arbitre.services.uploads import Received
 from arbitre.store.workspace import Workspace
 from arbitre.web.deps import ApiUser, SettingsDep
-from arbitre.web.dispute_step import AgreedTerms, take_step
+from arbitre.web.dispute_step import StepForm, StepRequest, take_step
 from arbitre.web.files import keep
 from arbitre.web.settled import Settled, settled_change
 
@@ -32,7 +37,7 @@ class StepAnswer(DisputeRecord):
     settled: Settled | None = None
 
 
-def _attachment(ws: Workspace, upload: UploadFile | None, limit_mb: int) -> Received | None:
+def _attachment(ws: Workspace, upload: PostedFile | None, limit_mb: int) -> Received | None:
     if upload is None or not upload.filename:
         return None
     return keep(ws, upload, limit_mb=limit_mb, folder="attachments")
@@ -75,35 +80,87 @@ def get_one_dispute(user: ApiUser, dispute_id: str) -> DisputeRecord:
     return get_dispute(user.ws, user.account, dispute_id)
 
 
-@router.post("/w/{slug}/disputes/{dispute_id}/steps", response_model=StepAnswer)
+@dataclass(frozen=True)
+class PostedStep:
+    """A step as posted: its fields (JSON or a form, one shape) and the form's attachment."""
+
+    fields: StepForm
+    attachment: PostedFile | None
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)])
+
+
+async def posted_step(request: Request) -> AsyncIterator[PostedStep]:
+    """The step's body: ``application/json`` (a `StepRequest`) or a form (`StepForm`, and an
+    optional ``attachment`` file); anything else is 415. A bad body is a 422 problem naming its
+    field, before anything is read of the dispute."""
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media == "application/json":
+        try:
+            step = StepRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        yield PostedStep(step.as_form(), None)
+        return
+    if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raise HTTPException(415, "send the step as application/json or multipart/form-data")
+    async with request.form(max_files=1, max_fields=16) as form:
+        try:
+            fields = StepForm.model_validate(
+                {k: v for k in StepForm.model_fields if isinstance(v := form.get(k), str)}
+            )
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        attachment = form.get("attachment")
+        yield PostedStep(fields, attachment if isinstance(attachment, PostedFile) else None)
+
+
+def _step_body() -> dict[str, Any]:
+    """The step's request body as OpenAPI shows it: the JSON model, or the form with its file."""
+    form = StepForm.model_json_schema()
+    form["properties"]["attachment"] = {"type": "string", "format": "binary", "description": "Optional."}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": StepRequest.model_json_schema()},
+                "multipart/form-data": {"schema": form},
+            },
+        }
+    }
+
+
+@router.post(
+    "/w/{slug}/disputes/{dispute_id}/steps",
+    response_model=StepAnswer,
+    openapi_extra=_step_body(),
+    responses={415: {"description": "Neither JSON nor a form."}},
+)
 def post_step(
     user: ApiUser,
     settings: SettingsDep,
     dispute_id: str,
-    kind: Annotated[Literal["comment", "answer", "accepted", "rejected"], Form()],
-    comment: Annotated[str, Form(max_length=5000)],
-    quantity: Annotated[str, Form(max_length=40, description="An invoice line's agreed quantity.")] = "",
-    amount: Annotated[str, Form(max_length=40, description="An invoice line's agreed amount.")] = "",
-    met: Annotated[str, Form(max_length=40, description="An SLA's agreed result: met or missed.")] = "",
-    exclude: Annotated[str, Form(max_length=1000, description="Days to leave out of the SLAs.")] = "",
-    include: Annotated[str, Form(max_length=1000, description="Days to count again.")] = "",
-    attachment: Annotated[UploadFile | None, File()] = None,
+    posted: Annotated[PostedStep, Depends(posted_step)],
 ) -> StepAnswer:
-    """A comment (either party), the client's answer, or its decision: accepted or rejected.
-    Accepting takes the change agreed, as the page does: ``quantity`` and ``amount`` for an invoice
-    line, ``met`` (met or missed) for an SLA, ``exclude`` / ``include`` days for an exclusion; the
-    month is refereed again on it and the answer's ``settled`` gives its figures before and after.
-    A wrong change is a 422 problem and leaves the dispute open, with no run."""
+    """A comment (either party), the client's answer, or its decision: accepted or rejected — as
+    JSON (`StepRequest`) or as a form with an optional attachment. Accepting takes the change
+    agreed, as the page does: ``quantity`` and ``amount`` for an invoice line, ``met`` (met or
+    missed) for an SLA, ``exclude`` / ``include`` days for an exclusion; the month is refereed
+    again on it and the answer's ``settled`` gives its figures before and after. A wrong change
+    is a 422 problem and leaves the dispute open, with no run."""
     dispute = get_dispute(user.ws, user.account, dispute_id)  # 404 before the file is received
+    step = posted.fields
     dispute = take_step(
         user.ws,
         user.account,
         user.actor,
         dispute,
-        kind=kind,
-        comment=comment,
-        terms=AgreedTerms(quantity=quantity, amount=amount, met=met, exclude=exclude, include=include),
-        attachment=lambda: _attachment(user.ws, attachment, settings.max_attachment_mb),
+        kind=step.kind,
+        comment=step.comment,
+        terms=step,
+        attachment=lambda: _attachment(user.ws, posted.attachment, settings.max_attachment_mb),
     )
     return StepAnswer(**dict(dispute), settled=settled_change(user.ws, dispute))
 
