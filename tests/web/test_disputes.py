@@ -156,7 +156,9 @@ def _opened(site: Site, client: TestClient) -> str:
     return str(answer.json()["id"])
 
 
-def test_a_script_takes_a_step_as_json_by_token_audited_as_the_form_is(site: Site, client: TestClient) -> None:
+def test_a_script_takes_a_step_as_json_by_token_audited_as_the_form_is(
+    site: Site, client: TestClient
+) -> None:
     dispute = _opened(site, client)
     answered = client.post(
         f"{BASE}/{dispute}/steps",
@@ -241,6 +243,14 @@ def test_openapi_shows_the_json_step_and_the_form_with_its_attachment(sqlite_cli
     body = spec["paths"]["/api/w/{slug}/disputes/{dispute_id}/steps"]["post"]["requestBody"]["content"]
     json_step = body["application/json"]["schema"]
     assert json_step["title"] == "StepRequest" and json_step["additionalProperties"] is False
-    assert set(json_step["properties"]) == {"kind", "comment", "quantity", "amount", "met", "exclude", "include"}
+    assert set(json_step["properties"]) == {
+        "kind",
+        "comment",
+        "quantity",
+        "amount",
+        "met",
+        "exclude",
+        "include",
+    }
     assert json_step["properties"]["met"]["anyOf"][0]["enum"] == ["met", "missed"]
     assert body["multipart/form-data"]["schema"]["properties"]["attachment"]["format"] == "binary"

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from markupsafe import escape
 from typer.testing import CliRunner
 
@@ -26,6 +28,7 @@ from arbitre.services.accounts import add_user, set_lang
 from arbitre.services.audit import entries
 from arbitre.services.imports import import_file
 from arbitre.services.tender_bids import import_bids, list_bids
+from arbitre.services.tender_score import score_tender
 from arbitre.store.workspace import Workspace
 from arbitre.web.i18n import translate
 from arbitre.yamlio import load_model
@@ -141,6 +144,25 @@ def sign_in(client: TestClient, username: str) -> str:
     return login(client, username, workspace="ws")
 
 
+RUNNING = re.compile(r'id="tender-job" class="job job-(queued|running)"')
+
+
+def ready(
+    client: TestClient, path: str, headers: dict[str, str] | None = None, *, wait_s: float = 120
+) -> Response:
+    """GET ``path`` again while what it shows is being computed by a background job (the API's
+    202, a page's job still queued or running), as a script or the page's polling does."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        answer = client.get(path, headers=headers)
+        busy = answer.status_code == 202 or (
+            answer.headers.get("content-type", "").startswith("text/html") and RUNNING.search(answer.text)
+        )
+        if not busy or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.1)
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -188,7 +210,7 @@ def test_a_provider_never_sees_another_providers_bid_price_grade_or_rank(
     site: Site, client: TestClient
 ) -> None:
     sign_in(client, "mada")
-    page = client.get("/w/ws/tenders/sav-2026").text
+    page = ready(client, "/w/ws/tenders/sav-2026").text
     assert "callmada" in page and "Atlas" not in page and "atlas" not in page
     assert 'id="technical"' not in page and 'id="ranking-voix"' not in page
     bids = client.get("/api/w/ws/tenders/sav-2026/bids", headers=site.bearer("mada"))
@@ -218,7 +240,7 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
 ) -> None:
     set_lang(site.ws, 3, lang)  # odile, the auditor: reads, grades nothing, awards nothing
     sign_in(client, "odile")
-    page = client.get("/w/ws/tenders/sav-2026")
+    page = ready(client, "/w/ws/tenders/sav-2026")
     assert page.status_code == 200, page.text[:500]
     text = page.text
     assert f'<html lang="{lang}">' in text and escape(translate(lang, "ten.comparison")) in text
@@ -227,7 +249,7 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
     assert 'id="invited"' in text and "Call Mada" in text and "Atlas" in text
     assert 'id="ranking-voix"' in text and 'id="ranking-ecrit"' in text
     assert 'id="grade-form"' not in text and 'action="/w/ws/tenders/sav-2026/award"' not in text
-    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("odile")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("odile")).json()
     voix = next(lot for lot in score["lots"] if lot["lot"] == "voix")
     assert voix["recommended"] in ("callmada", "atlas")
     assert escape(f"{voix['ranking'][0]['total']:.2f}") in text  # the page shows the score's totals
@@ -238,10 +260,10 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
 def test_before_the_deadline_no_price_is_read_shown_or_scored(site: Site, client: TestClient) -> None:
     csrf = sign_in(client, "mada")
     assert upload(client, csrf, open_grid(site, "callmada", prices={"D5": 13.75})).status_code == 303
-    score = client.get("/api/w/ws/tenders/sav-open/score", headers=site.bearer("alice")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-open/score", site.bearer("alice")).json()
     assert score["sealed"] is True and all(lot["quotes"] == [] for lot in score["lots"])
     sign_in(client, "alice")
-    page = client.get("/w/ws/tenders/sav-open").text
+    page = ready(client, "/w/ws/tenders/sav-open").text
     assert 'id="sealed-note"' in page and "13.75" not in page and "13,75" not in page
     assert "callmada" in page  # the bid is listed, its technical part only
 
@@ -255,7 +277,7 @@ def test_an_evaluator_grades_with_the_rules_of_tender_evaluate_and_each_grade_is
         data={"csrf_token": csrf, "provider": "atlas", "criterion": "rh", "score": "17,5"},
     )
     assert sent.status_code == 303, sent.text[:500]
-    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("anna")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json()
     cell = next(c for c in score["technical"]["cells"] if c["provider"] == "atlas" and c["criterion"] == "rh")
     assert cell["grades"]["anna"] == "17.5"
     assert [e.action for e in entries(site.ws, action="tender_grade")] == ["tender_grade"]
@@ -402,13 +424,13 @@ def test_the_specification_and_the_grid_download_as_the_service_writes_them_and_
     site: Site, client: TestClient
 ) -> None:
     sign_in(client, "mada")
-    grid = client.get("/w/ws/tenders/sav-open/files/grid.xlsx?lang=en")
+    grid = ready(client, "/w/ws/tenders/sav-open/files/grid.xlsx?lang=en")
     assert grid.status_code == 200 and grid.headers["content-type"] == XLSX
     assert (
         grid.content[:2] == b"PK"
         and 'filename="bid-grid-sav-open.xlsx"' in grid.headers["content-disposition"]
     )
-    spec = client.get("/api/w/ws/tenders/sav-open/files/spec.docx", headers=site.bearer("mada"))
+    spec = ready(client, "/api/w/ws/tenders/sav-open/files/spec.docx", site.bearer("mada"))
     assert spec.status_code == 200 and spec.content[:2] == b"PK"
     assert client.get("/w/ws/tenders/sav-open/files/spec.exe").status_code == 422
     assert [e.target for e in entries(site.ws, action="download")] == [
@@ -418,10 +440,70 @@ def test_the_specification_and_the_grid_download_as_the_service_writes_them_and_
 
 
 def test_the_score_the_api_gives_is_the_clis_json(site: Site, client: TestClient) -> None:
-    api = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("alice"))
+    api = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice"))
     assert api.status_code == 200
     run = CliRunner().invoke(cli, ["tender", "score", str(site.root), "sav-2026", "--json"])
     assert run.exit_code == 0, run.output
     mine, theirs = api.json(), json.loads(run.stdout)
     mine.pop("now"), theirs.pop("now")
     assert mine == theirs
+
+
+# --- the first score and the first document, computed in the background --------------------------
+
+JOB = re.compile(r'hx-get="/w/ws/tenders/sav-2026/jobs/([0-9a-f]{32})"')
+
+
+def test_the_first_view_of_a_ranking_answers_at_once_and_its_job_computes_what_the_request_did(
+    site: Site, client: TestClient
+) -> None:
+    sign_in(client, "alice")
+    first = client.get("/w/ws/tenders/sav-2026")
+    # The page did not compute the score: it shows the job queued, and no ranking yet.
+    assert first.status_code == 200 and 'id="score-computing"' in first.text
+    assert 'id="ranking-voix"' not in first.text and 'id="technical"' not in first.text
+    found = JOB.search(first.text)
+    assert found is not None
+    job_id = found.group(1)
+    assert 'id="award-voix"' not in first.text  # nothing to award from before the score is read
+    deadline = time.monotonic() + 120
+    while True:  # as the page polls it: the fragment, until it tells the page to reload
+        fragment = client.get(f"/w/ws/tenders/sav-2026/jobs/{job_id}")
+        assert fragment.status_code == 200
+        if fragment.headers.get("HX-Refresh") == "true" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    record = client.get(f"/api/w/ws/jobs/{job_id}", headers=site.bearer("alice")).json()
+    assert record["kind"] == "tender_score" and record["status"] == "done", record
+    assert record["result_id"] == "sav-2026" and record["who"] == "alice"
+    again = client.get("/w/ws/tenders/sav-2026").text
+    assert 'id="ranking-voix"' in again and 'id="score-computing"' not in again
+    # What the job kept is what the request used to compute: the service's score, now.
+    kept = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("alice"))
+    assert kept.status_code == 200
+    direct = score_tender(site.ws, "sav-2026", now=datetime.now(UTC)).model_dump(mode="json")
+    mine = kept.json()
+    mine.pop("now"), direct.pop("now")
+    assert mine == direct
+
+
+def test_the_api_answers_202_with_the_job_then_the_score_and_a_provider_polls_only_its_documents(
+    site: Site, client: TestClient
+) -> None:
+    first = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("anna"))
+    assert first.status_code == 202, first.text[:300]
+    job = first.json()
+    assert job["kind"] == "tender_score" and first.headers["location"] == f"/api/w/ws/jobs/{job['id']}"
+    assert ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).status_code == 200
+    # A provider's document: 202, then the file; the score's job is not its to read.
+    spec = client.get("/api/w/ws/tenders/sav-2026/files/grid.xlsx", headers=site.bearer("mada"))
+    assert spec.status_code == 202 and spec.json()["kind"] == "tender_spec"
+    assert (
+        ready(client, "/api/w/ws/tenders/sav-2026/files/grid.xlsx", site.bearer("mada")).content[:2] == b"PK"
+    )
+    sign_in(client, "mada")
+    assert client.get(f"/w/ws/tenders/sav-2026/jobs/{job['id']}").status_code == 403
+    assert client.get(f"/w/ws/tenders/sav-open/jobs/{job['id']}").status_code == 404  # another tender's
+    assert client.get(f"/api/w/ws/jobs/{job['id']}", headers=site.bearer("mada")).status_code == 403
+    sign_in(client, "hexa")
+    assert client.get(f"/w/ws/tenders/sav-2026/jobs/{job['id']}").status_code == 404

@@ -3,19 +3,25 @@
 the bids, the grades, the store, and whether the seal is broken — and kept in memory: pricing the
 bids on the DQE forecasts every flow of the term (seconds), a page view after the first asks only
 the database whether anything changed (the document kept says when it was computed: ``now``).
+The first computation of a state, and the first writing of a specification or grid, runs as a
+background job (`arbitre.services.jobs`): the page shows it being computed and polls it, the API
+answers 202 with the job (`kept_or_job`).
 
 And what the pages and the API both take from a request: the specification or grid to download,
 a provider's posted grid, one grade."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from fastapi import UploadFile
 from fastapi.responses import Response
@@ -25,6 +31,7 @@ from arbitre.domain.tender import Evaluation, Grade, Tender
 from arbitre.errors import InputError, RejectedCells
 from arbitre.services.accounts import Account
 from arbitre.services.audit import Actor, record
+from arbitre.services.jobs import JobRecord, Progress, latest_jobs, start
 from arbitre.services.tender import tender_path
 from arbitre.services.tender_bids import StoredBid, import_bids
 from arbitre.services.tender_score import score_tender
@@ -40,6 +47,57 @@ from arbitre.web.planned import store_stamp
 _kept: dict[tuple[object, ...], TenderScore] = {}
 _files: dict[tuple[object, ...], tuple[bytes, str]] = {}
 _lock = threading.Lock()
+#: The kinds of the background jobs of a tender (one of each at a time in a workspace).
+SCORE_JOB = "tender_score"
+SPEC_JOB = "tender_spec"
+T = TypeVar("T")
+
+
+def _state(key: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def kept_or_job(
+    ws: Workspace,
+    executor: Executor,
+    *,
+    kind: str,
+    key: tuple[object, ...],
+    kept: dict[tuple[object, ...], T],
+    inputs: dict[str, str],
+    compute: Callable[[], object],
+    step: str,
+    who: str,
+) -> T | JobRecord:
+    """What ``kept`` holds under ``key``; else the background job of ``kind`` computing it
+    (``compute`` fills ``kept``): the one queued or running for these ``inputs`` and this state,
+    or the one that failed on them (shown, not run again until the state changes), or a new one.
+    Another job of ``kind`` still running (another tender's): that one, the page asks again when
+    it ends."""
+    found = kept.get(key)
+    if found is not None:
+        return found
+    asked = {**inputs, "state": _state(key)}
+    latest = latest_jobs(ws, kind=kind, limit=10)
+    same = next((j for j in latest if j.inputs == asked), None)
+    if same is not None and (not same.over or same.status == "failed"):
+        return same
+    running = next((j for j in latest if not j.over), None)
+    if running is not None:
+        return running
+
+    def run(progress: Progress) -> str:
+        progress(0.1, step)
+        compute()
+        return inputs.get("tender", "")
+
+    try:
+        return start(ws, executor, kind=kind, who=who, inputs=asked, run=run)
+    except InputError:  # another request started one between: show it
+        again = next((j for j in latest_jobs(ws, kind=kind, limit=1) if not j.over), None)
+        if again is None:
+            raise
+        return again
 
 
 def _stamp(ws: Workspace, tender: Tender, now: datetime) -> tuple[object, ...]:
@@ -67,7 +125,8 @@ def _stamp(ws: Workspace, tender: Tender, now: datetime) -> tuple[object, ...]:
 
 
 def tender_score(ws: Workspace, tender: Tender, *, now: datetime | None = None) -> TenderScore:
-    """The score of ``tender`` now (sealed before its deadline: the technical evaluation only)."""
+    """The score of ``tender`` now (sealed before its deadline: the technical evaluation only),
+    computed in the caller's thread when it is not kept."""
     now = now or datetime.now(UTC)
     key = _stamp(ws, tender, now)
     found = _kept.get(key)
@@ -78,6 +137,23 @@ def tender_score(ws: Workspace, tender: Tender, *, now: datetime | None = None) 
                 _kept.pop(next(iter(_kept)))
             _kept[key] = found
     return found
+
+
+def score_or_job(ws: Workspace, executor: Executor, tender: Tender, *, who: str) -> TenderScore | JobRecord:
+    """The score of ``tender`` as it stands when it is kept; else the background job computing
+    it (`kept_or_job`): pricing the bids forecasts the term, seconds the first time."""
+    now = datetime.now(UTC)
+    return kept_or_job(
+        ws,
+        executor,
+        kind=SCORE_JOB,
+        key=_stamp(ws, tender, now),
+        kept=_kept,
+        inputs={"tender": tender.id},
+        compute=lambda: tender_score(ws, tender, now=now),
+        step="pricing the bids on the same volumes",
+        who=who,
+    )
 
 
 # --- the files and the forms both the pages and the API take ------------------------------------
@@ -91,11 +167,8 @@ MEDIA = {
 BID_LIMIT_MB = -(-MAX_FILE_BYTES // (1 << 20))  # the grid's own bound (5 MB), checked again by the reader
 
 
-def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[bytes, str]:
-    """The file ``kind`` of the tender (``spec.docx``, ``spec.pdf``, ``grid.xlsx``), as bytes and
-    name: written by `write_spec` (the specification's volumes forecast the store: seconds), then
-    kept in memory until the tender file or the store changes."""
-    key = (
+def _file_key(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[object, ...]:
+    return (
         str(ws.root),
         tender.id,
         tender_path(ws, tender.id).stat().st_mtime_ns,
@@ -103,6 +176,13 @@ def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[byte
         kind,
         lang,
     )
+
+
+def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[bytes, str]:
+    """The file ``kind`` of the tender (``spec.docx``, ``spec.pdf``, ``grid.xlsx``), as bytes and
+    name: written by `write_spec` (the specification's volumes forecast the store: seconds), then
+    kept in memory until the tender file or the store changes."""
+    key = _file_key(ws, tender, kind, lang)
     found = _files.get(key)
     if found is None:
         suffix = "." + kind.rsplit(".", 1)[1]
@@ -117,12 +197,27 @@ def spec_file(ws: Workspace, tender: Tender, kind: str, lang: str) -> tuple[byte
     return found
 
 
-def download(ws: Workspace, account: Account, actor: Actor, name: str, kind: FileKind, lang: str) -> Response:
-    """The tender ``name``'s file ``kind`` for an account that sees the tender, as an attachment;
-    each download audited."""
+def download(
+    ws: Workspace, executor: Executor, account: Account, actor: Actor, name: str, kind: FileKind, lang: str
+) -> Response | JobRecord:
+    """The tender ``name``'s file ``kind`` for an account that sees the tender, as an attachment,
+    each download audited — or, the first time, the background job writing it (`kept_or_job`)."""
     require_tenders(account)
     tender = visible_tender(ws, account, name)
-    data, filename = spec_file(ws, tender, kind, lang)
+    found = kept_or_job(
+        ws,
+        executor,
+        kind=SPEC_JOB,
+        key=_file_key(ws, tender, kind, lang),
+        kept=_files,
+        inputs={"tender": tender.id, "file": kind, "lang": lang},
+        compute=lambda: spec_file(ws, tender, kind, lang),
+        step="forecasting the volumes and writing the document",
+        who=account.username,
+    )
+    if isinstance(found, JobRecord):
+        return found
+    data, filename = found
     record(ws, actor, "download", filename, tender=tender.id, lang=lang)
     return Response(
         data,
@@ -172,10 +267,14 @@ def evaluation_of(
 __all__ = [
     "BID_LIMIT_MB",
     "MEDIA",
+    "SCORE_JOB",
+    "SPEC_JOB",
     "FileKind",
     "download",
     "evaluation_of",
+    "kept_or_job",
     "receive_bid",
+    "score_or_job",
     "spec_file",
     "tender_score",
 ]

@@ -36,6 +36,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "Date limite passée ({due}) : les offres sont ouvertes, plus aucune n'est reçue.",
         "Deadline passed ({due}): the bids are opened, no more are received.",
     ),
+    "ten.score_computing": (
+        "Le classement est en cours de calcul (le chiffrage des offres prévoit les volumes de la durée du marché) : la page se recharge dès qu'il est prêt.",
+        "The ranking is being computed (pricing the bids forecasts the volumes of the term): the page reloads as soon as it is ready.",
+    ),
+    "ten.preparing": (
+        "Le document est en cours de rédaction (ses volumes sont prévus sur l'historique) : le téléchargement commence dès qu'il est prêt.",
+        "The document is being written (its volumes are forecast from the history): the download starts as soon as it is ready.",
+    ),
+    "job.tender_score": ("Classement en cours de calcul", "Ranking being computed"),
+    "job.tender_spec": ("Document en cours de rédaction", "Document being written"),
     "ten.done.bid": ("Votre offre est enregistrée.", "Your bid is recorded."),
     "ten.done.grade": ("Note enregistrée.", "Grade recorded."),
     "ten.done.award": (

@@ -57,6 +57,8 @@ def test_the_client_reads_the_demos_tender_scored_as_the_cli_scores_it_and_award
     page.click("nav >> text=Tenders")
     page.click("#tenders >> text=sav-2026")
     page.wait_for_url(f"{demo.url}/w/demo/tenders/sav-2026")
+    # The first view computes the score in the background: the page polls its job and reloads.
+    page.wait_for_selector(f"#ranking-{score['lots'][0]['lot']}", timeout=120_000)
     assert page.locator("#bids tbody tr").count() == len(score["bidders"])
     for lot in score["lots"]:
         rows = page.locator(f"#ranking-{lot['lot']} tbody tr")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 
 from arbitre.errors import InputError
 from arbitre.services.access import NotAllowed, Permission, invitation, require
 from arbitre.services.audit import record
+from arbitre.services.jobs import JobRecord
 from arbitre.services.tender_award import award
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_views import (
@@ -36,7 +37,7 @@ from arbitre.web.tendered import (
     download,
     evaluation_of,
     receive_bid,
-    tender_score,
+    score_or_job,
 )
 
 router = APIRouter(tags=["tenders"])
@@ -78,11 +79,35 @@ def post_bid(user: ApiUser, name: str, file: Annotated[UploadFile | None, File()
     return next(b for b in bids_of(user.ws, user.account, tender) if b.provider == stored.provider)
 
 
-@router.get("/w/{slug}/tenders/{name}/score", response_model=TenderScore)
-def get_score(user: ApiUser, name: str) -> TenderScore:
-    """`arbitre tender score --json`: sealed before the deadline; the client's only."""
+ACCEPTED = {
+    202: {
+        "model": JobRecord,
+        "description": "Being computed: the background job (its URL in `Location`); ask again once it is done.",
+    }
+}
+
+
+def _accepted(user: ApiUser, found: JobRecord) -> JSONResponse:
+    """202 with the job computing the answer, or the job's error (422) when it failed on the
+    tender as it stands."""
+    if found.status == "failed":
+        raise InputError(found.error or "the job failed")
+    return JSONResponse(
+        found.model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/api/w/{user.tenant.slug}/jobs/{found.id}"},
+    )
+
+
+@router.get("/w/{slug}/tenders/{name}/score", response_model=TenderScore, responses=ACCEPTED)  # type: ignore[arg-type]
+def get_score(request: Request, user: ApiUser, name: str) -> TenderScore | JSONResponse:
+    """`arbitre tender score --json`: sealed before the deadline; the client's only. Computed
+    once per state of the tender (its file, bids, grades, the store, the seal) by a background
+    job: the first call answers 202 with the job; once it is done, the score (200)."""
     require(user.account, Permission.READ_WORKSPACE)
-    return tender_score(user.ws, visible_tender(user.ws, user.account, name))
+    tender = visible_tender(user.ws, user.account, name)
+    found = score_or_job(user.ws, request.app.state.jobs, tender, who=user.account.username)
+    return _accepted(user, found) if isinstance(found, JobRecord) else found
 
 
 @router.post("/w/{slug}/tenders/{name}/grades", response_model=GradesRecorded, status_code=201)
@@ -134,8 +159,12 @@ def post_award(
 @router.get(
     "/w/{slug}/tenders/{name}/files/{document}",
     response_class=Response,
-    responses={200: {"content": {media: {} for media in MEDIA.values()}}},
+    responses={200: {"content": {media: {} for media in MEDIA.values()}}, **ACCEPTED},  # type: ignore[dict-item]
 )
-def get_file(user: ApiUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
-    """The specification (DOCX, PDF) or the bid grid (XLSX)."""
-    return download(user.ws, user.account, user.actor, name, document, lang)
+def get_file(
+    request: Request, user: ApiUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr"
+) -> Response:
+    """The specification (DOCX, PDF) or the bid grid (XLSX); the first time, 202 with the job
+    writing it (then the file)."""
+    found = download(user.ws, request.app.state.jobs, user.account, user.actor, name, document, lang)
+    return _accepted(user, found) if isinstance(found, JobRecord) else found

@@ -25,8 +25,9 @@ from arbitre.domain.tender import Tender
 from arbitre.errors import InputError, RejectedCells
 from arbitre.reports.html import money, pct
 from arbitre.reports.words_tender import flag_text, warning_text
-from arbitre.services.access import NotAllowed, Permission, can, invitation, is_client, require
+from arbitre.services.access import NotAllowed, NotFound, Permission, can, invitation, is_client, require
 from arbitre.services.audit import record
+from arbitre.services.jobs import JobRecord, job
 from arbitre.services.tender import questions, store_flows
 from arbitre.services.tender_award import award
 from arbitre.services.tender_grades import record_evaluation
@@ -44,10 +45,13 @@ from arbitre.web.deps import PageUser
 from arbitre.web.i18n import translate
 from arbitre.web.reports import REPORT_CSP
 from arbitre.web.tendered import (
+    SCORE_JOB,
+    SPEC_JOB,
     FileKind,
     download,
     evaluation_of,
     receive_bid,
+    score_or_job,
     tender_score,
 )
 from arbitre.web.view import show
@@ -82,12 +86,15 @@ def _page(
     now = datetime.now(UTC)
     client = is_client(me.account)
     score: TenderScore | None = None
+    score_job: JobRecord | None = None
     score_error = None
-    if client:
-        try:
-            score = tender_score(me.ws, tender, now=now)
-        except InputError as exc:  # e.g. a bid's stored file that fails its fingerprint
-            score_error = str(exc)
+    if client:  # kept, or computed by a background job the page polls (its error, if it failed)
+        found = score_or_job(me.ws, request.app.state.jobs, tender, who=me.account.username)
+        if isinstance(found, JobRecord):
+            score_job = found
+            score_error = found.error if found.status == "failed" else None
+        else:
+            score = found
     lang = me.account.lang
     bids = bids_of(me.ws, me.account, tender)
     name_of = {b.provider: b.technical.provider_name for b in bids}
@@ -112,6 +119,7 @@ def _page(
         s=summary(me.account, tender, now=now),
         bids=bids,
         score=score,
+        score_job=score_job,
         score_error=score_error,
         labels=dict(questions(tender)) | {c.name: c.label for c in tender.criteria.technical},
         graded=tender.criteria.graded(),
@@ -127,10 +135,35 @@ def _page(
 
 
 @router.get("/w/{slug}/tenders/{name}/files/{document}")
-def tender_file(me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
-    """The specification (DOCX, PDF) or the bid grid (XLSX), written now by `arbitre tender spec`'s
-    service; each download audited."""
-    return download(me.ws, me.account, me.actor, name, document, lang)
+def tender_file(
+    request: Request, me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr"
+) -> Response:
+    """The specification (DOCX, PDF) or the bid grid (XLSX) written by `arbitre tender spec`'s
+    service, each download audited; the first time, a page that polls the job writing it and
+    reloads on the file once it is written."""
+    found = download(me.ws, request.app.state.jobs, me.account, me.actor, name, document, lang)
+    if isinstance(found, JobRecord):
+        tender = visible_tender(me.ws, me.account, name)
+        return show(request, me, "tender/preparing.html", x=tender, j=found, document=document)
+    return found
+
+
+@router.get("/w/{slug}/tenders/{name}/jobs/{job_id}")
+def tender_job(request: Request, me: PageUser, name: str, job_id: str) -> HTMLResponse:
+    """A tender's background job (its score, a document), as the page's fragment polls it every
+    second; once over, the page reloads (on the score or the file, or the job's error). Only a job
+    of this tender, seen by an account that sees the tender."""
+    require_tenders(me.account)
+    tender = visible_tender(me.ws, me.account, name)
+    found = job(me.ws, job_id)
+    if found.kind not in (SCORE_JOB, SPEC_JOB) or found.inputs.get("tender") != tender.id:
+        raise NotFound(f"no job {job_id[:40]!r} of this tender")
+    if found.kind == SCORE_JOB:
+        require(me.account, Permission.READ_WORKSPACE)  # the score is the client's
+    answer = show(request, me, "tender/job.html", x=tender, j=found)
+    if found.over:
+        answer.headers["HX-Refresh"] = "true"
+    return answer
 
 
 @router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
