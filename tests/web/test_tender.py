@@ -338,6 +338,63 @@ def test_the_admin_awards_a_lot_only_when_confirmed_and_the_award_writes_what_th
     assert entry.actor == "alice" and entry.target == "sav-2026"
 
 
+def test_an_awarded_lot_stays_awarded_for_both_parties_and_a_second_award_is_refused(
+    site: Site, client: TestClient
+) -> None:
+    csrf = sign_in(client, "alice")
+    ready(client, "/w/ws/tenders/sav-2026")  # the score computed: the award forms are shown
+    done = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "atlas", "confirm": "true"},
+    )
+    assert done.status_code == 303, done.text[:500]
+    page = ready(client, "/w/ws/tenders/sav-2026").text
+    when = re.search(r'id="awarded-voix"[^>]*>Lot voix awarded to ([^<]+) on (\S+ \S+) by alice\.<', page)
+    assert when is not None, page[:3000]
+    assert 'id="award-voix"' not in page and 'id="awarded-note-voix"' in page
+    assert 'id="award-ecrit"' in page  # the other lot can still be awarded
+    # A second award of the lot: refused, by the page and by the API, and nothing written again.
+    contract = site.root / "contracts" / "sav-2026-voix-atlas.yaml"
+    before = contract.stat().st_mtime_ns if contract.exists() else None
+    again = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "callmada", "confirm": "true"},
+    )
+    assert again.status_code == 409 and "was awarded to atlas" in again.text and "by alice" in again.text
+    api = client.post(
+        "/api/w/ws/tenders/sav-2026/awards",
+        data={"lot": "voix", "provider": "callmada"},
+        headers=site.bearer("alice"),
+    )
+    assert api.status_code == 409 and api.json()["type"] == "/problems/conflict"
+    assert not list((site.root / "contracts").glob("sav-2026-voix-callmada*"))
+    assert (contract.stat().st_mtime_ns if contract.exists() else None) == before
+    assert [e.detail["provider"] for e in entries(site.ws, action="tender_award")] == ["atlas"]
+    # The client's API: to whom, when, by whom; a hostile lot is refused by its field.
+    (lot,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("odile")).json()
+    assert (lot["lot"], lot["provider"], lot["awarded_by"]) == ("voix", "atlas", "alice")
+    bad = client.post(
+        "/api/w/ws/tenders/sav-2026/awards",
+        data={"lot": "voix'; DROP TABLE tender_awards; --", "provider": "atlas"},
+        headers=site.bearer("alice"),
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "lot"
+    # The providers: the winner sees it won the lot, the other that another bidder did — neither
+    # sees by whom, and the loser never sees the winner's name.
+    sign_in(client, "atlas")
+    mine = client.get("/w/ws/tenders/sav-2026").text
+    assert "Lot voix: awarded to you" in mine and "alice" not in mine
+    sign_in(client, "mada")
+    theirs = client.get("/w/ws/tenders/sav-2026").text
+    assert "Lot voix awarded on" in theirs and "another bidder" in theirs
+    assert "atlas" not in theirs.lower() and "alice" not in theirs
+    (seen,) = client.get("/api/w/ws/tenders/sav-2026", headers=site.bearer("mada")).json()["awarded"]
+    assert seen["provider"] is None and seen["awarded_by"] is None and seen["recommended"] is None
+    (won,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("atlas")).json()
+    assert won["provider"] == "atlas" and won["awarded_by"] is None
+    assert client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("hexa")).status_code == 404
+
+
 # --- the provider's upload ---------------------------------------------------------------------
 
 

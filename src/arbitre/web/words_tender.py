@@ -44,6 +44,22 @@ WORDS: dict[str, tuple[str, str]] = {
         "Le document est en cours de rédaction (ses volumes sont prévus sur l'historique) : le téléchargement commence dès qu'il est prêt.",
         "The document is being written (its volumes are forecast from the history): the download starts as soon as it is ready.",
     ),
+    "ten.awarded_to": (
+        "Lot {lot} attribué à {provider} le {when} par {who}.",
+        "Lot {lot} awarded to {provider} on {when} by {who}.",
+    ),
+    "ten.awarded_you": (
+        "Lot {lot} : vous êtes retenu (le {when}).",
+        "Lot {lot}: awarded to you (on {when}).",
+    ),
+    "ten.awarded_other": (
+        "Lot {lot} attribué le {when} à un autre candidat.",
+        "Lot {lot} awarded on {when} to another bidder.",
+    ),
+    "ten.awarded_not_recommended": (
+        "ce n'est pas l'offre que le classement recommande",
+        "not the bid the ranking recommends",
+    ),
     "job.tender_score": ("Classement en cours de calcul", "Ranking being computed"),
     "job.tender_spec": ("Document en cours de rédaction", "Document being written"),
     "ten.done.bid": ("Votre offre est enregistrée.", "Your bid is recorded."),

@@ -15,16 +15,18 @@ from arbitre.errors import InputError
 from arbitre.services.access import NotAllowed, Permission, invitation, require
 from arbitre.services.audit import record
 from arbitre.services.jobs import JobRecord
-from arbitre.services.tender_award import award
+from arbitre.services.tender_awarded import award_once
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_views import (
     AwardOut,
     BidStatus,
     GradesRecorded,
+    LotAwarded,
     TenderSummary,
-    award_out,
+    awards_of,
     bids_of,
     require_tenders,
+    seen_award,
     summary,
     tenders_of,
     visible_tender,
@@ -53,7 +55,8 @@ def get_tenders(user: ApiUser) -> list[TenderSummary]:
 @router.get("/w/{slug}/tenders/{name}", response_model=TenderSummary)
 def get_tender(user: ApiUser, name: str) -> TenderSummary:
     require_tenders(user.account)
-    return summary(user.account, visible_tender(user.ws, user.account, name), now=datetime.now(UTC))
+    tender = visible_tender(user.ws, user.account, name)
+    return summary(user.account, tender, now=datetime.now(UTC), awards=awards_of(user.ws, tender.id))
 
 
 @router.get("/w/{slug}/tenders/{name}/bids", response_model=list[BidStatus])
@@ -133,17 +136,31 @@ def post_grade(
     return GradesRecorded(grades=n)
 
 
-@router.post("/w/{slug}/tenders/{name}/awards", response_model=AwardOut, status_code=201)
+@router.get("/w/{slug}/tenders/{name}/awards", response_model=list[LotAwarded])
+def get_awards(user: ApiUser, name: str) -> list[LotAwarded]:
+    """The lots awarded: to whom, when, by whom (the client); a provider whether it won each."""
+    require_tenders(user.account)
+    tender = visible_tender(user.ws, user.account, name)
+    return [seen_award(user.account, tender, a) for a in awards_of(user.ws, tender.id)]
+
+
+@router.post(
+    "/w/{slug}/tenders/{name}/awards",
+    response_model=AwardOut,
+    status_code=201,
+    responses={409: {"description": "The lot is awarded already (to whom, when, by whom)."}},
+)
 def post_award(
     user: ApiUser,
     name: str,
     lot: Annotated[str, Form(max_length=100)] = "",
     provider: Annotated[str, Form(max_length=100)] = "",
 ) -> AwardOut:
-    """`arbitre tender award`: the bid as offers and a draft contract; admin only, audited."""
+    """`arbitre tender award`: the bid as offers and a draft contract, recorded as the lot's
+    award; admin only, audited; a lot awarded already: 409."""
     require(user.account, Permission.TENDER_AWARD)
     tender = visible_tender(user.ws, user.account, name)
-    out = award_out(user.ws, award(user.ws, tender.id, lot, provider))
+    out = award_once(user.ws, tender, lot, provider, who=user.account.username)
     record(
         user.ws,
         user.actor,

@@ -22,20 +22,21 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from arbitre.domain.tender import Tender
-from arbitre.errors import InputError, RejectedCells
+from arbitre.errors import Conflict, InputError, RejectedCells
 from arbitre.reports.html import money, pct
 from arbitre.reports.words_tender import flag_text, warning_text
 from arbitre.services.access import NotAllowed, NotFound, Permission, can, invitation, is_client, require
 from arbitre.services.audit import record
 from arbitre.services.jobs import JobRecord, job
 from arbitre.services.tender import questions, store_flows
-from arbitre.services.tender_award import award
+from arbitre.services.tender_awarded import award_once
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_report import render_tender_report
 from arbitre.services.tender_views import (
-    award_out,
+    awards_of,
     bids_of,
     require_tenders,
+    seen_award,
     summary,
     tenders_of,
     visible_tender,
@@ -96,6 +97,7 @@ def _page(
         else:
             score = found
     lang = me.account.lang
+    awards = awards_of(me.ws, tender.id)
     bids = bids_of(me.ws, me.account, tender)
     name_of = {b.provider: b.technical.provider_name for b in bids}
     counts = store_flows(me.ws)
@@ -116,7 +118,8 @@ def _page(
         names=lambda providers: ", ".join(name_of.get(p, p) for p in providers),
         flag=flag,
         warn=lambda w: warning_text(w.code, w.params, lang),
-        s=summary(me.account, tender, now=now),
+        s=summary(me.account, tender, now=now, awards=awards),
+        awarded={a.lot: seen_award(me.account, tender, a) for a in awards},
         bids=bids,
         score=score,
         score_job=score_job,
@@ -244,10 +247,11 @@ def tender_award(
     if not confirm:
         return _page(request, me, tender, error=_confirm_first(me.account.lang), status_code=422)
     try:
-        result = award(me.ws, tender.id, lot, provider)
+        out = award_once(me.ws, tender, lot, provider, who=me.account.username)
+    except Conflict as exc:  # awarded already: the page says to whom, when and by whom
+        return _page(request, me, tender, error=str(exc), status_code=409)
     except InputError as exc:
         return _page(request, me, tender, error=str(exc), status_code=422)
-    out = award_out(me.ws, result)
     record(
         me.ws,
         me.actor,
