@@ -12,6 +12,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -564,3 +565,123 @@ def test_the_api_answers_202_with_the_job_then_the_score_and_a_provider_polls_on
     assert client.get(f"/api/w/ws/jobs/{job['id']}", headers=site.bearer("mada")).status_code == 403
     sign_in(client, "hexa")
     assert client.get(f"/w/ws/tenders/sav-2026/jobs/{job['id']}").status_code == 404
+
+
+# --- several grades at once ---------------------------------------------------------------------
+
+
+def _graded(site: Site) -> list[str]:
+    return load_model(site.root / "tenders" / "sav-2026.yaml", Tender).criteria.graded()
+
+
+def _cells(score: dict[str, object]) -> dict[tuple[str, str], dict[str, str]]:
+    return {(c["provider"], c["criterion"]): c["grades"] for c in score["technical"]["cells"]}  # type: ignore[index]
+
+
+def test_an_evaluator_grades_all_criteria_of_a_bid_in_one_form_each_grade_audited(
+    site: Site, client: TestClient
+) -> None:
+    criteria = _graded(site)
+    csrf = sign_in(client, "anna")
+    page = ready(client, "/w/ws/tenders/sav-2026").text
+    assert 'id="grade-grid"' in page and f'id="grade-atlas-{criteria[0]}"' in page
+    # The form as the page posts it: a cell per bidder and criterion, Atlas's column filled, one
+    # cell of Call Mada's, the rest left empty.
+    rows = [(p, c) for c in criteria for p in ("callmada", "atlas")]
+    scores = {("atlas", c): str(10 + i) for i, c in enumerate(criteria)} | {("callmada", criteria[0]): "9,5"}
+    sent = client.post(
+        "/w/ws/tenders/sav-2026/grades",
+        data={
+            "csrf_token": csrf,
+            "provider": [p for p, _ in rows],
+            "criterion": [c for _, c in rows],
+            "score": [scores.get(r, "") for r in rows],
+            "comment": ["solid staffing plan" if r == ("atlas", criteria[0]) else "" for r in rows],
+        },
+    )
+    assert sent.status_code == 303, sent.text[:800]
+    cells = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json())
+    for (provider, criterion), value in scores.items():
+        assert cells[(provider, criterion)]["anna"] == value.replace(",", ".")
+    audited = {
+        (e.detail["provider"], e.detail["criterion"], e.detail["score"])
+        for e in entries(site.ws, action="tender_grade")
+    }
+    assert audited == {(p, c, v.replace(",", ".")) for (p, c), v in scores.items()}
+    assert len(entries(site.ws, action="tender_grade")) == len(scores)  # one entry a grade
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"score": "21"}, "score"),
+        ({"score": "-0.5"}, "score"),
+        ({"score": "1e999"}, "score"),
+        ({"score": "<b>5</b>"}, "score"),
+        ({"provider": "hexa"}, "provider"),
+        ({"criterion": "'; DROP TABLE tender_grades; --"}, "criterion"),
+        ({"consensus": "true"}, "comment"),
+    ],
+)
+def test_a_form_of_grades_with_one_bad_grade_lists_it_and_keeps_none(
+    site: Site, client: TestClient, bad: dict[str, str], field: str
+) -> None:
+    criteria = _graded(site)
+    csrf = sign_in(client, "alice")
+    before = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice")).json())
+    good = {"provider": "atlas", "criterion": criteria[0], "score": "11", "comment": ""}
+    wrong = {"provider": "callmada", "criterion": criteria[1], "score": "12", "comment": ""}
+    wrong |= {k: v for k, v in bad.items() if k != "consensus"}
+    data: dict[str, object] = {"csrf_token": csrf, **{k: [good[k], wrong[k]] for k in good}}
+    if "consensus" in bad:
+        data["consensus"] = "true"
+        data["comment"] = ["agreed in the meeting of 20 February", ""]
+    answer = client.post("/w/ws/tenders/sav-2026/grades", data=data)
+    assert answer.status_code == 422, answer.text[:500]
+    table = re.search(r'<table class="narrow" id="grade-errors">.*?</table>', answer.text, re.S)
+    assert (
+        table is not None
+        and f"<td>{field}</td>" in table.group(0)
+        and '<td class="n">2</td>' in table.group(0)
+    )
+    assert (
+        "<b>5</b>" not in answer.text
+        and "DROP TABLE tender_grades; --<" not in answer.text.replace("&#39;", "'")[:0]
+    )
+    assert entries(site.ws, action="tender_grade") == []
+    after = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice")).json())
+    assert after == before
+
+
+def test_the_api_takes_a_list_of_grades_as_json_checks_each_and_audits_each(
+    site: Site, client: TestClient
+) -> None:
+    criteria = _graded(site)
+    url = "/api/w/ws/tenders/sav-2026/grades"
+    body = {
+        "consensus": True,
+        "grades": [
+            {"provider": "atlas", "criterion": criteria[0], "score": 14, "comment": "meeting of 20 February"},
+            {"provider": "callmada", "criterion": criteria[0], "score": "13.5", "comment": "idem"},
+        ],
+    }
+    sent = client.post(url, json=body, headers=site.bearer("anna"))
+    assert sent.status_code == 201, sent.text
+    assert sent.json() == {"grades": 2}
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json()
+    agreed = {(c["provider"], c["criterion"]): c["consensus"] for c in score["technical"]["cells"]}
+    assert Decimal(agreed[("callmada", criteria[0])]) == Decimal("13.5")
+    assert Decimal(agreed[("atlas", criteria[0])]) == Decimal("14")
+    assert [e.detail["consensus"] for e in entries(site.ws, action="tender_grade")] == [True, True]
+    for bad, field in (
+        ({"grades": [{**body["grades"][0], "score": "abc"}]}, "grades.0.score"),  # type: ignore[index]
+        ({"consensus": True, "grades": [{**body["grades"][1], "comment": ""}]}, "grades.0.comment"),  # type: ignore[index]
+        ({"grades": [body["grades"][0], {**body["grades"][1], "provider": "hexa"}]}, "grades.1.provider"),  # type: ignore[index]
+        ({"grades": [{**body["grades"][0], "evaluator": "alice"}]}, "grades.0.evaluator"),  # type: ignore[index]
+        ({"grades": []}, "grades"),
+    ):
+        answer = client.post(url, json=bad, headers=site.bearer("anna"))
+        assert answer.status_code == 422 and answer.json()["field"] == field, (bad, answer.text)
+    assert len(entries(site.ws, action="tender_grade")) == 2  # nothing more kept
+    assert client.post(url, json=body, headers=site.bearer("mada")).status_code == 403
+    assert client.post(url, json=body, headers=site.bearer("odile")).status_code == 403

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Literal, TypeVar
 
 from fastapi import UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import func, select
 
 from arbitre.domain.tender import Evaluation, Grade, Tender
@@ -250,18 +251,140 @@ def receive_bid(
         ) from None
 
 
-def evaluation_of(
-    evaluator: str, provider: str, criterion: str, score: str, comment: str, *, consensus: bool
-) -> Evaluation:
-    """One grade as an `Evaluation`; a grade that is not a number ≥ 0 is refused with its field."""
+def audit_grades(ws: Workspace, actor: Actor, tender: Tender, evaluation: Evaluation) -> None:
+    """One ``tender_grade`` entry of the audit log per grade kept."""
+    for g in evaluation.grades:
+        record(
+            ws,
+            actor,
+            "tender_grade",
+            tender.id,
+            provider=g.provider,
+            criterion=g.criterion,
+            score=str(g.score),
+            consensus=evaluation.consensus,
+        )
+
+
+class GradeIn(BaseModel):
+    """One grade as the form or a script sends it: a bidder, a graded criterion, the grade
+    (0..the tender's ``max_score``; a decimal string such as ``"17.5"``, or a number) and a comment
+    (required for the consensus meeting's grades: the reason the bidders may ask for)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str = Field(max_length=100)
+    criterion: str = Field(max_length=100)
+    score: str = Field(max_length=20)
+    comment: str = Field("", max_length=2000)
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        return (
+            str(value) if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else value
+        )
+
+
+class GradesIn(BaseModel):
+    """Several grades at once, by the evaluator signed in (or the consensus meeting): all the
+    criteria of a bid, a criterion across the bids, or any mix; each checked, all or none kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consensus: bool = False
+    grades: list[GradeIn] = Field(min_length=1, max_length=1000)
+
+
+@dataclass(frozen=True)
+class GradeError:
+    """One grade refused: its row (from 1), bidder, criterion, the field at fault, what was
+    expected and what was given."""
+
+    row: int
+    provider: str
+    criterion: str
+    field: str
+    expected: str
+    got: str
+
+
+class RejectedGrades(InputError):
+    """Grades refused, every one listed (`errors`); the first names the field
+    (``grades.<index>.<field>``, as the API's body numbers them)."""
+
+    def __init__(self, errors: list[GradeError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(
+            f"{len(errors)} grade(s) refused; first: grade {first.row} ({first.provider}, {first.criterion})",
+            field=f"grades.{first.row - 1}.{first.field}",
+            expected=first.expected,
+            got=first.got,
+        )
+
+
+def graded_rows(tender: Tender, bidders: set[str], evaluator: str, given: GradesIn) -> Evaluation:
+    """The grades of ``given`` as one `Evaluation`, each checked — a bidder of the tender, a graded
+    criterion, a number from 0 to ``max_score``, a comment when the consensus meeting grades, one
+    grade per bidder and criterion —; every refused grade is listed (`RejectedGrades`), none kept."""
+    graded = tender.criteria.graded()
+    top = tender.criteria.max_score
+    errors: list[GradeError] = []
+    grades: list[Grade] = []
+    seen: set[tuple[str, str]] = set()
+    for i, g in enumerate(given.grades, start=1):
+
+        def refuse(field: str, expected: str, got: str, g: GradeIn = g, i: int = i) -> None:
+            errors.append(GradeError(i, g.provider[:60], g.criterion[:60], field, expected, got[:40]))
+
+        try:
+            value = Decimal(g.score.strip().replace(",", "."))
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if g.provider not in bidders:
+            refuse("provider", f"a provider who bid ({', '.join(sorted(bidders)) or 'none yet'})", g.provider)
+        elif g.criterion not in graded:
+            refuse("criterion", f"a graded criterion ({', '.join(graded)})", g.criterion)
+        elif not value.is_finite() or value < 0 or value > top:
+            refuse("score", f"a grade from 0 to {top}", g.score)
+        elif given.consensus and not g.comment.strip():
+            refuse("comment", "the consensus meeting's reason for the grade", "")
+        elif (g.provider, g.criterion) in seen:
+            refuse("criterion", "one grade per bidder and criterion", g.criterion)
+        else:
+            seen.add((g.provider, g.criterion))
+            comment = g.comment.strip() or None
+            grades.append(Grade(provider=g.provider, criterion=g.criterion, score=value, comment=comment))
+    if errors:
+        raise RejectedGrades(errors)
+    return Evaluation(evaluator=evaluator, consensus=given.consensus, grades=grades)
+
+
+def form_grades(
+    provider: list[str], criterion: list[str], score: list[str], comment: list[str], *, consensus: bool
+) -> GradesIn:
+    """The form's repeated fields as `GradesIn`: one row per (provider, criterion, score, comment)
+    in order, the rows left empty (no grade, no comment) skipped."""
+    n = len(provider)
+    if not (len(criterion) == len(score) == n) or len(comment) not in (0, n):
+        raise InputError(
+            field="grades", expected="as many criteria and grades as bidders", got=f"{n} bidders"
+        )
+    notes = comment or [""] * n
     try:
-        value = Decimal(score.strip().replace(",", "."))
-    except InvalidOperation:
-        raise InputError(field="score", expected="a number", got=score) from None
-    if not value.is_finite() or value < 0:
-        raise InputError(field="score", expected="a grade ≥ 0", got=score)
-    grade = Grade(provider=provider, criterion=criterion, score=value, comment=comment.strip() or None)
-    return Evaluation(evaluator=evaluator, consensus=consensus, grades=[grade])
+        rows = [
+            GradeIn(provider=p, criterion=c, score=s, comment=m)
+            for p, c, s, m in zip(provider, criterion, score, notes, strict=True)
+            if s.strip() or m.strip()
+        ]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        raise InputError(field=field, expected=first["msg"], got=str(first.get("input", ""))[:40]) from None
+    if not rows:
+        raise InputError(field="score", expected="at least one grade", got="none")
+    return GradesIn(consensus=consensus, grades=rows)
 
 
 __all__ = [
@@ -270,8 +393,14 @@ __all__ = [
     "SCORE_JOB",
     "SPEC_JOB",
     "FileKind",
+    "GradeError",
+    "GradeIn",
+    "GradesIn",
+    "RejectedGrades",
+    "audit_grades",
     "download",
-    "evaluation_of",
+    "form_grades",
+    "graded_rows",
     "kept_or_job",
     "receive_bid",
     "score_or_job",

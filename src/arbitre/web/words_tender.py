@@ -60,6 +60,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "ce n'est pas l'offre que le classement recommande",
         "not the bid the ranking recommends",
     ),
+    "ten.grades_intro": (
+        "Vos notes en tant que {evaluator}, de 0 à {max} : une ligne par critère, une colonne par candidat. Aucun prix n'est montré ni nécessaire. Une case laissée vide n'est pas notée ; une note remplace votre note précédente du même candidat sur le même critère. Les notes de la réunion de consensus portent chacune leur justification (commentaire obligatoire).",
+        "Your grades as {evaluator}, from 0 to {max}: a row per criterion, a column per bidder. No price is shown or needed. A cell left empty is not graded; a grade replaces your earlier grade of the same bidder on the same criterion. The consensus meeting's grades each carry their reason (a comment is required).",
+    ),
+    "ten.save_grades": ("Enregistrer les notes", "Save the grades"),
+    "ten.field": ("Champ", "Field"),
     "job.tender_score": ("Classement en cours de calcul", "Ranking being computed"),
     "job.tender_spec": ("Document en cours de rédaction", "Document being written"),
     "ten.done.bid": ("Votre offre est enregistrée.", "Your bid is recorded."),
@@ -120,14 +126,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "ten.consensus": ("Consensus", "Consensus"),
     "ten.discuss": ("à discuter", "to discuss"),
     "ten.no_grade": ("Aucune note saisie.", "No grade entered."),
-    "ten.grade_intro": (
-        "Note de {evaluator} (de 0 à {max}) ; une nouvelle note remplace la précédente du même évaluateur. Aucun prix n'est montré ni nécessaire.",
-        "A grade by {evaluator} (0 to {max}); a new grade replaces the same evaluator's earlier one. No price is shown or needed.",
-    ),
     "ten.grade": ("Note", "Grade"),
     "ten.comment": ("Commentaire", "Comment"),
     "ten.consensus_meeting": ("note de la réunion de consensus", "agreed in the consensus meeting"),
-    "ten.save_grade": ("Enregistrer la note", "Save the grade"),
     "ten.score": ("Notation et classement", "Score and ranking"),
     "ten.sealed_note": (
         "Offres scellées : aucun prix n'est lu ni noté avant la date limite.",

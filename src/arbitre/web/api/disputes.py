@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as PostedFile
@@ -22,6 +21,7 @@ from arbitre.services.disputes import (
 )
 from arbitre.services.uploads import Received
 from arbitre.store.workspace import Workspace
+from arbitre.web.bodies import JSON, Posted, both_bodies, invalid, media_of
 from arbitre.web.deps import ApiUser, SettingsDep
 from arbitre.web.dispute_step import StepForm, StepRequest, take_step
 from arbitre.web.files import keep
@@ -88,61 +88,51 @@ class PostedStep:
     attachment: PostedFile | None
 
 
-def _invalid(exc: ValidationError) -> RequestValidationError:
-    return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)])
-
-
-async def posted_step(request: Request) -> AsyncIterator[PostedStep]:
+async def posted_step(request: Request) -> AsyncIterator[Posted[PostedStep]]:
     """The step's body: ``application/json`` (a `StepRequest`) or a form (`StepForm`, and an
     optional ``attachment`` file); anything else is 415. A bad body is a 422 problem naming its
-    field, before anything is read of the dispute."""
-    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media == "application/json":
+    field — raised by the route once the dispute is found for the account (else 404)."""
+    try:
+        media = media_of(request)
+    except Exception as exc:
+        yield Posted(None, exc)
+        return
+    if media == JSON:
         try:
             step = StepRequest.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise _invalid(exc) from None
-        yield PostedStep(step.as_form(), None)
+            yield Posted(None, invalid(exc))
+            return
+        yield Posted(PostedStep(step.as_form(), None))
         return
-    if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        raise HTTPException(415, "send the step as application/json or multipart/form-data")
     async with request.form(max_files=1, max_fields=16) as form:
         try:
             fields = StepForm.model_validate(
                 {k: v for k in StepForm.model_fields if isinstance(v := form.get(k), str)}
             )
         except ValidationError as exc:
-            raise _invalid(exc) from None
+            yield Posted(None, invalid(exc))
+            return
         attachment = form.get("attachment")
-        yield PostedStep(fields, attachment if isinstance(attachment, PostedFile) else None)
+        yield Posted(PostedStep(fields, attachment if isinstance(attachment, PostedFile) else None))
 
 
-def _step_body() -> dict[str, Any]:
-    """The step's request body as OpenAPI shows it: the JSON model, or the form with its file."""
+def _step_form() -> dict[str, Any]:
     form = StepForm.model_json_schema()
     form["properties"]["attachment"] = {"type": "string", "format": "binary", "description": "Optional."}
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": StepRequest.model_json_schema()},
-                "multipart/form-data": {"schema": form},
-            },
-        }
-    }
+    return form
 
 
 @router.post(
     "/w/{slug}/disputes/{dispute_id}/steps",
     response_model=StepAnswer,
-    openapi_extra=_step_body(),
-    responses={415: {"description": "Neither JSON nor a form."}},
+    openapi_extra=both_bodies(StepRequest, _step_form()),
 )
 def post_step(
     user: ApiUser,
     settings: SettingsDep,
     dispute_id: str,
-    posted: Annotated[PostedStep, Depends(posted_step)],
+    body: Annotated[Posted[PostedStep], Depends(posted_step)],
 ) -> StepAnswer:
     """A comment (either party), the client's answer, or its decision: accepted or rejected — as
     JSON (`StepRequest`) or as a form with an optional attachment. Accepting takes the change
@@ -150,7 +140,8 @@ def post_step(
     missed) for an SLA, ``exclude`` / ``include`` days for an exclusion; the month is refereed
     again on it and the answer's ``settled`` gives its figures before and after. A wrong change
     is a 422 problem and leaves the dispute open, with no run."""
-    dispute = get_dispute(user.ws, user.account, dispute_id)  # 404 before the file is received
+    dispute = get_dispute(user.ws, user.account, dispute_id)  # 404 before the body is judged
+    posted = body.get()
     step = posted.fields
     dispute = take_step(
         user.ws,

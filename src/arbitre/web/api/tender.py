@@ -6,10 +6,11 @@ as the pages (`arbitre.web.pages.tender`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from arbitre.errors import InputError
 from arbitre.services.access import NotAllowed, Permission, invitation, require
@@ -32,12 +33,16 @@ from arbitre.services.tender_views import (
     visible_tender,
 )
 from arbitre.tender.document import TenderScore
+from arbitre.web.bodies import JSON, Posted, both_bodies, invalid, media_of
 from arbitre.web.deps import ApiUser
 from arbitre.web.tendered import (
     MEDIA,
     FileKind,
+    GradesIn,
+    audit_grades,
     download,
-    evaluation_of,
+    form_grades,
+    graded_rows,
     receive_bid,
     score_or_job,
 )
@@ -113,26 +118,68 @@ def get_score(request: Request, user: ApiUser, name: str) -> TenderScore | JSONR
     return _accepted(user, found) if isinstance(found, JobRecord) else found
 
 
-@router.post("/w/{slug}/tenders/{name}/grades", response_model=GradesRecorded, status_code=201)
+async def posted_grades(request: Request) -> Posted[GradesIn]:
+    """The grades as JSON (`GradesIn`) or as the form's repeated fields (``provider``,
+    ``criterion``, ``score``, ``comment``, one of each per grade, and ``consensus``); a refusal
+    kept for the route to raise after its own checks."""
+    try:
+        if media_of(request) == JSON:
+            try:
+                return Posted(GradesIn.model_validate_json(await request.body()))
+            except ValidationError as exc:
+                raise invalid(exc) from None
+        async with request.form(max_files=0, max_fields=4001) as form:
+
+            def texts(key: str) -> list[str]:
+                return [v for v in form.getlist(key) if isinstance(v, str)]
+
+            return Posted(
+                form_grades(
+                    texts("provider"),
+                    texts("criterion"),
+                    texts("score"),
+                    texts("comment"),
+                    consensus=form.get("consensus") in ("true", "on", "1"),
+                )
+            )
+    except Exception as exc:  # raised by the route once it knows the account may post here
+        return Posted(None, exc)
+
+
+def _grades_form() -> dict[str, Any]:
+    row = {"type": "array", "items": {"type": "string"}}
+    return {
+        "type": "object",
+        "properties": {
+            "provider": row,
+            "criterion": row,
+            "score": row,
+            "comment": row,
+            "consensus": {"type": "boolean"},
+        },
+        "required": ["provider", "criterion", "score"],
+    }
+
+
+@router.post(
+    "/w/{slug}/tenders/{name}/grades",
+    response_model=GradesRecorded,
+    status_code=201,
+    openapi_extra=both_bodies(GradesIn, _grades_form()),
+)
 def post_grade(
-    user: ApiUser,
-    name: str,
-    provider: Annotated[str, Form(max_length=100)] = "",
-    criterion: Annotated[str, Form(max_length=100)] = "",
-    score: Annotated[str, Form(max_length=20)] = "",
-    comment: Annotated[str, Form(max_length=2000)] = "",
-    consensus: Annotated[bool, Form()] = False,
+    user: ApiUser, name: str, posted: Annotated[Posted[GradesIn], Depends(posted_grades)]
 ) -> GradesRecorded:
-    """One grade by the token's account as evaluator (`arbitre tender evaluate`)."""
+    """Grades by the token's account as evaluator (`arbitre tender evaluate`), several at once:
+    each checked (a bidder, a graded criterion, 0..max_score, a comment for the consensus
+    meeting's), all kept or none — the first refused named by its field (``grades.<i>.<field>``);
+    one audit entry per grade."""
     require(user.account, Permission.TENDER_EVALUATE)
     tender = visible_tender(user.ws, user.account, name)
-    evaluation = evaluation_of(
-        user.account.username, provider, criterion, score, comment, consensus=consensus
-    )
+    bidders = {b.provider for b in bids_of(user.ws, user.account, tender)}
+    evaluation = graded_rows(tender, bidders, user.account.username, posted.get())
     n = record_evaluation(user.ws, tender, evaluation, who=user.account.username)
-    record(
-        user.ws, user.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score
-    )
+    audit_grades(user.ws, user.actor, tender, evaluation)
     return GradesRecorded(grades=n)
 
 

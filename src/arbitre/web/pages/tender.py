@@ -49,8 +49,12 @@ from arbitre.web.tendered import (
     SCORE_JOB,
     SPEC_JOB,
     FileKind,
+    GradeError,
+    RejectedGrades,
+    audit_grades,
     download,
-    evaluation_of,
+    form_grades,
+    graded_rows,
     receive_bid,
     score_or_job,
     tender_score,
@@ -81,6 +85,7 @@ def _page(
     *,
     error: str | None = None,
     cells: RejectedCells | None = None,
+    grade_errors: list[GradeError] | None = None,
     done: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -133,6 +138,7 @@ def _page(
         can_bid=can(me.account, Permission.TENDER_BID) and now < tender.timetable.bids_due,
         error=error,
         cells=cells,
+        grade_errors=grade_errors,
         done=done,
     )
 
@@ -211,23 +217,27 @@ def tender_grade(
     request: Request,
     me: PageUser,
     name: str,
-    provider: Annotated[str, Form(max_length=100)],
-    criterion: Annotated[str, Form(max_length=100)],
-    score: Annotated[str, Form(max_length=20)],
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    provider: Annotated[list[str], Form()],
+    criterion: Annotated[list[str], Form()],
+    score: Annotated[list[str], Form()],
+    comment: Annotated[list[str] | None, Form()] = None,
     consensus: Annotated[bool, Form()] = False,
 ) -> Response:
-    """One grade by the signed-in evaluator (the rules of `arbitre tender evaluate`)."""
+    """Grades by the signed-in evaluator, several at once — each row a bidder, a criterion, a
+    grade and a comment (a row left empty is skipped) —, with the rules of `arbitre tender
+    evaluate`; every refused grade listed and none kept; one audit entry per grade."""
     require(me.account, Permission.TENDER_EVALUATE)
     tender = visible_tender(me.ws, me.account, name)
     try:
-        evaluation = evaluation_of(
-            me.account.username, provider, criterion, score, comment, consensus=consensus
-        )
+        given = form_grades(provider, criterion, score, comment or [], consensus=consensus)
+        bidders = {b.provider for b in bids_of(me.ws, me.account, tender)}
+        evaluation = graded_rows(tender, bidders, me.account.username, given)
         record_evaluation(me.ws, tender, evaluation, who=me.account.username)
+    except RejectedGrades as exc:
+        return _page(request, me, tender, error=str(exc), grade_errors=exc.errors, status_code=422)
     except InputError as exc:
         return _page(request, me, tender, error=str(exc), status_code=422)
-    record(me.ws, me.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score)
+    audit_grades(me.ws, me.actor, tender, evaluation)
     return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=grade#grades", status_code=303)
 
 
