@@ -1,14 +1,17 @@
 """The tender pages and API: the client's tenders, bids, grades, score and award; a provider's
 invitations, its own bid uploaded through the same import as `arbitre tender bids` — isolation by
-page, API, download and guessed id; hostile grids refused cleanly; the score the CLI's."""
+page, API, download and guessed id; hostile grids refused cleanly; the score the CLI's — on
+SQLite and on the PostgreSQL server of ./scripts/test."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from httpx2 import Response
 from markupsafe import escape
@@ -24,6 +28,7 @@ from typer.testing import CliRunner
 
 from arbitre.cli.app import app as cli
 from arbitre.demo.generate import generate_history
+from arbitre.domain.settings import WorkspaceSettings
 from arbitre.domain.tender import Tender
 from arbitre.services.accounts import add_user, set_lang
 from arbitre.services.audit import entries
@@ -67,16 +72,24 @@ def open_tender(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def tendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three months of the demo company at a twentieth of its size, two tenders — ``sav-2026``
-    past its deadline with the bids of Call Mada and Atlas graded by two evaluators, ``sav-open``
-    still receiving —, Call Mada and Atlas invited to both, and an account of each role."""
+def history_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, WorkspaceSettings]:
+    """Three months of the demo company at a twentieth of its size."""
     history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 4, 6), scale=0.05)
-    folder = tmp_path_factory.mktemp("web-tender")
+    folder = tmp_path_factory.mktemp("web-tender-history")
     pq.write_table(history.interactions, folder / "history.parquet")
-    ws = Workspace.init(folder / "ws", settings=history.settings, name="Tenders")
+    return folder / "history.parquet", history.settings
+
+
+def build_tendering(
+    folder: Path, history: tuple[Path, WorkspaceSettings], *, database_url: str | None = None
+) -> None:
+    """The history, two tenders — ``sav-2026`` past its deadline with the bids of Call Mada and
+    Atlas graded by two evaluators, ``sav-open`` still receiving —, Call Mada and Atlas invited to
+    both, and an account of each role, in ``folder / "ws"`` (its app database on
+    ``database_url`` when given)."""
+    ws = Workspace.init(folder / "ws", settings=history[1], name="Tenders", database_url=database_url)
     try:
-        import_file(ws, folder / "history.parquet")
+        import_file(ws, history[0])
         (folder / "ws" / "tenders").mkdir()
         text = EXAMPLE.read_text(encoding="utf-8").replace("months: 36 ", "months: 12 ") + INVITED
         (folder / "ws" / "tenders" / "sav-2026.yaml").write_text(text, encoding="utf-8")
@@ -100,17 +113,62 @@ def tendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 lang="en",
             )
     finally:
-        ws.close()
+        ws.close()  # no connection may stay open on a template database
+
+
+@pytest.fixture(scope="module")
+def tendering(tmp_path_factory: pytest.TempPathFactory, history_file: tuple[Path, WorkspaceSettings]) -> Path:
+    folder = tmp_path_factory.mktemp("web-tender")
+    build_tendering(folder, history_file)
     return folder
 
 
-@pytest.fixture
-def site(tendering: Path, tmp_path: Path) -> Iterator[Site]:
-    shutil.copytree(tendering / "ws", tmp_path / "ws")
+@pytest.fixture(scope="module")
+def pg_tendering(
+    tmp_path_factory: pytest.TempPathFactory, history_file: tuple[Path, WorkspaceSettings]
+) -> Iterator[tuple[Path, str]]:
+    """The same workspace on the PostgreSQL server of ./scripts/test: a template database, copied
+    for each test (CREATE DATABASE … TEMPLATE), as tests/web/conftest.py does."""
+    base = os.environ.get("ARBITRE_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server (./scripts/test starts one)")
+    name = "tender_tpl_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    folder = tmp_path_factory.mktemp("web-tender-pg")
+    build_tendering(folder, history_file, database_url=base.rsplit("/", 1)[0] + "/" + name)
+    yield folder, name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    if request.param == "sqlite":
+        shutil.copytree(request.getfixturevalue("tendering") / "ws", tmp_path / "ws")
+        dropped = None
+    else:
+        folder, template = request.getfixturevalue("pg_tendering")
+        base = os.environ["ARBITRE_TEST_PG_URL"]
+        dropped = "t_" + uuid.uuid4().hex[:12]
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{dropped}" TEMPLATE "{template}"'))
+        shutil.copytree(folder / "ws", tmp_path / "ws")
+        settings = tmp_path / "ws" / "arbitre.yaml"
+        url = base.rsplit("/", 1)[0] + "/" + dropped
+        text = re.sub(r"(?m)^database_url: .*$", f"database_url: {url}", settings.read_text(encoding="utf-8"))
+        settings.write_text(text, encoding="utf-8")
     built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
     built.users = {u: r for u, (r, _, _) in USERS.items()}
     yield built
     built.ws.close()
+    if dropped is not None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{dropped}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
