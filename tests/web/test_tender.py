@@ -14,6 +14,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,7 +41,7 @@ from arbitre.web.i18n import translate
 from arbitre.yamlio import load_model
 from tests.tender.grids import EXAMPLE, blank, complete, fill
 from tests.tender.test_service import grade_all
-from tests.web.conftest import ADMIN, PASSWORD, Site, login, make_client
+from tests.web.conftest import ADMIN, PASSWORD, Site, database_from, login, make_client, point_at
 
 RECEIVED = datetime(2026, 2, 10, 9, 30, tzinfo=UTC)
 BEFORE = datetime(2026, 2, 12, tzinfo=UTC)  # before sav-2026's deadline (13 February 2026, noon)
@@ -146,29 +147,18 @@ def pg_tendering(
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
-    if request.param == "sqlite":
-        shutil.copytree(request.getfixturevalue("tendering") / "ws", tmp_path / "ws")
-        dropped = None
-    else:
-        folder, template = request.getfixturevalue("pg_tendering")
-        base = os.environ["ARBITRE_TEST_PG_URL"]
-        dropped = "t_" + uuid.uuid4().hex[:12]
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{dropped}" TEMPLATE "{template}"'))
-        shutil.copytree(folder / "ws", tmp_path / "ws")
-        settings = tmp_path / "ws" / "arbitre.yaml"
-        url = base.rsplit("/", 1)[0] + "/" + dropped
-        text = re.sub(r"(?m)^database_url: .*$", f"database_url: {url}", settings.read_text(encoding="utf-8"))
-        settings.write_text(text, encoding="utf-8")
-    built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
-    built.users = {u: r for u, (r, _, _) in USERS.items()}
-    yield built
-    built.ws.close()
-    if dropped is not None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE "{dropped}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            shutil.copytree(request.getfixturevalue("tendering") / "ws", tmp_path / "ws")
+        else:
+            folder, template = request.getfixturevalue("pg_tendering")
+            url = stack.enter_context(database_from(template))
+            shutil.copytree(folder / "ws", tmp_path / "ws")
+            point_at(tmp_path / "ws", url)
+        built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
+        built.users = {u: r for u, (r, _, _) in USERS.items()}
+        yield built
+        built.ws.close()
 
 
 @pytest.fixture
