@@ -733,3 +733,23 @@ def test_the_api_takes_a_list_of_grades_as_json_checks_each_and_audits_each(
     assert len(entries(site.ws, action="tender_grade")) == 2  # nothing more kept
     assert client.post(url, json=body, headers=site.bearer("mada")).status_code == 403
     assert client.post(url, json=body, headers=site.bearer("odile")).status_code == 403
+
+
+def test_two_tenders_first_views_each_get_their_own_job(site: Site, client: TestClient) -> None:
+    sign_in(client, "alice")
+    jobs = {}
+    for tender in ("sav-2026", "sav-open"):
+        page = client.get(f"/w/ws/tenders/{tender}").text
+        found = re.search(rf'hx-get="/w/ws/tenders/{tender}/jobs/([0-9a-f]{{32}})"', page)
+        assert found is not None, tender
+        jobs[tender] = found.group(1)
+    assert jobs["sav-2026"] != jobs["sav-open"]
+    for tender, job_id in jobs.items():  # each polls its own job, until it is done
+        deadline = time.monotonic() + 120
+        while client.get(f"/w/ws/tenders/{tender}/jobs/{job_id}").headers.get("HX-Refresh") != "true":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        record = client.get(f"/api/w/ws/jobs/{job_id}", headers=site.bearer("alice")).json()
+        assert record["status"] == "done" and record["result_id"] == tender
+    assert 'id="ranking-voix"' in client.get("/w/ws/tenders/sav-2026").text
+    assert 'id="sealed-note"' in client.get("/w/ws/tenders/sav-open").text

@@ -48,7 +48,7 @@ from arbitre.web.planned import store_stamp
 _kept: dict[tuple[object, ...], TenderScore] = {}
 _files: dict[tuple[object, ...], tuple[bytes, str]] = {}
 _lock = threading.Lock()
-#: The kinds of the background jobs of a tender (one of each at a time in a workspace).
+#: The kinds of the background jobs of a tender (one at a time per tender, and per document).
 SCORE_JOB = "tender_score"
 SPEC_JOB = "tender_spec"
 T = TypeVar("T")
@@ -72,20 +72,20 @@ def kept_or_job(
 ) -> T | JobRecord:
     """What ``kept`` holds under ``key``; else the background job of ``kind`` computing it
     (``compute`` fills ``kept``): the one queued or running for these ``inputs`` and this state,
-    or the one that failed on them (shown, not run again until the state changes), or a new one.
-    Another job of ``kind`` still running (another tender's): that one, the page asks again when
-    it ends."""
+    or the one that failed on them (shown, not run again until the state changes), or a new one —
+    or, while one of these ``inputs`` still runs on an earlier state, that one (the page asks
+    again when it ends). Jobs of other inputs (another tender) are never shown here."""
     found = kept.get(key)
     if found is not None:
         return found
     asked = {**inputs, "state": _state(key)}
-    latest = latest_jobs(ws, kind=kind, limit=10)
+    latest = latest_jobs(ws, kind=kind, limit=50)
     same = next((j for j in latest if j.inputs == asked), None)
     if same is not None and (not same.over or same.status == "failed"):
         return same
-    running = next((j for j in latest if not j.over), None)
-    if running is not None:
-        return running
+    # One job at a time for these inputs (this tender's score, this document), whatever the
+    # state: another tender's job runs beside it on the worker's queue.
+    lock = "t:" + hashlib.sha256(repr((kind, sorted(inputs.items()))).encode()).hexdigest()[:18]
 
     def run(progress: Progress) -> str:
         progress(0.1, step)
@@ -93,9 +93,17 @@ def kept_or_job(
         return inputs.get("tender", "")
 
     try:
-        return start(ws, executor, kind=kind, who=who, inputs=asked, run=run)
-    except InputError:  # another request started one between: show it
-        again = next((j for j in latest_jobs(ws, kind=kind, limit=1) if not j.over), None)
+        return start(ws, executor, kind=kind, who=who, inputs=asked, run=run, lock=lock)
+    except InputError:  # a job of these inputs still runs (an earlier state, or just started)
+        mine = {k: v for k, v in asked.items() if k != "state"}
+        again = next(
+            (
+                j
+                for j in latest_jobs(ws, kind=kind, limit=50)
+                if not j.over and {k: v for k, v in j.inputs.items() if k != "state"} == mine
+            ),
+            None,
+        )
         if again is None:
             raise
         return again
