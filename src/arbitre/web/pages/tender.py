@@ -57,7 +57,6 @@ from arbitre.web.tendered import (
     graded_rows,
     receive_bid,
     score_or_job,
-    tender_score,
 )
 from arbitre.web.view import show
 
@@ -176,11 +175,15 @@ def tender_job(request: Request, me: PageUser, name: str, job_id: str) -> HTMLRe
 
 
 @router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
-def tender_report(me: PageUser, name: str, lang: Literal["fr", "en"]) -> HTMLResponse:
-    """The tender report (`arbitre tender report`) as its own document; the client's only."""
+def tender_report(request: Request, me: PageUser, name: str, lang: Literal["fr", "en"]) -> HTMLResponse:
+    """The tender report (`arbitre tender report`) as its own document; the client's only. Its
+    score not yet computed: the page of the job computing it, which reloads on the report."""
     require(me.account, Permission.READ_WORKSPACE)
     tender = visible_tender(me.ws, me.account, name)
-    html = render_tender_report(me.ws, tender_score(me.ws, tender), lang=lang)
+    found = score_or_job(me.ws, request.app.state.jobs, tender, who=me.account.username)
+    if isinstance(found, JobRecord):
+        return show(request, me, "tender/preparing.html", x=tender, j=found, document=f"report.{lang}.html")
+    html = render_tender_report(me.ws, found, lang=lang)
     record(me.ws, me.actor, "download", f"tender-report-{tender.id}.{lang}.html", tender=tender.id)
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
 
