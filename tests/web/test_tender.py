@@ -753,3 +753,18 @@ def test_two_tenders_first_views_each_get_their_own_job(site: Site, client: Test
         assert record["status"] == "done" and record["result_id"] == tender
     assert 'id="ranking-voix"' in client.get("/w/ws/tenders/sav-2026").text
     assert 'id="sealed-note"' in client.get("/w/ws/tenders/sav-open").text
+
+
+def test_the_report_asked_before_the_score_is_computed_shows_its_job_then_the_report(
+    client: TestClient,
+) -> None:
+    sign_in(client, "alice")
+    first = client.get("/w/ws/tenders/sav-2026/report.en.html")
+    assert (
+        first.status_code == 200
+        and 'id="tender-job"' in first.text
+        and "<h1>report.en.html</h1>" in first.text
+    )
+    report = ready(client, "/w/ws/tenders/sav-2026/report.en.html")
+    assert report.status_code == 200 and 'id="tender-job"' not in report.text
+    assert "script-src" not in report.headers["content-security-policy"]  # the report's own CSP
