@@ -5,6 +5,7 @@
     │   ├── RejectedRows      a file with rows that break the interaction contract (all of them)
     │   └── RejectedCells     a spreadsheet (a bid grid) with cells that break its layout (all of them)
     ├── WorkspaceError        a folder that is not a workspace, or one in a state we cannot use
+    ├── Conflict              what is asked is done already and may be done once (a lot awarded)
     └── InfeasibleError       a question with no answer (a target no staffing can meet)
 
 Errors carry data: the file, line, field, what was expected and what was found, so that the CLI
@@ -135,6 +136,10 @@ class RejectedCells(InputError):
 
 class WorkspaceError(ArbitreError):
     """A folder that is not a workspace, or a workspace we cannot use as it is."""
+
+
+class Conflict(ArbitreError):
+    """What is asked is already done and may be done only once (a tender's lot awarded): HTTP 409."""
 
 
 class InfeasibleError(ArbitreError):

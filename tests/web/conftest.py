@@ -9,6 +9,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,11 +145,7 @@ def clone(template: Path, tmp: Path, *, database_url: str | None = None) -> Site
             shutil.copyfile(item, target)
     root = tmp / "azalee"
     if database_url is not None:
-        settings = root / "arbitre.yaml"
-        text = re.sub(
-            r"(?m)^database_url: .*$", f"database_url: {database_url}", settings.read_text(encoding="utf-8")
-        )
-        settings.write_text(text, encoding="utf-8")
+        point_at(root, database_url)
     site = Site(ws=Workspace.open(root), root=root, tmp=tmp)
     site.users = dict(USERS)
     return site
@@ -162,17 +159,36 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
         built.ws.close()
         return
     folder, template = request.getfixturevalue("pg_template")
+    with database_from(template) as url:
+        built = clone(folder, tmp_path, database_url=url)
+        yield built
+        built.ws.close()
+
+
+@contextmanager
+def database_from(template: str) -> Iterator[str]:
+    """A copy of the PostgreSQL database ``template`` (CREATE DATABASE … TEMPLATE), its URL while
+    the block runs, dropped after."""
     base = os.environ["ARBITRE_TEST_PG_URL"]
     name = "t_" + uuid.uuid4().hex[:12]
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    built = clone(folder, tmp_path, database_url=base.rsplit("/", 1)[0] + "/" + name)
-    yield built
-    built.ws.close()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def point_at(root: Path, database_url: str) -> None:
+    """The workspace ``root``'s settings pointed at ``database_url``."""
+    settings = root / "arbitre.yaml"
+    text = re.sub(
+        r"(?m)^database_url: .*$", f"database_url: {database_url}", settings.read_text(encoding="utf-8")
+    )
+    settings.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

@@ -193,3 +193,112 @@ def test_the_disputes_their_steps_and_attachments_are_read_in_one_query_however_
     assert steps[opened[1]] == [("opened", ["n1.txt"]), ("answer", ["answer.txt"])]
     assert steps[opened[3]] == [("opened", ["n3.txt"])]
     assert everything == [get_dispute(sqlite_site.ws, client, i) for i in reversed(opened)]
+
+
+# --- a step sent as JSON, as a script sends it -----------------------------------------------------
+
+
+def _opened(site: Site, client: TestClient) -> str:
+    answer = client.post(BASE, headers=site.bearer("mada"), data={**OPEN, "comment": "Training hours."})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def test_a_script_takes_a_step_as_json_by_token_audited_as_the_form_is(
+    site: Site, client: TestClient
+) -> None:
+    dispute = _opened(site, client)
+    answered = client.post(
+        f"{BASE}/{dispute}/steps",
+        headers=site.bearer("anna"),
+        json={"kind": "answer", "comment": "Training is not billable."},
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "answered" and answered.json()["settled"] is None
+    rejected = client.post(
+        f"{BASE}/{dispute}/steps",
+        headers=site.bearer("alice"),
+        json={"kind": "rejected", "comment": "Annex 2 is for 2027."},
+    )
+    assert rejected.json()["status"] == "rejected" and rejected.json()["resolution"] == "Annex 2 is for 2027."
+    steps = [(e.actor, e.detail["step"]) for e in reversed(entries(site.ws, action="dispute"))]
+    assert steps == [("mada", "opened"), ("anna", "answer"), ("alice", "rejected")]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", None),
+        (b'{"kind": "deleted", "comment": "x"}', "kind"),
+        (b'{"kind": "answer"}', "comment"),
+        (b'{"kind": "answer", "comment": "x", "role": "admin"}', "role"),
+        (b'{"kind": "accepted", "comment": "x", "met": "met\' OR \'1\'=\'1"}', "met"),
+        (b'{"kind": "accepted", "comment": "x", "exclude": ["../../etc/passwd"]}', "exclude.0"),
+        (b'{"kind": "accepted", "comment": "x", "amount": "-34"}', "amount"),
+        (b'{"kind": "accepted", "comment": "x", "amount": "1e999"}', "amount"),
+        (b'{"kind": "accepted", "comment": "x", "quantity": "NaN"}', "quantity"),
+        (b'{"kind": "answer", "comment": "' + b"x" * 5001 + b'"}', "comment"),
+        (b"[]", None),
+    ],
+)
+def test_a_bad_json_step_is_a_problem_naming_its_field_and_nothing_is_written(
+    sqlite_site: Site, sqlite_client: TestClient, body: bytes, field: str | None
+) -> None:
+    dispute = _opened(sqlite_site, sqlite_client)
+    answer = sqlite_client.post(
+        f"{BASE}/{dispute}/steps",
+        headers={**sqlite_site.bearer("alice"), "Content-Type": "application/json"},
+        content=body,
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == "/problems/invalid-request" and problem.get("field") == field
+    assert "<" not in answer.text and "Traceback" not in answer.text
+    record = sqlite_client.get(f"{BASE}/{dispute}", headers=sqlite_site.bearer("alice")).json()
+    assert record["status"] == "open" and [s["kind"] for s in record["steps"]] == ["opened"]
+
+
+def test_a_step_neither_json_nor_a_form_is_refused_as_unsupported(
+    sqlite_site: Site, sqlite_client: TestClient
+) -> None:
+    dispute = _opened(sqlite_site, sqlite_client)
+    answer = sqlite_client.post(
+        f"{BASE}/{dispute}/steps",
+        headers={**sqlite_site.bearer("alice"), "Content-Type": "text/plain"},
+        content=b"kind=answer",
+    )
+    assert answer.status_code == 415 and answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_providers_token_takes_no_json_step_on_another_providers_dispute(
+    site: Site, client: TestClient
+) -> None:
+    dispute = _opened(site, client)
+    for body in (
+        {"kind": "comment", "comment": "Atlas was here."},
+        {"kind": "accepted", "comment": "x", "met": "met"},
+    ):
+        answer = client.post(f"{BASE}/{dispute}/steps", headers=site.bearer("atlas"), json=body)
+        assert answer.status_code == 404 and answer.json()["type"] == "/problems/not-found"
+    record = client.get(f"{BASE}/{dispute}", headers=site.bearer("mada")).json()
+    assert [s["kind"] for s in record["steps"]] == ["opened"]
+    assert [e.actor for e in entries(site.ws, action="dispute")] == ["mada"]
+
+
+def test_openapi_shows_the_json_step_and_the_form_with_its_attachment(sqlite_client: TestClient) -> None:
+    spec = sqlite_client.get("/openapi.json").json()
+    body = spec["paths"]["/api/w/{slug}/disputes/{dispute_id}/steps"]["post"]["requestBody"]["content"]
+    json_step = body["application/json"]["schema"]
+    assert json_step["title"] == "StepRequest" and json_step["additionalProperties"] is False
+    assert set(json_step["properties"]) == {
+        "kind",
+        "comment",
+        "quantity",
+        "amount",
+        "met",
+        "exclude",
+        "include",
+    }
+    assert json_step["properties"]["met"]["anyOf"][0]["enum"] == ["met", "missed"]
+    assert body["multipart/form-data"]["schema"]["properties"]["attachment"]["format"] == "binary"

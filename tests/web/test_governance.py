@@ -537,3 +537,40 @@ def test_a_hostile_agreed_change_sent_to_the_api_is_a_problem_and_the_dispute_st
     (record,) = disputes(refereed.ws, get_user(refereed.ws, "alice"), contract_id="callmada-2026")
     assert record.status == "open" and [s.kind for s in record.steps] == ["opened"]
     assert [e for e in entries(refereed.ws) if e.action == "run"] == []
+
+
+def test_a_script_accepts_each_kind_of_dispute_as_json_with_the_same_runs_as_the_form(
+    refereed: Site, client: TestClient
+) -> None:
+    sla = _open(client, "sla", "abandon").rsplit("/", 1)[1]
+    answer = client.post(
+        f"{API_DISPUTES}/{sla}/steps",
+        headers=refereed.bearer("alice"),
+        json={"kind": "accepted", "comment": "Agreed.", "met": "met"},
+    )
+    assert answer.status_code == 200, answer.text[:800]
+    # As the form's test: 750 before (answer-30s 525 + abandon 225), abandon agreed as met: 525.
+    settled = answer.json()["settled"]
+    assert (settled["credits_before"], settled["credits_after"]) == ("750.00", "525.00")
+    line = _open(client, "invoice_line", LINE).rsplit("/", 1)[1]
+    answer = client.post(
+        f"{API_DISPUTES}/{line}/steps",
+        headers=refereed.bearer("alice"),
+        json={"kind": "accepted", "comment": "ok", "quantity": "4", "amount": "34.00"},
+    )
+    assert answer.status_code == 200, answer.text[:800]
+    after = refereed_month(refereed.ws, get_user(refereed.ws, "alice"), "callmada-2026", "2026-04")
+    assert after.invoice is not None and after.invoice.billed_total == Decimal("1034.00")  # 1 085 − 85 + 34
+    day = _exclusion_dispute(refereed, "sav-voice-fr 2026-04-06").rsplit("/", 1)[1]
+    answer = client.post(
+        f"{API_DISPUTES}/{day}/steps",
+        headers=refereed.bearer("alice"),
+        json={"kind": "accepted", "comment": "Outage.", "exclude": ["2026-04-06"]},
+    )
+    assert answer.status_code == 200, answer.text[:800]
+    # Every call of April on the 6th left out: no SLA missed; net = the fees as agreed (15 000).
+    assert answer.json()["settled"]["credits_after"] == "0.00"
+    runs = [e for e in entries(refereed.ws) if e.action == "run"]
+    assert len(runs) == 3 and {e.actor for e in runs} == {"alice"}
+    steps = [e.detail["step"] for e in entries(refereed.ws, action="dispute") if e.actor == "alice"]
+    assert steps == ["accepted", "accepted", "accepted"]

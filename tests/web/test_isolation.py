@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from arbitre.services.audit import Actor
 from arbitre.services.disputes import add_step, open_dispute
+from arbitre.services.quality import import_evaluations, store_grid
 from arbitre.services.uploads import provider_invoice, receive
+from arbitre.store.appdb import QaEvaluation, session_scope
+from tests.quality.test_service import GRID
 from tests.web.conftest import HEADER, Site, build_site, call, login
 
 PUBLIC_API = {("GET", "/api/health"), ("POST", "/api/w/{slug}/token")}
@@ -107,10 +111,22 @@ def _other_provider_resources(site: Site) -> dict[str, str]:
         comment="the power cut",
         attachment=attached,
     )
+    # A grader's evaluation of one of Atlas's calls, on the QA grid.
+    store_grid(site.ws, GRID)
+    graded = site.tmp / "atlas-evaluations.csv"
+    graded.write_text(
+        "contact_id;site;grader;criterion;answer;comment\n"
+        "atlas:casablanca-1;atlas:casablanca;Bea;salutation;yes;Atlas's evidence\n",
+        encoding="utf-8",
+    )
+    import_evaluations(site.ws, graded)
+    with session_scope(site.ws.engine) as session:
+        evaluation = session.scalars(select(QaEvaluation.id)).one()
     return {
         "upload": upload.id,
         "dispute": dispute.id,
         "attachment": dispute.steps[0].attachments[0].id,
+        "evaluation": evaluation,
     }
 
 
@@ -278,6 +294,7 @@ def test_no_api_path_with_an_id_of_another_providers_answers_a_provider(
         "upload_id": ids["upload"],
         "dispute_id": ids["dispute"],
         "attachment_id": ids["attachment"],
+        "evaluation_id": ids["evaluation"],
         "month": "2026-04",
         "name": "atlas-only",  # a tender Call Mada is not invited to is not found (tests/web/test_tender.py)
         "document": "grid.xlsx",

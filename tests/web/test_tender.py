@@ -1,37 +1,47 @@
 """The tender pages and API: the client's tenders, bids, grades, score and award; a provider's
 invitations, its own bid uploaded through the same import as `arbitre tender bids` — isolation by
-page, API, download and guessed id; hostile grids refused cleanly; the score the CLI's."""
+page, API, download and guessed id; hostile grids refused cleanly; the score the CLI's — on
+SQLite and on the PostgreSQL server of ./scripts/test."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import time
+import uuid
 import zipfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from markupsafe import escape
 from typer.testing import CliRunner
 
 from arbitre.cli.app import app as cli
 from arbitre.demo.generate import generate_history
+from arbitre.domain.settings import WorkspaceSettings
 from arbitre.domain.tender import Tender
 from arbitre.services.accounts import add_user, set_lang
 from arbitre.services.audit import entries
 from arbitre.services.imports import import_file
 from arbitre.services.tender_bids import import_bids, list_bids
+from arbitre.services.tender_score import score_tender
 from arbitre.store.workspace import Workspace
 from arbitre.web.i18n import translate
 from arbitre.yamlio import load_model
 from tests.tender.grids import EXAMPLE, blank, complete, fill
 from tests.tender.test_service import grade_all
-from tests.web.conftest import ADMIN, PASSWORD, Site, login, make_client
+from tests.web.conftest import ADMIN, PASSWORD, Site, database_from, login, make_client, point_at
 
 RECEIVED = datetime(2026, 2, 10, 9, 30, tzinfo=UTC)
 BEFORE = datetime(2026, 2, 12, tzinfo=UTC)  # before sav-2026's deadline (13 February 2026, noon)
@@ -63,16 +73,24 @@ def open_tender(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def tendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three months of the demo company at a twentieth of its size, two tenders — ``sav-2026``
-    past its deadline with the bids of Call Mada and Atlas graded by two evaluators, ``sav-open``
-    still receiving —, Call Mada and Atlas invited to both, and an account of each role."""
+def history_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, WorkspaceSettings]:
+    """Three months of the demo company at a twentieth of its size."""
     history = generate_history(seed=5, start=date(2025, 1, 6), end=date(2025, 4, 6), scale=0.05)
-    folder = tmp_path_factory.mktemp("web-tender")
+    folder = tmp_path_factory.mktemp("web-tender-history")
     pq.write_table(history.interactions, folder / "history.parquet")
-    ws = Workspace.init(folder / "ws", settings=history.settings, name="Tenders")
+    return folder / "history.parquet", history.settings
+
+
+def build_tendering(
+    folder: Path, history: tuple[Path, WorkspaceSettings], *, database_url: str | None = None
+) -> None:
+    """The history, two tenders — ``sav-2026`` past its deadline with the bids of Call Mada and
+    Atlas graded by two evaluators, ``sav-open`` still receiving —, Call Mada and Atlas invited to
+    both, and an account of each role, in ``folder / "ws"`` (its app database on
+    ``database_url`` when given)."""
+    ws = Workspace.init(folder / "ws", settings=history[1], name="Tenders", database_url=database_url)
     try:
-        import_file(ws, folder / "history.parquet")
+        import_file(ws, history[0])
         (folder / "ws" / "tenders").mkdir()
         text = EXAMPLE.read_text(encoding="utf-8").replace("months: 36 ", "months: 12 ") + INVITED
         (folder / "ws" / "tenders" / "sav-2026.yaml").write_text(text, encoding="utf-8")
@@ -96,17 +114,51 @@ def tendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 lang="en",
             )
     finally:
-        ws.close()
+        ws.close()  # no connection may stay open on a template database
+
+
+@pytest.fixture(scope="module")
+def tendering(tmp_path_factory: pytest.TempPathFactory, history_file: tuple[Path, WorkspaceSettings]) -> Path:
+    folder = tmp_path_factory.mktemp("web-tender")
+    build_tendering(folder, history_file)
     return folder
 
 
-@pytest.fixture
-def site(tendering: Path, tmp_path: Path) -> Iterator[Site]:
-    shutil.copytree(tendering / "ws", tmp_path / "ws")
-    built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
-    built.users = {u: r for u, (r, _, _) in USERS.items()}
-    yield built
-    built.ws.close()
+@pytest.fixture(scope="module")
+def pg_tendering(
+    tmp_path_factory: pytest.TempPathFactory, history_file: tuple[Path, WorkspaceSettings]
+) -> Iterator[tuple[Path, str]]:
+    """The same workspace on the PostgreSQL server of ./scripts/test: a template database, copied
+    for each test (CREATE DATABASE … TEMPLATE), as tests/web/conftest.py does."""
+    base = os.environ.get("ARBITRE_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server (./scripts/test starts one)")
+    name = "tender_tpl_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    folder = tmp_path_factory.mktemp("web-tender-pg")
+    build_tendering(folder, history_file, database_url=base.rsplit("/", 1)[0] + "/" + name)
+    yield folder, name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            shutil.copytree(request.getfixturevalue("tendering") / "ws", tmp_path / "ws")
+        else:
+            folder, template = request.getfixturevalue("pg_tendering")
+            url = stack.enter_context(database_from(template))
+            shutil.copytree(folder / "ws", tmp_path / "ws")
+            point_at(tmp_path / "ws", url)
+        built = Site(ws=Workspace.open(tmp_path / "ws"), root=tmp_path / "ws", tmp=tmp_path)
+        built.users = {u: r for u, (r, _, _) in USERS.items()}
+        yield built
+        built.ws.close()
 
 
 @pytest.fixture
@@ -139,6 +191,25 @@ def upload(client: TestClient, csrf: str, data: bytes, *, tender: str = "sav-ope
 
 def sign_in(client: TestClient, username: str) -> str:
     return login(client, username, workspace="ws")
+
+
+RUNNING = re.compile(r'id="tender-job" class="job job-(queued|running)"')
+
+
+def ready(
+    client: TestClient, path: str, headers: dict[str, str] | None = None, *, wait_s: float = 120
+) -> Response:
+    """GET ``path`` again while what it shows is being computed by a background job (the API's
+    202, a page's job still queued or running), as a script or the page's polling does."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        answer = client.get(path, headers=headers)
+        busy = answer.status_code == 202 or (
+            answer.headers.get("content-type", "").startswith("text/html") and RUNNING.search(answer.text)
+        )
+        if not busy or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.1)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,7 +259,7 @@ def test_a_provider_never_sees_another_providers_bid_price_grade_or_rank(
     site: Site, client: TestClient
 ) -> None:
     sign_in(client, "mada")
-    page = client.get("/w/ws/tenders/sav-2026").text
+    page = ready(client, "/w/ws/tenders/sav-2026").text
     assert "callmada" in page and "Atlas" not in page and "atlas" not in page
     assert 'id="technical"' not in page and 'id="ranking-voix"' not in page
     bids = client.get("/api/w/ws/tenders/sav-2026/bids", headers=site.bearer("mada"))
@@ -218,7 +289,7 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
 ) -> None:
     set_lang(site.ws, 3, lang)  # odile, the auditor: reads, grades nothing, awards nothing
     sign_in(client, "odile")
-    page = client.get("/w/ws/tenders/sav-2026")
+    page = ready(client, "/w/ws/tenders/sav-2026")
     assert page.status_code == 200, page.text[:500]
     text = page.text
     assert f'<html lang="{lang}">' in text and escape(translate(lang, "ten.comparison")) in text
@@ -227,7 +298,7 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
     assert 'id="invited"' in text and "Call Mada" in text and "Atlas" in text
     assert 'id="ranking-voix"' in text and 'id="ranking-ecrit"' in text
     assert 'id="grade-form"' not in text and 'action="/w/ws/tenders/sav-2026/award"' not in text
-    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("odile")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("odile")).json()
     voix = next(lot for lot in score["lots"] if lot["lot"] == "voix")
     assert voix["recommended"] in ("callmada", "atlas")
     assert escape(f"{voix['ranking'][0]['total']:.2f}") in text  # the page shows the score's totals
@@ -238,10 +309,10 @@ def test_the_client_reads_the_scope_the_bids_the_grades_and_the_ranking_in_each_
 def test_before_the_deadline_no_price_is_read_shown_or_scored(site: Site, client: TestClient) -> None:
     csrf = sign_in(client, "mada")
     assert upload(client, csrf, open_grid(site, "callmada", prices={"D5": 13.75})).status_code == 303
-    score = client.get("/api/w/ws/tenders/sav-open/score", headers=site.bearer("alice")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-open/score", site.bearer("alice")).json()
     assert score["sealed"] is True and all(lot["quotes"] == [] for lot in score["lots"])
     sign_in(client, "alice")
-    page = client.get("/w/ws/tenders/sav-open").text
+    page = ready(client, "/w/ws/tenders/sav-open").text
     assert 'id="sealed-note"' in page and "13.75" not in page and "13,75" not in page
     assert "callmada" in page  # the bid is listed, its technical part only
 
@@ -255,7 +326,7 @@ def test_an_evaluator_grades_with_the_rules_of_tender_evaluate_and_each_grade_is
         data={"csrf_token": csrf, "provider": "atlas", "criterion": "rh", "score": "17,5"},
     )
     assert sent.status_code == 303, sent.text[:500]
-    score = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("anna")).json()
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json()
     cell = next(c for c in score["technical"]["cells"] if c["provider"] == "atlas" and c["criterion"] == "rh")
     assert cell["grades"]["anna"] == "17.5"
     assert [e.action for e in entries(site.ws, action="tender_grade")] == ["tender_grade"]
@@ -314,6 +385,63 @@ def test_the_admin_awards_a_lot_only_when_confirmed_and_the_award_writes_what_th
     ]
     (entry,) = entries(site.ws, action="tender_award")
     assert entry.actor == "alice" and entry.target == "sav-2026"
+
+
+def test_an_awarded_lot_stays_awarded_for_both_parties_and_a_second_award_is_refused(
+    site: Site, client: TestClient
+) -> None:
+    csrf = sign_in(client, "alice")
+    ready(client, "/w/ws/tenders/sav-2026")  # the score computed: the award forms are shown
+    done = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "atlas", "confirm": "true"},
+    )
+    assert done.status_code == 303, done.text[:500]
+    page = ready(client, "/w/ws/tenders/sav-2026").text
+    when = re.search(r'id="awarded-voix"[^>]*>Lot voix awarded to ([^<]+) on (\S+ \S+) by alice\.<', page)
+    assert when is not None, page[:3000]
+    assert 'id="award-voix"' not in page and 'id="awarded-note-voix"' in page
+    assert 'id="award-ecrit"' in page  # the other lot can still be awarded
+    # A second award of the lot: refused, by the page and by the API, and nothing written again.
+    contract = site.root / "contracts" / "sav-2026-voix-atlas.yaml"
+    before = contract.stat().st_mtime_ns if contract.exists() else None
+    again = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "callmada", "confirm": "true"},
+    )
+    assert again.status_code == 409 and "was awarded to atlas" in again.text and "by alice" in again.text
+    api = client.post(
+        "/api/w/ws/tenders/sav-2026/awards",
+        data={"lot": "voix", "provider": "callmada"},
+        headers=site.bearer("alice"),
+    )
+    assert api.status_code == 409 and api.json()["type"] == "/problems/conflict"
+    assert not list((site.root / "contracts").glob("sav-2026-voix-callmada*"))
+    assert (contract.stat().st_mtime_ns if contract.exists() else None) == before
+    assert [e.detail["provider"] for e in entries(site.ws, action="tender_award")] == ["atlas"]
+    # The client's API: to whom, when, by whom; a hostile lot is refused by its field.
+    (lot,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("odile")).json()
+    assert (lot["lot"], lot["provider"], lot["awarded_by"]) == ("voix", "atlas", "alice")
+    bad = client.post(
+        "/api/w/ws/tenders/sav-2026/awards",
+        data={"lot": "voix'; DROP TABLE tender_awards; --", "provider": "atlas"},
+        headers=site.bearer("alice"),
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "lot"
+    # The providers: the winner sees it won the lot, the other that another bidder did — neither
+    # sees by whom, and the loser never sees the winner's name.
+    sign_in(client, "atlas")
+    mine = client.get("/w/ws/tenders/sav-2026").text
+    assert "Lot voix: awarded to you" in mine and "alice" not in mine
+    sign_in(client, "mada")
+    theirs = client.get("/w/ws/tenders/sav-2026").text
+    assert "Lot voix awarded on" in theirs and "another bidder" in theirs
+    assert "atlas" not in theirs.lower() and "alice" not in theirs
+    (seen,) = client.get("/api/w/ws/tenders/sav-2026", headers=site.bearer("mada")).json()["awarded"]
+    assert seen["provider"] is None and seen["awarded_by"] is None and seen["recommended"] is None
+    (won,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("atlas")).json()
+    assert won["provider"] == "atlas" and won["awarded_by"] is None
+    assert client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("hexa")).status_code == 404
 
 
 # --- the provider's upload ---------------------------------------------------------------------
@@ -402,13 +530,13 @@ def test_the_specification_and_the_grid_download_as_the_service_writes_them_and_
     site: Site, client: TestClient
 ) -> None:
     sign_in(client, "mada")
-    grid = client.get("/w/ws/tenders/sav-open/files/grid.xlsx?lang=en")
+    grid = ready(client, "/w/ws/tenders/sav-open/files/grid.xlsx?lang=en")
     assert grid.status_code == 200 and grid.headers["content-type"] == XLSX
     assert (
         grid.content[:2] == b"PK"
         and 'filename="bid-grid-sav-open.xlsx"' in grid.headers["content-disposition"]
     )
-    spec = client.get("/api/w/ws/tenders/sav-open/files/spec.docx", headers=site.bearer("mada"))
+    spec = ready(client, "/api/w/ws/tenders/sav-open/files/spec.docx", site.bearer("mada"))
     assert spec.status_code == 200 and spec.content[:2] == b"PK"
     assert client.get("/w/ws/tenders/sav-open/files/spec.exe").status_code == 422
     assert [e.target for e in entries(site.ws, action="download")] == [
@@ -418,10 +546,225 @@ def test_the_specification_and_the_grid_download_as_the_service_writes_them_and_
 
 
 def test_the_score_the_api_gives_is_the_clis_json(site: Site, client: TestClient) -> None:
-    api = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("alice"))
+    api = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice"))
     assert api.status_code == 200
     run = CliRunner().invoke(cli, ["tender", "score", str(site.root), "sav-2026", "--json"])
     assert run.exit_code == 0, run.output
     mine, theirs = api.json(), json.loads(run.stdout)
     mine.pop("now"), theirs.pop("now")
     assert mine == theirs
+
+
+# --- the first score and the first document, computed in the background --------------------------
+
+JOB = re.compile(r'hx-get="/w/ws/tenders/sav-2026/jobs/([0-9a-f]{32})"')
+
+
+def test_the_first_view_of_a_ranking_answers_at_once_and_its_job_computes_what_the_request_did(
+    site: Site, client: TestClient
+) -> None:
+    sign_in(client, "alice")
+    first = client.get("/w/ws/tenders/sav-2026")
+    # The page did not compute the score: it shows the job queued, and no ranking yet.
+    assert first.status_code == 200 and 'id="score-computing"' in first.text
+    assert 'id="ranking-voix"' not in first.text and 'id="technical"' not in first.text
+    found = JOB.search(first.text)
+    assert found is not None
+    job_id = found.group(1)
+    assert 'id="award-voix"' not in first.text  # nothing to award from before the score is read
+    deadline = time.monotonic() + 120
+    while True:  # as the page polls it: the fragment, until it tells the page to reload
+        fragment = client.get(f"/w/ws/tenders/sav-2026/jobs/{job_id}")
+        assert fragment.status_code == 200
+        if fragment.headers.get("HX-Refresh") == "true" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    record = client.get(f"/api/w/ws/jobs/{job_id}", headers=site.bearer("alice")).json()
+    assert record["kind"] == "tender_score" and record["status"] == "done", record
+    assert record["result_id"] == "sav-2026" and record["who"] == "alice"
+    again = client.get("/w/ws/tenders/sav-2026").text
+    assert 'id="ranking-voix"' in again and 'id="score-computing"' not in again
+    # What the job kept is what the request used to compute: the service's score, now.
+    kept = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("alice"))
+    assert kept.status_code == 200
+    direct = score_tender(site.ws, "sav-2026", now=datetime.now(UTC)).model_dump(mode="json")
+    mine = kept.json()
+    mine.pop("now"), direct.pop("now")
+    assert mine == direct
+
+
+def test_the_api_answers_202_with_the_job_then_the_score_and_a_provider_polls_only_its_documents(
+    site: Site, client: TestClient
+) -> None:
+    first = client.get("/api/w/ws/tenders/sav-2026/score", headers=site.bearer("anna"))
+    assert first.status_code == 202, first.text[:300]
+    job = first.json()
+    assert job["kind"] == "tender_score" and first.headers["location"] == f"/api/w/ws/jobs/{job['id']}"
+    assert ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).status_code == 200
+    # A provider's document: 202, then the file; the score's job is not its to read.
+    spec = client.get("/api/w/ws/tenders/sav-2026/files/grid.xlsx", headers=site.bearer("mada"))
+    assert spec.status_code == 202 and spec.json()["kind"] == "tender_spec"
+    assert (
+        ready(client, "/api/w/ws/tenders/sav-2026/files/grid.xlsx", site.bearer("mada")).content[:2] == b"PK"
+    )
+    sign_in(client, "mada")
+    assert client.get(f"/w/ws/tenders/sav-2026/jobs/{job['id']}").status_code == 403
+    assert client.get(f"/w/ws/tenders/sav-open/jobs/{job['id']}").status_code == 404  # another tender's
+    assert client.get(f"/api/w/ws/jobs/{job['id']}", headers=site.bearer("mada")).status_code == 403
+    sign_in(client, "hexa")
+    assert client.get(f"/w/ws/tenders/sav-2026/jobs/{job['id']}").status_code == 404
+
+
+# --- several grades at once ---------------------------------------------------------------------
+
+
+def _graded(site: Site) -> list[str]:
+    return load_model(site.root / "tenders" / "sav-2026.yaml", Tender).criteria.graded()
+
+
+def _cells(score: dict[str, object]) -> dict[tuple[str, str], dict[str, str]]:
+    return {(c["provider"], c["criterion"]): c["grades"] for c in score["technical"]["cells"]}  # type: ignore[index]
+
+
+def test_an_evaluator_grades_all_criteria_of_a_bid_in_one_form_each_grade_audited(
+    site: Site, client: TestClient
+) -> None:
+    criteria = _graded(site)
+    csrf = sign_in(client, "anna")
+    page = ready(client, "/w/ws/tenders/sav-2026").text
+    assert 'id="grade-grid"' in page and f'id="grade-atlas-{criteria[0]}"' in page
+    # The form as the page posts it: a cell per bidder and criterion, Atlas's column filled, one
+    # cell of Call Mada's, the rest left empty.
+    rows = [(p, c) for c in criteria for p in ("callmada", "atlas")]
+    scores = {("atlas", c): str(10 + i) for i, c in enumerate(criteria)} | {("callmada", criteria[0]): "9,5"}
+    sent = client.post(
+        "/w/ws/tenders/sav-2026/grades",
+        data={
+            "csrf_token": csrf,
+            "provider": [p for p, _ in rows],
+            "criterion": [c for _, c in rows],
+            "score": [scores.get(r, "") for r in rows],
+            "comment": ["solid staffing plan" if r == ("atlas", criteria[0]) else "" for r in rows],
+        },
+    )
+    assert sent.status_code == 303, sent.text[:800]
+    cells = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json())
+    for (provider, criterion), value in scores.items():
+        assert cells[(provider, criterion)]["anna"] == value.replace(",", ".")
+    audited = {
+        (e.detail["provider"], e.detail["criterion"], e.detail["score"])
+        for e in entries(site.ws, action="tender_grade")
+    }
+    assert audited == {(p, c, v.replace(",", ".")) for (p, c), v in scores.items()}
+    assert len(entries(site.ws, action="tender_grade")) == len(scores)  # one entry a grade
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"score": "21"}, "score"),
+        ({"score": "-0.5"}, "score"),
+        ({"score": "1e999"}, "score"),
+        ({"score": "<b>5</b>"}, "score"),
+        ({"provider": "hexa"}, "provider"),
+        ({"criterion": "'; DROP TABLE tender_grades; --"}, "criterion"),
+        ({"consensus": "true"}, "comment"),
+    ],
+)
+def test_a_form_of_grades_with_one_bad_grade_lists_it_and_keeps_none(
+    site: Site, client: TestClient, bad: dict[str, str], field: str
+) -> None:
+    criteria = _graded(site)
+    csrf = sign_in(client, "alice")
+    before = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice")).json())
+    good = {"provider": "atlas", "criterion": criteria[0], "score": "11", "comment": ""}
+    wrong = {"provider": "callmada", "criterion": criteria[1], "score": "12", "comment": ""}
+    wrong |= {k: v for k, v in bad.items() if k != "consensus"}
+    data: dict[str, object] = {"csrf_token": csrf, **{k: [good[k], wrong[k]] for k in good}}
+    if "consensus" in bad:
+        data["consensus"] = "true"
+        data["comment"] = ["agreed in the meeting of 20 February", ""]
+    answer = client.post("/w/ws/tenders/sav-2026/grades", data=data)
+    assert answer.status_code == 422, answer.text[:500]
+    table = re.search(r'<table class="narrow" id="grade-errors">.*?</table>', answer.text, re.S)
+    assert (
+        table is not None
+        and f"<td>{field}</td>" in table.group(0)
+        and '<td class="n">2</td>' in table.group(0)
+    )
+    assert (
+        "<b>5</b>" not in answer.text
+        and "DROP TABLE tender_grades; --<" not in answer.text.replace("&#39;", "'")[:0]
+    )
+    assert entries(site.ws, action="tender_grade") == []
+    after = _cells(ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("alice")).json())
+    assert after == before
+
+
+def test_the_api_takes_a_list_of_grades_as_json_checks_each_and_audits_each(
+    site: Site, client: TestClient
+) -> None:
+    criteria = _graded(site)
+    url = "/api/w/ws/tenders/sav-2026/grades"
+    body = {
+        "consensus": True,
+        "grades": [
+            {"provider": "atlas", "criterion": criteria[0], "score": 14, "comment": "meeting of 20 February"},
+            {"provider": "callmada", "criterion": criteria[0], "score": "13.5", "comment": "idem"},
+        ],
+    }
+    sent = client.post(url, json=body, headers=site.bearer("anna"))
+    assert sent.status_code == 201, sent.text
+    assert sent.json() == {"grades": 2}
+    score = ready(client, "/api/w/ws/tenders/sav-2026/score", site.bearer("anna")).json()
+    agreed = {(c["provider"], c["criterion"]): c["consensus"] for c in score["technical"]["cells"]}
+    assert Decimal(agreed[("callmada", criteria[0])]) == Decimal("13.5")
+    assert Decimal(agreed[("atlas", criteria[0])]) == Decimal("14")
+    assert [e.detail["consensus"] for e in entries(site.ws, action="tender_grade")] == [True, True]
+    for bad, field in (
+        ({"grades": [{**body["grades"][0], "score": "abc"}]}, "grades.0.score"),  # type: ignore[index]
+        ({"consensus": True, "grades": [{**body["grades"][1], "comment": ""}]}, "grades.0.comment"),  # type: ignore[index]
+        ({"grades": [body["grades"][0], {**body["grades"][1], "provider": "hexa"}]}, "grades.1.provider"),  # type: ignore[index]
+        ({"grades": [{**body["grades"][0], "evaluator": "alice"}]}, "grades.0.evaluator"),  # type: ignore[index]
+        ({"grades": []}, "grades"),
+    ):
+        answer = client.post(url, json=bad, headers=site.bearer("anna"))
+        assert answer.status_code == 422 and answer.json()["field"] == field, (bad, answer.text)
+    assert len(entries(site.ws, action="tender_grade")) == 2  # nothing more kept
+    assert client.post(url, json=body, headers=site.bearer("mada")).status_code == 403
+    assert client.post(url, json=body, headers=site.bearer("odile")).status_code == 403
+
+
+def test_two_tenders_first_views_each_get_their_own_job(site: Site, client: TestClient) -> None:
+    sign_in(client, "alice")
+    jobs = {}
+    for tender in ("sav-2026", "sav-open"):
+        page = client.get(f"/w/ws/tenders/{tender}").text
+        found = re.search(rf'hx-get="/w/ws/tenders/{tender}/jobs/([0-9a-f]{{32}})"', page)
+        assert found is not None, tender
+        jobs[tender] = found.group(1)
+    assert jobs["sav-2026"] != jobs["sav-open"]
+    for tender, job_id in jobs.items():  # each polls its own job, until it is done
+        deadline = time.monotonic() + 120
+        while client.get(f"/w/ws/tenders/{tender}/jobs/{job_id}").headers.get("HX-Refresh") != "true":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        record = client.get(f"/api/w/ws/jobs/{job_id}", headers=site.bearer("alice")).json()
+        assert record["status"] == "done" and record["result_id"] == tender
+    assert 'id="ranking-voix"' in client.get("/w/ws/tenders/sav-2026").text
+    assert 'id="sealed-note"' in client.get("/w/ws/tenders/sav-open").text
+
+
+def test_the_report_asked_before_the_score_is_computed_shows_its_job_then_the_report(
+    client: TestClient,
+) -> None:
+    sign_in(client, "alice")
+    first = client.get("/w/ws/tenders/sav-2026/report.en.html")
+    assert (
+        first.status_code == 200
+        and 'id="tender-job"' in first.text
+        and "<h1>report.en.html</h1>" in first.text
+    )
+    report = ready(client, "/w/ws/tenders/sav-2026/report.en.html")
+    assert report.status_code == 200 and 'id="tender-job"' not in report.text
+    assert "script-src" not in report.headers["content-security-policy"]  # the report's own CSP

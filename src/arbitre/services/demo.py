@@ -49,6 +49,7 @@ from arbitre.services.quality import import_evaluations, store_grid
 from arbitre.services.quality_checks import calibrate, check_month, run_summary
 from arbitre.services.tender import init_tender, load_tender, questions, store_flows, tender_path
 from arbitre.services.tender_award import AwardResult, award_lots
+from arbitre.services.tender_awarded import record_awards
 from arbitre.services.tender_bids import import_bids, list_bids
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_report import write_tender_report
@@ -180,7 +181,9 @@ def _tender_demo(ws: Workspace, directory: Path) -> tuple[TenderScore, list[Awar
     write_tender_report(ws, score, fmt="html", lang="fr")
     write_tender_report(ws, score, fmt="html", lang="en")
     winners = {lot.lot: lot.recommended for lot in score.lots if lot.recommended}
-    return score, award_lots(ws, TENDER, winners, now=AWARDED_AT)
+    awards = award_lots(ws, TENDER, winners, now=AWARDED_AT)
+    record_awards(ws, awards, who="arbitre demo", at=AWARDED_AT)  # the web pages show them awarded
+    return score, awards
 
 
 def _invite(tender_file: Path, offers: list[Path]) -> None:

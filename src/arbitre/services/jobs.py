@@ -74,11 +74,19 @@ class JobRecord(BaseModel):
 
 
 def start(
-    ws: Workspace, executor: Executor, *, kind: str, who: str, inputs: dict[str, str], run: Run
+    ws: Workspace,
+    executor: Executor,
+    *,
+    kind: str,
+    who: str,
+    inputs: dict[str, str],
+    run: Run,
+    lock: str | None = None,
 ) -> JobRecord:
     """Record a job of ``kind`` and run it on ``executor``; refused (`InputError`) while another
-    job of that kind is queued or running in the workspace (one left by a stopped server — its
-    heartbeat old — is marked failed first)."""
+    job of that kind — or, given ``lock`` (at most 20 characters), of that lock: one tender's
+    score — is queued or running in the workspace (one left by a stopped server — its heartbeat
+    old — is marked failed first)."""
     fail_interrupted(ws, kind=kind)
     job_id = secrets.token_hex(16)
     now = datetime.now(UTC)
@@ -89,7 +97,7 @@ def start(
                     id=job_id,
                     kind=kind,
                     status="queued",
-                    running=kind,
+                    running=(lock or kind)[:20],
                     progress=0.0,
                     step="queued",
                     inputs=json.dumps(inputs, sort_keys=True),

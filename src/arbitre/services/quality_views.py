@@ -11,17 +11,21 @@ agents flagged, its scores) — and the QA disputes on its own sites' evaluation
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from arbitre.quality.documents import Calibration, CheckSummary, Dispute, QualityMonth
 from arbitre.services.access import NotFound, Permission, is_client, require, visible_sites
 from arbitre.services.accounts import Account
-from arbitre.services.audit import Actor, record
+from arbitre.services.audit import Actor, aware, record
 from arbitre.services.contract_views import visible_contracts
 from arbitre.services.quality import list_disputes, list_grids, raise_dispute
 from arbitre.services.quality_checks import run_summary
-from arbitre.store.appdb import QaCalibration, session_scope
+from arbitre.store.appdb import QaCalibration, QaDispute, QaEvaluation, session_scope
+from arbitre.store.interactions import InteractionStore, bounded_connection
 from arbitre.store.quality import current_runs, load_grid, quality_month
 from arbitre.store.workspace import Workspace
 
@@ -54,6 +58,120 @@ class ContractQuality(_View):
     contract: str
     month: str
     quality: QualityMonth
+
+
+class EvaluationRow(_View):
+    """A grader's evaluation of one contact: when the contact came and on which flow (from the
+    store; None when the store no longer holds it), the grid and its version, the grader, the
+    grid's score (0–1; None when no criterion applied), a critical criterion failed, when it was
+    imported, and its QA disputes' states (``disputed``: one is open)."""
+
+    id: str
+    contact_id: str
+    site: str
+    day: date | None
+    flow: str | None
+    grid_id: str
+    grid_version: int
+    grader: str
+    score: float | None
+    critical_failed: bool
+    imported_at: datetime
+    disputes: list[str]
+    disputed: bool
+
+
+class EvaluationPage(_View):
+    """A page of evaluations, newest first: ``total`` of them in all, ``page`` (from 1) of
+    ``per_page``."""
+
+    total: int
+    page: int
+    per_page: int
+    evaluations: list[EvaluationRow]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def evaluations_page(ws: Workspace, account: Account, *, page: int = 1, per_page: int = 50) -> EvaluationPage:
+    """The graders' evaluations the account sees — a provider's of its own sites only (filtered in
+    the query), the client's all — newest first, ``per_page`` from ``page``."""
+    require(account, Permission.READ_CONTRACTS)
+    sites = visible_sites(account)
+    where = [] if sites is None else [QaEvaluation.site.in_(sorted(sites))]
+    with session_scope(ws.engine) as session:
+        total = int(session.scalar(select(func.count(QaEvaluation.id)).where(*where)) or 0)
+        rows = session.scalars(
+            select(QaEvaluation)
+            .where(*where)
+            .order_by(QaEvaluation.imported_at.desc(), QaEvaluation.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        shown = _shown(ws, session, list(rows))
+    return EvaluationPage(total=total, page=page, per_page=per_page, evaluations=shown)
+
+
+def evaluation(ws: Workspace, account: Account, evaluation_id: str) -> EvaluationRow:
+    """One evaluation the account sees; another provider's, or none, is *not found*."""
+    require(account, Permission.READ_CONTRACTS)
+    sites = visible_sites(account)
+    with session_scope(ws.engine) as session:
+        row = session.get(QaEvaluation, evaluation_id[:32])
+        if row is None or (sites is not None and row.site not in sites):
+            raise NotFound("no such evaluation")
+        return _shown(ws, session, [row])[0]
+
+
+def _shown(ws: Workspace, session: Session, rows: list[QaEvaluation]) -> list[EvaluationRow]:
+    """The rows with their disputes' states and their contacts' day and flow."""
+    states: dict[str, list[str]] = {}
+    for evaluation_id, status in session.execute(
+        select(QaDispute.evaluation_id, QaDispute.status).where(
+            QaDispute.evaluation_id.in_([r.id for r in rows])
+        )
+    ):
+        states.setdefault(evaluation_id, []).append(status)
+    contacts = _contacts(ws, {(r.contact_id, r.site) for r in rows})
+    return [
+        EvaluationRow(
+            id=r.id,
+            contact_id=r.contact_id,
+            site=r.site,
+            day=contacts.get((r.contact_id, r.site), (None, None))[0],
+            flow=contacts.get((r.contact_id, r.site), (None, None))[1],
+            grid_id=r.grid_id,
+            grid_version=r.grid_version,
+            grader=r.grader,
+            score=r.score,
+            critical_failed=bool(r.critical_failed),
+            imported_at=aware(r.imported_at),
+            disputes=sorted(states.get(r.id, [])),
+            disputed="open" in states.get(r.id, []),
+        )
+        for r in rows
+    ]
+
+
+def _contacts(
+    ws: Workspace, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[date | None, str | None]]:
+    """The local day and flow of each (contact, site) the store holds (values bound, never
+    written into the SQL)."""
+    if not keys:
+        return {}
+    ids = sorted({k[0] for k in keys})
+    sites = sorted({k[1] for k in keys})
+    with bounded_connection(ws.settings.timezone) as con:
+        rows = con.execute(
+            "SELECT contact_id, site, CAST(arrived_at AS DATE) AS day, flow"
+            f" FROM {InteractionStore(ws).source_sql()}"
+            " WHERE list_contains(?, contact_id) AND list_contains(?, site)",
+            [ids, sites],
+        ).fetchall()
+    return {(cid, site): (day, flow) for cid, site, day, flow in rows if (cid, site) in keys}
 
 
 def quality_overview(ws: Workspace, account: Account) -> QualityOverview:
@@ -146,9 +264,13 @@ def open_qa_dispute(ws: Workspace, account: Account, actor: Actor, form: QaDispu
 
 __all__ = [
     "ContractQuality",
+    "EvaluationPage",
+    "EvaluationRow",
     "GridOut",
     "QaDisputeForm",
     "QualityOverview",
+    "evaluation",
+    "evaluations_page",
     "latest_calibration",
     "open_qa_dispute",
     "provider_quality",

@@ -8,10 +8,13 @@ tender a provider is not invited to is *not found*, told as one that does not ex
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from arbitre.domain.tender import Invitee, Lot, Tender
 from arbitre.errors import InputError
@@ -25,9 +28,11 @@ from arbitre.services.access import (
     sees_tender,
 )
 from arbitre.services.accounts import Account
+from arbitre.services.audit import aware
 from arbitre.services.tender import NAME, TENDERS_DIR, load_tender
 from arbitre.services.tender_award import AwardResult
 from arbitre.services.tender_bids import BidTechnical, StoredBid, list_bids
+from arbitre.store.appdb import TenderAward, session_scope
 from arbitre.store.workspace import Workspace
 
 
@@ -35,8 +40,32 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class AwardRecord(_View):
+    """A lot awarded, as stored (`tender_awarded.award_once`): to whom, when, by whom, whether the
+    score recommended that bid, the files written."""
+
+    tender: str
+    lot: str
+    provider: str
+    recommended: str | None
+    awarded_at: datetime
+    awarded_by: str
+    files: list[str]
+
+
+class LotAwarded(_View):
+    """A lot's award as an account sees it: the client all of it; a provider when and whether it
+    is its own (``provider`` is its id when it won the lot, else None), never by whom."""
+
+    lot: str
+    awarded_at: datetime
+    provider: str | None
+    awarded_by: str | None
+    recommended: str | None
+
+
 class TenderSummary(_View):
-    """A tender in a list: what it buys and until when bids are received."""
+    """A tender in a list: what it buys, until when bids are received, its lots awarded."""
 
     id: str
     title: str
@@ -45,6 +74,7 @@ class TenderSummary(_View):
     sealed: bool
     lots: list[Lot]
     invited: list[Invitee]  # the client's view; a provider's lists its own invitation only
+    awarded: list[LotAwarded] = []
 
 
 class BidStatus(_View):
@@ -101,7 +131,50 @@ def visible_tender(ws: Workspace, account: Account, name: str) -> Tender:
     return tender
 
 
-def summary(account: Account, tender: Tender, *, now: datetime) -> TenderSummary:
+def awards_of(ws: Workspace, tender_id: str) -> list[AwardRecord]:
+    """The lots of the tender awarded, in the order of their award."""
+    with session_scope(ws.engine) as session:
+        rows = session.scalars(
+            select(TenderAward).where(TenderAward.tender_id == tender_id).order_by(TenderAward.id)
+        ).all()
+        return [
+            AwardRecord(
+                tender=r.tender_id,
+                lot=r.lot,
+                provider=r.provider,
+                recommended=r.recommended,
+                awarded_at=aware(r.awarded_at),
+                awarded_by=r.awarded_by,
+                files=json.loads(r.files),
+            )
+            for r in rows
+        ]
+
+
+def seen_award(account: Account, tender: Tender, award: AwardRecord) -> LotAwarded:
+    """The award as ``account`` sees it (`LotAwarded`)."""
+    if is_client(account):
+        return LotAwarded(
+            lot=award.lot,
+            awarded_at=award.awarded_at,
+            provider=award.provider,
+            awarded_by=award.awarded_by,
+            recommended=award.recommended,
+        )
+    mine = invitation(account, tender)
+    won = mine is not None and mine.provider == award.provider
+    return LotAwarded(
+        lot=award.lot,
+        awarded_at=award.awarded_at,
+        provider=award.provider if won else None,
+        awarded_by=None,
+        recommended=None,
+    )
+
+
+def summary(
+    account: Account, tender: Tender, *, now: datetime, awards: Sequence[AwardRecord] = ()
+) -> TenderSummary:
     mine = invitation(account, tender)
     return TenderSummary(
         id=tender.id,
@@ -111,6 +184,7 @@ def summary(account: Account, tender: Tender, *, now: datetime) -> TenderSummary
         sealed=now < tender.timetable.bids_due,
         lots=tender.all_lots(),
         invited=list(tender.invited) if is_client(account) else [mine] if mine else [],
+        awarded=[seen_award(account, tender, a) for a in awards],
     )
 
 
@@ -126,7 +200,7 @@ def tenders_of(ws: Workspace, account: Account, *, now: datetime) -> list[Tender
                 raise
             continue
         if sees_tender(account, tender):
-            out.append(summary(account, tender, now=now))
+            out.append(summary(account, tender, now=now, awards=awards_of(ws, tender.id)))
     return out
 
 
@@ -170,12 +244,16 @@ def award_out(ws: Workspace, result: AwardResult) -> AwardOut:
 
 __all__ = [
     "AwardOut",
+    "AwardRecord",
     "BidStatus",
     "GradesRecorded",
+    "LotAwarded",
     "TenderSummary",
     "award_out",
+    "awards_of",
     "bids_of",
     "require_tenders",
+    "seen_award",
     "summary",
     "tender_names",
     "tenders_of",

@@ -195,6 +195,23 @@ class TenderGrade(Base):
     who: Mapped[str] = mapped_column(String(200))
 
 
+class TenderAward(Base):
+    """A lot of a tender awarded: to whom, when, by whom, whether the score recommended it, and
+    the files the award wrote (JSON list). One row a lot (unique): a second award is refused."""
+
+    __tablename__ = "tender_awards"
+    __table_args__ = (UniqueConstraint("tender_id", "lot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_id: Mapped[str] = mapped_column(String(100), index=True)
+    lot: Mapped[str] = mapped_column(String(100))
+    provider: Mapped[str] = mapped_column(String(100))
+    recommended: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    awarded_by: Mapped[str] = mapped_column(String(200))
+    files: Mapped[str] = mapped_column(Text)
+
+
 class QaGridVersion(Base):
     """One version of a QA grid (quality monitoring): its YAML as given, who stored it and when.
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbitre.contract.reconcile import BilledLine
 from arbitre.contract.result import AgreedChange, MonthResult
@@ -39,6 +42,52 @@ class AgreedTerms(BaseModel):
     met: str = Field("", max_length=40, description="An SLA's agreed result: met or missed.")
     exclude: str = Field("", max_length=1000, description="Days (YYYY-MM-DD) to leave out of the SLAs.")
     include: str = Field("", max_length=1000, description="Days (YYYY-MM-DD) to count again.")
+
+
+StepKind = Literal["comment", "answer", "accepted", "rejected"]
+
+
+class StepForm(AgreedTerms):
+    """A dispute's next step as a form posts it (``multipart/form-data``, with an optional
+    ``attachment``): every field a string, as typed."""
+
+    kind: StepKind
+    comment: str = Field(max_length=5000)
+
+
+class StepRequest(BaseModel):
+    """A dispute's next step as a script sends it (``application/json``). An acceptance gives the
+    change agreed: ``quantity`` and ``amount`` (decimal strings, e.g. ``"34.00"``) for an invoice
+    line, ``met`` for an SLA, ``exclude`` / ``include`` days of the month for an exclusion. Checked
+    as the form is (`take_step`); a field this model does not know is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: StepKind
+    comment: str = Field(max_length=5000, description="The step's comment (1–5000 characters).")
+    quantity: Decimal | None = Field(
+        None, ge=0, le=100_000_000, allow_inf_nan=False, description="An invoice line's agreed quantity."
+    )
+    amount: Decimal | None = Field(
+        None, ge=0, le=100_000_000, allow_inf_nan=False, description="An invoice line's agreed amount (EUR)."
+    )
+    met: Literal["met", "missed"] | None = Field(None, description="An SLA's agreed result.")
+    exclude: list[date] = Field(
+        default_factory=list, max_length=31, description="Days of the month to leave out of the SLAs."
+    )
+    include: list[date] = Field(default_factory=list, max_length=31, description="Days to count again.")
+
+    def as_form(self) -> StepForm:
+        """The same step as the form would post it: one path of checks for both."""
+        return StepForm(
+            kind=self.kind,
+            comment=self.comment,
+            quantity="" if self.quantity is None else str(self.quantity),
+            amount="" if self.amount is None else str(self.amount),
+            met=self.met or "",
+            exclude=" ".join(d.isoformat() for d in self.exclude),
+            include=" ".join(d.isoformat() for d in self.include),
+        )
 
 
 def month_of(ws: Workspace, account: Account, dispute: DisputeRecord) -> MonthResult | None:
@@ -123,4 +172,4 @@ def _line_change(
     return read_line_change(line.line, terms.quantity, terms.amount)
 
 
-__all__ = ["AgreedTerms", "disputed_line", "month_of", "take_step"]
+__all__ = ["AgreedTerms", "StepForm", "StepKind", "StepRequest", "disputed_line", "month_of", "take_step"]

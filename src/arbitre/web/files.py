@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import UploadFile
+from starlette.datastructures import UploadFile
 
 from arbitre.errors import InputError
 from arbitre.services.uploads import Received, receive

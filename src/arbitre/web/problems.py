@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from arbitre.errors import ArbitreError, InputError, RejectedRows
+from arbitre.errors import ArbitreError, Conflict, InputError, RejectedRows
 from arbitre.services.access import NotAllowed, NotFound
 from arbitre.services.uploads import TooLarge
 
@@ -163,6 +163,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TooLarge)
     async def _too_large(request: Request, exc: TooLarge) -> Response:
         return problem_response(request, 413, str(exc), kind="too-large")
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return problem_response(request, 409, str(exc), kind="conflict")
 
     @app.exception_handler(ArbitreError)
     async def _input(request: Request, exc: ArbitreError) -> Response:

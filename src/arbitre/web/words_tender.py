@@ -36,6 +36,38 @@ WORDS: dict[str, tuple[str, str]] = {
         "Date limite passée ({due}) : les offres sont ouvertes, plus aucune n'est reçue.",
         "Deadline passed ({due}): the bids are opened, no more are received.",
     ),
+    "ten.score_computing": (
+        "Le classement est en cours de calcul (le chiffrage des offres prévoit les volumes de la durée du marché) : la page se recharge dès qu'il est prêt.",
+        "The ranking is being computed (pricing the bids forecasts the volumes of the term): the page reloads as soon as it is ready.",
+    ),
+    "ten.preparing": (
+        "Le document est en cours de rédaction (ses volumes sont prévus sur l'historique) : le téléchargement commence dès qu'il est prêt.",
+        "The document is being written (its volumes are forecast from the history): the download starts as soon as it is ready.",
+    ),
+    "ten.awarded_to": (
+        "Lot {lot} attribué à {provider} le {when} par {who}.",
+        "Lot {lot} awarded to {provider} on {when} by {who}.",
+    ),
+    "ten.awarded_you": (
+        "Lot {lot} : vous êtes retenu (le {when}).",
+        "Lot {lot}: awarded to you (on {when}).",
+    ),
+    "ten.awarded_other": (
+        "Lot {lot} attribué le {when} à un autre candidat.",
+        "Lot {lot} awarded on {when} to another bidder.",
+    ),
+    "ten.awarded_not_recommended": (
+        "ce n'est pas l'offre que le classement recommande",
+        "not the bid the ranking recommends",
+    ),
+    "ten.grades_intro": (
+        "Vos notes en tant que {evaluator}, de 0 à {max} : une ligne par critère, une colonne par candidat. Aucun prix n'est montré ni nécessaire. Une case laissée vide n'est pas notée ; une note remplace votre note précédente du même candidat sur le même critère. Les notes de la réunion de consensus portent chacune leur justification (commentaire obligatoire).",
+        "Your grades as {evaluator}, from 0 to {max}: a row per criterion, a column per bidder. No price is shown or needed. A cell left empty is not graded; a grade replaces your earlier grade of the same bidder on the same criterion. The consensus meeting's grades each carry their reason (a comment is required).",
+    ),
+    "ten.save_grades": ("Enregistrer les notes", "Save the grades"),
+    "ten.field": ("Champ", "Field"),
+    "job.tender_score": ("Classement en cours de calcul", "Ranking being computed"),
+    "job.tender_spec": ("Document en cours de rédaction", "Document being written"),
     "ten.done.bid": ("Votre offre est enregistrée.", "Your bid is recorded."),
     "ten.done.grade": ("Note enregistrée.", "Grade recorded."),
     "ten.done.award": (
@@ -94,14 +126,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "ten.consensus": ("Consensus", "Consensus"),
     "ten.discuss": ("à discuter", "to discuss"),
     "ten.no_grade": ("Aucune note saisie.", "No grade entered."),
-    "ten.grade_intro": (
-        "Note de {evaluator} (de 0 à {max}) ; une nouvelle note remplace la précédente du même évaluateur. Aucun prix n'est montré ni nécessaire.",
-        "A grade by {evaluator} (0 to {max}); a new grade replaces the same evaluator's earlier one. No price is shown or needed.",
-    ),
     "ten.grade": ("Note", "Grade"),
     "ten.comment": ("Commentaire", "Comment"),
     "ten.consensus_meeting": ("note de la réunion de consensus", "agreed in the consensus meeting"),
-    "ten.save_grade": ("Enregistrer la note", "Save the grade"),
     "ten.score": ("Notation et classement", "Score and ranking"),
     "ten.sealed_note": (
         "Offres scellées : aucun prix n'est lu ni noté avant la date limite.",
@@ -196,6 +223,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "No calibration (`arbitre qa calibrate`).",
     ),
     "qa.my_months": ("Mes mois", "My months"),
+    "qa.my_evaluations": ("Mes évaluations", "My evaluations"),
+    "qa.evaluations_intro": (
+        "Les évaluations de vos contacts par les évaluateurs du client, les plus récentes d'abord : {total} en tout, page {page} sur {pages}.",
+        "The client's graders' evaluations of your contacts, newest first: {total} in all, page {page} of {pages}.",
+    ),
+    "qa.day": ("Jour", "Day"),
+    "qa.grid_score": ("Note sur la grille", "Grid score"),
+    "qa.critical": ("Critère éliminatoire manqué", "Critical criterion failed"),
+    "qa.disputed": ("contestée", "disputed"),
+    "qa.page_previous": ("Page précédente", "Previous page"),
+    "qa.page_next": ("Page suivante", "Next page"),
+    "qa.no_evaluation": ("Aucune évaluation de vos contacts.", "No evaluation of your contacts."),
     "qa.auto_score": ("Note automatique", "Automatic score"),
     "qa.evaluated": ("{n} évalués à la main", "{n} graded by hand"),
     "qa.human_score": ("Note des évaluateurs", "Graders' score"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 
 from arbitre.errors import InputError
 from arbitre.quality.documents import Dispute
@@ -15,8 +15,12 @@ from arbitre.services.audit import record
 from arbitre.services.quality import decide_dispute
 from arbitre.services.quality_views import (
     ContractQuality,
+    EvaluationPage,
+    EvaluationRow,
     QaDisputeForm,
     QualityOverview,
+    evaluation,
+    evaluations_page,
     open_qa_dispute,
     provider_quality,
     qa_dispute,
@@ -39,6 +43,23 @@ def get_quality_months(user: ApiUser) -> list[ContractQuality]:
     """Each checked month of each contract the account sees, on the contract's sites and flows."""
     require(user.account, Permission.READ_CONTRACTS)
     return provider_quality(user.ws, user.account)
+
+
+@router.get("/w/{slug}/quality/evaluations", response_model=EvaluationPage)
+def get_evaluations(
+    user: ApiUser,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> EvaluationPage:
+    """The graders' evaluations, newest first, paged: a provider's of its own sites only (date,
+    flow, grid, grader, score, disputes), the client's all."""
+    return evaluations_page(user.ws, user.account, page=page, per_page=per_page)
+
+
+@router.get("/w/{slug}/quality/evaluations/{evaluation_id}", response_model=EvaluationRow)
+def get_evaluation(user: ApiUser, evaluation_id: str) -> EvaluationRow:
+    """One evaluation; another provider's is not found."""
+    return evaluation(user.ws, user.account, evaluation_id)
 
 
 @router.get("/w/{slug}/quality/disputes", response_model=list[Dispute])

@@ -13,7 +13,7 @@ import io
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from arbitre.errors import InputError
@@ -23,6 +23,7 @@ from arbitre.services.quality import decide_dispute, list_grids
 from arbitre.services.quality_checks import sample
 from arbitre.services.quality_views import (
     QaDisputeForm,
+    evaluations_page,
     open_qa_dispute,
     provider_quality,
     qa_dispute,
@@ -35,6 +36,7 @@ from arbitre.web.view import show
 
 router = APIRouter(include_in_schema=False)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PER_PAGE = 50  # a provider's evaluations, a page
 
 
 def require_quality(me: PageUser) -> None:
@@ -44,10 +46,13 @@ def require_quality(me: PageUser) -> None:
 
 @router.get("/w/{slug}/quality")
 def quality_page(
-    request: Request, me: PageUser, done: Literal["opened", "decided"] | None = None
+    request: Request,
+    me: PageUser,
+    done: Literal["opened", "decided"] | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     require_quality(me)
-    return _page(request, me, done=done)
+    return _page(request, me, done=done, page=page)
 
 
 def _page(
@@ -56,6 +61,7 @@ def _page(
     *,
     error: str | None = None,
     done: str | None = None,
+    page: int = 1,
     status_code: int = 200,
 ) -> HTMLResponse:
     client = is_client(me.account)
@@ -71,6 +77,7 @@ def _page(
         client=client,
         overview=quality_overview(me.ws, me.account) if client else None,
         months=[] if client else provider_quality(me.ws, me.account),
+        evaluations=None if client else evaluations_page(me.ws, me.account, page=page, per_page=PER_PAGE),
         disputes=qa_disputes(me.ws, me.account),
         criteria=criteria,
         can_open=can(me.account, Permission.DISPUTE_OPEN),

@@ -22,19 +22,21 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from arbitre.domain.tender import Tender
-from arbitre.errors import InputError, RejectedCells
+from arbitre.errors import Conflict, InputError, RejectedCells
 from arbitre.reports.html import money, pct
 from arbitre.reports.words_tender import flag_text, warning_text
-from arbitre.services.access import NotAllowed, Permission, can, invitation, is_client, require
+from arbitre.services.access import NotAllowed, NotFound, Permission, can, invitation, is_client, require
 from arbitre.services.audit import record
+from arbitre.services.jobs import JobRecord, job
 from arbitre.services.tender import questions, store_flows
-from arbitre.services.tender_award import award
+from arbitre.services.tender_awarded import award_once
 from arbitre.services.tender_grades import record_evaluation
 from arbitre.services.tender_report import render_tender_report
 from arbitre.services.tender_views import (
-    award_out,
+    awards_of,
     bids_of,
     require_tenders,
+    seen_award,
     summary,
     tenders_of,
     visible_tender,
@@ -44,11 +46,17 @@ from arbitre.web.deps import PageUser
 from arbitre.web.i18n import translate
 from arbitre.web.reports import REPORT_CSP
 from arbitre.web.tendered import (
+    SCORE_JOB,
+    SPEC_JOB,
     FileKind,
+    GradeError,
+    RejectedGrades,
+    audit_grades,
     download,
-    evaluation_of,
+    form_grades,
+    graded_rows,
     receive_bid,
-    tender_score,
+    score_or_job,
 )
 from arbitre.web.view import show
 
@@ -76,19 +84,24 @@ def _page(
     *,
     error: str | None = None,
     cells: RejectedCells | None = None,
+    grade_errors: list[GradeError] | None = None,
     done: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     now = datetime.now(UTC)
     client = is_client(me.account)
     score: TenderScore | None = None
+    score_job: JobRecord | None = None
     score_error = None
-    if client:
-        try:
-            score = tender_score(me.ws, tender, now=now)
-        except InputError as exc:  # e.g. a bid's stored file that fails its fingerprint
-            score_error = str(exc)
+    if client:  # kept, or computed by a background job the page polls (its error, if it failed)
+        found = score_or_job(me.ws, request.app.state.jobs, tender, who=me.account.username)
+        if isinstance(found, JobRecord):
+            score_job = found
+            score_error = found.error if found.status == "failed" else None
+        else:
+            score = found
     lang = me.account.lang
+    awards = awards_of(me.ws, tender.id)
     bids = bids_of(me.ws, me.account, tender)
     name_of = {b.provider: b.technical.provider_name for b in bids}
     counts = store_flows(me.ws)
@@ -109,9 +122,11 @@ def _page(
         names=lambda providers: ", ".join(name_of.get(p, p) for p in providers),
         flag=flag,
         warn=lambda w: warning_text(w.code, w.params, lang),
-        s=summary(me.account, tender, now=now),
+        s=summary(me.account, tender, now=now, awards=awards),
+        awarded={a.lot: seen_award(me.account, tender, a) for a in awards},
         bids=bids,
         score=score,
+        score_job=score_job,
         score_error=score_error,
         labels=dict(questions(tender)) | {c.name: c.label for c in tender.criteria.technical},
         graded=tender.criteria.graded(),
@@ -122,23 +137,53 @@ def _page(
         can_bid=can(me.account, Permission.TENDER_BID) and now < tender.timetable.bids_due,
         error=error,
         cells=cells,
+        grade_errors=grade_errors,
         done=done,
     )
 
 
 @router.get("/w/{slug}/tenders/{name}/files/{document}")
-def tender_file(me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr") -> Response:
-    """The specification (DOCX, PDF) or the bid grid (XLSX), written now by `arbitre tender spec`'s
-    service; each download audited."""
-    return download(me.ws, me.account, me.actor, name, document, lang)
+def tender_file(
+    request: Request, me: PageUser, name: str, document: FileKind, lang: Literal["fr", "en"] = "fr"
+) -> Response:
+    """The specification (DOCX, PDF) or the bid grid (XLSX) written by `arbitre tender spec`'s
+    service, each download audited; the first time, a page that polls the job writing it and
+    reloads on the file once it is written."""
+    found = download(me.ws, request.app.state.jobs, me.account, me.actor, name, document, lang)
+    if isinstance(found, JobRecord):
+        tender = visible_tender(me.ws, me.account, name)
+        return show(request, me, "tender/preparing.html", x=tender, j=found, document=document)
+    return found
+
+
+@router.get("/w/{slug}/tenders/{name}/jobs/{job_id}")
+def tender_job(request: Request, me: PageUser, name: str, job_id: str) -> HTMLResponse:
+    """A tender's background job (its score, a document), as the page's fragment polls it every
+    second; once over, the page reloads (on the score or the file, or the job's error). Only a job
+    of this tender, seen by an account that sees the tender."""
+    require_tenders(me.account)
+    tender = visible_tender(me.ws, me.account, name)
+    found = job(me.ws, job_id)
+    if found.kind not in (SCORE_JOB, SPEC_JOB) or found.inputs.get("tender") != tender.id:
+        raise NotFound(f"no job {job_id[:40]!r} of this tender")
+    if found.kind == SCORE_JOB:
+        require(me.account, Permission.READ_WORKSPACE)  # the score is the client's
+    answer = show(request, me, "tender/job.html", x=tender, j=found)
+    if found.over:
+        answer.headers["HX-Refresh"] = "true"
+    return answer
 
 
 @router.get("/w/{slug}/tenders/{name}/report.{lang}.html")
-def tender_report(me: PageUser, name: str, lang: Literal["fr", "en"]) -> HTMLResponse:
-    """The tender report (`arbitre tender report`) as its own document; the client's only."""
+def tender_report(request: Request, me: PageUser, name: str, lang: Literal["fr", "en"]) -> HTMLResponse:
+    """The tender report (`arbitre tender report`) as its own document; the client's only. Its
+    score not yet computed: the page of the job computing it, which reloads on the report."""
     require(me.account, Permission.READ_WORKSPACE)
     tender = visible_tender(me.ws, me.account, name)
-    html = render_tender_report(me.ws, tender_score(me.ws, tender), lang=lang)
+    found = score_or_job(me.ws, request.app.state.jobs, tender, who=me.account.username)
+    if isinstance(found, JobRecord):
+        return show(request, me, "tender/preparing.html", x=tender, j=found, document=f"report.{lang}.html")
+    html = render_tender_report(me.ws, found, lang=lang)
     record(me.ws, me.actor, "download", f"tender-report-{tender.id}.{lang}.html", tender=tender.id)
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
 
@@ -175,23 +220,27 @@ def tender_grade(
     request: Request,
     me: PageUser,
     name: str,
-    provider: Annotated[str, Form(max_length=100)],
-    criterion: Annotated[str, Form(max_length=100)],
-    score: Annotated[str, Form(max_length=20)],
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    provider: Annotated[list[str], Form()],
+    criterion: Annotated[list[str], Form()],
+    score: Annotated[list[str], Form()],
+    comment: Annotated[list[str] | None, Form()] = None,
     consensus: Annotated[bool, Form()] = False,
 ) -> Response:
-    """One grade by the signed-in evaluator (the rules of `arbitre tender evaluate`)."""
+    """Grades by the signed-in evaluator, several at once — each row a bidder, a criterion, a
+    grade and a comment (a row left empty is skipped) —, with the rules of `arbitre tender
+    evaluate`; every refused grade listed and none kept; one audit entry per grade."""
     require(me.account, Permission.TENDER_EVALUATE)
     tender = visible_tender(me.ws, me.account, name)
     try:
-        evaluation = evaluation_of(
-            me.account.username, provider, criterion, score, comment, consensus=consensus
-        )
+        given = form_grades(provider, criterion, score, comment or [], consensus=consensus)
+        bidders = {b.provider for b in bids_of(me.ws, me.account, tender)}
+        evaluation = graded_rows(tender, bidders, me.account.username, given)
         record_evaluation(me.ws, tender, evaluation, who=me.account.username)
+    except RejectedGrades as exc:
+        return _page(request, me, tender, error=str(exc), grade_errors=exc.errors, status_code=422)
     except InputError as exc:
         return _page(request, me, tender, error=str(exc), status_code=422)
-    record(me.ws, me.actor, "tender_grade", tender.id, provider=provider, criterion=criterion, score=score)
+    audit_grades(me.ws, me.actor, tender, evaluation)
     return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=grade#grades", status_code=303)
 
 
@@ -211,10 +260,11 @@ def tender_award(
     if not confirm:
         return _page(request, me, tender, error=_confirm_first(me.account.lang), status_code=422)
     try:
-        result = award(me.ws, tender.id, lot, provider)
+        out = award_once(me.ws, tender, lot, provider, who=me.account.username)
+    except Conflict as exc:  # awarded already: the page says to whom, when and by whom
+        return _page(request, me, tender, error=str(exc), status_code=409)
     except InputError as exc:
         return _page(request, me, tender, error=str(exc), status_code=422)
-    out = award_out(me.ws, result)
     record(
         me.ws,
         me.actor,
