@@ -130,13 +130,19 @@ def profile_kpi_file(path: Path) -> None:
 def profile_import(csv: Path) -> None:
     import arbitre.ingest.validate as validate
     import arbitre.services.imports as imports
+    import arbitre.store.duck as duck
     import arbitre.store.files as files
     import arbitre.store.interactions as interactions
     from arbitre.store.workspace import Workspace
 
     log = _Log()
     connect: Callable[..., Any] = interactions.connect
-    interactions.connect = lambda *a, **k: _TimedConnection(connect(*a, **k), log)  # type: ignore[assignment]
+
+    def timed_connect(*args: Any, **kwargs: Any) -> Any:
+        return _TimedConnection(connect(*args, **kwargs), log)
+
+    interactions.connect = timed_connect  # type: ignore[assignment]
+    duck.connect = timed_connect  # type: ignore[assignment]  # the import's bounded connection
     write: Callable[..., Any] = files.BackgroundWriter.write
 
     def timed_write(self: Any, con: Any, query: str, target: Path) -> None:

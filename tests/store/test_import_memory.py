@@ -22,10 +22,10 @@ from benchmarks import data
 MEASURE = """
 import sys
 import arbitre.ingest.readers as readers
-import arbitre.store.interactions as interactions
+import arbitre.store.duck as duck
 readers.CHUNK_ROWS = 20_000
 readers.CSV_BLOCK_BYTES = 1 << 20
-interactions.MEMORY_LIMIT = "64MB"
+duck.MEMORY_LIMIT = "64MB"
 from arbitre.services.imports import import_file
 from arbitre.store.workspace import Workspace
 summary = import_file(Workspace.open(sys.argv[1]), sys.argv[2])

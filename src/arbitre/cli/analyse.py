@@ -11,13 +11,7 @@ from arbitre.cli.output import err, fmt_kpi, print_json, print_table
 from arbitre.cli.progress import progress
 from arbitre.domain.kpis import TIME_KEYS
 from arbitre.ingest.mapping import load_mapping
-from arbitre.reports import decision_format as fmt
-from arbitre.reports import html
-from arbitre.reports.activity import write_activity_map
-from arbitre.reports.i18n import t
-from arbitre.services.activity import activity_map
 from arbitre.services.kpis import kpis
-from arbitre.store.workspace import Workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -139,6 +133,15 @@ def map_(
     json: Annotated[bool, typer.Option("--json", help="Print the map as JSON.")] = False,
 ) -> None:
     """Map the activity (step 1): volumes, peaks, demand outside opening hours, handling times, service."""
+    # The map's modules (reports, charts, the decision's wording), loaded by `map` alone: `kpi`
+    # starts without them.
+    from arbitre.reports import decision_format as fmt
+    from arbitre.reports import html
+    from arbitre.reports.activity import write_activity_map
+    from arbitre.reports.i18n import t
+    from arbitre.services.activity import activity_map
+    from arbitre.store.workspace import Workspace
+
     ws = Workspace.open(directory)
     try:
         result = activity_map(ws)

@@ -29,7 +29,7 @@ from arbitre.ingest.mapping import (
 )
 from arbitre.ingest.readers import Reencoded, Source
 from arbitre.ingest.sandbox import sandbox
-from arbitre.store.interactions import sql_type
+from arbitre.store.duck import sql_type
 
 # Size limits of one value: a name or an id, a free text (a transcript of 16 MiB is a long book).
 MAX_NAME_CHARS = 1_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from arbitre.domain.groups import KpiGroup
@@ -15,8 +16,11 @@ from arbitre.ingest.mapping import IDENTITY, Mapping
 from arbitre.ingest.readers import read_source
 from arbitre.ingest.validate import checked_in_place, validate
 from arbitre.kpi.engine import check_group_keys, compute_kpis
-from arbitre.store.interactions import InteractionStore, bounded_connection, connect
-from arbitre.store.workspace import Workspace
+from arbitre.store.duck import bounded_connection, connect
+from arbitre.store.layout import is_workspace
+
+if TYPE_CHECKING:
+    from arbitre.store.workspace import Workspace
 
 DEFAULT_TZ = "Europe/Paris"
 
@@ -54,7 +58,7 @@ def kpis(
     if not inputs:
         raise InputError("give at least one interaction file or workspace")
     keys = _keys(by)
-    workspaces = [Workspace.open(p) for p in inputs if Workspace.is_workspace(p)]
+    workspaces = _open_workspaces(inputs)
     tz = check_zone(tz or (workspaces[0].settings.timezone if workspaces else DEFAULT_TZ))
     interval_min = interval_min or (workspaces[0].settings.interval_min if workspaces else 30)
     if rules is not None:
@@ -85,7 +89,7 @@ def kpis(
         finally:
             for ws in workspaces:
                 ws.close()
-    files = [p for p in inputs if not Workspace.is_workspace(p)]
+    files = [p for p in inputs if not is_workspace(p)]
     # Files: memory bounded (the rows checked spill to a private temporary folder past a limit).
     with bounded_connection(tz) if files else closing(connect(tz)) as con:
         try:
@@ -101,9 +105,10 @@ def kpis(
             read = FILE_COLUMNS | ({"agent_id"} if "agent" in keys else set())
             for i, item in enumerate(inputs):
                 path = Path(item)
-                if Workspace.is_workspace(path):
-                    # A workspace's quality checks (their statistics load SciPy's): imported
-                    # here, so that the KPIs of files alone start without them.
+                if is_workspace(path):
+                    # A workspace's store and quality checks (their statistics load SciPy's):
+                    # imported here, so that the KPIs of files alone start without them.
+                    from arbitre.store.interactions import InteractionStore
                     from arbitre.store.quality import with_quality
 
                     ws = next(w for w in workspaces if w.root == path)
@@ -135,6 +140,16 @@ def kpis(
         finally:
             for ws in workspaces:
                 ws.close()
+
+
+def _open_workspaces(inputs: Sequence[Path | str]) -> list[Workspace]:
+    """The workspaces among ``inputs``, opened; the app database's modules (SQLAlchemy, Alembic)
+    are loaded only when there is one."""
+    if not any(is_workspace(p) for p in inputs):
+        return []
+    from arbitre.store.workspace import Workspace
+
+    return [Workspace.open(p) for p in inputs if is_workspace(p)]
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -169,8 +184,9 @@ def _on_spark(
 ) -> list[KpiGroup]:
     """The same KPIs on Spark, over the stores' Parquet files."""
     from arbitre.kpi.spark import DEFAULT_MASTER, SparkConnection
+    from arbitre.store.interactions import InteractionStore
 
-    files = [p for p in inputs if not Workspace.is_workspace(p)]
+    files = [p for p in inputs if not is_workspace(p)]
     if files:
         raise InputError(
             "--engine spark reads workspaces only: import the file into one first (arbitre import)",

@@ -17,10 +17,8 @@ personal and free-text columns (`PRIVATE_COLUMNS`).
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -30,10 +28,13 @@ import duckdb
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from arbitre.domain.interactions import COLUMNS, NATURAL_KEY, Column
+from arbitre.domain.interactions import COLUMNS, NATURAL_KEY
 from arbitre.domain.kpis import REPEAT_GAP_CAP_S
 from arbitre.errors import WorkspaceError
 from arbitre.store.appdb import ImportChange, ImportRecord, StorePartition, session_scope
+from arbitre.store.duck import bounded_connection as bounded_connection
+from arbitre.store.duck import connect as connect
+from arbitre.store.duck import sql_type as sql_type
 from arbitre.store.files import STAGING, BackgroundWriter, collect_garbage, fsync, private_folder
 from arbitre.store.workspace import Workspace
 
@@ -50,20 +51,6 @@ STORE_COLUMNS: tuple[str, ...] = (
     "import_id",
 )
 
-_SQL_TYPES = {
-    "string": "VARCHAR",
-    "channel": "VARCHAR",
-    "text": "VARCHAR",
-    "timestamp": "TIMESTAMPTZ",
-    "boolean": "BOOLEAN",
-    "number": "DOUBLE",
-    "integer": "TINYINT",
-}
-
-
-def sql_type(column: Column) -> str:
-    return _SQL_TYPES[column.kind]
-
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -77,38 +64,6 @@ EMPTY_SELECT = (
     " CAST(NULL AS VARCHAR) AS filename"
     " WHERE FALSE"
 )
-
-
-def connect(timezone: str, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection whose session time zone is ``timezone``.
-
-    Day, week, month and interval buckets are computed in the session time zone, as Spark does
-    with ``spark.sql.session.timeZone``.
-    """
-    con = duckdb.connect(config={"threads": threads} if threads else {})
-    con.execute("SET enable_progress_bar = false")  # it would write to stdout, where --json goes
-    con.execute(f"SET TimeZone = '{timezone}'")
-    return con
-
-
-# DuckDB's share of memory in a command over interaction files (an import, KPIs of files): past
-# it, tables and operators spill to a private temporary folder, so that memory does not grow
-# with the file.
-MEMORY_LIMIT = "768MB"
-
-
-@contextmanager
-def bounded_connection(timezone: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A `connect` connection using at most `MEMORY_LIMIT`, spilling beyond it to a temporary
-    folder only its owner can read (removed when the connection closes)."""
-    with tempfile.TemporaryDirectory(prefix="arbitre-") as folder:
-        con = connect(timezone)
-        try:
-            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            con.execute("SET temp_directory = '" + folder.replace("'", "''") + "'")
-            yield con
-        finally:
-            con.close()
 
 
 @dataclass

@@ -29,11 +29,11 @@ from sqlalchemy.engine import Engine
 
 from arbitre.domain.settings import WorkspaceSettings
 from arbitre.errors import InputError, WorkspaceError
-from arbitre.store import appdb
+from arbitre.store import appdb, layout
 from arbitre.store.files import FILE_MODE, collect_garbage, fsync, private_folder
+from arbitre.store.layout import SETTINGS_FILE as SETTINGS_FILE
 from arbitre.yamlio import load_model
 
-SETTINGS_FILE = "arbitre.yaml"
 DB_FILE = "arbitre.db"
 KEY_FILE = Path(".secret") / "pseudonym.key"
 LOCK_FILE = ".arbitre.lock"
@@ -132,7 +132,7 @@ class Workspace:
 
     @staticmethod
     def is_workspace(path: Path | str) -> bool:
-        return (Path(path) / SETTINGS_FILE).is_file()
+        return layout.is_workspace(path)
 
     @property
     def database_url(self) -> str:
