@@ -103,6 +103,7 @@ def validate(
     columns: Collection[str] | None = None,
     replace: dict[str, str] | None = None,
     add: dict[str, str] | None = None,
+    positions: bool = True,
 ) -> Validated:
     """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)
     in ``con``, which the caller drops when done.
@@ -117,7 +118,9 @@ def validate(
     and rows sharing one are compared on every column. ``replace`` and ``add``: SQL expressions
     computed in ``con`` as the checked rows arrive (``replace`` over the checked values, ``add``
     over the replaced ones): pseudonyms are computed there, where the key is, never in the
-    sandbox.
+    sandbox. ``positions=False``: ``__row`` may be NULL in ``clean`` when no row is rejected
+    (the import, which needs positions only to name errors): a CSV is then checked on every core
+    first, and read again with its positions only when something must be named.
     """
     names = source.names
     check_columns(mapping, names, file=source.file)
@@ -140,6 +143,7 @@ def validate(
                 wanted=wanted,
                 replace=replace or {},
                 add=add or {},
+                fast=not positions,
             )
         except Reencoded:  # the file was not UTF-8: it now reads as Windows-1252, from the start
             continue
@@ -168,6 +172,7 @@ def _check_rows(
     wanted: list[Column],
     replace: dict[str, str],
     add: dict[str, str],
+    fast: bool = False,
 ) -> Validated:
     names = source.names
     used = _used_columns(mapping, compiled) | set(BY_NAME)
@@ -185,9 +190,10 @@ def _check_rows(
     checks: list[Check] = []
     # Checked in place, a Parquet file is read by DuckDB itself, in one parallel scan; otherwise
     # chunk by chunk (`None`: the scan).
-    scanner = (source.fast_scan_sql or source.scan_sql) if box is con else None
+    fast_scan = source.fast_scan_sql if fast else None
+    scanner = (fast_scan or source.scan_sql) if box is con else None
     scan = scanner(read) if scanner is not None else None
-    unordered = scan is not None and source.fast_scan_sql is not None
+    unordered = scan is not None and fast_scan is not None
     if unordered:  # rows without positions: in any order, so that no thread waits for another
         con.execute("SET preserve_insertion_order = false")
     try:
