@@ -52,6 +52,10 @@ CHUNK_ROWS = 1 << 18
 # Bytes of CSV text Arrow parses at a time (a batch; a chunk is made of batches).
 CSV_BLOCK_BYTES = 16 << 20
 
+# Bytes of CSV text DuckDB's reader holds per buffer (a thread reads one at a time; its default,
+# 32 MiB, would take half of a small memory limit alone). A line may not be longer than 2 MiB.
+CSV_SCAN_BUFFER_BYTES = 8 << 20
+
 Batches = Callable[[Sequence[str] | None], Iterator[pa.RecordBatch]]
 
 
@@ -76,8 +80,14 @@ class Source:
     # A CSV read as UTF-8 that turns out not to be: how to read it again as Windows-1252.
     fallback: Callable[[], Source] | None = None
     # The file as DuckDB reads it itself, ``columns`` and ``__row`` (its position), when it can:
-    # a Parquet file, read in parallel with only those columns decoded.
+    # a Parquet file (only those columns decoded) or a UTF-8 CSV, read in parallel.
     scan_sql: Callable[[Sequence[str]], str] | None = None
+    # The same without the positions (``__row`` NULL), every step of the read in parallel: for a
+    # first pass that finds nothing to name (a CSV's positions number the rows in one thread).
+    fast_scan_sql: Callable[[Sequence[str]], str] | None = None
+    # The rows a CSV holds when none spans lines: its lines less the header and those skipped.
+    # DuckDB's reader once dropped a 17 MiB last line without a word: its count must be this.
+    rows_by_lines: Callable[[], int] | None = None
 
     def __post_init__(self) -> None:
         if self.table is not None:
@@ -373,8 +383,47 @@ def _read_csv_as(path: Path, options: SourceOptions, head: bytes, encoding: str)
         schema=pa.schema([(n, pa.string()) for n in names]),
         batches=batches,
     )
+    if _scannable_csv(path, encoding):
+        source.scan_sql = _csv_scan(path, names, delimiter, options.skip_rows, numbered=True)
+        source.fast_scan_sql = _csv_scan(path, names, delimiter, options.skip_rows, numbered=False)
+        source.rows_by_lines = lambda: lines.physical_lines() - options.skip_rows - 1
     lines.source = source
     return source
+
+
+def _scannable_csv(path: Path, encoding: str) -> bool:
+    """Whether DuckDB may read the file itself: UTF-8 text, at a path it takes literally (it
+    would expand ``*``, ``?``, ``[`` and ``{`` as a pattern of several files)."""
+    return encoding.startswith("utf-8") and not any(c in str(path) for c in "*?[]{}")
+
+
+def _csv_scan(
+    path: Path, names: list[str], delimiter: str, skip: int, *, numbered: bool
+) -> Callable[[Sequence[str]], str]:
+    """The file read by DuckDB's own CSV reader: ``columns`` as text, every cell as written (an
+    empty cell is ``''``, as Arrow reads it), and ``__row``, each row's position when
+    ``numbered`` (NULL otherwise).
+
+    The dialect is the one already found (delimiter, ``"`` quotes doubled inside, the header
+    skipped), nothing sniffed again; strict, so a row with more or fewer fields, an unclosed
+    quote or bytes that are not UTF-8 fail the scan, and the caller then reads the file with
+    Arrow, which names the line. DuckDB keeps the file's order, so ``row_number() OVER ()``
+    numbers the rows as Arrow does; but that streaming window runs in one thread, and so does
+    everything in its pipeline: unnumbered, the file is parsed and checked on every core.
+    """
+    position = "row_number() OVER () - 1" if numbered else "CAST(NULL AS BIGINT)"
+    types = ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names)
+    reader = (
+        f"read_csv({sql_literal(str(path))}, columns = {{{types}}}, header = false, skip = {skip + 1}, "
+        f"delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
+        f"strict_mode = true, parallel = true, buffer_size = {CSV_SCAN_BUFFER_BYTES})"
+    )
+
+    def scan_sql(columns: Sequence[str]) -> str:
+        cells = "".join(f"coalesce({quote_ident(c)}, '') AS {quote_ident(c)}, " for c in columns)
+        return f"SELECT {cells}{position} AS __row FROM {reader}"
+
+    return scan_sql
 
 
 def _open_bytes(path: Path) -> IO[bytes]:
@@ -436,6 +485,7 @@ class _CsvLines:
         self.path, self.encoding, self.delimiter, self.skip = path, encoding, delimiter, skip
         self.source: Source | None = None  # its rows are known once it was read through
         self._starts: IntArray | None = None
+        self._lines: int | None = None
 
     def __call__(self, rows: IntArray) -> IntArray:
         rows = np.asarray(rows, dtype=np.int64)
@@ -448,7 +498,7 @@ class _CsvLines:
         count = self.source.rows if self.source is not None else None
         if count is None:  # not read through yet: count the records
             count = self._records()
-        if self._physical_lines() == count + self.skip + 1:
+        if self.physical_lines() == count + self.skip + 1:
             return np.arange(first, first + count, dtype=np.int64)
         starts = np.empty(count, dtype=np.int64)
         with _open_text(self.path, self.encoding) as handle:
@@ -468,7 +518,13 @@ class _CsvLines:
             reader = csv.reader(handle, delimiter=self.delimiter)
             return max(0, sum(1 for _ in reader) - self.skip - 1)
 
-    def _physical_lines(self) -> int:
+    def physical_lines(self) -> int:
+        """The lines of the file (the last one counted even without its line break), counted once."""
+        if self._lines is None:
+            self._lines = self._count_lines()
+        return self._lines
+
+    def _count_lines(self) -> int:
         count, last = 0, b"\n"
         with _open_bytes(self.path) as handle:
             while chunk := handle.read(1 << 24):

@@ -48,6 +48,25 @@ EARLIEST, LATEST = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
 _CONTROL = "expected text without control characters"
 _CONTROL_RE = "'[\\x00-\\x1f\\x7f]'"
 _TS_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+# The usual shape among those, ``2025-03-30T01:59:59+01:00``, tested by position (a regular
+# expression costs more than the conversion): 25 characters, an offset's hours below 14 and its
+# minutes below 60; the conversion that follows checks that every other position is a digit.
+_TS_USUAL = (
+    "({x} LIKE '____-__-__T__:__:__+__:__' OR {x} LIKE '____-__-__T__:__:__-__:__') "
+    "AND substr({x}, 21, 2) BETWEEN '00' AND '13' AND substr({x}, 24, 2) BETWEEN '00' AND '59'"
+)
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without its surrounding spaces, NULL when nothing is left, as
+    ``NULLIF(trim(text), '')``; trimming (a copy of the text) only where it changes something:
+    an ASCII text starting or ending with a space, or one that is not ASCII (trim also removes
+    Unicode spaces).
+    """
+    return (
+        f"(CASE WHEN {text} = '' THEN NULL WHEN {text} LIKE ' %' OR {text} LIKE '% ' "
+        f"OR strlen({text}) <> length({text}) THEN NULLIF(trim({text}), '') ELSE {text} END)"
+    )
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,7 @@ def validate(
     columns: Collection[str] | None = None,
     replace: dict[str, str] | None = None,
     add: dict[str, str] | None = None,
+    positions: bool = True,
 ) -> Validated:
     """Map and check ``source``; leaves table ``clean`` (canonical columns, ``extra``, ``__row``)
     in ``con``, which the caller drops when done.
@@ -98,7 +118,9 @@ def validate(
     and rows sharing one are compared on every column. ``replace`` and ``add``: SQL expressions
     computed in ``con`` as the checked rows arrive (``replace`` over the checked values, ``add``
     over the replaced ones): pseudonyms are computed there, where the key is, never in the
-    sandbox.
+    sandbox. ``positions=False``: ``__row`` may be NULL in ``clean`` when no row is rejected
+    (the import, which needs positions only to name errors): a CSV is then checked on every core
+    first, and read again with its positions only when something must be named.
     """
     names = source.names
     check_columns(mapping, names, file=source.file)
@@ -121,11 +143,18 @@ def validate(
                 wanted=wanted,
                 replace=replace or {},
                 add=add or {},
+                fast=not positions,
             )
         except Reencoded:  # the file was not UTF-8: it now reads as Windows-1252, from the start
             continue
         except _ReadEverything:  # rows share a key: compare them on every column, as an import does
             wanted = list(COLUMNS)
+            continue
+        except _ScanFailed:  # DuckDB could not read the CSV: Arrow reads it, and names what is wrong
+            source.scan_sql = source.fast_scan_sql = None
+            continue
+        except _NeedRows:  # the pass without positions found something to name: again, numbered
+            source.fast_scan_sql = None
             continue
         finally:
             if box is not None:
@@ -143,6 +172,7 @@ def _check_rows(
     wanted: list[Column],
     replace: dict[str, str],
     add: dict[str, str],
+    fast: bool = False,
 ) -> Validated:
     names = source.names
     used = _used_columns(mapping, compiled) | set(BY_NAME)
@@ -160,7 +190,12 @@ def _check_rows(
     checks: list[Check] = []
     # Checked in place, a Parquet file is read by DuckDB itself, in one parallel scan; otherwise
     # chunk by chunk (`None`: the scan).
-    scan = source.scan_sql(read) if source.scan_sql is not None and box is con else None
+    fast_scan = source.fast_scan_sql if fast else None
+    scanner = (fast_scan or source.scan_sql) if box is con else None
+    scan = scanner(read) if scanner is not None else None
+    unordered = scan is not None and fast_scan is not None
+    if unordered:  # rows without positions: in any order, so that no thread waits for another
+        con.execute("SET preserve_insertion_order = false")
     try:
         for chunk in [None] if scan is not None else source.chunks(read):
             if chunk is None:
@@ -201,15 +236,30 @@ def _check_rows(
                 con.execute(f"INSERT INTO clean {select}")
             if chunk is None:
                 con.execute("DROP VIEW src_raw")
-                rows_read = source.rows or 0
+                if source.rows is None:  # a CSV read by DuckDB: no filter in place, every row is kept
+                    counted = _count(con, "clean")
+                    if source.rows_by_lines is None or counted != source.rows_by_lines():
+                        raise _ScanFailed  # a row spanning lines, a blank line, or one DuckDB dropped
+                    source.rows = counted
+                rows_read = source.rows
             else:
                 con.unregister("src_raw" if box is con else "checked_rows")
                 rows_read += chunk.num_rows
             del chunk
+    except _ScanFailed:
+        con.execute("DROP VIEW IF EXISTS src_raw")
+        con.execute("DROP TABLE IF EXISTS clean")
+        raise
     except duckdb.Error as exc:
+        if scan is not None and source.format == "csv":
+            con.execute("DROP VIEW IF EXISTS src_raw")
+            raise _ScanFailed from None
         raise InputError(
             f"the mapping does not apply to this file: {_first_line(exc)}", file=source.file
         ) from None
+    finally:
+        if unordered:
+            con.execute("RESET preserve_insertion_order")
     filtered = rows_read - _count(con, "clean")
     key = ", ".join(quote_ident(k) for k in NATURAL_KEY)
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in NATURAL_KEY)
@@ -221,6 +271,10 @@ def _check_rows(
         f"SELECT h FROM (SELECT hash({key}) AS h FROM clean WHERE {not_null}) GROUP BY h HAVING count(*) > 1) "
         f"GROUP BY {key} HAVING count(*) > 1"
     )
+    if unordered:  # rows without their positions
+        if _count(con, "repeated_keys") or _count(con, "(SELECT 1 FROM clean WHERE __errs IS NOT NULL)"):
+            con.execute("DROP TABLE clean")
+            raise _NeedRows
     if len(wanted) < len(COLUMNS) and _count(con, "repeated_keys"):
         raise _ReadEverything
     errors, rejected = _collect(con, box, source, checks, read)
@@ -252,7 +306,7 @@ def checked_in_place(
     file again through the same conversions. A clean file, the usual case, is read twice by
     columns instead of copied into a table and read back.
     """
-    if source.scan_sql is None:
+    if source.scan_sql is None or source.format != "parquet":  # a CSV is checked by `validate`
         return None
     names = source.names
     check_columns(mapping, names, file=source.file)
@@ -297,6 +351,15 @@ def checked_in_place(
 
 class _ReadEverything(Exception):
     """Some rows of a partly read file share a key: read every column to compare them."""
+
+
+class _NeedRows(Exception):
+    """The pass over a file without row positions found an error or a key twice: read the
+    file again with the positions, to name the lines."""
+
+
+class _ScanFailed(Exception):
+    """DuckDB's CSV reader refused the file (a ragged row, bytes not UTF-8…): read it with Arrow."""
 
 
 def _read_columns(
@@ -420,6 +483,7 @@ def _typed_select(
     first: list[str] = ["__row", "extra"]
     finals: list[str] = []
     presents: list[str] = []
+    texts: list[str] = []  # the names and ids, sought for control characters all at once
 
     def check(column: str, reason: str, cond: str) -> None:
         flag = f"__e{len(checks)}"
@@ -437,7 +501,7 @@ def _typed_select(
         work = quote_ident("__w_" + column.name)
         present = f"__p_{column.name}"
         if is_text:  # the trimmed text, once: presence and most conversions start from it
-            first.append(f"NULLIF(trim(CAST({raw} AS VARCHAR)), '') AS {present}_t")
+            first.append(f"{_trimmed(f'CAST({raw} AS VARCHAR)')} AS {present}_t")
             presents.append(f"{present}_t IS NOT NULL AS {present}")
             start = f"{present}_t"
         else:
@@ -463,7 +527,10 @@ def _typed_select(
             reason += " (a file without offsets needs source.timezone in a mapping)"
         check(column.name, reason, f"{present} AND {raw} IS NULL")
         if column.kind == "string":  # names and ids: printed, charted, written to files
-            check(column.name, _CONTROL, f"regexp_matches({raw}, {_CONTROL_RE})")
+            texts.append(f"CAST({raw} AS VARCHAR)")
+            check(
+                column.name, _CONTROL, f"CASE WHEN __ctrl_any THEN regexp_matches({raw}, {_CONTROL_RE}) END"
+            )
             check(
                 column.name,
                 f"expected at most {MAX_NAME_CHARS:,} characters",
@@ -479,6 +546,10 @@ def _typed_select(
                 "expected a time from 1970 to 2099",
                 f"{raw} < TIMESTAMPTZ '{EARLIEST}' OR {raw} >= TIMESTAMPTZ '{LATEST}'",
             )
+    # Whether any name or id of the row holds a control character: one regular expression over
+    # their concatenation (a trimmed value holds the same characters, less spaces).
+    ctrl_any = f"regexp_matches(concat({', '.join(texts)}), {_CONTROL_RE})" if texts else "FALSE"
+    first.append(f"{ctrl_any} AS __ctrl_any")
     sql = f"SELECT {', '.join(first)} FROM {rows}"
     for depth in range(max((len(c) for c in chains.values()), default=0)):
         replaced = [
@@ -487,7 +558,7 @@ def _typed_select(
             if depth < len(steps)
         ]
         sql = f"SELECT * REPLACE ({', '.join(replaced)}) FROM ({sql})"
-    sql = f"SELECT __row, {', '.join(finals)}, {', '.join(presents)}, extra FROM ({sql})"
+    sql = f"SELECT __row, {', '.join(finals)}, {', '.join(presents)}, extra, __ctrl_any FROM ({sql})"
     # Rules between columns (docs/specs/interactions.md), where the columns are read.
     read = {c.name for c in wanted}
     for name, reason, cond in (
@@ -553,7 +624,10 @@ def _number(*, is_text: bool, decimal: str, duration: str | None) -> list[str]:
     if not is_text:
         steps = ["TRY_CAST({x} AS DOUBLE)"]
     else:
-        steps = ["replace(replace({x}, ' ', ''), '\u00a0', '')"]
+        steps = [
+            "CASE WHEN contains({x}, ' ') OR contains({x}, '\u00a0') "
+            "THEN replace(replace({x}, ' ', ''), '\u00a0', '') ELSE {x} END"
+        ]
         if decimal == ",":
             steps.append(
                 "CASE WHEN contains({x}, ',') THEN replace(replace({x}, '.', ''), ',', '.') ELSE {x} END"
@@ -592,7 +666,8 @@ def _timestamp(kind_sql: str, *, tz: str | None, fmt: str | None) -> list[str]:
             else "CAST(NULL AS TIMESTAMPTZ)",
         ]
     with_offset = (
-        f"(CASE WHEN regexp_matches({{x}}, '{_TS_WITH_OFFSET}') THEN TRY_CAST({{x}} AS TIMESTAMPTZ) END)"
+        f"(CASE WHEN {_TS_USUAL} OR regexp_matches({{x}}, '{_TS_WITH_OFFSET}') "
+        "THEN TRY_CAST({x} AS TIMESTAMPTZ) END)"
     )
     if zone is None:
         return [*steps, with_offset]

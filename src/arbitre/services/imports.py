@@ -101,7 +101,9 @@ def import_file(
     with bounded_connection(ws.settings.timezone) as con, ThreadPoolExecutor(1) as hashing:
         digest = hashing.submit(_sha256, path)  # the file's hash, read while it is imported
         source = read_source(path, mapping.source)
-        checked = validate(source, mapping, con, replace=_pseudonyms(ws.keys), add=_STORE_COLUMNS)
+        checked = validate(
+            source, mapping, con, replace=_pseudonyms(ws.keys), add=_STORE_COLUMNS, positions=False
+        )
         if checked.errors and not skip_invalid:
             raise RejectedRows(str(path), checked.errors, rows=checked.rows_read)
         _redact(con, ws.keys)

@@ -215,7 +215,15 @@ class InteractionStore:
                     kept += f" ANTI JOIN replaced USING ({key})"
                 fresh = f"{kept} UNION ALL {fresh}"
             contents[month] = fresh
-        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {' UNION ALL '.join(contents.values())}")
+        if rewrite & parts.keys():
+            everything = " UNION ALL ".join(contents.values())
+        else:  # only new months, every row incoming: one scan of them rather than one a month
+            months = ", ".join(f"'{m}'" for m in sorted(rewrite))
+            everything = (
+                f"SELECT {select_cols}, '{import_id}' AS import_id, month FROM {fresh_rows} "
+                f"WHERE month IN ({months})"
+            )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {everything}")
         untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
         changed = _repeat_gaps(con, untouched)
         private_folder(self.root)
