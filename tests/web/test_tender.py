@@ -36,6 +36,7 @@ from arbitre.services.audit import entries
 from arbitre.services.imports import import_file
 from arbitre.services.tender_bids import import_bids, list_bids
 from arbitre.services.tender_score import score_tender
+from arbitre.services.tender_views import awards_of
 from arbitre.store.workspace import Workspace
 from arbitre.web.i18n import translate
 from arbitre.yamlio import load_model
@@ -442,6 +443,105 @@ def test_an_awarded_lot_stays_awarded_for_both_parties_and_a_second_award_is_ref
     (won,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("atlas")).json()
     assert won["provider"] == "atlas" and won["awarded_by"] is None
     assert client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("hexa")).status_code == 404
+
+
+# --- the command's award: the same claim, files and audit entry as the web app's ----------------
+
+HOSTILE_WHO = "<i>[bold]jo'; DROP TABLE tender_awards; --"
+
+
+def award_by_command(site: Site, lot: str, provider: str, *more: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(
+        cli, ["tender", "award", str(site.root), "sav-2026", "--lot", lot, "--provider", provider, *more]
+    )
+
+
+def written(site: Site) -> dict[Path, bytes]:
+    """The offers and contracts of the workspace, byte for byte."""
+    return {
+        p: p.read_bytes() for folder in ("offers", "contracts") for p in (site.root / folder).rglob("*.yaml")
+    }
+
+
+def test_an_award_by_the_command_shows_on_the_web_as_awarded_and_a_second_one_is_refused_naming_it(
+    site: Site, client: TestClient
+) -> None:
+    done = award_by_command(site, "voix", "atlas", "--as", HOSTILE_WHO, "--json")
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    who = f"cli:{HOSTILE_WHO}"
+    assert (document["lot"], document["provider"], document["awarded_by"]) == ("voix", "atlas", who)
+    contracts = [Path(p) for p in document["contracts"]]
+    assert contracts and all(p.parent == site.root / "contracts" and p.is_file() for p in contracts)
+    assert all(p.name.startswith("sav-2026-voix-atlas") for p in contracts)
+    at = datetime.fromisoformat(document["awarded_at"])
+    assert abs((datetime.now(UTC) - at).total_seconds()) < 600
+    # The web app sees it awarded — to whom, when, by whom — and offers no award form for it.
+    (lot,) = client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("alice")).json()
+    assert (lot["lot"], lot["provider"], lot["awarded_by"]) == ("voix", "atlas", who)
+    assert datetime.fromisoformat(lot["awarded_at"]) == at
+    (stored,) = awards_of(site.ws, "sav-2026")
+    assert stored.files == [
+        Path(p).relative_to(site.root).as_posix() for p in document["offers"] + document["contracts"]
+    ]
+    sign_in(client, "alice")
+    page = ready(client, "/w/ws/tenders/sav-2026").text
+    assert 'id="awarded-voix"' in page and f"by {escape(who)}." in page and "<i>[bold]jo" not in page
+    assert 'id="award-voix"' not in page and 'id="award-ecrit"' in page
+    (entry,) = entries(site.ws, action="tender_award")
+    assert (entry.actor, entry.role, entry.target) == (who, "cli", "sav-2026")
+    assert (entry.detail["lot"], entry.detail["provider"]) == ("voix", "atlas")
+    # A second award of the lot by the command: one line naming the first, exit 1, nothing written.
+    before = written(site)
+    again = award_by_command(site, "voix", "callmada")
+    assert again.exit_code == 1
+    (line,) = again.stderr.strip().splitlines()
+    assert line == (
+        f"arbitre: error: lot voix of sav-2026 was awarded to atlas on "
+        f"{at.isoformat(timespec='minutes')} by {' '.join(who.split())}"
+    )
+    assert written(site) == before and len(entries(site.ws, action="tender_award")) == 1
+    # … and by the web app: refused the same way (409 naming the command's award).
+    csrf = sign_in(client, "alice")
+    web = client.post(
+        "/w/ws/tenders/sav-2026/award",
+        data={"csrf_token": csrf, "lot": "voix", "provider": "callmada", "confirm": "true"},
+    )
+    assert web.status_code == 409 and "was awarded to atlas" in web.text and str(escape(who)) in web.text
+    assert written(site) == before
+
+
+def test_an_award_made_in_the_web_app_refuses_the_command_naming_it(site: Site, client: TestClient) -> None:
+    api = client.post(
+        "/api/w/ws/tenders/sav-2026/awards",
+        data={"lot": "ecrit", "provider": "callmada"},
+        headers=site.bearer("alice"),
+    )
+    assert api.status_code == 201, api.text[:500]
+    before = written(site)
+    refused = award_by_command(site, "ecrit", "atlas", "--json")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith("arbitre: error: lot ecrit of sav-2026 was awarded to callmada on ")
+    assert line.endswith(" by alice")
+    assert written(site) == before
+    assert [e.actor for e in entries(site.ws, action="tender_award")] == ["alice"]
+
+
+def test_a_failed_award_by_the_command_leaves_no_claim_and_the_lot_can_be_awarded_after(
+    site: Site, client: TestClient
+) -> None:
+    for lot, provider, said in (
+        ("voix", "hexa", "a provider who bid for lot voix"),
+        ("../../etc", "atlas", "a lot of sav-2026"),
+    ):
+        failed = award_by_command(site, lot, provider)
+        assert failed.exit_code == 1 and said in failed.stderr, failed.output
+    assert client.get("/api/w/ws/tenders/sav-2026/awards", headers=site.bearer("alice")).json() == []
+    assert not (site.root / "contracts").exists() and entries(site.ws, action="tender_award") == []
+    done = award_by_command(site, "voix", "callmada")
+    assert done.exit_code == 0, done.output
+    assert "lot voix of sav-2026 awarded to callmada on " in done.stdout
 
 
 # --- the provider's upload ---------------------------------------------------------------------

@@ -326,16 +326,28 @@ def award_cmd(
     provider: Annotated[
         str, typer.Option("--provider", help="The provider it is awarded to (its bidder id).")
     ],
+    who: Annotated[
+        str | None,
+        typer.Option("--as", help="Who awards it (default: the system user), recorded as cli:WHO."),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Award a lot: the bid as offers (offers/) for `arbitre decide`, a draft contract (contracts/)
-    for `arbitre contract`; draft offers set aside in offers/drafts/."""
-    from arbitre.services.tender_award import award
+    for `arbitre contract`; draft offers set aside in offers/drafts/. Recorded as the web app
+    records its awards: a lot awarded already (here or in the web app) is refused."""
+    from arbitre.services.audit import Actor
+    from arbitre.services.tender import load_tender
+    from arbitre.services.tender_awarded import award_once
+    from arbitre.services.tender_bids import who_of
+    from arbitre.services.tender_views import awards_of
     from arbitre.store.workspace import Workspace
 
     with Workspace.open(directory) as ws:
+        tender = load_tender(ws, name)
         with err.status("Pricing the bids on the DQE…"):
-            result = award(ws, name, lot, provider)
+            result = award_once(ws, tender, lot, provider, actor=Actor(name=f"cli:{who_of(who)}", role="cli"))
+        recorded = next(a for a in awards_of(ws, tender.id) if a.lot == lot)
+        root = ws.root
     if json:
         print_json(
             {
@@ -343,9 +355,11 @@ def award_cmd(
                 "lot": result.lot,
                 "provider": result.provider,
                 "recommended": result.recommended,
-                "offers": [str(p) for p in result.offers],
-                "set_aside": [str(p) for p in result.set_aside],
-                "contracts": [str(p) for p in result.contracts],
+                "offers": [str(root / p) for p in result.offers],
+                "set_aside": [str(root / p) for p in result.set_aside],
+                "contracts": [str(root / p) for p in result.contracts],
+                "awarded_at": recorded.awarded_at.isoformat(),
+                "awarded_by": recorded.awarded_by,
             }
         )
         return
@@ -360,7 +374,11 @@ def award_cmd(
         ("draft contract", result.contracts),
     ):
         for path in paths:
-            out.print(f"{label}: {path}", markup=False)
+            out.print(f"{label}: {root / path}", markup=False)
+    out.print(
+        f"lot {lot} of {name} awarded to {provider} on {recorded.awarded_at.isoformat(timespec='minutes')} by {recorded.awarded_by}",
+        markup=False,
+    )
     out.print(
         f"next: arbitre decide {directory} (on the bid); arbitre contract {directory} CONTRACT.yaml (the draft, once negotiated)",
         markup=False,

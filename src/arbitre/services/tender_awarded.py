@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from arbitre.domain.tender import Tender
 from arbitre.errors import Conflict, InputError
+from arbitre.services.audit import Actor, record
 from arbitre.services.tender_award import AwardResult, award
 from arbitre.services.tender_views import AwardOut, award_out, awards_of
 from arbitre.store.appdb import TenderAward, session_scope
@@ -25,11 +26,12 @@ from arbitre.store.workspace import Workspace
 
 
 def award_once(
-    ws: Workspace, tender: Tender, lot: str, provider: str, *, who: str, now: datetime | None = None
+    ws: Workspace, tender: Tender, lot: str, provider: str, *, actor: Actor, now: datetime | None = None
 ) -> AwardOut:
-    """Award ``lot`` of ``tender`` to ``provider`` as ``who`` and record it; `Conflict` when the
-    lot is awarded already (naming to whom, when and by whom), `InputError` for a lot the tender
-    does not have or a provider the award refuses (nothing recorded then)."""
+    """Award ``lot`` of ``tender`` to ``provider`` as ``actor`` (a web account, or ``cli:<user>``
+    for `arbitre tender award`), record it and its audit entry (``tender_award``); `Conflict` when
+    the lot is awarded already (naming to whom, when and by whom), `InputError` for a lot the
+    tender does not have or a provider the award refuses (nothing recorded then)."""
     lots = [x.id for x in tender.all_lots()]
     if lot not in lots:
         raise InputError(field="lot", expected=f"a lot of {tender.id} ({', '.join(lots)})", got=lot[:100])
@@ -41,7 +43,7 @@ def award_once(
                 lot=lot,
                 provider=provider[:100],
                 awarded_at=at,
-                awarded_by=who,
+                awarded_by=actor.name[:200],
                 files="[]",
             )
             session.add(claim)
@@ -62,6 +64,16 @@ def award_once(
             .where(TenderAward.id == claim_id)
             .values(recommended=out.recommended, files=json.dumps(out.offers + out.contracts))
         )
+    record(
+        ws,
+        actor,
+        "tender_award",
+        tender.id,
+        lot=lot,
+        provider=provider,
+        recommended=out.recommended,
+        files=", ".join(out.offers + out.contracts),
+    )
     return out
 
 

@@ -207,17 +207,7 @@ def post_award(
     award; admin only, audited; a lot awarded already: 409."""
     require(user.account, Permission.TENDER_AWARD)
     tender = visible_tender(user.ws, user.account, name)
-    out = award_once(user.ws, tender, lot, provider, who=user.account.username)
-    record(
-        user.ws,
-        user.actor,
-        "tender_award",
-        tender.id,
-        lot=lot,
-        provider=provider,
-        recommended=out.recommended,
-    )
-    return out
+    return award_once(user.ws, tender, lot, provider, actor=user.actor)
 
 
 @router.get(

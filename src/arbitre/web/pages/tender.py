@@ -260,21 +260,11 @@ def tender_award(
     if not confirm:
         return _page(request, me, tender, error=_confirm_first(me.account.lang), status_code=422)
     try:
-        out = award_once(me.ws, tender, lot, provider, who=me.account.username)
+        award_once(me.ws, tender, lot, provider, actor=me.actor)
     except Conflict as exc:  # awarded already: the page says to whom, when and by whom
         return _page(request, me, tender, error=str(exc), status_code=409)
     except InputError as exc:
         return _page(request, me, tender, error=str(exc), status_code=422)
-    record(
-        me.ws,
-        me.actor,
-        "tender_award",
-        tender.id,
-        lot=lot,
-        provider=provider,
-        recommended=out.recommended,
-        files=", ".join(out.offers + out.contracts),
-    )
     return RedirectResponse(f"/w/{me.tenant.slug}/tenders/{tender.id}?done=award", status_code=303)
 
 
