@@ -125,6 +125,10 @@ def test_a_clean_parquet_file_is_checked_where_it_is_and_gives_the_kpis_of_its_c
         ("CASE WHEN contact_id = 2 THEN 'C' || chr(1) ELSE customer_id END AS customer_id", "customer_id"),
         ("CASE WHEN contact_id = 2 THEN 'sav' || chr(10) || 'x' ELSE flow END AS flow", "flow"),
         ("CASE WHEN contact_id = 2 THEN chr(127) ELSE site END AS site", "site"),
+        (
+            "CASE WHEN contact_id = 2 THEN ' C' || chr(31) || ' ' ELSE customer_id END AS customer_id",
+            "customer_id",
+        ),
         ("CASE WHEN contact_id = 2 THEN -5 ELSE talk_s END AS talk_s", "talk_s"),
         ("CASE WHEN contact_id = 2 THEN 'telepathy' ELSE channel END AS channel", "channel"),
     ],

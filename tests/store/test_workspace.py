@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,45 @@ def test_a_workspace_can_keep_its_app_database_in_postgresql(pg_url: str, tmp_pa
     assert {"imports", "import_changes", "store_partitions", "alembic_version"} <= tables
     assert not (ws.root / "arbitre.db").exists()
     ws.close()
+
+
+def test_a_failing_unit_of_work_rolls_back_and_the_next_one_commits(any_workspace: Workspace) -> None:
+    ws = any_workspace
+    with pytest.raises(RuntimeError, match="refused"):
+        with appdb.session_scope(ws.engine) as session:
+            session.add(appdb.ContractVersion(**_version("c-rolled-back")))
+            session.flush()  # the row reached the database inside the transaction
+            raise RuntimeError("refused")
+    with appdb.session_scope(ws.engine) as session:
+        session.add(appdb.ContractVersion(**_version("c-kept")))
+    with appdb.session_scope(ws.engine) as session:
+        kept = session.scalars(sa.select(appdb.ContractVersion.contract_id)).all()
+        stored = session.get(appdb.ContractVersion, ("c-kept", 1))
+    assert kept == ["c-kept"]
+    assert stored is not None and stored.who == "test"  # readable after its session closed
+
+
+def test_the_default_database_stays_where_the_workspace_was_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ARBITRE_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    ws = Workspace.init(Path("w"), name="Relative")
+    first = ws.engine
+    monkeypatch.chdir(tmp_path / "w")  # the relative root now names another folder
+    assert ws.engine is first
+    assert ws.database_url == f"sqlite:///{(tmp_path / 'w' / 'arbitre.db').resolve()}"
+    ws.close()
+
+
+def _version(contract_id: str) -> dict[str, object]:
+    return {
+        "contract_id": contract_id,
+        "version": 1,
+        "created_at": datetime(2026, 12, 7, tzinfo=UTC),
+        "who": "test",
+        "source": "contract.yaml",
+        "sha256": "0" * 64,
+        "text": "{}",
+        "changes": "[]",
+    }

@@ -325,15 +325,14 @@ def checked_in_place(
         typed, checks, flags = _typed_select(
             mapping, mapped_types, decimal=_decimal(mapping, source), wanted=wanted, rows=f"({mapped})"
         )
-        # Whether any row is flagged: every check, but the control characters of all the names
-        # and ids sought at once in their concatenation (one regular expression a row, not one
-        # a column); `validate` finds which column holds them.
-        texts = [quote_ident(c.name) for c in wanted if c.kind == "string"]
-        kept = [f for c, f in zip(checks, flags, strict=True) if c.reason != _CONTROL or not texts]
-        if texts and len(kept) < len(flags):
-            kept.append(
-                f"coalesce(regexp_matches(concat({', '.join(texts)}), {_CONTROL_RE}), FALSE) AS __ctrl"
-            )
+        # Whether any row is flagged: every check, but for the control characters of the names
+        # and ids, the conversion's own `__ctrl_any` (one regular expression a row over their
+        # concatenation, not one a column; trimming removes spaces only, so the raw values hold
+        # the same control characters as the converted ones); `validate` finds which column.
+        has_texts = any(c.kind == "string" for c in wanted)
+        kept = [f for c, f in zip(checks, flags, strict=True) if c.reason != _CONTROL or not has_texts]
+        if has_texts and len(kept) < len(flags):
+            kept.append("coalesce(__ctrl_any, FALSE) AS __ctrl")
         any_flag = " OR ".join(f.rsplit(" AS ", 1)[1] for f in kept)
         # In the same pass, the keys: as many distinct hashes as keys, or some key (or only its
         # hash) is seen twice.

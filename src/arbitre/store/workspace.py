@@ -47,6 +47,9 @@ class Workspace:
     root: Path
     settings: WorkspaceSettings
     _engines: dict[str, Engine] = field(default_factory=dict, repr=False)
+    # The default database's URL, resolved once: the folder does not move under an open
+    # workspace, and resolving a path costs a system call per component at every `engine`.
+    _sqlite_url: str | None = field(default=None, repr=False)
     _readers: weakref.finalize[[int], Workspace] | None = field(default=None, repr=False)
 
     @classmethod
@@ -141,7 +144,9 @@ class Workspace:
             return env
         if self.settings.database_url:
             return self.settings.database_url
-        return f"sqlite:///{(self.root / DB_FILE).resolve()}"
+        if self._sqlite_url is None:
+            self._sqlite_url = f"sqlite:///{(self.root / DB_FILE).resolve()}"
+        return self._sqlite_url
 
     @property
     def engine(self) -> Engine:
