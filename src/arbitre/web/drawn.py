@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from arbitre.web.deps import Principal
-from arbitre.web.i18n import translate
-from arbitre.web.templating import environment
+from arbitre.web.templating import draw
 
 KEPT_PARTS = 128  # a drawn part is 5–130 KB: a few MB at most
 CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)
@@ -108,16 +107,7 @@ def drawn(
     part = part_of(me, template, subject or "")
     html = PARTS.get(part) if subject else None
     if html is None:
-        lang = part.lang
-
-        def t(key: str, **values: object) -> str:
-            return translate(lang, key, **values)
-
-        html = (
-            environment()
-            .get_template(template)
-            .render({"lang": lang, "t": t, "base": f"/w/{part.slug}", "csrf": CSRF_SLOT, **context()})
-        )
+        html = draw(template, {"base": f"/w/{part.slug}", "csrf": CSRF_SLOT, **context()}, lang=part.lang)
         if subject:
             PARTS.put(part, html)
     return Markup(html.replace(CSRF_SLOT, str(escape(me.csrf or ""))))

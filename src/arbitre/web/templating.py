@@ -76,16 +76,17 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The page ``template`` in ``lang``; ``context`` may hold ``me`` (the session) and the rest."""
+    html = draw(template, {"request": request, "me": None, "tenant": None, **context}, lang=lang)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def draw(template: str, context: Mapping[str, object], *, lang: str) -> str:
+    """``template`` drawn in ``lang`` with ``context``, its texts translated by ``t``."""
 
     def t(key: str, **values: object) -> str:
         return translate(lang, key, **values)
 
-    html = (
-        environment()
-        .get_template(template)
-        .render({"request": request, "lang": lang, "t": t, "me": None, "tenant": None, **context})
-    )
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    return environment().get_template(template).render({"lang": lang, "t": t, **context})
 
 
-__all__ = ["TEMPLATES", "environment", "render"]
+__all__ = ["TEMPLATES", "draw", "environment", "render"]
