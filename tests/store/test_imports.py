@@ -186,6 +186,48 @@ def test_a_killed_import_leaves_the_workspace_exactly_as_before(tmp_path: Path) 
     assert killed_while_staging >= 1
 
 
+def test_the_stored_repeat_gaps_after_many_imports_are_those_of_one_import_of_the_last_rows(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Imports that add rows to stored months, update rows (moving some to another month or
+    customer) and reach back into untouched months leave, row by row, the gaps a single import
+    of every row's last version gives."""
+    import random
+
+    rng = random.Random(11)
+
+    def contact(i: int, arrival: int, customer: str, flow: str) -> str:
+        # Three months from 2026-01-01, to the minute; a few minutes apart make ties.
+        day, minute = divmod(arrival, 24 * 60)
+        month, day = divmod(day, 28)
+        stamp = f"2026-{month + 1:02d}-{day + 1:02d}T{minute // 60:02d}:{minute % 60:02d}:00+01:00"
+        return f"c{i},{flow},voice_in,internal,{stamp},{stamp},{stamp},false,100,0,20,{customer},AG-1,"
+
+    month = 28 * 24 * 60
+    latest: dict[int, str] = {}
+    for batch in range(10):
+        # Most batches reach one month only: the others stay untouched, their gaps may change.
+        first, last = rng.choice([(0, 1), (1, 2), (2, 3), (0, 3), (1, 3)])
+        rows: dict[int, str] = {}
+        for _ in range(80):
+            i = rng.randrange(300)  # about one row in three an update of a stored contact
+            arrival = rng.choice(
+                [rng.randrange(first * month, last * month), first * month + rng.randrange(9) * 60]
+            )
+            rows[i] = contact(i, arrival, f"K{rng.randrange(20)}", rng.choice(["sav", "vente"]))
+        latest.update(rows)
+        import_file(workspace, write_csv(tmp_path / f"batch{batch}.csv", HEADER, list(rows.values())))
+    once = Workspace.init(tmp_path / "once", name="Once")
+    try:
+        import_file(once, write_csv(tmp_path / "all.csv", HEADER, list(latest.values())))
+        query = "SELECT contact_id, repeat_gap_s FROM interactions ORDER BY contact_id"
+        expected = stored(once, query)
+    finally:
+        once.close()
+    assert stored(workspace, query) == expected
+    assert sum(gap is not None for _, gap in expected) > 100  # repeats of every kind were met
+
+
 def test_repeats_stay_right_when_a_later_import_brings_the_next_contact(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -223,3 +265,8 @@ def test_repeats_stay_right_when_a_later_import_brings_the_next_contact(
         from_files = kpis([january, february], by=["month"], rules=rules)
         assert [r.repeat_rate_7d for r in from_store] == [r.repeat_rate_7d for r in from_files]
     assert [r.repeat_rate_7d for r in kpis([workspace.root], by=["month"])] == [pytest.approx(3 / 4), 0.0]
+    # f1 was another customer after all: January is not reimported, but j1 is no longer a repeat.
+    corrected = write_csv(tmp_path / "feb2.csv", HEADER, [contact("f1", "2026-02-02T09:00:00+01:00", "Z")])
+    import_file(workspace, corrected)
+    gaps = dict(stored(workspace, "SELECT contact_id, repeat_gap_s FROM interactions"))
+    assert gaps["j1"] is None and gaps["j3"] == 0.0

@@ -202,15 +202,19 @@ class InteractionStore:
                 return result
         # The months to rewrite, as they will be: kept rows and incoming ones (each month's own
         # query, so that writing a month scans that month only).
+        # Each row carries ``__rid``, its place (`_row_ids`): the repeat gaps join back on it.
         contents: dict[str, str] = {}
         for month in sorted(rewrite):
             fresh = (
-                f"SELECT {select_cols}, '{import_id}' AS import_id, '{month}' AS month "
-                f"FROM {fresh_rows} WHERE month = '{month}'"
+                f"SELECT {select_cols}, '{import_id}' AS import_id, '{month}' AS month, "
+                f"{_FRESH_ROW} AS __rid FROM {fresh_rows} WHERE month = '{month}'"
             )
             if month in parts:
                 old_file = str(self.root / parts[month][0]).replace("'", "''")
-                kept = f"SELECT {select_cols}, import_id, '{month}' AS month FROM read_parquet('{old_file}')"
+                kept = (
+                    f"SELECT {select_cols}, import_id, '{month}' AS month, {_STORED_ROW} AS __rid "
+                    f"FROM read_parquet('{old_file}', file_row_number = true)"
+                )
                 if hit_files:
                     kept += f" ANTI JOIN replaced USING ({key})"
                 fresh = f"{kept} UNION ALL {fresh}"
@@ -220,8 +224,8 @@ class InteractionStore:
         else:  # only new months, every row incoming: one scan of them rather than one a month
             months = ", ".join(f"'{m}'" for m in sorted(rewrite))
             everything = (
-                f"SELECT {select_cols}, '{import_id}' AS import_id, month FROM {fresh_rows} "
-                f"WHERE month IN ({months})"
+                f"SELECT {select_cols}, '{import_id}' AS import_id, month, {_FRESH_ROW} AS __rid "
+                f"FROM {fresh_rows} WHERE month IN ({months})"
             )
         con.execute(f"CREATE OR REPLACE TEMP VIEW rewritten AS {everything}")
         untouched = {m: str(self.root / f) for m, (f, _) in parts.items() if m not in rewrite}
@@ -235,12 +239,15 @@ class InteractionStore:
                 content = f"SELECT * EXCLUDE (month) FROM ({contents[month]})"
             else:  # an untouched month whose repeats changed (a customer came back in this import)
                 old_file = untouched[month].replace("'", "''")
-                content = f"SELECT {select_cols}, import_id FROM read_parquet('{old_file}')"
+                content = (
+                    f"SELECT {select_cols}, import_id, {_STORED_ROW} AS __rid "
+                    f"FROM read_parquet('{old_file}', file_row_number = true)"
+                )
             targets[month] = stage / f"{month}.parquet"
             writer.write(
                 con,
-                f"SELECT c.* EXCLUDE (repeat_gap_s), g.gap AS repeat_gap_s FROM ({content}) c "
-                f"LEFT JOIN (SELECT {key}, gap FROM gaps WHERE month = '{month}') g USING ({key}) "
+                f"SELECT c.* EXCLUDE (repeat_gap_s, __rid), g.gap AS repeat_gap_s FROM ({content}) c "
+                f"LEFT JOIN (SELECT rid, gap FROM gaps WHERE month = '{month}') g ON c.__rid = g.rid "
                 f"ORDER BY arrived_at, contact_id",
                 targets[month],
             )
@@ -340,34 +347,47 @@ class InteractionStore:
             return collect_garbage(self.root, {f for f, _ in self._committed().values()}, months=alone)
 
 
+# A row's place, which the repeat gaps join back on (two short integers rather than the natural
+# key's two texts): an incoming row's ``rowid`` in its table (0, 1, …), a stored row's position in
+# its month's file as -1, -2, … A place is unique within a month: a month's rows come from one
+# file and one table.
+_FRESH_ROW = "rowid"
+_STORED_ROW = "-1 - file_row_number"
+
+
 def _repeat_gaps(con: duckdb.DuckDBPyConnection, untouched: dict[str, str]) -> set[str]:
-    """Table ``gaps`` (contact_id, site, gap) over the store as it will be; returns the untouched
-    months whose stored gaps change.
+    """Table ``gaps`` (month, rid, gap) over the store as it will be, for the rows with a gap and
+    the untouched rows that had one; returns the untouched months whose stored gaps change.
 
     The gap of a contact is the time to the same customer's next contact on the same flow, 0 when
     another one arrived at the same instant, NULL beyond `REPEAT_GAP_CAP_S` or without a customer.
+    A row is found again by its month and place (``rid``, see `_FRESH_ROW`).
     """
-    key = ", ".join(_q(k) for k in NATURAL_KEY)
     parts = [
-        "SELECT contact_id, site, customer_key, flow, epoch_us(arrived_at) AS e, month, NULL::DOUBLE AS old_gap, "
+        "SELECT __rid AS rid, customer_key, flow, epoch_us(arrived_at) AS e, month, NULL::DOUBLE AS old_gap, "
         "TRUE AS rewritten FROM rewritten WHERE customer_key IS NOT NULL"
     ]
     if untouched:
         listing = ", ".join("'" + f.replace("'", "''") + "'" for f in untouched.values())
         parts.append(
-            "SELECT contact_id, site, customer_key, flow, epoch_us(arrived_at), "
+            f"SELECT {_STORED_ROW}, customer_key, flow, epoch_us(arrived_at), "
             "regexp_extract(filename, 'month=([0-9]{4}-[0-9]{2})', 1), repeat_gap_s, FALSE "
-            f"FROM read_parquet([{listing}], filename=true) WHERE customer_key IS NOT NULL"
+            f"FROM read_parquet([{listing}], filename = true, file_row_number = true) "
+            "WHERE customer_key IS NOT NULL"
         )
     cap_us = int(REPEAT_GAP_CAP_S * 1_000_000)
+    # Only the rows a write reads (those with a gap: the others join to NULL) and those telling
+    # that an untouched month changes (a stored gap that is no more).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gaps AS
-        SELECT {key}, month, rewritten, old_gap,
-               CASE WHEN lag(e) OVER w = e OR lead(e) OVER w = e THEN 0.0
-                    WHEN lead(e) OVER w - e <= {cap_us} THEN (lead(e) OVER w - e) / 1e6 END AS gap
-        FROM ({" UNION ALL ".join(parts)}) AS everything
-        WINDOW w AS (PARTITION BY customer_key, flow ORDER BY e)
+        SELECT month, rid, rewritten, old_gap, gap FROM (
+            SELECT rid, month, rewritten, old_gap,
+                   CASE WHEN lag(e) OVER w = e OR lead(e) OVER w = e THEN 0.0
+                        WHEN lead(e) OVER w - e <= {cap_us} THEN (lead(e) OVER w - e) / 1e6 END AS gap
+            FROM ({" UNION ALL ".join(parts)}) AS everything
+            WINDOW w AS (PARTITION BY customer_key, flow ORDER BY e)
+        ) WHERE gap IS NOT NULL OR (NOT rewritten AND old_gap IS NOT NULL)
         """
     )
     return {
