@@ -202,7 +202,7 @@ class InteractionStore:
                 return result
         # The months to rewrite, as they will be: kept rows and incoming ones (each month's own
         # query, so that writing a month scans that month only).
-        # Each row carries ``__rid``, its place (`_row_ids`): the repeat gaps join back on it.
+        # Each row carries ``__rid``, its place (`_FRESH_ROW`, `_STORED_ROW`): its gap joins back on it.
         contents: dict[str, str] = {}
         for month in sorted(rewrite):
             fresh = (
